@@ -1,0 +1,1 @@
+"""Storage layer: settings, SQLModel tables, engine, unit of work and Alembic migrations."""

@@ -1,0 +1,1 @@
+"""Tặng thẻ BHYT: the domain and its use cases. Never imports Streamlit."""

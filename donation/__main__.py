@@ -1,0 +1,5 @@
+"""Allows `python -m donation …`."""
+
+from donation.cli import run
+
+run()

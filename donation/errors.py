@@ -1,0 +1,50 @@
+"""Domain errors: each carries a message in Vietnamese that tells the user what is wrong and what to do."""
+
+
+class DonationError(Exception):
+    """Base of every error a user may see; str(error) is the message to show."""
+
+
+class InvalidInput(DonationError):
+    """Input that breaks a rule (a field, a range, a format)."""
+
+
+class NotFound(DonationError):
+    """A code or key that names nothing (an unknown province, commune or group)."""
+
+
+class NotReady(DonationError):
+    """The database is unreachable, locked, or not initialised."""
+
+
+def explain(exc: BaseException) -> str | None:
+    """The Vietnamese one-line message for an error a user can act on, or None for a defect in the program."""
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    from db.config import ConfigError
+
+    if isinstance(exc, DonationError):
+        return str(exc)
+    if isinstance(exc, ConfigError):
+        return f"Cấu hình sai: {exc}"
+    if isinstance(exc, DBAPIError):
+        return _database_message(str(exc.orig or exc).lower(), isinstance(exc, OperationalError))
+    return None
+
+
+_DATABASE_MESSAGES = (
+    (("no such table", "undefinedtable", "relation"), "Cơ sở dữ liệu chưa được khởi tạo: chạy `python -m donation init`"),
+    (("database is locked",),
+     "Tệp cơ sở dữ liệu SQLite đang bị một tiến trình khác khóa: đợi tiến trình đó xong rồi thử lại"),
+    (("unable to open database file",),
+     "Không mở được tệp cơ sở dữ liệu SQLite: kiểm tra đường dẫn trong DATABASE_URL và quyền ghi thư mục"),
+    (("connection", "could not connect", "server closed"),
+     "Không kết nối được PostgreSQL: kiểm tra máy chủ đang chạy và địa chỉ trong DATABASE_URL"),
+)
+
+
+def _database_message(text: str, operational: bool) -> str | None:
+    for needles, message in _DATABASE_MESSAGES:
+        if any(needle in text for needle in needles):
+            return message
+    return "Cơ sở dữ liệu báo lỗi: thử lại; nếu vẫn lỗi, báo quản trị viên" if operational else None

@@ -1,0 +1,39 @@
+"""Make a database ready: apply migrations, load administrative units, seed premium rules. Safe to run again."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import Engine
+
+from db import migrate
+from db.config import get_settings
+from db.uow import UnitOfWork
+from donation.rules import seed_rules
+from donation.units import load_units
+
+
+@dataclass(frozen=True)
+class InitResult:
+    provinces: int
+    communes: int
+    revision: str
+    rules_added: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def initialise(engine: Engine | None = None) -> InitResult:
+    """Upgrade the schema, then add any missing units and rules in one transaction."""
+    with UnitOfWork(engine) as uow:
+        revision = migrate.upgrade(uow.engine)
+        provinces, communes = load_units(uow.session)
+        added = seed_rules(uow.session)
+        uow.commit()
+    return InitResult(provinces, communes, revision, added)
+
+
+def configured_database() -> str:
+    """The configured database URL, so that a per-process cache can tell one database from another."""
+    return get_settings().database_url

@@ -1,0 +1,34 @@
+"""Public home page: what the platform is, and the premium in force today."""
+
+import streamlit as st
+
+from donation import quotes
+from donation.dates import format_date, today_vn
+from donation.errors import DonationError
+from donation.money import format_vnd
+
+st.title("Tặng thẻ BHYT")
+st.markdown(
+    "Nền tảng giúp **nhà tài trợ** (ngân sách địa phương, doanh nghiệp, tổ chức, cá nhân) mua **thẻ bảo hiểm y tế** "
+    "cho người có hoàn cảnh khó khăn: hộ cận nghèo, gia đình bị thiệt hại do mưa lũ, học sinh và sinh viên khó khăn."
+)
+st.markdown(
+    """
+1. **Đề cử**: cán bộ xã/phường lập danh sách người cần thẻ, niêm yết công khai tại xã, BHXH tỉnh xét duyệt.
+2. **Cam kết tài trợ**: nhà tài trợ cam kết số tiền hoặc số thẻ và chuyển khoản qua mã VietQR.
+3. **Phân bổ**: tiền đã nhận được ghép với người đã được duyệt theo quy tắc công khai.
+4. **Mua thẻ và biên nhận**: BHXH tỉnh mua thẻ, phát biên nhận có mã QR để ai cũng kiểm tra được.
+5. **Báo cáo**: số liệu hằng ngày, hằng tuần theo từng tỉnh và cả nước (Công văn 3642/BHXH-TST).
+"""
+)
+
+today = today_vn()
+try:
+    household = quotes.quote(group="household", members=1, months=12, on=today).quote
+except DonationError as exc:
+    st.warning(str(exc))
+else:
+    st.subheader(f"Mức đóng áp dụng ngày {format_date(today)}")
+    st.metric("Một thẻ BHYT hộ gia đình, 12 tháng", format_vnd(household.donor_pays_total))
+    st.caption(household.notes[0])
+st.page_link("pages/premium_calculator.py", label="Tính mức đóng cho một người hoặc một hộ", icon=":material/calculate:")

@@ -1,0 +1,68 @@
+"""Entry point: page config, the database made ready, and the menu built from the page registry.
+
+`streamlit run streamlit_app.py` finds `app` below and serves it as an ASGI app: the server imports this file once
+(no visitor yet: it only builds `app`), then runs it as a script for every visitor's page view.
+"""
+
+import logging
+from contextlib import asynccontextmanager
+
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from donation import setup
+from donation.errors import explain
+from pages._nav import pages_for
+
+log = logging.getLogger("bhyt.app")
+
+
+@st.cache_resource(show_spinner="Đang chuẩn bị cơ sở dữ liệu…")
+def _database_ready(database: str):  # the URL is the cache key: one initialisation per database
+    return setup.initialise()
+
+
+def _show_error(exc: Exception) -> None:
+    message = explain(exc)
+    if message is None:
+        log.exception("unexpected error in a page")
+        message = f"Đã có lỗi không mong đợi ({type(exc).__name__}): thử lại; nếu vẫn lỗi, báo quản trị viên."
+    st.error(message)
+
+
+def render() -> None:
+    st.set_page_config(page_title="Tặng thẻ BHYT", page_icon=":material/health_and_safety:", layout="centered")
+    try:
+        _database_ready(setup.configured_database())
+    except Exception as exc:  # noqa: BLE001  (shown as a message, never a traceback)
+        _show_error(exc)
+        st.stop()
+    st.logo("assets/logo.svg")
+    navigation = st.navigation(
+        {section: [st.Page(spec.path, title=spec.title, icon=spec.icon) for spec in specs]
+         for section, specs in pages_for(role=None).items()}
+    )
+    try:
+        navigation.run()
+    except Exception as exc:  # noqa: BLE001  (st.stop and reruns are BaseExceptions and pass through)
+        _show_error(exc)
+
+
+@asynccontextmanager
+async def _server_lifespan(_app):
+    from streamlit.runtime.pages_manager import PagesManager
+
+    # Our pages/ folder holds st.navigation pages. Without this, Streamlit's old "pages folder" mode would serve
+    # the first deep link after a restart (/premium_calculator) by running the page file alone, skipping this entry.
+    PagesManager.uses_pages_directory = False
+    try:
+        setup.initialise()  # migrations on start; a failure is shown on every page until the database answers
+    except Exception as exc:  # noqa: BLE001
+        log.error("database not ready at start: %s", explain(exc) or type(exc).__name__)
+    yield
+
+
+if get_script_run_ctx(suppress_warning=True) is None:
+    app = st.App("streamlit_app.py", lifespan=_server_lifespan)
+else:
+    render()

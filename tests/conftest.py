@@ -1,0 +1,118 @@
+"""Shared fixtures: one database fixture for SQLite and PostgreSQL, and CI's rule that nothing may be skipped."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from db.config import get_settings
+from db.engine import get_engine, make_engine
+from donation.setup import initialise
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+def require(condition: bool, what: str) -> None:
+    """Skip when a real part is missing on a developer's machine; in CI a missing part is a failure."""
+    if not condition:
+        if IN_CI:
+            pytest.fail(f"{what} is required in CI", pytrace=False)
+        pytest.skip(f"{what} is not available")
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    require(bool(url), "PostgreSQL (TEST_DATABASE_URL)")
+    return url
+
+
+def _fresh_database(kind: str, folder, request) -> str:
+    """An empty database: a new SQLite file, or a new PostgreSQL schema dropped after the test."""
+    if kind == "sqlite":
+        return f"sqlite:///{folder / f'bhyt-{uuid.uuid4().hex[:8]}.db'}"
+    base = request.getfixturevalue("postgres_url")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+
+    def drop():
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+    request.addfinalizer(drop)
+    separator = "&" if "?" in base else "?"
+    return f"{base}{separator}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture
+def new_database(request, tmp_path):
+    """A factory of empty databases: new_database("sqlite") or new_database("postgres") returns a URL."""
+    return lambda kind: _fresh_database(kind, tmp_path, request)
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, new_database) -> str:
+    """An empty database on each backend."""
+    return new_database(request.param)
+
+
+@pytest.fixture
+def engine(database_url):
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def ready_engine(request, tmp_path_factory):
+    """An initialised database (units and rules) on each backend, shared by tests that only read it."""
+    engine = make_engine(_fresh_database(request.param, tmp_path_factory.mktemp("db"), request))
+    initialise(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def configured_database(monkeypatch, tmp_path):
+    """Point DATABASE_URL (what the CLI and the app read) at a new SQLite file; returns a setter for other URLs."""
+
+    def use(url: str) -> str:
+        monkeypatch.setenv("DATABASE_URL", url)
+        get_settings.cache_clear()
+        get_engine.cache_clear()
+        return url
+
+    use(f"sqlite:///{tmp_path / 'bhyt.db'}")
+    yield use
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+
+
+# CI must prove the PostgreSQL and browser tests ran: none skipped, at least one of each passed.
+_ran: dict[str, int] = {"postgres": 0, "browser": 0, "skipped": 0}
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped:
+        _ran["skipped"] += 1
+    elif report.when == "call" and report.passed:
+        for marker in ("postgres", "browser"):
+            if marker in report.keywords:
+                _ran[marker] += 1
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if not IN_CI or exitstatus != 0 or session.config.option.collectonly:
+        return
+    problems = [f"{count} test(s) skipped" for key, count in _ran.items() if key == "skipped" and count]
+    problems += [f"no {marker} test passed" for marker in ("postgres", "browser") if not _ran[marker]]
+    if problems:
+        session.config.get_terminal_writer().line("CI check failed: " + "; ".join(problems), red=True)
+        session.exitstatus = 1

@@ -1,0 +1,134 @@
+"""`python -m donation`: JSON on stdout only, one Vietnamese line on stderr and a non-zero exit on failure."""
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from donation.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cli(*args, env=None):
+    """Run the real command in a new process, as a scheduler would."""
+    return subprocess.run([sys.executable, "-m", "donation", *args], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=120, stdin=subprocess.DEVNULL)
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def database(tmp_path):
+    return {"DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
+
+
+def test_init_json_twice(database):
+    first = cli("init", "--json", env=database)
+    assert first.returncode == 0, first.stderr
+    data = json.loads(first.stdout)  # the whole of stdout is one JSON document
+    assert (data["provinces"], data["communes"]) == (34, 3321) and data["revision"] == "0001"
+    second = json.loads(cli("init", "--json", env=database).stdout)
+    assert second["rules_added"] == 0 and second["revision"] == data["revision"]
+
+
+@pytest.mark.postgres
+def test_init_and_quote_on_postgres(new_database):
+    env = {"DATABASE_URL": new_database("postgres")}
+    assert json.loads(cli("init", "--json", env=env).stdout)["communes"] == 3321
+    result = cli("quote", "--group", "near_poor", "--members", "1", "--months", "12", "--on", "2024-09-01",
+                 "--province", "066", "--json", env=env)
+    assert json.loads(result.stdout)["donor_pays_total"] == 379_080
+
+
+def test_quote_json_contract(database):
+    cli("init", env=database)
+    result = cli("quote", "--group", "household", "--members", "3", "--months", "12", "--on", "2024-09-01", "--json",
+                 env=database)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {"rule_version", "base_salary", "months", "lines", "state_pays_total", "donor_pays_total", "note"} <= set(data)
+    assert data["rule_version"] == "2024-07" and data["base_salary"] == 2_340_000 and data["months"] == 12
+    assert [line["full_premium"] for line in data["lines"]] == [1_263_600, 884_520, 758_160]
+    assert set(data["lines"][0]) >= {"member", "full_premium", "state_pays", "donor_pays"}
+    assert (data["state_pays_total"], data["donor_pays_total"]) == (0, 2_906_280)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--group", "household", "--months", "4"], "Thời hạn 4 tháng không hợp lệ"),
+        (["--group", "household", "--members", "0"], "Số người 0 không hợp lệ"),
+        (["--group", "flood"], "Không có nhóm đối tượng 'flood'"),
+        (["--group", "household", "--province", "99"], "Không có tỉnh/thành phố mã 99"),
+        (["--group", "household", "--commune", "99999"], "Không có xã/phường/đặc khu mã 99999"),
+        (["--group", "household", "--province", "66", "--commune", "70"], "không thuộc Đắk Lắk"),
+    ],
+)
+def test_quote_refusals(configured_database, args, message):
+    assert invoke("init").exit_code == 0
+    result = invoke("quote", "--on", "2025-09-01", "--json", *args)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.strip().startswith("Lỗi: ") and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_quote_before_the_first_rule_version(configured_database):
+    invoke("init")
+    result = invoke("quote", "--group", "poor", "--on", "2019-06-30", "--json")
+    assert result.exit_code == 1 and "trước quy định mức đóng đầu tiên" in result.stderr
+
+
+def test_quote_accepts_vietnamese_dates_and_prints_text(configured_database):
+    invoke("init")
+    result = invoke("quote", "--group", "student", "--on", "01/09/2025")
+    assert result.exit_code == 0
+    assert "Tổng nhà tài trợ đóng: 631.800 ₫" in result.stdout
+
+
+def test_quote_on_an_uninitialised_database_says_run_init(configured_database):
+    result = invoke("quote", "--group", "poor", "--on", "2025-09-01")
+    assert result.exit_code == 1 and "chạy `python -m donation init`" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("mysql://root@localhost/test", "lược đồ 'mysql' không được hỗ trợ"),
+        ("not a url", "không có dạng lược_đồ"),
+        ("postgresql+psycopg://postgres@127.0.0.1:1/test", "Không kết nối được PostgreSQL"),
+    ],
+)
+def test_bad_database_url_is_one_line(url, message):
+    result = cli("init", "--json", env={"DATABASE_URL": url})
+    assert result.returncode != 0 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr
+
+
+def test_locked_sqlite_file_is_one_line(tmp_path):
+    path = tmp_path / "locked.db"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = cli("init", "--json", env={"DATABASE_URL": f"sqlite:///{path}", "BHYT_SQLITE_BUSY_TIMEOUT_MS": "100"})
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.strip() == ("Lỗi: Tệp cơ sở dữ liệu SQLite đang bị một tiến trình khác khóa: "
+                                     "đợi tiến trình đó xong rồi thử lại")
+
+
+def test_usage_errors_are_one_line():
+    result = cli("quote", "--group", "household", "--members", "nhiều", "--on", "2025-09-01")
+    assert result.returncode == 2 and result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1 and "--members" in result.stderr

@@ -1,0 +1,27 @@
+"""The README documents every command and setting, and keeps its two set-up commands on the first screen."""
+
+import re
+from pathlib import Path
+
+from db.config import Settings
+from donation.cli import main
+
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_command_is_documented():
+    for name in main.commands:
+        assert f"python -m donation {name}" in README, name
+
+
+def test_every_setting_is_documented():
+    for field in Settings.model_fields.values():
+        assert f"`{field.validation_alias}`" in README, field.validation_alias
+
+
+def test_first_screen_has_exactly_two_set_up_commands():
+    first_block = re.search(r"```bash\n(.*?)```", README, re.S).group(1)
+    commands = [line for line in first_block.splitlines() if line and not line.startswith("#")]
+    assert len(commands) == 2
+    assert "streamlit run streamlit_app.py" in commands[0] and "pytest" in commands[1]
+    assert README.index("```bash") < 1500  # on the first screen

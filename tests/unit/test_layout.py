@@ -1,0 +1,57 @@
+"""The layering rule (pages -> donation -> db) and the page registry."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from pages._nav import ANYONE, PAGES, pages_for
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize(
+    ("folder", "forbidden"),
+    [("donation", {"streamlit", "pages"}), ("db", {"streamlit", "pages", "donation"}),
+     ("pages", {"sqlmodel", "sqlalchemy", "db"})],
+)
+def test_dependencies_point_one_way(folder, forbidden):
+    files = sorted((ROOT / folder).rglob("*.py"))
+    assert files
+    offenders = {str(f.relative_to(ROOT)): sorted(imported_modules(f) & forbidden) for f in files}
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_entry_point_stays_thin():
+    assert not imported_modules(ROOT / "streamlit_app.py") & {"sqlmodel", "sqlalchemy", "db"}
+
+
+def test_the_checker_sees_a_forbidden_import(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text("import streamlit as st\nfrom db.models import Province\n")
+    assert imported_modules(bad) >= {"streamlit", "db"}
+
+
+def test_every_registered_page_exists_and_keeps_its_file_name_as_url():
+    for spec in PAGES:
+        assert (ROOT / spec.path).is_file(), spec.path
+        assert spec.url_path == Path(spec.path).stem
+    registered = {Path(spec.path).name for spec in PAGES}
+    on_disk = {p.name for p in (ROOT / "pages").glob("*.py") if not p.name.startswith("_")}
+    assert registered == on_disk
+
+
+def test_anonymous_visitors_see_only_public_pages():
+    visible = [spec for specs in pages_for(None).values() for spec in specs]
+    assert visible and all(ANYONE in spec.roles for spec in visible)
