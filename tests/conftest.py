@@ -114,5 +114,7 @@ def pytest_sessionfinish(session, exitstatus):
     problems = [f"{count} test(s) skipped" for key, count in _ran.items() if key == "skipped" and count]
     problems += [f"no {marker} test passed" for marker in ("postgres", "browser") if not _ran[marker]]
     if problems:
-        session.config.get_terminal_writer().line("CI check failed: " + "; ".join(problems), red=True)
+        writer = session.config.get_terminal_writer()
+        writer.line()
+        writer.line("CI check failed: " + "; ".join(problems), red=True)
         session.exitstatus = 1
