@@ -12,14 +12,10 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from donation import setup
 from donation.errors import explain
+from pages import _auth
 from pages._nav import pages_for
 
 log = logging.getLogger("bhyt.app")
-
-
-@st.cache_resource(show_spinner="Đang chuẩn bị cơ sở dữ liệu…")
-def _database_ready(database: str):  # the URL is the cache key: one initialisation per database
-    return setup.initialise()
 
 
 def _show_error(exc: Exception) -> None:
@@ -32,17 +28,16 @@ def _show_error(exc: Exception) -> None:
 
 def render() -> None:
     st.set_page_config(page_title="Tặng thẻ BHYT", page_icon=":material/health_and_safety:", layout="centered")
-    try:
-        _database_ready(setup.configured_database())
-    except Exception as exc:  # noqa: BLE001  (shown as a message, never a traceback)
-        _show_error(exc)
-        st.stop()
+    _auth.database_ready()
     st.logo("assets/logo.svg")
-    navigation = st.navigation(
-        {section: [st.Page(spec.path, title=spec.title, icon=spec.icon) for spec in specs]
-         for section, specs in pages_for(role=None).items()}
-    )
     try:
+        actor = _auth.resolve_actor()
+        navigation = st.navigation(
+            {section: [st.Page(spec.path, title=spec.title, icon=spec.icon) for spec in specs]
+             for section, specs in pages_for(actor.role if actor else None).items()}
+        )
+        if actor is not None:
+            st.sidebar.caption(f"{actor.display_name} · {actor.role_name}")
         navigation.run()
     except Exception as exc:  # noqa: BLE001  (st.stop and reruns are BaseExceptions and pass through)
         _show_error(exc)
@@ -56,13 +51,13 @@ async def _server_lifespan(_app):
     # the first deep link after a restart (/premium_calculator) by running the page file alone, skipping this entry.
     PagesManager.uses_pages_directory = False
     try:
-        setup.initialise()  # migrations on start; a failure is shown on every page until the database answers
+        setup.prepare_app()  # migrations (and the demo accounts of an empty embedded database) on start; a failure is shown on every page until the database answers
     except Exception as exc:  # noqa: BLE001
         log.error("database not ready at start: %s", explain(exc) or type(exc).__name__)
     yield
 
 
 if get_script_run_ctx(suppress_warning=True) is None:
-    app = st.App("streamlit_app.py", lifespan=_server_lifespan)
+    app = st.App("streamlit_app.py", lifespan=_server_lifespan, routes=_auth.ROUTES)
 else:
     render()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import functools
+import os
+import secrets
+import tomllib
 from pathlib import Path
 
 from pydantic import Field, ValidationError, field_validator
@@ -24,6 +27,9 @@ class Settings(BaseSettings):
     # None means "the default for this database": on for the embedded SQLite file, off for PostgreSQL.
     demo: bool | None = Field(None, validation_alias="BHYT_DEMO")
     sqlite_busy_timeout_ms: int = Field(5000, ge=0, validation_alias="BHYT_SQLITE_BUSY_TIMEOUT_MS")
+    secret_key: str | None = Field(None, validation_alias="BHYT_SECRET_KEY", repr=False)
+    # Cheap argon2 parameters, for the test suite only: never set in production.
+    fast_password_hash: bool = Field(False, validation_alias="BHYT_FAST_PASSWORD_HASH")
 
     @field_validator("database_url")
     @classmethod
@@ -76,3 +82,38 @@ def get_settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         raise ConfigError("; ".join(err["msg"].removeprefix("Value error, ") for err in exc.errors())) from None
+
+
+SECRETS_TOML = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+
+
+def secret_key(settings: Settings | None = None) -> bytes:
+    """The server secret that signs cookies and keys the audit chain.
+
+    Read from BHYT_SECRET_KEY, then `.streamlit/secrets.toml`; for a SQLite database without one, a key is generated
+    once beside the database file. PostgreSQL deployments must configure it: replicas have to share it.
+    """
+    settings = settings or get_settings()
+    configured = settings.secret_key or _secret_from_toml()
+    if configured:
+        if len(configured) < 32 or configured.lower() in {"changeme", "change-me", "secret"}:
+            raise ConfigError("BHYT_SECRET_KEY quá ngắn hoặc là giá trị mẫu: dùng ít nhất 32 ký tự ngẫu nhiên")
+        return configured.encode()
+    if not settings.is_sqlite:
+        raise ConfigError("Chưa đặt BHYT_SECRET_KEY (bắt buộc với PostgreSQL): đặt trong môi trường hoặc secrets.toml")
+    database = settings.database_url.removeprefix("sqlite:///")
+    folder = PROJECT_ROOT / "data" if database in {"", ":memory:"} else Path(database).parent
+    path = folder / "secret.key"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip().encode()
+
+
+def _secret_from_toml() -> str | None:
+    if not SECRETS_TOML.is_file():
+        return None
+    with SECRETS_TOML.open("rb") as handle:
+        return tomllib.load(handle).get("BHYT_SECRET_KEY")

@@ -113,3 +113,76 @@ class ProvinceTopUp(SQLModel, table=True):
     effective_from: date
     effective_to: date | None = None
     legal_basis: str
+
+
+class UserAccount(SQLModel, table=True):
+    """A person who signs in, with a role and, for officials, a province and commune scope."""
+
+    __tablename__ = "user_account"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('donor', 'commune_official', 'province_officer', 'national_officer', 'admin')", name="role_known"
+        ),
+        CheckConstraint("failed_attempts >= 0", name="failed_attempts_non_negative"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True)
+    display_name: str
+    role: str = Field(max_length=32)
+    province_code: int | None = Field(default=None, foreign_key="province.code")
+    commune_code: int | None = Field(default=None, foreign_key="commune.code")
+    password_hash: str
+    is_active: bool = Field(default=True)
+    failed_attempts: int = Field(default=0)
+    locked_until: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    password_changed_at: datetime = Field(default_factory=utcnow)
+
+
+class UserSession(SQLModel, table=True):
+    """A signed-in browser: only the SHA-256 of its random token is stored, so a database leak opens no session."""
+
+    __tablename__ = "user_session"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)
+    cookie_set_at: datetime | None = None  # the one-time sign-in ticket was exchanged for the cookie
+    ended_at: datetime | None = None
+    end_reason: str | None = Field(default=None, max_length=32)
+
+
+class AuditEvent(SQLModel, table=True):
+    """One change, chained by hash to the one before (seq - 1) so that edits, deletions and insertions show."""
+
+    __tablename__ = "audit_event"
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int = Field(unique=True)
+    at: datetime
+    actor: str = Field(max_length=64, index=True)
+    action: str = Field(max_length=64, index=True)
+    entity: str = Field(max_length=64, index=True)
+    entity_id: str | None = Field(default=None, max_length=64)
+    before: str | None = None  # canonical JSON, personal identifiers masked
+    after: str | None = None
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class AuditHead(SQLModel, table=True):
+    """The newest event's number and hash; updating it first serialises appends and anchors the chain's end."""
+
+    __tablename__ = "audit_head"
+    id: int = Field(default=1, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    seq: int = Field(default=0)
+    hash: str = Field(max_length=64)
+
+
+class AppSetting(SQLModel, table=True):
+    """An administrator's setting (office names, weights, periods) as JSON under a key."""
+
+    __tablename__ = "app_setting"
+    key: str = Field(primary_key=True, max_length=64)
+    value: str
+    updated_at: datetime = Field(default_factory=utcnow)

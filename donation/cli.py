@@ -13,9 +13,11 @@ import sys
 
 import click
 
-from donation import quotes, setup
+from db.uow import UnitOfWork
+from donation import audit as audit_log
+from donation import auth, demo, quotes, setup
 from donation.dates import format_date, parse_date
-from donation.errors import explain
+from donation.errors import InvalidInput, explain
 from donation.money import format_vnd
 
 log = logging.getLogger("donation")
@@ -98,3 +100,85 @@ def run() -> None:
         _fail("đã hủy", 1)
     except click.ClickException as exc:
         _fail(exc.format_message(), exc.exit_code)
+
+
+def _actor(username: str):
+    return auth.find_actor(username)
+
+
+@main.group(help="Tài khoản người dùng.")
+def users() -> None:
+    pass
+
+
+@users.command("add", help="Tạo tài khoản; mật khẩu đọc từ bàn phím (không hiện) hoặc từ stdin với --password-stdin.")
+@click.option("--username", required=True)
+@click.option("--role", required=True, help="donor, commune_official, province_officer, national_officer, admin")
+@click.option("--province", default=None, help="Mã tỉnh phụ trách (cán bộ xã, cán bộ tỉnh).")
+@click.option("--commune", default=None, help="Mã xã phụ trách (cán bộ xã).")
+@click.option("--display-name", default="", help="Họ và tên hiển thị.")
+@click.option("--password-stdin", is_flag=True, help="Đọc mật khẩu từ dòng đầu của stdin.")
+@click.option("--user", "as_user", default="system", show_default=True, help="Người thực hiện (ghi vào nhật ký).")
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def users_add(username, role, province, commune, display_name, password_stdin, as_user, as_json) -> None:
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif not sys.stdin.isatty():
+        raise InvalidInput("Không có bàn phím để nhập mật khẩu: dùng --password-stdin và đưa mật khẩu vào stdin")
+    else:
+        password = click.prompt("Mật khẩu", hide_input=True, confirmation_prompt="Nhập lại mật khẩu", err=True)
+    row = auth.create_user(_actor(as_user), username=username, password=password, role=role,
+                           display_name=display_name, province_code=province, commune_code=commune)
+    if as_json:
+        _emit(row.as_dict())
+    else:
+        click.echo(f"Đã tạo tài khoản {row.username} ({row.role}).")
+
+
+@users.command("list", help="Liệt kê tài khoản (không có mật khẩu).")
+@click.option("--user", "as_user", default="system", show_default=True, help="Người thực hiện.")
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def users_list(as_user, as_json) -> None:
+    rows = auth.list_users(_actor(as_user))
+    if as_json:
+        _emit([row.as_dict() for row in rows])
+        return
+    for row in rows:
+        state = "hoạt động" if row.is_active else "vô hiệu hóa"
+        click.echo(f"{row.username:24} {row.role:18} {row.province_code or '':>3} {row.commune_code or '':>6} {state}")
+
+
+@main.group(help="Nhật ký thay đổi.")
+def audit() -> None:
+    pass
+
+
+@audit.command("verify", help="Kiểm tra chuỗi băm của nhật ký: phát hiện sự kiện bị sửa, xóa hoặc chèn.")
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def audit_verify(as_json) -> None:
+    with UnitOfWork() as work:
+        check = audit_log.verify(work.session)
+    if as_json:
+        _emit(check.as_dict())
+    elif check.ok:
+        click.echo(f"Nhật ký nguyên vẹn: {check.events} sự kiện.")
+    else:
+        click.echo(f"Nhật ký bị can thiệp tại sự kiện {check.first_bad}: {check.reason}.")
+    if not check.ok:
+        sys.exit(1)
+
+
+@main.command("seed-demo", help="Tạo dữ liệu mẫu: mỗi vai trò một tài khoản demo (Đắk Lắk, xã Hòa Thịnh).")
+@click.option("--seed", type=int, default=1, show_default=True, help="Hạt giống để dữ liệu mẫu lặp lại được.")
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def seed_demo(seed, as_json) -> None:
+    setup.initialise()
+    result = demo.seed_demo(seed=seed)
+    if as_json:
+        _emit(result.as_dict())
+    else:
+        click.echo(f"Thêm {result.accounts_added} tài khoản demo; mật khẩu chung: {demo.DEMO_PASSWORD}")

@@ -17,6 +17,13 @@ class NotReady(DonationError):
     """The database is unreachable, locked, or not initialised."""
 
 
+class Forbidden(DonationError):
+    """The acting user's role or scope does not allow this."""
+
+
+class SignInRefused(DonationError):
+    """Wrong credentials, a locked or a disabled account; the message never says which user names exist."""
+
 def explain(exc: BaseException) -> str | None:
     """The Vietnamese one-line message for an error a user can act on, or None for a defect in the program."""
     from sqlalchemy.exc import DBAPIError, OperationalError
@@ -48,3 +55,4 @@ def _database_message(text: str, operational: bool) -> str | None:
         if any(needle in text for needle in needles):
             return message
     return "Cơ sở dữ liệu báo lỗi: thử lại; nếu vẫn lỗi, báo quản trị viên" if operational else None
+

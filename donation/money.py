@@ -109,3 +109,15 @@ def _require_int(value: int) -> None:
     # bool is an int subclass; money is never a bool, a float or a Decimal.
     if not isinstance(value, int) or isinstance(value, bool):
         raise TypeError(f"money must be an int of đồng, got {type(value).__name__}")
+
+
+def parse_percent_bp(text: str) -> int:
+    """Read a percentage as people type it ('4,5', '4.5%', '70') into basis points (450, 7000)."""
+    raw = str(text or "").strip().removesuffix("%").strip().replace(",", ".")
+    match = re.fullmatch(r"(\d{1,3})(?:\.(\d{1,2}))?", raw)
+    if not match:
+        raise InvalidInput(f"Tỷ lệ '{text}' không hợp lệ: nhập số phần trăm, ví dụ 4,5 hoặc 70")
+    value = int(match[1]) * 100 + int((match[2] or "0").ljust(2, "0"))
+    if value > 10_000:
+        raise InvalidInput(f"Tỷ lệ '{text}' lớn hơn 100%")
+    return value

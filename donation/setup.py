@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from db import migrate
 from db.config import get_settings
 from db.uow import UnitOfWork
+from donation import demo
 from donation.rules import seed_rules
 from donation.units import load_units
 
@@ -37,3 +38,15 @@ def initialise(engine: Engine | None = None) -> InitResult:
 def configured_database() -> str:
     """The configured database URL, so that a per-process cache can tell one database from another."""
     return get_settings().database_url
+
+
+def prepare_app(engine: Engine | None = None) -> InitResult:
+    """What the server does on start: `init`, and the demo accounts when the embedded database has no users yet."""
+    result = initialise(engine)
+    if get_settings().demo_enabled and not demo.has_accounts(uow=UnitOfWork(engine)):
+        demo.seed_demo(uow=UnitOfWork(engine))
+    return result
+
+
+def demo_enabled() -> bool:
+    return get_settings().demo_enabled

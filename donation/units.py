@@ -10,6 +10,9 @@ from vietnam_provinces import Province as VnProvince
 from vietnam_provinces import Ward as VnWard
 
 from db.models import Commune, Province
+from db.uow import UnitOfWork
+from donation import audit
+from donation.actors import ADMIN, Actor, require_role
 from donation.errors import InvalidInput, NotFound
 
 
@@ -85,3 +88,18 @@ def list_provinces(session: Session) -> list[Unit]:
 def list_communes(session: Session, province_code: int) -> list[Unit]:
     rows = session.exec(select(Commune).where(Commune.province_code == province_code).order_by(Commune.code))
     return [Unit(c.code, c.name, c.province_code, c.is_poor) for c in rows]
+
+
+def set_poor_commune(actor: Actor, commune_code: object, is_poor: bool, *, uow: UnitOfWork | None = None) -> Unit:
+    """Flag a commune as poor (xã nghèo) or clear the flag; near-poor people there are then paid in full by the state."""
+    require_role(actor, ADMIN)
+    with uow or UnitOfWork() as work:
+        row = work.session.get(Commune, parse_code(commune_code, "xã"))
+        if row is None:
+            raise NotFound(f"Không có xã/phường/đặc khu mã {commune_code}")
+        if row.is_poor != is_poor:
+            audit.record(work.session, actor, "set_poor_commune", "commune", row.code,
+                         before={"is_poor": row.is_poor}, after={"is_poor": is_poor})
+            row.is_poor = is_poor
+            work.commit()
+        return Unit(row.code, row.name, row.province_code, row.is_poor)

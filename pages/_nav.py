@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ANYONE = "anyone"  # a page anyone may open without signing in
+from donation.actors import ADMIN, COMMUNE_OFFICIAL, DONOR, NATIONAL_OFFICER, PROVINCE_OFFICER
+
+ANYONE = "anyone"  # a page anyone may open, signed in or not
+ANONYMOUS = "anonymous"  # a page only for visitors who are not signed in (the sign-in form)
+SIGNED_IN = (DONOR, COMMUNE_OFFICIAL, PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)
 
 
 @dataclass(frozen=True)
@@ -22,15 +26,31 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/today.py", "Việc hôm nay", ":material/today:", "Làm việc", SIGNED_IN),
     PageSpec("pages/home.py", "Trang chủ", ":material/home:", "Công khai", (ANYONE,)),
     PageSpec("pages/premium_calculator.py", "Tính mức đóng BHYT", ":material/calculate:", "Công khai", (ANYONE,)),
+    PageSpec("pages/sign_in.py", "Đăng nhập", ":material/login:", "Tài khoản", (ANONYMOUS,)),
+    PageSpec("pages/account.py", "Tài khoản của tôi", ":material/person:", "Tài khoản", SIGNED_IN),
+    PageSpec("pages/admin_users.py", "Người dùng", ":material/group:", "Quản trị", (ADMIN,)),
+    PageSpec("pages/admin_rules.py", "Quy định mức đóng", ":material/gavel:", "Quản trị", (ADMIN,)),
+    PageSpec("pages/admin_communes.py", "Xã nghèo", ":material/map:", "Quản trị", (ADMIN,)),
+    PageSpec("pages/admin_settings.py", "Thiết lập", ":material/settings:", "Quản trị", (ADMIN,)),
+    PageSpec("pages/admin_audit.py", "Nhật ký thay đổi", ":material/history:", "Quản trị", (ADMIN,)),
 )
 
 
+def visible_to(spec: PageSpec, role: str | None) -> bool:
+    if ANYONE in spec.roles:
+        return True
+    if role is None:
+        return ANONYMOUS in spec.roles
+    return role in spec.roles
+
+
 def pages_for(role: str | None) -> dict[str, list[PageSpec]]:
-    """The pages a visitor with `role` (None when not signed in) may open, grouped by menu section."""
+    """The pages a visitor with `role` (None when not signed in) may open, grouped by menu section, home page first."""
     sections: dict[str, list[PageSpec]] = {}
     for spec in PAGES:
-        if ANYONE in spec.roles or (role is not None and role in spec.roles):
+        if visible_to(spec, role):
             sections.setdefault(spec.section, []).append(spec)
     return sections

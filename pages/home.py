@@ -6,7 +6,9 @@ from donation import quotes
 from donation.dates import format_date, today_vn
 from donation.errors import DonationError
 from donation.money import format_vnd
+from pages import _auth
 
+actor = _auth.require_page(__file__)
 st.title("Tặng thẻ BHYT")
 st.markdown(
     "Nền tảng giúp **nhà tài trợ** (ngân sách địa phương, doanh nghiệp, tổ chức, cá nhân) mua **thẻ bảo hiểm y tế** "

@@ -8,7 +8,9 @@ from donation.dates import format_date, parse_date, today_vn
 from donation.errors import DonationError
 from donation.money import amount_in_words, format_vnd
 from donation.premium import ALLOWED_MONTHS, MAX_MEMBERS
+from pages import _auth
 
+actor = _auth.require_page(__file__)
 st.title("Tính mức đóng BHYT")
 st.caption("Mức đóng theo quy định đang có hiệu lực vào ngày thẻ bắt đầu; phần nhà nước và tỉnh hỗ trợ được trừ ra.")
 

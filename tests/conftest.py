@@ -13,6 +13,9 @@ from db.engine import get_engine, make_engine
 from donation.setup import initialise
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+# Cheap password hashing and a fixed secret for every test, including the servers and commands they start.
+os.environ["BHYT_FAST_PASSWORD_HASH"] = "1"
+os.environ.setdefault("BHYT_SECRET_KEY", "test-secret-" + "x" * 40)
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
@@ -31,7 +34,7 @@ def postgres_url() -> str:
     return url
 
 
-def _fresh_database(kind: str, folder, request) -> str:
+def fresh_database(kind: str, folder, request) -> str:
     """An empty database: a new SQLite file, or a new PostgreSQL schema dropped after the test."""
     if kind == "sqlite":
         return f"sqlite:///{folder / f'bhyt-{uuid.uuid4().hex[:8]}.db'}"
@@ -54,7 +57,7 @@ def _fresh_database(kind: str, folder, request) -> str:
 @pytest.fixture
 def new_database(request, tmp_path):
     """A factory of empty databases: new_database("sqlite") or new_database("postgres") returns a URL."""
-    return lambda kind: _fresh_database(kind, tmp_path, request)
+    return lambda kind: fresh_database(kind, tmp_path, request)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -73,7 +76,7 @@ def engine(database_url):
 @pytest.fixture(scope="session", params=BACKENDS)
 def ready_engine(request, tmp_path_factory):
     """An initialised database (units and rules) on each backend, shared by tests that only read it."""
-    engine = make_engine(_fresh_database(request.param, tmp_path_factory.mktemp("db"), request))
+    engine = make_engine(fresh_database(request.param, tmp_path_factory.mktemp("db"), request))
     initialise(engine)
     yield engine
     engine.dispose()

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from db.migrate import head_revision
 from donation.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +35,7 @@ def test_init_json_twice(database):
     first = cli("init", "--json", env=database)
     assert first.returncode == 0, first.stderr
     data = json.loads(first.stdout)  # the whole of stdout is one JSON document
-    assert (data["provinces"], data["communes"]) == (34, 3321) and data["revision"] == "0001"
+    assert (data["provinces"], data["communes"]) == (34, 3321) and data["revision"] == head_revision()
     second = json.loads(cli("init", "--json", env=database).stdout)
     assert second["rules_added"] == 0 and second["revision"] == data["revision"]
 
@@ -132,3 +133,67 @@ def test_usage_errors_are_one_line():
     result = cli("quote", "--group", "household", "--members", "nhiều", "--on", "2025-09-01")
     assert result.returncode == 2 and result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1 and "--members" in result.stderr
+
+
+def test_users_add_and_list(database):
+    assert cli("init", env=database).returncode == 0
+    added = subprocess.run(
+        [sys.executable, "-m", "donation", "users", "add", "--username", "can.bo.xa", "--role", "commune_official",
+         "--commune", "22276", "--display-name", "lê thị lan", "--password-stdin", "--json"],
+        cwd=ROOT, capture_output=True, text=True, input="Mat-khau-dai-du\n", env={**os.environ, **database})
+    assert added.returncode == 0, added.stderr
+    assert json.loads(added.stdout) | {"id": 0} == {"id": 0, "username": "can.bo.xa", "display_name": "Lê Thị Lan",
+                                                    "role": "commune_official", "province": 66, "commune": 22276,
+                                                    "active": True, "locked_until": None}
+    listed = json.loads(cli("users", "list", "--json", env=database).stdout)
+    assert [u["username"] for u in listed] == ["can.bo.xa"]
+    assert "password" not in json.dumps(listed)
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["--role", "province_officer"], "Mat-khau-dai-du\n", "cần có tỉnh phụ trách"),
+        (["--role", "commune_official", "--province", "1", "--commune", "22276"], "Mat-khau-dai-du\n",
+         "không thuộc Thành phố Hà Nội"),
+        (["--role", "chief"], "Mat-khau-dai-du\n", "Vai trò 'chief' không có"),
+        (["--role", "donor"], "ngan\n", "ít nhất 10 ký tự"),
+    ],
+)
+def test_users_add_refusals(database, args, stdin, message):
+    cli("init", env=database)
+    result = subprocess.run([sys.executable, "-m", "donation", "users", "add", "--username", "u1", *args,
+                             "--password-stdin", "--json"], cwd=ROOT, capture_output=True, text=True, input=stdin,
+                            env={**os.environ, **database})
+    assert result.returncode == 1 and result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1 and message in result.stderr
+
+
+def test_users_add_without_a_terminal_asks_for_password_stdin(database):
+    cli("init", env=database)
+    result = cli("users", "add", "--username", "u2", "--role", "donor", env=database)
+    assert result.returncode == 1 and "dùng --password-stdin" in result.stderr
+
+
+def test_batch_commands_run_as_a_named_user(database):
+    cli("init", env=database)
+    result = cli("users", "list", "--user", "nobody", "--json", env=database)
+    assert result.returncode == 1 and "Không có người dùng đang hoạt động tên 'nobody'" in result.stderr
+
+
+def test_seed_demo_then_audit_verify(database, tmp_path):
+    first = cli("seed-demo", "--json", env=database)
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["accounts_added"] == 5
+    assert json.loads(cli("seed-demo", "--json", env=database).stdout)["accounts_added"] == 0
+    check = cli("audit", "verify", "--json", env=database)
+    assert check.returncode == 0 and json.loads(check.stdout) == {"events": 5, "ok": True, "first_bad": None,
+                                                                   "reason": ""}
+    connection = sqlite3.connect(database["DATABASE_URL"].removeprefix("sqlite:///"))
+    connection.execute("DELETE FROM audit_event WHERE seq = 2")
+    connection.commit()
+    connection.close()
+    broken = cli("audit", "verify", "--json", env=database)
+    assert broken.returncode == 1
+    data = json.loads(broken.stdout)
+    assert (data["events"], data["ok"]) == (4, False) and isinstance(data["first_bad"], int)

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from pages._nav import ANYONE, PAGES, pages_for
+from donation.actors import ROLE_NAMES
+from pages._nav import ANONYMOUS, ANYONE, PAGES, pages_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,6 +53,23 @@ def test_every_registered_page_exists_and_keeps_its_file_name_as_url():
     assert registered == on_disk
 
 
-def test_anonymous_visitors_see_only_public_pages():
+def titles(role):
+    return {spec.title for specs in pages_for(role).values() for spec in specs}
+
+
+def test_anonymous_visitors_see_only_public_pages_and_the_sign_in():
     visible = [spec for specs in pages_for(None).values() for spec in specs]
-    assert visible and all(ANYONE in spec.roles for spec in visible)
+    assert visible and all(ANYONE in spec.roles or ANONYMOUS in spec.roles for spec in visible)
+    assert "Đăng nhập" in titles(None) and "Tài khoản của tôi" not in titles(None)
+
+
+ADMIN_PAGES = {"Người dùng", "Quy định mức đóng", "Xã nghèo", "Thiết lập", "Nhật ký thay đổi"}
+
+
+@pytest.mark.parametrize("role", list(ROLE_NAMES))
+def test_each_role_sees_its_own_menu(role):
+    seen = titles(role)
+    assert {"Việc hôm nay", "Tài khoản của tôi", "Trang chủ", "Tính mức đóng BHYT"} <= seen
+    assert "Đăng nhập" not in seen
+    assert (ADMIN_PAGES <= seen) == (role == "admin")
+    assert not (ADMIN_PAGES & seen) or role == "admin"

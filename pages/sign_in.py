@@ -1,0 +1,31 @@
+"""Sign-in: a password form; success sends the browser to /session/open to receive its cookie."""
+
+import pandas as pd
+import streamlit as st
+
+from donation import auth, setup
+from donation.actors import ROLE_NAMES
+from donation.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from donation.errors import DonationError
+from pages import _auth
+
+actor = _auth.require_page(__file__)
+st.title("Đăng nhập")
+with st.form("sign_in"):
+    username = st.text_input("Tên đăng nhập", key="signin.username", autocomplete="username")
+    password = st.text_input("Mật khẩu", type="password", key="signin.password", autocomplete="current-password")
+    submitted = st.form_submit_button("Đăng nhập", type="primary")
+
+if submitted:
+    try:
+        signed_in = auth.sign_in(username, password)
+    except DonationError as exc:
+        st.error(str(exc))
+    else:
+        st.success(f"Xin chào {signed_in.actor.display_name}. Đang mở trang làm việc…")
+        _auth.after_sign_in(signed_in)
+
+if setup.demo_enabled():
+    st.info(f"Bản chạy thử: mỗi vai trò có một tài khoản demo, mật khẩu chung **{DEMO_PASSWORD}**.")
+    st.dataframe(pd.DataFrame({"Tên đăng nhập": [a.username for a in DEMO_ACCOUNTS],
+                               "Vai trò": [ROLE_NAMES[a.role] for a in DEMO_ACCOUNTS]}), hide_index=True)

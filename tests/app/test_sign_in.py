@@ -1,0 +1,101 @@
+"""Sign-in through AppTest: each demo role reaches its own pages and no other's; wrong passwords and lock-out."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from donation.actors import ROLE_NAMES
+from donation.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from pages._nav import PAGES, visible_to
+
+pytestmark = pytest.mark.app
+ENTRY = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
+
+
+@pytest.fixture
+def app(configured_database):
+    at = AppTest.from_file(ENTRY, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def sign_in(at: AppTest, username: str, password: str) -> AppTest:
+    at.switch_page("pages/sign_in.py")
+    at.run()
+    at.text_input(key="signin.username").input(username)
+    at.text_input(key="signin.password").input(password)
+    at.button[0].click()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def open_page(at: AppTest, path: str) -> AppTest:
+    at.switch_page(path)
+    at.run()
+    assert not at.exception, (path, at.exception)
+    return at
+
+
+def test_the_sign_in_page_lists_the_demo_accounts(app):
+    at = open_page(app, "pages/sign_in.py")
+    shown = list(at.dataframe[0].value["Tên đăng nhập"])
+    assert shown == [a.username for a in DEMO_ACCOUNTS]
+    assert any(DEMO_PASSWORD in info.value for info in at.info)
+
+
+@pytest.mark.parametrize("account", DEMO_ACCOUNTS, ids=lambda a: a.role)
+def test_each_demo_role_reaches_its_own_pages_and_no_other(app, account):
+    at = sign_in(app, account.username, DEMO_PASSWORD)
+    assert any("Xin chào" in s.value for s in at.success)
+    for spec in PAGES:
+        at = open_page(at, spec.path)
+        if visible_to(spec, account.role):
+            assert at.title and at.title[0].value == spec.title or spec.path.endswith("home.py"), spec.path
+            assert not any("không được mở trang" in e.value for e in at.error), spec.path
+        elif spec.path.endswith("sign_in.py"):
+            assert at.title[0].value == "Việc hôm nay"  # a signed-in user is sent to their own page
+        else:
+            assert [e.value for e in at.error] == [f"{ROLE_NAMES[account.role]} không được mở trang «{spec.title}»."]
+            assert not at.title
+
+
+@pytest.mark.parametrize("page_file", ["admin_users.py", "today.py", "account.py"])
+def test_a_page_file_run_on_its_own_still_asks_for_a_sign_in(configured_database, page_file):
+    at = AppTest.from_file(str(Path(ENTRY).parent / "pages" / page_file), default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == ["Trang này cần đăng nhập."] and not at.title
+
+
+def test_a_wrong_password_is_refused_and_the_sixth_try_is_locked_out(app):
+    for _ in range(5):
+        at = sign_in(app, "demo.xa", "sai mat khau")
+        assert [e.value for e in at.error] == ["Tên đăng nhập hoặc mật khẩu không đúng"]
+    at = sign_in(app, "demo.xa", DEMO_PASSWORD)
+    assert len(at.error) == 1 and "tạm khóa do nhập sai mật khẩu 5 lần" in at.error[0].value
+    assert not at.success
+
+
+def test_the_role_home_page_shows_scope_and_figures(app):
+    at = open_page(sign_in(app, "demo.xa", DEMO_PASSWORD), "pages/today.py")
+    assert "Xã Hòa Thịnh, Đắk Lắk" in at.caption[0].value
+    facts = dict(zip(at.dataframe[0].value["Nội dung"], at.dataframe[0].value["Số liệu"], strict=True))
+    assert facts["Một thẻ hộ gia đình 12 tháng"] == "1.366.200 ₫"
+
+
+def test_sign_out_from_the_account_page(app):
+    at = open_page(sign_in(app, "demo.nhataitro", DEMO_PASSWORD), "pages/account.py")
+    at.button(key="account.sign_out").click()
+    at.run()
+    at = open_page(at, "pages/account.py")
+    assert [w.value for w in at.warning] == ["Trang này cần đăng nhập."]
+
+
+
+def test_an_administrator_sees_the_audit_log_of_the_sign_ins(app):
+    at = open_page(sign_in(app, "demo.admin", DEMO_PASSWORD), "pages/admin_audit.py")
+    assert at.success[0].value.startswith("Chuỗi băm nguyên vẹn")
+    assert "sign_in" in list(at.dataframe[0].value["Hành động"])

@@ -1,0 +1,68 @@
+"""Staying signed in across a refresh: the signed HttpOnly cookie, sign-out, and a changed cookie refused."""
+
+import pytest
+from playwright.sync_api import expect
+
+from donation.demo import DEMO_PASSWORD
+from tests.browser.conftest import screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/sign_in")
+    wait_for_app(page)
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(f"{base}/")  # /session/open set the cookie and sent the browser home
+    wait_for_app(page)
+
+
+def test_sign_in_survives_a_refresh_and_sign_out_ends_it(app_server, page):
+    sign_in(page, app_server, "demo.tinh")
+    heading = page.get_by_role("heading", name="Việc hôm nay")
+    expect(heading).to_be_visible()
+    expect(page.get_by_text("Trần Văn Bình · Cán bộ BHXH tỉnh · Đắk Lắk").first).to_be_visible()
+    cookie = next(c for c in page.context.cookies() if c["name"] == "bhyt_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    assert "demo" not in cookie["value"] and DEMO_PASSWORD not in cookie["value"]
+
+    page.reload()
+    wait_for_app(page)
+    expect(heading).to_be_visible()
+    expect(page.get_by_role("link", name="Quy định mức đóng")).to_have_count(0)  # not an administrator's menu
+    screenshot(page, "signed-in-province-officer")
+
+    page.goto(f"{app_server}/account")
+    wait_for_app(page)
+    page.get_by_role("button", name="Đăng xuất").click()
+    page.wait_for_url(f"{app_server}/")
+    wait_for_app(page)
+    assert not [c for c in page.context.cookies() if c["name"] == "bhyt_session"]
+    page.reload()
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Tặng thẻ BHYT")).to_be_visible()
+    expect(page.get_by_role("link", name="Đăng nhập")).to_be_visible()
+
+
+def test_a_changed_cookie_is_refused(app_server, page):
+    sign_in(page, app_server, "demo.admin")
+    expect(page.get_by_role("link", name="Nhật ký thay đổi")).to_be_visible()
+    cookie = next(c for c in page.context.cookies() if c["name"] == "bhyt_session")
+    value = cookie["value"]
+    forged = ("B" if value[0] != "B" else "C") + value[1:]  # the token's first character: never padding
+    page.context.add_cookies([{**cookie, "value": forged}])
+    page.reload()
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Tặng thẻ BHYT")).to_be_visible()
+    expect(page.get_by_role("link", name="Nhật ký thay đổi")).to_have_count(0)
+
+
+def test_a_ticket_cannot_be_replayed_or_forged(app_server, page):
+    answer = page.request.get(f"{app_server}/session/open?ticket=forged", max_redirects=0)
+    assert answer.status == 303 and answer.headers["location"] == "/sign_in"
+    assert "set-cookie" not in answer.headers
+    cross = page.request.get(f"{app_server}/session/open?ticket=x", headers={"Sec-Fetch-Site": "cross-site"},
+                             max_redirects=0)
+    assert cross.status == 403

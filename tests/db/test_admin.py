@@ -1,0 +1,142 @@
+"""Every role against every service function that takes an actor: allowed, or refused with the reason."""
+
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from db.engine import make_engine
+from db.models import Commune, ProvinceTopUp
+from db.uow import UnitOfWork
+from donation import app_settings, audit, auth, demo, rules, today, units
+from donation.actors import ROLE_NAMES, SYSTEM_ACTOR, Actor
+from donation.errors import Forbidden, InvalidInput
+from donation.setup import initialise
+from tests.conftest import BACKENDS, fresh_database
+
+ACTORS = {
+    "donor": Actor("d", "donor"),
+    "commune_official": Actor("x", "commune_official", province_code=66, commune_code=22276),
+    "province_officer": Actor("t", "province_officer", province_code=66),
+    "national_officer": Actor("q", "national_officer"),
+    "admin": Actor("a", "admin"),
+}
+NEW_VERSION = rules.NewVersion("2027-01", date(2027, 1, 1), 2_700_000, 450,
+                               {"household": 0, "near_poor": 7000, "pupil": 5000, "student": 5000,
+                                "farm_household": 3000, "poor": 10000}, "Nghị định thử")
+
+# function -> the roles allowed to call it
+CALLS = {
+    "list_users": (lambda a, u: auth.list_users(a, uow=u), {"admin"}),
+    "create_user": (lambda a, u: auth.create_user(a, username=f"new.{a.role}", password="Mat-khau-dai-du",
+                                                   role="donor", uow=u), {"admin"}),
+    "set_active": (lambda a, u: auth.set_active(a, 1, True, uow=u), {"admin"}),
+    "reset_password": (lambda a, u: auth.reset_password(a, 1, "Mat-khau-dai-du", uow=u), {"admin"}),
+    "update_setting": (lambda a, u: app_settings.update(a, "hold_days", 10, uow=u), {"admin"}),
+    "rule_book": (lambda a, u: rules.rule_book(a, uow=u), {"admin", "national_officer", "province_officer"}),
+    "add_rule_version": (lambda a, u: rules.add_rule_version(a, NEW_VERSION, uow=u), {"admin"}),
+    "add_top_up": (lambda a, u: rules.add_top_up(a, province_code=66, group_key="pupil", share_bp=1000,
+                                                 effective_from=date(2027, 1, 1), effective_to=None,
+                                                 legal_basis="NQ thử", uow=u), {"admin"}),
+    "list_top_ups": (lambda a, u: rules.list_top_ups(a, uow=u), {"admin", "national_officer", "province_officer"}),
+    "set_poor_commune": (lambda a, u: units.set_poor_commune(a, 22276, True, uow=u), {"admin"}),
+    "audit_browse": (lambda a, u: audit.browse(a, uow=u), {"admin"}),
+    "audit_check": (lambda a, u: audit.check_chain(a, uow=u), {"admin"}),
+    "today": (lambda a, u: today.overview(a, date(2026, 11, 25), uow=u), set(ROLE_NAMES)),
+}
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def work(request, tmp_path_factory):
+    """A database of its own: the allowed calls change it."""
+    engine = make_engine(fresh_database(request.param, tmp_path_factory.mktemp("roles"), request))
+    initialise(engine)
+    uow = UnitOfWork(engine)
+    demo.seed_demo(uow=uow)
+    yield uow
+    engine.dispose()
+
+
+@pytest.mark.parametrize("role", list(ACTORS))
+@pytest.mark.parametrize("name", list(CALLS))
+def test_role_table(work, role, name):
+    call, allowed = CALLS[name]
+    actor = ACTORS[role]
+    if role in allowed:
+        try:
+            call(actor, work)
+        except InvalidInput as exc:  # allowed, but this row already exists from another role's turn
+            assert "Đã có" in str(exc) or "đã có" in str(exc)
+    else:
+        with pytest.raises(Forbidden, match=f"^{ROLE_NAMES[role]} không được làm việc này: chỉ "):
+            call(actor, work)
+
+
+def test_nobody_signed_in_is_refused(work):
+    with pytest.raises(Forbidden, match="Cần đăng nhập"):
+        auth.list_users(None, uow=work)
+
+
+def test_system_actor_passes_role_checks(work):
+    assert rules.list_top_ups(SYSTEM_ACTOR, uow=work)
+
+
+def test_rule_versions_are_added_not_changed(engine):
+    initialise(engine)
+    uow = UnitOfWork(engine)
+    admin = ACTORS["admin"]
+    rules.add_rule_version(admin, NEW_VERSION, uow=uow)
+    book = rules.rule_book(admin, uow=uow)
+    assert book.version_on(date(2027, 3, 1)).base_salary == 2_700_000
+    assert book.version_on(date(2027, 3, 1)).ladder_bp == book.version_on(date(2026, 9, 1)).ladder_bp
+    assert book.version_on(date(2026, 12, 31)).code == "2026-07"  # earlier quotes keep their version
+    with pytest.raises(InvalidInput, match="Đã có quy định mã 2027-01"):
+        rules.add_rule_version(admin, NEW_VERSION, uow=uow)
+    with pytest.raises(InvalidInput, match="Thiếu tỷ lệ nhà nước hỗ trợ cho nhóm: poor"):
+        rules.add_rule_version(admin, rules.NewVersion("2028-01", date(2028, 1, 1), 2_800_000, 450,
+                                                       {k: v for k, v in NEW_VERSION.shares_bp.items() if k != "poor"},
+                                                       "x"), uow=uow)
+    with uow as w:
+        events, total = audit.list_events(w.session, action="add_rule_version")
+    assert total == 1 and events[0].entity_id == "2027-01"
+
+
+def test_top_ups_added_and_ended(engine):
+    initialise(engine)
+    uow = UnitOfWork(engine)
+    admin = ACTORS["admin"]
+    new_id = rules.add_top_up(admin, province_code="066", group_key="pupil", share_bp=1500,
+                              effective_from=date(2026, 9, 1), effective_to=None, legal_basis="NQ 01/2026", uow=uow)
+    with pytest.raises(InvalidInput, match="Ngày kết thúc phải từ 01/09/2026"):
+        rules.end_top_up(admin, new_id, date(2026, 8, 1), uow=uow)
+    rules.end_top_up(admin, new_id, date(2027, 6, 30), uow=uow)
+    with uow as w:
+        row = w.session.exec(select(ProvinceTopUp).where(ProvinceTopUp.id == new_id)).one()
+        assert (row.province_code, row.share_bp, row.effective_to) == (66, 1500, date(2027, 6, 30))
+
+
+def test_poor_commune_flag_is_audited(engine):
+    initialise(engine)
+    uow = UnitOfWork(engine)
+    units.set_poor_commune(ACTORS["admin"], "22276", True, uow=uow)
+    units.set_poor_commune(ACTORS["admin"], "22276", True, uow=uow)  # no change, no event
+    with uow as w:
+        assert w.session.get(Commune, 22276).is_poor is True
+        _, total = audit.list_events(w.session, action="set_poor_commune")
+    assert total == 1
+
+
+@pytest.mark.parametrize(("key", "value", "message"), [
+    ("hold_days", 0, "từ 1 đến 90"), ("session_idle_minutes", "30", "số nguyên"),
+    ("priority_weights", {}, "Trọng số"), ("nothing", 1, "Không có thiết lập"),
+])
+def test_bad_settings_are_refused(ready_engine, key, value, message):
+    with pytest.raises(Exception, match=message):
+        app_settings.update(ACTORS["admin"], key, value, uow=UnitOfWork(ready_engine))
+
+
+def test_settings_change_takes_effect(engine):
+    initialise(engine)
+    uow = UnitOfWork(engine)
+    app_settings.update(ACTORS["admin"], "session_idle_minutes", 45, uow=uow)
+    assert app_settings.all_settings(uow=uow)["session_idle_minutes"] == 45

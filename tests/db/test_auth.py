@@ -1,0 +1,163 @@
+"""Accounts, sign-in, lock-out, sessions and scope, on SQLite and PostgreSQL."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from db.uow import UnitOfWork
+from donation import auth, demo
+from donation.actors import SYSTEM_ACTOR
+from donation.errors import Forbidden, InvalidInput, NotFound, SignInRefused
+from donation.setup import initialise
+
+PASSWORD = demo.DEMO_PASSWORD
+T0 = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def uow(engine):
+    initialise(engine)
+    work = UnitOfWork(engine)
+    demo.seed_demo(uow=work)
+    return work
+
+
+def test_sign_in_and_resolve(uow):
+    signed = auth.sign_in("Demo.Tinh ", PASSWORD, uow=uow, now=T0)
+    assert (signed.actor.username, signed.actor.role, signed.actor.province_code) == ("demo.tinh",
+                                                                                      "province_officer", 66)
+    assert auth.resolve_session(signed.token, uow=uow, now=T0 + timedelta(minutes=5)) == signed.actor
+    assert auth.resolve_session("not-a-token", uow=uow) is None
+
+
+@pytest.mark.parametrize("username", ["demo.tinh", "nobody.here"])
+def test_wrong_password_and_unknown_user_get_the_same_answer(uow, username):
+    with pytest.raises(SignInRefused, match="^Tên đăng nhập hoặc mật khẩu không đúng$"):
+        auth.sign_in(username, "wrong password", uow=uow, now=T0)
+
+
+def test_five_wrong_tries_lock_the_account_for_fifteen_minutes(uow):
+    signed = auth.sign_in("demo.xa", PASSWORD, uow=uow, now=T0)
+    for _ in range(5):
+        with pytest.raises(SignInRefused, match="không đúng"):
+            auth.sign_in("demo.xa", "wrong password", uow=uow, now=T0)
+    with pytest.raises(SignInRefused, match="tạm khóa .* thử lại sau 15 phút"):
+        auth.sign_in("demo.xa", PASSWORD, uow=uow, now=T0 + timedelta(seconds=1))
+    assert auth.resolve_session(signed.token, uow=uow, now=T0) is None  # lock-out ends open sessions
+    with pytest.raises(SignInRefused, match="thử lại sau 1 phút"):
+        auth.sign_in("demo.xa", PASSWORD, uow=uow, now=T0 + timedelta(minutes=14, seconds=30))
+    assert auth.sign_in("demo.xa", PASSWORD, uow=uow, now=T0 + timedelta(minutes=15, seconds=1)).actor
+
+
+def test_a_success_resets_the_count_of_failures(uow):
+    for _ in range(4):
+        with pytest.raises(SignInRefused):
+            auth.sign_in("demo.xa", "wrong password", uow=uow, now=T0)
+    auth.sign_in("demo.xa", PASSWORD, uow=uow, now=T0)
+    for _ in range(4):
+        with pytest.raises(SignInRefused, match="không đúng"):
+            auth.sign_in("demo.xa", "wrong password", uow=uow, now=T0)
+
+
+def test_idle_sessions_end(uow):
+    signed = auth.sign_in("demo.admin", PASSWORD, uow=uow, now=T0)
+    assert auth.resolve_session(signed.token, uow=uow, now=T0 + timedelta(minutes=29)) is not None
+    # last seen at +29 min: +58 min is still inside 30 idle minutes, +90 min is not
+    assert auth.resolve_session(signed.token, uow=uow, now=T0 + timedelta(minutes=58)) is not None
+    assert auth.resolve_session(signed.token, uow=uow, now=T0 + timedelta(minutes=90)) is None
+    assert auth.resolve_session(signed.token, uow=uow, now=T0 + timedelta(minutes=91)) is None
+
+
+def test_sign_out_disable_and_reset_end_sessions(uow):
+    admin = auth.sign_in("demo.admin", PASSWORD, uow=uow).actor
+    first = auth.sign_in("demo.xa", PASSWORD, uow=uow)
+    auth.sign_out(first.token, uow=uow)
+    assert auth.resolve_session(first.token, uow=uow) is None
+
+    second = auth.sign_in("demo.xa", PASSWORD, uow=uow)
+    auth.set_active(admin, second.actor.user_id, False, uow=uow)
+    assert auth.resolve_session(second.token, uow=uow) is None
+    with pytest.raises(SignInRefused, match="vô hiệu hóa"):
+        auth.sign_in("demo.xa", PASSWORD, uow=uow)
+    auth.set_active(admin, second.actor.user_id, True, uow=uow)
+
+    third = auth.sign_in("demo.xa", PASSWORD, uow=uow)
+    auth.reset_password(admin, third.actor.user_id, "Mat-khau-moi-2026", uow=uow)
+    assert auth.resolve_session(third.token, uow=uow) is None
+    assert auth.sign_in("demo.xa", "Mat-khau-moi-2026", uow=uow).actor.username == "demo.xa"
+
+
+def test_a_sign_in_ticket_sets_one_cookie_only(uow):
+    signed = auth.sign_in("demo.quocgia", PASSWORD, uow=uow)
+    ticket = auth.make_ticket(signed.token)
+    assert auth.token_from_ticket(ticket) == signed.token
+    assert auth.claim_cookie(signed.token, uow=uow) is True
+    assert auth.claim_cookie(signed.token, uow=uow) is False
+    assert auth.token_from_ticket(flip_first(ticket)) is None
+    cookie = auth.cookie_value(signed.token)
+    assert auth.token_from_cookie(cookie) == signed.token
+    assert auth.token_from_cookie(flip_first(cookie)) is None
+    assert auth.token_from_cookie(None) is None and auth.token_from_cookie("no-signature") is None
+
+
+def flip_first(text: str) -> str:
+    # The first character is never base64 padding, so changing it always changes the signed bytes.
+    return ("B" if text[0] != "B" else "C") + text[1:]
+
+
+def test_change_own_password(uow):
+    signed = auth.sign_in("demo.nhataitro", PASSWORD, uow=uow)
+    with pytest.raises(InvalidInput, match="Mật khẩu hiện tại không đúng"):
+        auth.change_password(signed.actor, "wrong", "Mot-mat-khau-dai", uow=uow)
+    with pytest.raises(InvalidInput, match="ít nhất 10 ký tự"):
+        auth.change_password(signed.actor, PASSWORD, "ngan", uow=uow)
+    auth.change_password(signed.actor, PASSWORD, "Mot-mat-khau-dai", uow=uow)
+    assert auth.sign_in("demo.nhataitro", "Mot-mat-khau-dai", uow=uow)
+
+
+@pytest.mark.parametrize(
+    ("role", "province", "commune", "error"),
+    [
+        ("commune_official", "66", "22276", None),
+        ("commune_official", None, "22276", None),  # the province follows from the commune
+        ("commune_official", "66", None, "cần có tỉnh và xã"),
+        ("commune_official", "1", "22276", "không thuộc Thành phố Hà Nội"),
+        ("province_officer", "066", None, None),
+        ("province_officer", None, None, "cần có tỉnh phụ trách"),
+        ("province_officer", "66", "22276", "bỏ --commune"),
+        ("national_officer", None, None, None),
+        ("national_officer", "66", None, "không gắn với tỉnh"),
+        ("donor", None, None, None),
+        ("admin", None, None, None),
+        ("treasurer", None, None, "Vai trò 'treasurer' không có"),
+        ("province_officer", "99", None, "Không có tỉnh/thành phố mã 99"),
+    ],
+)
+def test_roles_need_their_scope(uow, role, province, commune, error):
+    args = dict(username=f"u.{role}", password="Mat-khau-dai-du", role=role, province_code=province,
+                commune_code=commune, uow=uow)
+    if error is None:
+        assert auth.create_user(SYSTEM_ACTOR, **args).role == role
+    else:
+        with pytest.raises((InvalidInput, NotFound), match=error):
+            auth.create_user(SYSTEM_ACTOR, **args)
+
+
+@pytest.mark.parametrize(("username", "message"), [("demo.xa", "đã có người dùng"), ("Ngô Văn A", "chữ không dấu"),
+                                                   ("system", "dành cho tác vụ tự động")])
+def test_usernames(uow, username, message):
+    with pytest.raises(InvalidInput, match=message):
+        auth.create_user(SYSTEM_ACTOR, username=username, password="Mat-khau-dai-du", role="donor", uow=uow)
+
+
+def test_batch_jobs_run_as_a_named_user_or_system(uow):
+    assert auth.find_actor("system", uow=uow) is SYSTEM_ACTOR
+    assert auth.find_actor("demo.tinh", uow=uow).province_code == 66
+    with pytest.raises(NotFound):
+        auth.find_actor("nobody", uow=uow)
+
+
+def test_only_an_administrator_manages_users(uow):
+    officer = auth.sign_in("demo.tinh", PASSWORD, uow=uow).actor
+    with pytest.raises(Forbidden, match="Cán bộ BHXH tỉnh không được làm việc này"):
+        auth.list_users(officer, uow=uow)
