@@ -21,10 +21,10 @@ from db.config import get_settings, secret_key
 from db.models import UserAccount, UserSession
 from db.uow import UnitOfWork
 from donation import app_settings, audit
-from donation.actors import ADMIN, COMMUNE_OFFICIAL, SYSTEM, SYSTEM_ACTOR, Actor, check_scope_shape, require_role
+from donation.actors import ADMIN, SYSTEM, SYSTEM_ACTOR, Actor, check_scope_shape, require_role
 from donation.errors import InvalidInput, NotFound, SignInRefused
 from donation.identity import normalise_name
-from donation.units import get_commune, get_province
+from donation.units import resolve_place
 
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -281,12 +281,7 @@ def create_user(actor: Actor, *, username: str, password: str, role: str, displa
     if name == "system":
         raise InvalidInput("Tên đăng nhập 'system' dành cho tác vụ tự động")
     with uow or UnitOfWork() as work:
-        province = get_province(work.session, province_code) if province_code not in (None, "") else None
-        commune = None
-        if commune_code not in (None, ""):
-            commune = get_commune(work.session, commune_code, province_code=province.code if province else None)
-            if province is None and role == COMMUNE_OFFICIAL:
-                province = get_province(work.session, commune.province_code)
+        province, commune = resolve_place(work.session, province_code, commune_code)
         check_scope_shape(role, province.code if province else None, commune.code if commune else None)
         if work.session.exec(select(UserAccount).where(UserAccount.username == name)).first():
             raise InvalidInput(f"Tên đăng nhập '{name}' đã có người dùng: chọn tên khác")

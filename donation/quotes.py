@@ -9,7 +9,7 @@ from db.uow import UnitOfWork
 from donation.errors import InvalidInput
 from donation.premium import Quote, quote_premium
 from donation.rules import load_rule_book
-from donation.units import Unit, get_commune, get_province, list_communes, list_provinces
+from donation.units import Unit, list_communes, list_provinces, resolve_place
 
 
 @dataclass(frozen=True)
@@ -45,11 +45,7 @@ def quote(
     if on is None:
         raise InvalidInput("Chưa chọn ngày bắt đầu có thẻ: nhập ngày dạng dd/mm/yyyy")
     with uow or UnitOfWork() as work:
-        province = get_province(work.session, province_code) if province_code not in (None, "") else None
-        commune = None
-        if commune_code not in (None, ""):
-            commune = get_commune(work.session, commune_code, province_code=province.code if province else None)
-            province = province or get_province(work.session, commune.province_code)
+        province, commune = resolve_place(work.session, province_code, commune_code)
         rules = load_rule_book(work.session)
     result = quote_premium(
         rules, group=group, members=members, months=months, on=on,

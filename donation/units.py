@@ -81,6 +81,17 @@ def get_commune(session: Session, code: object, *, province_code: object | None 
     return Unit(row.code, row.name, row.province_code, row.is_poor)
 
 
+def resolve_place(session: Session, province_code: object | None,
+                  commune_code: object | None) -> tuple[Unit | None, Unit | None]:
+    """Optional province and commune codes to units; a commune implies its province and must lie inside a given one."""
+    province = get_province(session, province_code) if province_code not in (None, "") else None
+    commune = None
+    if commune_code not in (None, ""):
+        commune = get_commune(session, commune_code, province_code=province.code if province else None)
+        province = province or get_province(session, commune.province_code)
+    return province, commune
+
+
 def list_provinces(session: Session) -> list[Unit]:
     return [Unit(p.code, p.name) for p in session.exec(select(Province).order_by(Province.code))]
 

@@ -1,20 +1,12 @@
 """Screens through Streamlit's AppTest: the home page and the premium calculator."""
 
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app.conftest import ENTRY
+
 pytestmark = pytest.mark.app
-ENTRY = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
-
-
-@pytest.fixture
-def app(configured_database):
-    at = AppTest.from_file(ENTRY, default_timeout=60)
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def open_calculator(at: AppTest) -> AppTest:

@@ -8,17 +8,9 @@ from streamlit.testing.v1 import AppTest
 from donation.actors import ROLE_NAMES
 from donation.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from pages._nav import PAGES, visible_to
+from tests.app.conftest import ENTRY
 
 pytestmark = pytest.mark.app
-ENTRY = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
-
-
-@pytest.fixture
-def app(configured_database):
-    at = AppTest.from_file(ENTRY, default_timeout=60)
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def sign_in(at: AppTest, username: str, password: str) -> AppTest:
