@@ -186,3 +186,66 @@ class AppSetting(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=64)
     value: str
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Person(SQLModel, table=True):
+    """A person, stored once in the country: found by CCCD or BHXH code (either is enough, both are checked)."""
+
+    __tablename__ = "person"
+    __table_args__ = (
+        CheckConstraint("national_id IS NOT NULL OR social_insurance_code IS NOT NULL", name="has_identifier"),
+        CheckConstraint("gender IS NULL OR gender IN ('male', 'female')", name="gender_known"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    full_name: str
+    name_key: str = Field(index=True)  # accent-free, lower-case: for search and duplicates
+    birth_date: date
+    birth_year_only: bool = Field(default=False)  # the elderly often know only their year of birth
+    gender: str | None = Field(default=None, max_length=8)
+    national_id: str | None = Field(default=None, max_length=12, unique=True)
+    social_insurance_code: str | None = Field(default=None, max_length=10, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Household(SQLModel, table=True):
+    """People nominated together in one commune; the key is the nominator's own (Mã hộ), local to one file or form."""
+
+    __tablename__ = "household"
+    id: int | None = Field(default=None, primary_key=True)
+    commune_code: int = Field(foreign_key="commune.code", index=True)
+    key: str = Field(max_length=64)
+    village: str = Field(default="")
+    address: str = Field(default="")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Nomination(SQLModel, table=True):
+    """A commune's request that a person receive a donated card, with the facts that set price and priority."""
+
+    __tablename__ = "nomination"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('nominated', 'posted', 'approved', 'rejected', 'returned', 'withdrawn')", name="status_known"
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    household_id: int = Field(foreign_key="household.id", index=True)
+    commune_code: int = Field(foreign_key="commune.code", index=True)
+    province_code: int = Field(foreign_key="province.code", index=True)
+    group_key: str = Field(foreign_key="premium_group.key", max_length=32)
+    relation: str = Field(default="")
+    need_flags: str = Field(default="")  # need-flag keys separated by ';'
+    flood_damage: str | None = Field(default=None, max_length=16)
+    village: str = Field(default="")
+    school: str = Field(default="")
+    health_facility: str = Field(default="")
+    current_card_until: date | None = None
+    reason: str = Field(default="")
+    consent: bool = Field(default=False)
+    status: str = Field(default="nominated", max_length=16, index=True)
+    priority_score: int = Field(default=0)
+    priority_explanation: str = Field(default="")
+    nominated_by: int = Field(foreign_key="user_account.id")
+    nominated_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)

@@ -10,12 +10,13 @@ import functools
 import json
 import logging
 import sys
+from pathlib import Path
 
 import click
 
 from db.uow import UnitOfWork
 from donation import audit as audit_log
-from donation import auth, demo, quotes, setup
+from donation import auth, demo, quotes, registry, setup
 from donation.dates import format_date, parse_date
 from donation.errors import InvalidInput, explain
 from donation.money import format_vnd
@@ -182,3 +183,25 @@ def seed_demo(seed, as_json) -> None:
         _emit(result.as_dict())
     else:
         click.echo(f"Thêm {result.accounts_added} tài khoản demo; mật khẩu chung: {demo.DEMO_PASSWORD}")
+
+
+@main.command("import-beneficiaries", help="Nhập danh sách đề cử (Excel/CSV theo mẫu) vào một xã. Chạy lệnh này là "
+              "xác nhận những người trong danh sách (hoặc người giám hộ) đã đồng ý cho sử dụng thông tin cá nhân.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--commune", required=True, help="Mã xã nhận danh sách.")
+@click.option("--user", "as_user", required=True, help="Cán bộ thực hiện (phạm vi phải gồm xã này).")
+@click.option("--dry-run", is_flag=True, help="Chỉ kiểm tra, không lưu.")
+@click.option("--confirm-similar", is_flag=True, help="Lưu cả người trùng họ tên và ngày sinh với người đã có.")
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def import_beneficiaries(file, commune, as_user, dry_run, confirm_similar, as_json) -> None:
+    path = Path(file)
+    report = registry.import_nominations(_actor(as_user), path.read_bytes(), path.name, commune_code=commune,
+                                         consent=True, dry_run=dry_run, confirm_similar=confirm_similar)
+    if as_json:
+        _emit(report.as_dict())
+        return
+    click.echo(f"{report.rows} dòng: {len(report.accepted)} hợp lệ, {report.rejected_rows} bị từ chối, "
+               f"{len(report.warnings)} cảnh báo; {'đã lưu' if report.committed else 'chưa lưu'}.")
+    for issue in report.errors:
+        click.echo(f"  Dòng {issue.row}, cột {issue.column or '-'}: {issue.message}")

@@ -161,9 +161,11 @@ def normalise_name(value: object) -> str:
     return " ".join(word[:1].upper() + word[1:].lower() for word in text.split())
 
 
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+
+
 def strip_accents(value: str) -> str:
-    decomposed = unicodedata.normalize("NFD", value)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = _COMBINING.sub("", unicodedata.normalize("NFD", value))
     return bare.replace("đ", "d").replace("Đ", "D")
 
 

@@ -9,6 +9,7 @@ from donation.actors import ADMIN, COMMUNE_OFFICIAL, DONOR, NATIONAL_OFFICER, PR
 ANYONE = "anyone"  # a page anyone may open, signed in or not
 ANONYMOUS = "anonymous"  # a page only for visitors who are not signed in (the sign-in form)
 SIGNED_IN = (DONOR, COMMUNE_OFFICIAL, PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)
+NOMINATORS = (COMMUNE_OFFICIAL, PROVINCE_OFFICER, ADMIN)
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,10 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/today.py", "Việc hôm nay", ":material/today:", "Làm việc", SIGNED_IN),
+    PageSpec("pages/nominate.py", "Đề cử hộ gia đình", ":material/person_add:", "Làm việc", NOMINATORS),
+    PageSpec("pages/import_nominations.py", "Nhập danh sách từ Excel", ":material/upload_file:", "Làm việc",
+             NOMINATORS),
+    PageSpec("pages/nominees.py", "Danh sách đề cử", ":material/list_alt:", "Làm việc", NOMINATORS),
     PageSpec("pages/home.py", "Trang chủ", ":material/home:", "Công khai", (ANYONE,)),
     PageSpec("pages/premium_calculator.py", "Tính mức đóng BHYT", ":material/calculate:", "Công khai", (ANYONE,)),
     PageSpec("pages/sign_in.py", "Đăng nhập", ":material/login:", "Tài khoản", (ANONYMOUS,)),

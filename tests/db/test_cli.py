@@ -197,3 +197,77 @@ def test_seed_demo_then_audit_verify(database, tmp_path):
     assert broken.returncode == 1
     data = json.loads(broken.stdout)
     assert (data["events"], data["ok"]) == (4, False) and isinstance(data["first_bad"], int)
+
+
+def test_import_beneficiaries_json_contract(database, tmp_path):
+    from tests.workbooks import MIXED, MIXED_REFUSED, workbook
+
+    cli("seed-demo", env=database)
+    path = tmp_path / "danh-sach.xlsx"
+    path.write_bytes(workbook(MIXED))
+    dry = cli("import-beneficiaries", str(path), "--commune", "22276", "--user", "demo.xa", "--dry-run", "--json",
+              env=database)
+    assert dry.returncode == 0, dry.stderr
+    data = json.loads(dry.stdout)
+    assert set(data) == {"rows", "accepted", "rejected", "warnings", "committed", "errors"}
+    assert (data["rows"], data["accepted"], data["rejected"], data["committed"]) == (9, 4, 5, False)
+    assert {e["row"] for e in data["errors"]} == set(MIXED_REFUSED)
+    assert all(set(e) == {"row", "column", "code", "message"} and isinstance(e["row"], int) for e in data["errors"])
+    saved = json.loads(cli("import-beneficiaries", str(path), "--commune", "022276", "--user", "demo.xa", "--json",
+                           env=database).stdout)
+    assert saved["committed"] is True and saved["accepted"] == 4
+    again = cli("import-beneficiaries", str(path), "--commune", "22276", "--user", "demo.xa", "--json", env=database)
+    every_row_refused = json.loads(again.stdout)
+    assert again.returncode == 0 and every_row_refused["accepted"] == 0 and every_row_refused["committed"] is False
+    assert every_row_refused["rejected"] == 9
+
+
+def test_import_beneficiaries_refuses_an_official_outside_the_commune(database, tmp_path):
+    from tests.workbooks import MIXED, workbook
+
+    cli("seed-demo", env=database)
+    path = tmp_path / "ds.xlsx"
+    path.write_bytes(workbook(MIXED))
+    result = cli("import-beneficiaries", str(path), "--commune", "24175", "--user", "demo.xa", "--json", env=database)
+    assert result.returncode == 1 and result.stdout == ""
+    assert "không phụ trách xã mã 24175" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("ds.xlsx", b"", "Tệp rỗng"),
+        ("ds.xlsx", b"PK\x03\x04 not really a workbook", "không phải bảng tính đọc được"),
+        ("ds.pdf", b"%PDF-1.7 a report", "không phải bảng tính đọc được"),
+        ("ds.xlsx", b"x" * (10 * 1024 * 1024 + 1), "quá giới hạn 10 MB"),
+        ("ds.csv", "Họ và tên,Ngày sinh\n".encode("utf-16"), "không phải UTF-8"),
+    ],
+)
+def test_import_refuses_files_that_are_not_usable(database, tmp_path, name, content, message):
+    cli("seed-demo", env=database)
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = cli("import-beneficiaries", str(path), "--commune", "22276", "--user", "demo.xa", "--json", env=database)
+    assert result.returncode == 1 and message in result.stderr
+
+
+def test_import_refuses_over_100000_rows(configured_database, tmp_path):
+    from donation import registry
+
+    invoke("seed-demo")
+    header = "Họ và tên,Ngày sinh,Số CCCD,Mã hộ,Nhóm\n"
+    rows = "".join(f"A,01/01/1980,0660800{i:05d},H{i},GD\n" for i in range(100_001))
+    path = tmp_path / "big.csv"
+    path.write_text(header + rows, encoding="utf-8")
+    result = invoke("import-beneficiaries", str(path), "--commune", "22276", "--user", "demo.xa", "--json")
+    assert result.exit_code == 1 and "quá giới hạn 100.000 dòng" in result.stderr
+    assert registry.MAX_ROWS == 100_000
+
+
+def test_import_reads_csv(configured_database, tmp_path):
+    invoke("seed-demo")
+    path = tmp_path / "ds.csv"
+    path.write_text("Họ và tên;Ngày sinh;Giới tính;Số CCCD;Mã hộ;Nhóm\nNgô Văn Lợi;01/02/1970;Nam;066070000777;H1;"
+                    "Hộ gia đình\n", encoding="utf-8-sig")
+    result = invoke("import-beneficiaries", str(path), "--commune", "22276", "--user", "demo.xa", "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["accepted"] == 1

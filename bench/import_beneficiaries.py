@@ -1,0 +1,88 @@
+"""Benchmark: import a 100,000-row nomination workbook into one commune on SQLite (target: at most 10 s).
+
+The floor is reading the same workbook alone (python-calamine), measured in the same run.
+Usage: python bench/import_beneficiaries.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import random
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("BHYT_SECRET_KEY", "bench-secret-" + "x" * 40)
+os.environ.setdefault("BHYT_FAST_PASSWORD_HASH", "1")
+
+import xlsxwriter  # noqa: E402
+
+from db.engine import make_engine  # noqa: E402
+from db.uow import UnitOfWork  # noqa: E402
+from donation import auth, demo, registry  # noqa: E402
+from donation.nomination_rows import COLUMNS, template_header  # noqa: E402
+from donation.setup import initialise  # noqa: E402
+from donation.spreadsheets import read_rows  # noqa: E402
+
+SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
+MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Ngọc", "Thanh", "Quốc", "Thu", "Xuân"]
+GIVEN = ["An", "Bình", "Cường", "Dung", "Hoa", "Hùng", "Lan", "Long", "Mai", "Nam", "Phúc", "Sơn", "Tâm", "Yến"]
+GROUPS = ["Hộ gia đình"] * 5 + ["Hộ cận nghèo"] * 3 + ["Học sinh", "Sinh viên"]
+
+
+def workbook(rows: int, seed: int = 11) -> bytes:
+    rng = random.Random(seed)
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, [template_header(key) for key, _, _ in COLUMNS])
+    household = 0
+    for index in range(rows):
+        if index == 0 or rng.random() < 0.3:
+            household += 1
+        gender = rng.randint(0, 1)
+        birth = date(1940, 1, 1) + timedelta(days=rng.randint(0, 365 * 75))
+        century_digit = (birth.year // 100 - 19) * 2 + gender
+        cccd = f"066{century_digit}{birth.year % 100:02d}{index:06d}"
+        name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+        group = rng.choice(GROUPS) if birth.year < 2004 else "Học sinh"
+        sheet.write_row(index + 1, 0, [name, birth.strftime("%d/%m/%Y"), "Nữ" if gender else "Nam", cccd, "",
+                                       f"H{household:05d}", "", group, "", "", f"Thôn {household % 12 + 1}",
+                                       "", "", "", "Thiệt hại do lũ"])
+    book.close()
+    return buffer.getvalue()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a run of seconds")
+    args = parser.parse_args()
+    rows = 5_000 if args.quick else 100_000
+    data = workbook(rows)
+    began = time.perf_counter()
+    read_rows(data, "bench.xlsx")
+    floor = time.perf_counter() - began
+    with tempfile.TemporaryDirectory() as folder:
+        engine = make_engine(f"sqlite:///{folder}/bench.db")
+        initialise(engine)
+        uow = UnitOfWork(engine)
+        demo.seed_demo(uow=uow)
+        official = auth.find_actor("demo.xa", uow=uow)
+        began = time.perf_counter()
+        report = registry.import_nominations(official, data, "bench.xlsx", commune_code=demo.DEMO_COMMUNE,
+                                             consent=True, uow=uow)
+        seconds = time.perf_counter() - began
+        engine.dispose()
+    print(f"imported {len(report.accepted):,} of {report.rows:,} rows ({report.rejected_rows} refused) in "
+          f"{seconds:.2f} s; reading the workbook alone: {floor:.2f} s; target at most 10 s for 100,000 rows")
+    print(f"RESULT rows={report.rows} saved={len(report.accepted)} seconds={seconds:.3f} floor_seconds={floor:.3f} "
+          f"ratio={seconds / floor:.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,391 @@
+"""The beneficiary registry: nominate by form or spreadsheet, with duplicates, price and priority checked.
+
+Both ways in go through one pipeline (`_process`): rows are validated as plain data, checked against each other and
+the database, then saved in one transaction (all valid rows, or nothing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlalchemy import insert
+from sqlmodel import Session, func, select
+
+from db.models import Commune, Household, Nomination, Person
+from db.uow import UnitOfWork
+from donation import app_settings, audit
+from donation.actors import ADMIN, COMMUNE_OFFICIAL, PROVINCE_OFFICER, Actor, require_commune, require_role
+from donation.audit import mask
+from donation.dates import today_vn
+from donation.errors import Forbidden, InvalidInput, NotFound
+from donation.identity import name_key
+from donation.money import format_number
+from donation.nomination_rows import COLUMNS, Candidate, Issue, match_header, template_header, validate_row
+from donation.premium import quote_premium
+from donation.priority import score
+from donation.rules import load_rule_book
+from donation.spreadsheets import MAX_ROWS, read_rows, write_xlsx
+from donation.units import Unit, get_commune
+
+NOMINATORS = (COMMUNE_OFFICIAL, PROVINCE_OFFICER, ADMIN)
+ACTIVE = ("nominated", "posted", "approved", "returned")
+_CHUNK = 500
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    accepted: list[Candidate] = field(default_factory=list)
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({issue.row for issue in self.errors})
+
+    def as_dict(self) -> dict:
+        return {"rows": self.rows, "accepted": len(self.accepted), "rejected": self.rejected_rows,
+                "warnings": [w.as_dict() for w in self.warnings], "committed": self.committed,
+                "errors": [e.as_dict() for e in self.errors]}
+
+
+def import_nominations(actor: Actor, data: bytes, filename: str, *, commune_code: object, consent: bool,
+                       dry_run: bool = False, confirm_similar: bool = False, uow: UnitOfWork | None = None,
+                       today: date | None = None) -> ImportReport:
+    """Read a nomination spreadsheet into one commune; save every valid row in one transaction unless dry_run.
+
+    `consent` is the official's statement that every person listed (or their guardian) agreed to the use of their
+    data (Decree 13/2023); nothing is saved without it.
+    """
+    require_role(actor, *NOMINATORS)
+    _require_consent(consent, dry_run)
+    rows = read_rows(data, filename)
+    header, mapping = match_header(rows)
+    numbered = []
+    for index in range(header + 1, len(rows)):
+        row = rows[index]
+        cells = {key: row[column] if column < len(row) else None for key, column in mapping.items()}
+        if any(str(value).strip() for value in cells.values() if value is not None):
+            numbered.append((index + 1, cells))
+    if len(numbered) > MAX_ROWS:
+        raise InvalidInput(f"Tệp có {format_number(len(numbered))} dòng dữ liệu, quá giới hạn "
+                           f"{format_number(MAX_ROWS)} dòng: chia thành nhiều tệp")
+    return _process(actor, commune_code, numbered, dry_run=dry_run, confirm_similar=confirm_similar,
+                    uow=uow, today=today, source=filename)
+
+
+def nominate_household(actor: Actor, *, commune_code: object, members: list[dict[str, object]], consent: bool,
+                       confirm_similar: bool = False, uow: UnitOfWork | None = None,
+                       today: date | None = None) -> ImportReport:
+    """The form's way in: one household's members as cells keyed like the spreadsheet's columns."""
+    require_role(actor, *NOMINATORS)
+    _require_consent(consent, dry_run=False)
+    if not members:
+        raise InvalidInput("Hộ cần ít nhất một người")
+    key = f"F{datetime.now(UTC):%Y%m%d%H%M%S%f}"
+    numbered = [(number, {**cells, "household_key": key}) for number, cells in enumerate(members, start=1)]
+    return _process(actor, commune_code, numbered, dry_run=False, confirm_similar=confirm_similar, uow=uow,
+                    today=today, source="form", whole=True)
+
+
+def _require_consent(consent: bool, dry_run: bool) -> None:
+    if not consent and not dry_run:
+        raise InvalidInput("Cần xác nhận người được đề cử (hoặc người giám hộ) đã đồng ý cho sử dụng thông tin cá nhân")
+
+
+def _process(actor: Actor, commune_code: object, numbered: list[tuple[int, dict]], *, dry_run: bool,
+             confirm_similar: bool, uow: UnitOfWork | None, today: date | None, source: str,
+             whole: bool = False) -> ImportReport:
+    """Validate, check and (unless dry_run) save; `whole` saves nothing when any row is refused (a household form)."""
+    today = today or today_vn()
+    report = ImportReport(rows=len(numbered))
+    with uow or UnitOfWork() as work:
+        session = work.session
+        commune = get_commune(session, commune_code)
+        require_commune(actor, commune.province_code, commune.code)
+        candidates = []
+        for number, cells in numbered:
+            candidate, errors = validate_row(number, cells, today)
+            report.errors += errors
+            if candidate:
+                candidates.append(candidate)
+        candidates = _drop_duplicates_in_file(candidates, report)
+        candidates = _drop_known_people(session, actor, candidates, report)
+        candidates = _drop_fully_paid(session, commune, candidates, report, today)
+        candidates = _check_similar(session, commune, candidates, report, confirm_similar)
+        for candidate in candidates:
+            if candidate.current_card_until and candidate.current_card_until >= today:
+                candidate.warnings.append(Issue(candidate.row, "Hạn thẻ hiện tại", "card_still_valid",
+                                                f"Thẻ hiện tại còn hạn đến {candidate.current_card_until:%d/%m/%Y}: "
+                                                "thẻ tài trợ chỉ bắt đầu từ ngày hôm sau"))
+            report.warnings += candidate.warnings
+        report.accepted = candidates
+        report.errors.sort(key=lambda issue: issue.row)
+        report.warnings.sort(key=lambda issue: issue.row)
+        if dry_run or not candidates or (whole and report.errors):
+            return report
+        _save(session, actor, commune, candidates, today)
+        audit.record(session, actor, "import_nominations" if source != "form" else "nominate_household", "commune",
+                     commune.code, after={"source": source, "rows": report.rows, "saved": len(candidates),
+                                          "refused": report.rejected_rows})
+        work.commit()
+        report.committed = True
+    return report
+
+
+def _drop_duplicates_in_file(candidates: list[Candidate], report: ImportReport) -> list[Candidate]:
+    kept, seen = [], {}
+    for candidate in candidates:
+        clash = None
+        for label, value in (("Số CCCD", candidate.national_id), ("Mã số BHXH", candidate.social_insurance_code)):
+            if value and ("id", value) in seen:
+                clash = (label, seen[("id", value)])
+                break
+        if clash:
+            report.errors.append(Issue(candidate.row, clash[0], "duplicate_in_file",
+                                       f"Trùng {clash[0]} với dòng {clash[1]}: mỗi người chỉ ghi một lần"))
+            continue
+        for value in (candidate.national_id, candidate.social_insurance_code):
+            if value:
+                seen[("id", value)] = candidate.row
+        twin = seen.get(("name", candidate.name_key, candidate.birth_date))
+        if twin:
+            candidate.warnings.append(Issue(candidate.row, "Họ và tên", "same_name_birth_in_file",
+                                            f"Cùng họ tên và ngày sinh với dòng {twin}: kiểm tra có phải hai người"))
+        seen.setdefault(("name", candidate.name_key, candidate.birth_date), candidate.row)
+        kept.append(candidate)
+    return kept
+
+
+def _chunks(values: list, size: int = _CHUNK) -> Iterable[list]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _drop_known_people(session: Session, actor: Actor, candidates: list[Candidate],
+                       report: ImportReport) -> list[Candidate]:
+    """People already nominated anywhere are refused; where, only officials whose scope holds it are told."""
+    ids = [c.national_id for c in candidates if c.national_id]
+    codes = [c.social_insurance_code for c in candidates if c.social_insurance_code]
+    known: dict[str, tuple[int, int | None]] = {}  # identifier -> (person id, commune of an active nomination)
+    for column, values in ((Person.national_id, ids), (Person.social_insurance_code, codes)):
+        for chunk in _chunks(values):
+            rows = session.exec(
+                select(Person.id, column, Nomination.commune_code)
+                .join(Nomination, (Nomination.person_id == Person.id) & Nomination.status.in_(ACTIVE), isouter=True)
+                .where(column.in_(chunk))
+            )
+            for person_id, value, commune in rows:
+                if known.get(value, (None, None))[1] is None:
+                    known[value] = (person_id, commune)
+    communes = {code: name for code, name in session.exec(
+        select(Commune.code, Commune.name).where(Commune.code.in_({c for _, c in known.values() if c})))}
+    province_of = {code: prov for code, prov in session.exec(
+        select(Commune.code, Commune.province_code).where(Commune.code.in_(set(communes))))}
+    kept = []
+    for candidate in candidates:
+        hits = {known[v] for v in (candidate.national_id, candidate.social_insurance_code) if v in known}
+        persons = {person for person, _ in hits}
+        if len(persons) > 1:
+            report.errors.append(Issue(candidate.row, "Số CCCD", "identifier_conflict",
+                                       "Số CCCD và Mã số BHXH thuộc hai người khác nhau đã có trong hệ thống: "
+                                       "kiểm tra lại cả hai số"))
+            continue
+        active = [commune for _, commune in hits if commune]
+        if active:
+            where = active[0]
+            try:
+                require_commune(actor, province_of[where], where)
+                place = f"đã được đề cử ở {communes[where]}"
+            except Forbidden:
+                place = "đã được đề cử ở địa phương khác"
+            report.errors.append(Issue(candidate.row, "Số CCCD" if candidate.national_id else "Mã số BHXH",
+                                       "duplicate_in_database", f"Người này {place}: không đề cử lại"))
+            continue
+        candidate.person_id = next(iter(persons)) if persons else None
+        kept.append(candidate)
+    return kept
+
+
+def _drop_fully_paid(session: Session, commune: Unit, candidates: list[Candidate], report: ImportReport,
+                     today: date) -> list[Candidate]:
+    rules = load_rule_book(session)
+    child_age = rules.version_on(today).child_full_cover_age
+    needs_donor: dict[tuple[str, bool], bool] = {}  # the answer depends only on the group and being a young child
+    kept = []
+    for candidate in candidates:
+        child = _age(candidate.birth_date, today) < child_age
+        if (candidate.group, child) not in needs_donor:
+            quote = quote_premium(rules, group=candidate.group, members=1, months=12, on=today,
+                                  province_code=commune.province_code, poor_commune=commune.is_poor,
+                                  birth_dates=[candidate.birth_date])
+            needs_donor[(candidate.group, child)] = quote.needs_donor
+        if not needs_donor[(candidate.group, child)]:
+            report.errors.append(Issue(candidate.row, "Nhóm", "state_pays_all",
+                                       "Nhà nước (và tỉnh) đóng toàn bộ BHYT cho người này: không cần nhà tài trợ, "
+                                       "hãy làm thẻ theo diện được hỗ trợ"))
+            continue
+        kept.append(candidate)
+    return kept
+
+
+def _age(birth: date, on: date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def _check_similar(session: Session, commune: Unit, candidates: list[Candidate], report: ImportReport,
+                   confirm: bool) -> list[Candidate]:
+    """The same name and birth date already in this commune: saved only once the official confirms."""
+    existing = set(session.exec(
+        select(Person.name_key, Person.birth_date).join(Nomination, Nomination.person_id == Person.id)
+        .where(Nomination.commune_code == commune.code, Nomination.status.in_(ACTIVE))))
+    kept = []
+    for candidate in candidates:
+        if (candidate.name_key, candidate.birth_date) in existing:
+            issue = Issue(candidate.row, "Họ và tên", "similar_person",
+                          "Đã có người cùng họ tên và ngày sinh trong xã: nếu là hai người khác nhau, xác nhận để lưu")
+            if not confirm:
+                report.errors.append(issue)
+                continue
+            candidate.warnings.append(issue)
+        kept.append(candidate)
+    return kept
+
+
+def _save(session: Session, actor: Actor, commune: Unit, candidates: list[Candidate], today: date) -> None:
+    weights = app_settings.get(session, "priority_weights")
+    connection = session.connection()
+    now = datetime.now(UTC)
+    first_of: dict[str, Candidate] = {}
+    for candidate in candidates:
+        first_of.setdefault(candidate.household_key, candidate)
+    household_table = Household.__table__
+    household_ids = connection.execute(
+        insert(household_table).returning(household_table.c.id, sort_by_parameter_order=True),
+        [{"commune_code": commune.code, "key": key, "village": c.village, "address": "", "created_at": now}
+         for key, c in first_of.items()],
+    ).scalars().all()
+    households = dict(zip(first_of, household_ids, strict=True))
+    new_people = [c for c in candidates if c.person_id is None]
+    if new_people:
+        # A plain executemany, then the ids read back by identifier (unique): far cheaper than RETURNING per row.
+        connection.execute(insert(Person.__table__), [
+            {"full_name": c.full_name, "name_key": c.name_key, "birth_date": c.birth_date,
+             "birth_year_only": c.birth_year_only, "gender": c.gender, "national_id": c.national_id,
+             "social_insurance_code": c.social_insurance_code, "created_at": now} for c in new_people])
+        by_id = {c.national_id: c for c in new_people if c.national_id}
+        by_code = {c.social_insurance_code: c for c in new_people if c.social_insurance_code and not c.national_id}
+        for column, wanted in ((Person.national_id, by_id), (Person.social_insurance_code, by_code)):
+            for chunk in _chunks(list(wanted)):
+                for person_id, value in session.exec(select(Person.id, column).where(column.in_(chunk))):
+                    wanted[value].person_id = person_id
+    rows = []
+    for c in candidates:
+        points, explanation = score(weights, group=c.group, flood_damage=c.flood_damage, need_flags=c.need_flags,
+                                    birth_date=c.birth_date, on=today)
+        rows.append({"person_id": c.person_id, "household_id": households[c.household_key],
+                     "commune_code": commune.code, "province_code": commune.province_code, "group_key": c.group,
+                     "relation": c.relation, "need_flags": ";".join(c.need_flags), "flood_damage": c.flood_damage,
+                     "village": c.village, "school": c.school,
+                     "health_facility": c.health_facility or f"Trạm y tế {commune.name}",
+                     "current_card_until": c.current_card_until, "reason": c.reason, "consent": True,
+                     "status": "nominated", "priority_score": points, "priority_explanation": explanation,
+                     "nominated_by": actor.user_id, "nominated_at": now, "updated_at": now})
+    connection.execute(insert(Nomination.__table__), rows)
+
+
+# Reading and changing nominations -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NominationRow:
+    id: int
+    full_name: str
+    birth_date: date
+    birth_year_only: bool
+    identifier: str  # masked: the list never shows a full identifier
+    group: str
+    village: str
+    status: str
+    priority_score: int
+    priority_explanation: str
+    household_id: int
+
+
+STATUS_NAMES = {"nominated": "Đã đề cử", "posted": "Đang niêm yết", "approved": "Đã duyệt", "rejected": "Bị từ chối",
+                "returned": "Trả lại để sửa", "withdrawn": "Đã rút"}
+
+
+def list_nominations(actor: Actor, *, commune_code: object, status: str | None = None, search: str = "",
+                     limit: int = 50, offset: int = 0, uow: UnitOfWork | None = None) -> tuple[list[NominationRow], int]:
+    """A page of one commune's nominations, highest priority first, and how many match in all."""
+    require_role(actor, *NOMINATORS)
+    with uow or UnitOfWork() as work:
+        commune = get_commune(work.session, commune_code)
+        require_commune(actor, commune.province_code, commune.code)
+        query = (select(Nomination, Person).join(Person, Person.id == Nomination.person_id)
+                 .where(Nomination.commune_code == commune.code))
+        if status:
+            query = query.where(Nomination.status == status)
+        if search.strip():
+            query = query.where(Person.name_key.contains(name_key(search)))
+        total = work.session.exec(select(func.count()).select_from(query.subquery())).one()
+        rows = work.session.exec(query.order_by(Nomination.priority_score.desc(), Nomination.id)
+                                 .offset(offset).limit(limit))
+        return [NominationRow(n.id, p.full_name, p.birth_date, p.birth_year_only,
+                              mask(p.national_id or p.social_insurance_code), n.group_key, n.village, n.status,
+                              n.priority_score, n.priority_explanation, n.household_id) for n, p in rows], total
+
+
+def withdraw(actor: Actor, nomination_id: int, reason: str, *, uow: UnitOfWork | None = None) -> None:
+    """Withdraw a nomination that is not yet approved (the person died, moved, or got other cover)."""
+    require_role(actor, *NOMINATORS)
+    if not reason.strip():
+        raise InvalidInput("Ghi lý do rút đề cử")
+    with uow or UnitOfWork() as work:
+        nomination = work.session.get(Nomination, nomination_id)
+        if nomination is None:
+            raise NotFound(f"Không có đề cử mã {nomination_id}")
+        require_commune(actor, nomination.province_code, nomination.commune_code)
+        if nomination.status not in ("nominated", "posted", "returned"):
+            raise InvalidInput(f"Đề cử đang ở trạng thái «{STATUS_NAMES[nomination.status]}»: không rút được")
+        before = nomination.status
+        nomination.status, nomination.updated_at = "withdrawn", datetime.now(UTC)
+        audit.record(work.session, actor, "withdraw_nomination", "nomination", nomination.id,
+                     before={"status": before}, after={"status": "withdrawn", "reason": reason.strip()})
+        work.commit()
+
+
+def template_xlsx() -> bytes:
+    """The blank nomination spreadsheet, with one example row."""
+    example = ["Nguyễn Văn An", "02/03/1985", "Nam", "066085000123", "", "H01", "Chủ hộ", "Hộ gia đình", "",
+               "Hư hỏng nặng", "Thôn 1", "", "", "", "Nhà bị lũ cuốn mất mái, 11/2025"]
+    return write_xlsx("Danh sách đề cử", [template_header(key) for key, _, _ in COLUMNS], [example])
+
+
+def errors_xlsx(report: ImportReport) -> bytes:
+    return write_xlsx("Lỗi", ["Dòng", "Cột", "Mã lỗi", "Cách sửa"],
+                      [[i.row, i.column, i.code, i.message] for i in report.errors + report.warnings],
+                      widths=[8, 20, 22, 90])
+
+
+def commune_of(actor: Actor, *, uow: UnitOfWork | None = None) -> Unit | None:
+    """The commune an official works in (None for other roles)."""
+    if actor.commune_code is None:
+        return None
+    with uow or UnitOfWork() as work:
+        return get_commune(work.session, actor.commune_code)
+
+
+def communes_in_scope(actor: Actor, *, uow: UnitOfWork | None = None) -> list[Unit]:
+    require_role(actor, *NOMINATORS)
+    with uow or UnitOfWork() as work:
+        query = select(Commune).order_by(Commune.name)
+        if actor.role == COMMUNE_OFFICIAL:
+            query = query.where(Commune.code == actor.commune_code)
+        elif actor.role == PROVINCE_OFFICER:
+            query = query.where(Commune.province_code == actor.province_code)
+        return [Unit(c.code, c.name, c.province_code, c.is_poor) for c in work.session.exec(query)]
+

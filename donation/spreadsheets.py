@@ -1,0 +1,82 @@
+"""Read uploaded spreadsheets (xlsx, xls, ods with python-calamine; csv) and write print-ready Excel files."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+import python_calamine
+import xlsxwriter
+
+from donation.errors import InvalidInput
+from donation.money import format_number
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 100_000
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def read_rows(data: bytes, filename: str) -> list[list[object]]:
+    """All rows of the first sheet, row 1 first, blank rows kept so that row numbers match the spreadsheet."""
+    if not data:
+        raise InvalidInput("Tệp rỗng: chọn tệp Excel (.xlsx) hoặc CSV có danh sách")
+    if len(data) > MAX_BYTES:
+        raise InvalidInput(f"Tệp {len(data) / 1024 / 1024:.1f} MB, quá giới hạn 10 MB: chia thành nhiều tệp")
+    name = (filename or "").lower()
+    if name.endswith(".csv"):
+        rows = _csv_rows(data)
+    else:
+        try:
+            workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+            rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        except Exception:  # noqa: BLE001  (calamine raises several kinds for one cause: not a spreadsheet)
+            raise InvalidInput(f"Tệp '{filename}' không phải bảng tính đọc được: dùng .xlsx, .xls, .ods hoặc .csv"
+                               ) from None
+    if not any(any(str(cell).strip() for cell in row) for row in rows):
+        raise InvalidInput("Tệp không có dòng nào: kiểm tra lại trang tính đầu tiên")
+    if len(rows) > MAX_ROWS + 50:
+        raise InvalidInput(f"Tệp có {format_number(len(rows))} dòng, quá giới hạn {format_number(MAX_ROWS)} dòng: "
+                           "chia thành nhiều tệp")
+    return rows
+
+
+def _csv_rows(data: bytes) -> list[list[object]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput("Tệp CSV không phải UTF-8: trong Excel chọn Lưu thành “CSV UTF-8”") from None
+    if "\x00" in text:
+        raise InvalidInput("Tệp không phải bảng tính đọc được: dùng .xlsx, .xls, .ods hoặc .csv")
+    sample = text[:4096]
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def safe_cell(value: object) -> object:
+    """Text that a spreadsheet would run as a formula is written with a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_xlsx(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]], *,
+               widths: Sequence[int] = ()) -> bytes:
+    """One sheet, print-ready: A4 landscape, one page wide, header row repeated, text cells never formulas."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    sheet = workbook.add_worksheet(title[:31])
+    bold = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top", "border": 1, "bg_color": "#E8F1EC"})
+    cell = workbook.add_format({"text_wrap": True, "valign": "top", "border": 1, "num_format": "@"})
+    sheet.write_row(0, 0, list(headers), bold)
+    for index, row in enumerate(rows, start=1):
+        sheet.write_row(index, 0, [safe_cell(value) for value in row], cell)
+    for column, width in enumerate(widths or [18] * len(headers)):
+        sheet.set_column(column, column, width)
+    sheet.set_paper(9)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
+    sheet.freeze_panes(1, 0)
+    workbook.close()
+    return buffer.getvalue()

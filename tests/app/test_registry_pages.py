@@ -1,0 +1,72 @@
+"""Registry screens through AppTest: the household form, the import preview and save, the nominees list."""
+
+import pytest
+
+from donation.demo import DEMO_PASSWORD
+from tests.app.test_sign_in import open_page, sign_in
+from tests.workbooks import MIXED, workbook
+
+pytestmark = pytest.mark.app
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def official(app):
+    return sign_in(app, "demo.xa", DEMO_PASSWORD)
+
+
+def test_import_preview_shows_errors_then_saves_the_good_rows(official):
+    at = open_page(official, "pages/import_nominations.py")
+    assert "Xã Hòa Thịnh" in at.caption[0].value
+    at.file_uploader(key="import.file").set_value(("ds.xlsx", workbook(MIXED), XLSX))
+    at.run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric} == {"Dòng có dữ liệu": "9", "Hợp lệ": "4", "Bị từ chối": "5"}
+    errors = at.dataframe[0].value
+    assert list(errors["Dòng"]) == [8, 9, 10, 11, 12]
+    assert "ở tương lai" in errors["Vấn đề và cách sửa"][0]
+    assert at.button(key="import.save").label == "Lưu 4 dòng hợp lệ"
+    at.button(key="import.save").click()
+    at.run()
+    assert [e.value for e in at.error] == ["Cần xác nhận người được đề cử (hoặc người giám hộ) đã đồng ý cho sử dụng "
+                                           "thông tin cá nhân"]
+    at.checkbox(key="import.consent").check()
+    at.run()
+    at.button(key="import.save").click()
+    at.run()
+    assert [s.value for s in at.success] == ["Đã lưu 4 người vào danh sách đề cử."]
+
+    at = open_page(at, "pages/nominees.py")
+    table = at.dataframe[0].value
+    assert len(table) == 4 and table["Điểm"].is_monotonic_decreasing
+    assert not any(cell.isdigit() and len(cell) >= 10 for cell in table["Giấy tờ"])
+
+
+def test_a_file_that_is_not_a_spreadsheet_gets_a_message(official):
+    at = open_page(official, "pages/import_nominations.py")
+    at.file_uploader(key="import.file").set_value(("ds.xlsx", b"not a workbook", XLSX))
+    at.run()
+    assert not at.exception and "không phải bảng tính đọc được" in at.error[0].value
+
+
+def test_household_form(official):
+    at = open_page(official, "pages/nominate.py")
+    at.number_input(key="nominate.count").set_value(2)
+    at.run()
+    at.text_input(key="nominate.0.name").input("nguyễn văn an")
+    at.text_input(key="nominate.0.birth").input("02/03/1985")
+    at.text_input(key="nominate.0.cccd").input("066085000123")
+    at.text_input(key="nominate.1.name").input("Nguyễn Thị Bé")
+    at.text_input(key="nominate.1.birth").input("2012")
+    at.selectbox(key="nominate.1.gender").set_value("Nữ")
+    at.text_input(key="nominate.1.cccd").input("066012000124")  # a man's digit for a girl born in 2012
+    at.selectbox(key="nominate.1.group").set_value("pupil")
+    at.checkbox(key="nominate.consent").check()
+    at.button[0].click()
+    at.run()
+    assert len(at.error) == 1 and at.error[0].value.startswith("Người thứ 2, Số CCCD: Số CCCD là của người giới tính Nam")
+    assert not at.success
+    at.text_input(key="nominate.1.cccd").input("066312000124")
+    at.button[0].click()
+    at.run()
+    assert [s.value for s in at.success] == ["Đã đề cử 2 người; xem ở trang Danh sách đề cử."]
