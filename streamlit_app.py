@@ -34,7 +34,8 @@ def render() -> None:
         actor = _auth.resolve_actor()
         navigation = st.navigation(
             {section: [st.Page(spec.path, title=spec.title, icon=spec.icon) for spec in specs]
-             for section, specs in pages_for(actor.role if actor else None).items()}
+             for section, specs in pages_for(actor.role if actor else None).items()},
+            expanded=True,  # an administrator's menu is longer than Streamlit's default ten entries
         )
         if actor is not None:
             st.sidebar.caption(f"{actor.display_name} · {actor.role_name}")

@@ -249,3 +249,25 @@ class Nomination(SQLModel, table=True):
     nominated_by: int = Field(foreign_key="user_account.id")
     nominated_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    posted_on: date | None = None  # the day the list went up at the commune (Vietnam's date)
+    objection_until: date | None = None  # last day of the objection window
+    reviewed_by: int | None = Field(default=None, foreign_key="user_account.id")
+    reviewed_at: datetime | None = None
+    review_note: str = Field(default="")
+    approved_until: date | None = None  # approval lasts for the programme year, then needs renewing
+
+
+class Objection(SQLModel, table=True):
+    """An objection to a posted nomination (who raised it, what, when) and how the commune resolved it."""
+
+    __tablename__ = "objection"
+    id: int | None = Field(default=None, primary_key=True)
+    nomination_id: int = Field(foreign_key="nomination.id", index=True)
+    raised_by: str  # the resident or body who objected, as they gave it
+    content: str
+    raised_on: date
+    recorded_by: int = Field(foreign_key="user_account.id")
+    recorded_at: datetime = Field(default_factory=utcnow)
+    resolution: str | None = None
+    resolved_by: int | None = Field(default=None, foreign_key="user_account.id")
+    resolved_at: datetime | None = None

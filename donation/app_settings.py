@@ -53,6 +53,8 @@ SPECS: dict[str, SettingSpec] = {spec.key: spec for spec in (
     SettingSpec("hold_days", "Giữ chỗ nhu cầu chờ thanh toán (ngày)", 7, _whole(1, 90),
                 "Nhà tài trợ chọn người cụ thể và giữ chỗ trong số ngày này; quá hạn chưa thanh toán thì trả lại."),
     SettingSpec("objection_days", "Thời gian niêm yết công khai để nhận ý kiến (ngày)", 7, _whole(1, 60)),
+    SettingSpec("approval_months", "Thời hạn của một lần duyệt (tháng, theo năm chương trình)", 12, _whole(1, 36),
+                "Hết thời hạn, người được duyệt cần được xét duyệt lại."),
     SettingSpec("priority_weights", "Trọng số ưu tiên khi phân bổ", {
         "near_poor": 30, "pupil": 20, "student": 20, "farm_household": 15, "household": 10,
         "flood_damage_destroyed": 40, "flood_damage_severe": 30, "flood_damage_partial": 15,

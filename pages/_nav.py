@@ -32,6 +32,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/import_nominations.py", "Nhập danh sách từ Excel", ":material/upload_file:", "Làm việc",
              NOMINATORS),
     PageSpec("pages/nominees.py", "Danh sách đề cử", ":material/list_alt:", "Làm việc", NOMINATORS),
+    PageSpec("pages/posting.py", "Niêm yết và ý kiến", ":material/campaign:", "Làm việc", NOMINATORS),
+    PageSpec("pages/review.py", "Xét duyệt đề cử", ":material/fact_check:", "Làm việc", (PROVINCE_OFFICER, ADMIN)),
     PageSpec("pages/home.py", "Trang chủ", ":material/home:", "Công khai", (ANYONE,)),
     PageSpec("pages/premium_calculator.py", "Tính mức đóng BHYT", ":material/calculate:", "Công khai", (ANYONE,)),
     PageSpec("pages/sign_in.py", "Đăng nhập", ":material/login:", "Tài khoản", (ANONYMOUS,)),

@@ -1,0 +1,127 @@
+"""Posting, objections and review against real databases, with the printed list read back from its PDF."""
+
+from datetime import date, timedelta
+
+import pypdfium2
+import pytest
+from sqlmodel import select
+
+from db.models import Nomination
+from db.uow import UnitOfWork
+from donation import auth, demo, registry, review
+from donation.actors import Actor
+from donation.errors import Forbidden, InvalidInput
+from donation.posting_pdf import posting_pdf
+from donation.setup import initialise
+from tests.workbooks import MIXED, workbook
+
+XA = 22276
+POSTED = date(2026, 11, 2)
+AFTER_WINDOW = POSTED + timedelta(days=8)
+
+
+@pytest.fixture
+def uow(engine):
+    initialise(engine)
+    work = UnitOfWork(engine)
+    demo.seed_demo(uow=work)
+    return work
+
+
+@pytest.fixture
+def people(uow):
+    """demo.xa nominates four people and posts the list on 02/11/2026; returns the actors and nomination ids."""
+    xa = auth.find_actor("demo.xa", uow=uow)
+    registry.import_nominations(xa, workbook(MIXED), "ds.xlsx", commune_code=XA, consent=True, uow=uow,
+                                today=POSTED)
+    posting = review.post_list(xa, commune_code=XA, uow=uow, today=POSTED)
+    assert (posting.count, posting.objection_until) == (4, POSTED + timedelta(days=7))
+    with uow as work:
+        ids = list(work.session.exec(select(Nomination.id).order_by(Nomination.id)))
+    return xa, auth.find_actor("demo.tinh", uow=uow), ids
+
+
+def statuses(uow) -> list[str]:
+    with uow as work:
+        return list(work.session.exec(select(Nomination.status).order_by(Nomination.id)))
+
+
+def test_the_printed_list_has_names_years_villages_groups_and_no_identifiers(uow, people):
+    xa, _, _ = people
+    commune, until, lines = review.posted_lines(xa, commune_code=XA, posted_on=POSTED, uow=uow)
+    pdf = posting_pdf(commune, POSTED, until, lines)
+    document = pypdfium2.PdfDocument(pdf)
+    text = "".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    assert "XÃ HÒA THỊNH" in text and "02/11/2026" in text and "09/11/2026" in text
+    for name in ("Nguyễn Văn An", "Trần Thị Bình", "Nguyễn Văn Cường", "Đặng Văn H"):
+        assert name in text
+    assert "1985" in text and "Hộ cận nghèo" in text
+    assert "066085000123" not in text and "0123456789" not in text and "02/03/1985" not in text
+    # the Vietnamese order: by given name (An, Bình, Cường, H)
+    assert text.index("Nguyễn Văn An") < text.index("Trần Thị Bình") < text.index("Nguyễn Văn Cường")
+
+
+def test_no_approval_inside_the_window_or_with_an_open_objection(uow, people):
+    _, tinh, ids = people
+    with pytest.raises(InvalidInput, match="còn trong thời gian niêm yết đến 09/11/2026"):
+        review.decide(tinh, ids[:1], "approve", uow=uow, today=POSTED + timedelta(days=7))
+    objection = review.record_objection(people[0], ids[0], raised_by="Ông Nguyễn Văn Tư, thôn 1",
+                                        content="Hộ này đã có thẻ", raised_on=POSTED + timedelta(days=3), uow=uow)
+    with pytest.raises(InvalidInput, match="còn 1 ý kiến chưa xử lý"):
+        review.decide(tinh, ids[:1], "approve", uow=uow, today=AFTER_WINDOW)
+    assert review.review_queue(tinh, uow=uow)[0][-1].open_objections == 0
+    assert {r.id: r.open_objections for r in review.review_queue(tinh, uow=uow)[0]}[ids[0]] == 1
+    review.resolve_objection(people[0], objection, "Đã kiểm tra: thẻ cũ hết hạn 10/2026", uow=uow)
+    assert review.decide(tinh, ids[:1], "approve", uow=uow, today=AFTER_WINDOW) == 1
+    with uow as work:
+        approved = work.session.get(Nomination, ids[0])
+        assert approved.status == "approved" and approved.approved_until == date(2027, 11, 9)
+
+
+def test_bulk_decisions_are_all_or_nothing(uow, people):
+    _, tinh, ids = people
+    review.record_objection(people[0], ids[3], raised_by="Bà Lê Thị Năm", content="Sai thôn",
+                            raised_on=POSTED, uow=uow)
+    with pytest.raises(InvalidInput, match=f"Đề cử {ids[3]} còn 1 ý kiến"):
+        review.decide(tinh, ids, "approve", uow=uow, today=AFTER_WINDOW)
+    assert statuses(uow) == ["posted"] * 4
+    assert review.decide(tinh, ids[:3], "approve", uow=uow, today=AFTER_WINDOW) == 3
+
+
+def test_reject_needs_a_reason_and_return_goes_back_for_posting(uow, people):
+    xa, tinh, ids = people
+    with pytest.raises(InvalidInput, match="Ghi lý do"):
+        review.decide(tinh, ids[:1], "reject", " ", uow=uow, today=AFTER_WINDOW)
+    review.decide(tinh, ids[:1], "reject", "Đã có thẻ hộ nghèo", uow=uow, today=AFTER_WINDOW)
+    review.decide(tinh, ids[1:2], "return", "Sửa lại thôn", uow=uow, today=AFTER_WINDOW)
+    assert statuses(uow)[:2] == ["rejected", "returned"]
+    assert review.post_list(xa, commune_code=XA, uow=uow, today=AFTER_WINDOW).count == 1
+    with pytest.raises(InvalidInput, match="chưa niêm yết hoặc đã xử lý"):
+        review.decide(tinh, ids[:1], "approve", uow=uow, today=AFTER_WINDOW)
+
+
+def test_the_nominator_cannot_approve_their_own(uow):
+    tinh = auth.find_actor("demo.tinh", uow=uow)
+    registry.import_nominations(tinh, workbook(MIXED[:1]), "ds.xlsx", commune_code=XA, consent=True, uow=uow,
+                                today=POSTED)
+    review.post_list(tinh, commune_code=XA, uow=uow, today=POSTED)
+    with uow as work:
+        own = work.session.exec(select(Nomination.id)).one()
+    with pytest.raises(Forbidden, match="do chính bạn lập"):
+        review.decide(tinh, [own], "approve", uow=uow, today=AFTER_WINDOW)
+    admin = auth.find_actor("demo.admin", uow=uow)
+    assert review.decide(admin, [own], "approve", uow=uow, today=AFTER_WINDOW) == 1
+
+
+@pytest.mark.parametrize("actor", [Actor("t", "province_officer", province_code=1, user_id=99),
+                                   Actor("x", "commune_official", province_code=66, commune_code=24175, user_id=99)])
+def test_officials_outside_the_scope_see_and_decide_nothing(uow, people, actor):
+    if actor.role == "province_officer":
+        assert review.review_queue(actor, uow=uow) == ([], 0)
+        with pytest.raises(Forbidden):
+            review.decide(actor, people[2][:1], "approve", uow=uow, today=AFTER_WINDOW)
+    else:
+        with pytest.raises(Forbidden):
+            review.review_queue(actor, uow=uow)
+        with pytest.raises(Forbidden):
+            review.record_objection(actor, people[2][0], raised_by="a", content="b", raised_on=POSTED, uow=uow)
