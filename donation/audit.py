@@ -29,7 +29,7 @@ _INSERT_EVENT = insert(AuditEvent.__table__)
 # Keys whose values are personal identifiers or secrets: never stored in an event as they are.
 PERSONAL_KEYS = frozenset({
     "national_id", "cmnd", "social_insurance_code", "card_code", "birth_date", "phone", "email", "ethnicity",
-    "disability", "chronic_illness", "health", "password", "password_hash", "token", "token_hash",
+    "disability", "chronic_illness", "health", "need_flags", "password", "password_hash", "token", "token_hash",
 })
 
 

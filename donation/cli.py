@@ -172,17 +172,21 @@ def audit_verify(as_json) -> None:
         sys.exit(1)
 
 
-@main.command("seed-demo", help="Tạo dữ liệu mẫu: mỗi vai trò một tài khoản demo (Đắk Lắk, xã Hòa Thịnh).")
+@main.command("seed-demo", help="Tạo dữ liệu mẫu: mỗi vai trò một tài khoản demo (Đắk Lắk, xã Hòa Thịnh), và người "
+              "được đề cử ở các tỉnh miền Trung, Tây Nguyên bị lũ.")
+@click.option("--beneficiaries", type=int, default=0, show_default=True,
+              help="Số người được đề cử (chỉ thêm khi sổ đề cử còn trống).")
 @click.option("--seed", type=int, default=1, show_default=True, help="Hạt giống để dữ liệu mẫu lặp lại được.")
 @click.option("--json", "as_json", is_flag=True)
 @handles_errors
-def seed_demo(seed, as_json) -> None:
+def seed_demo(beneficiaries, seed, as_json) -> None:
     setup.initialise()
-    result = demo.seed_demo(seed=seed)
+    result = demo.seed_demo(seed=seed, beneficiaries=beneficiaries)
     if as_json:
         _emit(result.as_dict())
     else:
-        click.echo(f"Thêm {result.accounts_added} tài khoản demo; mật khẩu chung: {demo.DEMO_PASSWORD}")
+        click.echo(f"Thêm {result.accounts_added} tài khoản demo (mật khẩu chung: {demo.DEMO_PASSWORD}) và "
+                   f"{sum(result.beneficiaries.values())} người được đề cử.")
 
 
 @main.command("import-beneficiaries", help="Nhập danh sách đề cử (Excel/CSV theo mẫu) vào một xã. Chạy lệnh này là "

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
-from sqlmodel import select
+from sqlmodel import func, select
 
-from db.models import UserAccount
+from db.models import Commune, Nomination, UserAccount
 from db.uow import UnitOfWork
-from donation import auth
+from donation import auth, demo_people, registry, review
 from donation.actors import ADMIN, COMMUNE_OFFICIAL, DONOR, NATIONAL_OFFICER, PROVINCE_OFFICER, SYSTEM_ACTOR
+from donation.dates import today_vn
+from donation.errors import InvalidInput
 
 DEMO_PASSWORD = "Demo@BHYT2026"
 DEMO_PROVINCE = 66  # Đắk Lắk, which took in Phú Yên, hit by the floods of November 2025
@@ -37,15 +42,26 @@ DEMO_ACCOUNTS = (
 @dataclass(frozen=True)
 class DemoResult:
     accounts_added: int
+    beneficiaries: dict[str, int] = field(default_factory=dict)  # status -> count of nominations added
 
     def as_dict(self) -> dict:
-        return {"accounts_added": self.accounts_added, "accounts": [a.username for a in DEMO_ACCOUNTS]}
+        return {"accounts_added": self.accounts_added, "accounts": [a.username for a in DEMO_ACCOUNTS],
+                "beneficiaries": sum(self.beneficiaries.values()), "by_status": self.beneficiaries}
 
 
-def seed_demo(*, seed: int = 1, uow: UnitOfWork | None = None) -> DemoResult:
-    """Add the demo accounts that are missing (as the system actor, audited); `seed` fixes later random demo data."""
+def seed_demo(*, seed: int = 1, beneficiaries: int = 0, uow: UnitOfWork | None = None,
+              today: date | None = None) -> DemoResult:
+    """Add the demo accounts that are missing, then `beneficiaries` demo people (only into an empty registry).
+
+    Everything goes through the same services officials use, so the data obeys the same rules and is audited.
+    """
+    accounts = _seed_accounts(uow or UnitOfWork())
+    by_status = _seed_people(beneficiaries, seed, uow or UnitOfWork(), today or today_vn()) if beneficiaries else {}
+    return DemoResult(accounts, by_status)
+
+
+def _seed_accounts(uow: UnitOfWork) -> int:
     added = 0
-    uow = uow or UnitOfWork()  # entered once per step: each account is its own audited transaction
     with uow as work:
         have = set(work.session.exec(select(UserAccount.username)))
     for account in DEMO_ACCOUNTS:
@@ -55,7 +71,70 @@ def seed_demo(*, seed: int = 1, uow: UnitOfWork | None = None) -> DemoResult:
                          display_name=account.display_name, province_code=account.province_code,
                          commune_code=account.commune_code, uow=uow)
         added += 1
-    return DemoResult(added)
+    return added
+
+
+def _seed_people(count: int, seed: int, uow: UnitOfWork, today: date) -> dict[str, int]:
+    if count < 0 or count > 100_000:
+        raise InvalidInput("Số người demo phải từ 0 đến 100.000")
+    with uow as work:
+        if work.session.exec(select(Nomination.id)).first() is not None:
+            return {}  # demo people go into an empty registry only: a second run adds nobody
+        rng = random.Random(seed)
+        communes: dict[int, list[int]] = {}
+        for province in demo_people.PROVINCE_WEIGHTS:
+            codes = sorted(work.session.exec(select(Commune.code).where(Commune.province_code == province)))
+            communes[province] = rng.sample(codes, k=min(6, len(codes)))
+        communes[DEMO_PROVINCE] = [DEMO_COMMUNE, *[c for c in communes[DEMO_PROVINCE] if c != DEMO_COMMUNE][:5]]
+    actors = {name: auth.find_actor(name, uow=uow) for name in ("demo.xa", "demo.tinh", "demo.admin")}
+    people = demo_people.households(count, communes, seed=seed, today=today)
+    by_commune: dict[int, list[demo_people.DemoPerson]] = defaultdict(list)
+    for person in people:
+        by_commune[person.commune_code].append(person)
+    posted_on = today - timedelta(days=10)
+    for commune, members in sorted(by_commune.items()):
+        province = members[0].province_code
+        nominator = actors["demo.xa"] if commune == DEMO_COMMUNE else \
+            actors["demo.tinh"] if province == DEMO_PROVINCE else actors["demo.admin"]
+        split = _household_boundary(members, int(len(members) * 0.9))
+        first = registry.nominate_rows(nominator, commune, [(i + 1, p.cells) for i, p in enumerate(members[:split])],
+                                       uow=uow, today=posted_on)
+        if first.committed:
+            review.post_list(nominator, commune_code=commune, uow=uow, today=posted_on)
+        registry.nominate_rows(nominator, commune, [(i + 1, p.cells) for i, p in enumerate(members[split:])],
+                               uow=uow, today=today)
+        _decide(rng, nominator, actors, commune, province, uow, today)
+    with uow as work:
+        return dict(work.session.exec(select(Nomination.status, func.count()).group_by(Nomination.status)).all())
+
+
+def _household_boundary(members: list, index: int) -> int:
+    """Move a split point to a household boundary: a household is nominated together."""
+    while 0 < index < len(members) and members[index].cells["household_key"] == members[index - 1].cells[
+            "household_key"]:
+        index += 1
+    return index
+
+
+def _decide(rng: random.Random, nominator, actors, commune: int, province: int, uow: UnitOfWork, today: date) -> None:
+    with uow as work:
+        rows = work.session.exec(select(Nomination.id, Nomination.status).where(
+            Nomination.commune_code == commune).order_by(Nomination.id)).all()
+    posted = [i for i, status in rows if status == "posted"]
+    waiting = [i for i, status in rows if status == "nominated"]
+    for nomination in waiting[: len(waiting) // 3]:
+        registry.withdraw(nominator, nomination, "Đã có thẻ BHYT theo diện khác", uow=uow)
+    if province != DEMO_PROVINCE or not posted:
+        return  # only Đắk Lắk has a demo reviewer who did not nominate these people
+    reviewer = actors["demo.tinh"] if nominator.username == "demo.xa" else actors["demo.admin"]
+    rng.shuffle(posted)
+    cut = [int(len(posted) * share) for share in (0.85, 0.90, 0.95)]
+    review.decide(reviewer, posted[: cut[0]], "approve", uow=uow, today=today)
+    if cut[1] > cut[0]:
+        review.decide(reviewer, posted[cut[0]: cut[1]], "reject", "Đã được cấp thẻ hộ nghèo", uow=uow, today=today)
+    if cut[2] > cut[1]:
+        review.decide(reviewer, posted[cut[1]: cut[2]], "return", "Bổ sung số CCCD của chủ hộ", uow=uow,
+                      today=today)
 
 
 def has_accounts(*, uow: UnitOfWork | None = None) -> bool:

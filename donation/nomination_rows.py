@@ -185,9 +185,14 @@ def read_date(value: object, today: date, *, allow_year: bool = False) -> tuple[
     raise ValueError
 
 
+def _spelling(text: str) -> str:
+    return " ".join(strip_accents(text).lower().replace(",", " ").replace("_", " ").split())
+
+
 def _vocabulary(words: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    return {" ".join(option.replace("_", " ").split()): choice for choice, options in words.items()
-            for option in (*options, choice)}
+    names = {**FLAG_NAMES, **DAMAGE_NAMES}  # the names the pages and the template show are always accepted
+    return {_spelling(option): choice for choice, options in words.items()
+            for option in (*options, choice, *([names[choice]] if choice in names else []))}
 
 
 _VOCABULARIES: dict[int, dict[str, str]] = {}
@@ -195,8 +200,7 @@ _VOCABULARIES: dict[int, dict[str, str]] = {}
 
 @functools.lru_cache(maxsize=4096)
 def _choose_cached(text: str, vocabulary_id: int) -> str | None:
-    key = " ".join(strip_accents(text).lower().replace(",", " ").replace("_", " ").split())
-    return _VOCABULARIES[vocabulary_id].get(key)
+    return _VOCABULARIES[vocabulary_id].get(_spelling(text))
 
 
 def _choose(text: str, words: dict[str, tuple[str, ...]]) -> str | None:

@@ -91,6 +91,14 @@ def nominate_household(actor: Actor, *, commune_code: object, members: list[dict
                     today=today, source="form", whole=True)
 
 
+def nominate_rows(actor: Actor, commune_code: object, numbered: list[tuple[int, dict]], *,
+                  uow: UnitOfWork | None = None, today: date | None = None) -> ImportReport:
+    """Rows already in hand (the demo data): the import's checks, all valid rows saved; consent is the caller's."""
+    require_role(actor, *NOMINATORS)
+    return _process(actor, commune_code, numbered, dry_run=not numbered, confirm_similar=True, uow=uow,
+                    today=today, source="rows")
+
+
 def _require_consent(consent: bool, dry_run: bool) -> None:
     if not consent and not dry_run:
         raise InvalidInput("Cần xác nhận người được đề cử (hoặc người giám hộ) đã đồng ý cho sử dụng thông tin cá nhân")
@@ -389,3 +397,89 @@ def communes_in_scope(actor: Actor, *, uow: UnitOfWork | None = None) -> list[Un
             query = query.where(Commune.province_code == actor.province_code)
         return [Unit(c.code, c.name, c.province_code, c.is_poor) for c in work.session.exec(query)]
 
+
+
+# Editing a nomination ----------------------------------------------------------------------------------------------
+
+EDITABLE = ("nominated", "posted", "returned", "approved")
+
+
+def nomination_cells(actor: Actor, nomination_id: int, *, uow: UnitOfWork | None = None) -> dict[str, object]:
+    """The nomination as the form's cells, identifiers in full: the official's viewing them is audited."""
+    require_role(actor, *NOMINATORS)
+    with uow or UnitOfWork() as work:
+        nomination, person = _editable(work.session, actor, nomination_id)
+        audit.record(work.session, actor, "view_identifiers", "person", person.id)
+        work.commit()
+        return {
+            "full_name": person.full_name,
+            "birth_date": str(person.birth_date.year) if person.birth_year_only else f"{person.birth_date:%d/%m/%Y}",
+            "gender": {"male": "Nam", "female": "Nữ"}.get(person.gender or "", ""),
+            "national_id": person.national_id or "", "social_insurance_code": person.social_insurance_code or "",
+            "household_key": str(nomination.household_id), "relation": nomination.relation,
+            "group": nomination.group_key, "need_flags": nomination.need_flags,
+            "flood_damage": nomination.flood_damage or "", "village": nomination.village, "school": nomination.school,
+            "health_facility": nomination.health_facility,
+            "current_card_until": f"{nomination.current_card_until:%d/%m/%Y}" if nomination.current_card_until else "",
+            "reason": nomination.reason,
+        }
+
+
+def _editable(session: Session, actor: Actor, nomination_id: int) -> tuple[Nomination, Person]:
+    nomination = session.get(Nomination, nomination_id)
+    if nomination is None:
+        raise NotFound(f"Không có đề cử mã {nomination_id}")
+    require_commune(actor, nomination.province_code, nomination.commune_code)
+    if nomination.status not in EDITABLE:
+        raise InvalidInput(f"Đề cử đang ở trạng thái «{STATUS_NAMES[nomination.status]}»: không sửa được")
+    return nomination, session.get(Person, nomination.person_id)
+
+
+def update_nomination(actor: Actor, nomination_id: int, cells: dict[str, object], *,
+                      uow: UnitOfWork | None = None, today: date | None = None) -> str:
+    """Save corrected facts; an approved nomination goes back to the review queue. Returns the new status."""
+    require_role(actor, *NOMINATORS)
+    today = today or today_vn()
+    with uow or UnitOfWork() as work:
+        session = work.session
+        nomination, person = _editable(session, actor, nomination_id)
+        candidate, errors = validate_row(1, {**cells, "household_key": str(nomination.household_id)}, today)
+        if errors:
+            raise InvalidInput("; ".join(f"{e.column}: {e.message}" for e in errors))
+        for column, value in ((Person.national_id, candidate.national_id),
+                              (Person.social_insurance_code, candidate.social_insurance_code)):
+            if value and session.exec(select(Person.id).where(column == value, Person.id != person.id)).first():
+                raise InvalidInput(f"{'Số CCCD' if column is Person.national_id else 'Mã số BHXH'} này đã thuộc "
+                                   "một người khác trong hệ thống: kiểm tra lại")
+        commune = get_commune(session, nomination.commune_code)
+        report = ImportReport()
+        if not _drop_fully_paid(session, commune, [candidate], report, today):
+            raise InvalidInput(report.errors[0].message)
+        before = _facts(nomination, person)
+        person.full_name, person.name_key = candidate.full_name, candidate.name_key
+        person.birth_date, person.birth_year_only, person.gender = (candidate.birth_date, candidate.birth_year_only,
+                                                                    candidate.gender)
+        person.national_id, person.social_insurance_code = candidate.national_id, candidate.social_insurance_code
+        points, explanation = score(app_settings.get(session, "priority_weights"), group=candidate.group,
+                                    flood_damage=candidate.flood_damage, need_flags=candidate.need_flags,
+                                    birth_date=candidate.birth_date, on=today)
+        for name, value in (("group_key", candidate.group), ("relation", candidate.relation),
+                            ("need_flags", ";".join(candidate.need_flags)), ("flood_damage", candidate.flood_damage),
+                            ("village", candidate.village), ("school", candidate.school),
+                            ("health_facility", candidate.health_facility or nomination.health_facility),
+                            ("current_card_until", candidate.current_card_until), ("reason", candidate.reason),
+                            ("priority_score", points), ("priority_explanation", explanation)):
+            setattr(nomination, name, value)
+        if nomination.status == "approved":
+            nomination.status, nomination.approved_until = "posted", None  # a change after approval is reviewed again
+        nomination.updated_at = datetime.now(UTC)
+        audit.record(session, actor, "update_nomination", "nomination", nomination.id, before=before,
+                     after=_facts(nomination, person))
+        work.commit()
+        return nomination.status
+
+
+def _facts(nomination: Nomination, person: Person) -> dict:
+    return {"full_name": person.full_name, "birth_date": person.birth_date, "national_id": person.national_id,
+            "social_insurance_code": person.social_insurance_code, "group": nomination.group_key,
+            "need_flags": nomination.need_flags, "flood_damage": nomination.flood_damage, "status": nomination.status}

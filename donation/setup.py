@@ -43,8 +43,9 @@ def configured_database() -> str:
 def prepare_app(engine: Engine | None = None) -> InitResult:
     """What the server does on start: `init`, and the demo accounts when the embedded database has no users yet."""
     result = initialise(engine)
-    if get_settings().demo_enabled and not demo.has_accounts(uow=UnitOfWork(engine)):
-        demo.seed_demo(uow=UnitOfWork(engine))
+    settings = get_settings()
+    if settings.demo_enabled and not demo.has_accounts(uow=UnitOfWork(engine)):
+        demo.seed_demo(beneficiaries=settings.demo_beneficiaries, uow=UnitOfWork(engine))
     return result
 
 

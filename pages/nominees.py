@@ -11,6 +11,8 @@ from pages import _auth, _widgets
 PAGE_SIZE = 50
 actor = _auth.require_page(__file__)
 st.title("Danh sách đề cử")
+if flash := st.session_state.pop("nominees.flash", None):
+    st.success(flash)
 commune = _widgets.commune_picker(actor, "nominees.commune")
 if commune is None:
     st.stop()
@@ -40,4 +42,45 @@ with st.form("nominees.withdraw", clear_on_submit=True):
         except DonationError as exc:
             st.error(str(exc))
         else:
-            st.success(f"Đã rút đề cử {int(chosen)}.")
+            st.session_state["nominees.flash"] = f"Đã rút đề cử {int(chosen)}."
+            st.rerun()
+
+st.subheader("Sửa đề cử")
+st.caption("Sửa được khi chưa bị từ chối hay rút; đề cử đã duyệt mà sửa thì phải được xét duyệt lại.")
+editing = st.number_input("Mã đề cử cần sửa", min_value=1, step=1, key="nominees.edit_id")
+if st.button("Mở hồ sơ", key="nominees.open"):
+    try:
+        st.session_state["nominees.cells"] = registry.nomination_cells(actor, int(editing))
+        st.session_state["nominees.editing"] = int(editing)
+    except DonationError as exc:
+        st.error(str(exc))
+cells = st.session_state.get("nominees.cells")
+if cells and st.session_state.get("nominees.editing") == int(editing):
+    with st.form("nominees.edit"):
+        left, right = st.columns(2)
+        changed = {
+            "full_name": left.text_input("Họ và tên", value=cells["full_name"]),
+            "birth_date": right.text_input("Ngày sinh", value=cells["birth_date"]),
+            "gender": left.selectbox("Giới tính", ["Nam", "Nữ"], index=0 if cells["gender"] != "Nữ" else 1),
+            "national_id": right.text_input("Số CCCD", value=cells["national_id"]),
+            "social_insurance_code": left.text_input("Mã số BHXH", value=cells["social_insurance_code"]),
+            "group": right.selectbox("Nhóm", list(GROUP_NAMES)[:-1], format_func=GROUP_NAMES.get,
+                                     index=list(GROUP_NAMES).index(cells["group"])),
+            "relation": left.text_input("Quan hệ với chủ hộ", value=cells["relation"]),
+            "village": right.text_input("Thôn/Tổ", value=cells["village"]),
+            "need_flags": cells["need_flags"], "flood_damage": cells["flood_damage"],
+            "school": left.text_input("Trường", value=cells["school"]),
+            "health_facility": right.text_input("Nơi KCB ban đầu", value=cells["health_facility"]),
+            "current_card_until": left.text_input("Hạn thẻ hiện tại", value=cells["current_card_until"]),
+            "reason": right.text_input("Lý do", value=cells["reason"]),
+        }
+        if st.form_submit_button("Lưu thay đổi"):
+            try:
+                status = registry.update_nomination(actor, int(editing), changed)
+            except DonationError as exc:
+                st.error(str(exc))
+            else:
+                st.session_state.pop("nominees.cells", None)
+                # The list above was drawn before the change: show it again, with the message on top.
+                st.session_state["nominees.flash"] = f"Đã lưu. Trạng thái: {registry.STATUS_NAMES[status]}."
+                st.rerun()

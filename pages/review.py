@@ -12,6 +12,8 @@ from pages import _auth
 PAGE_SIZE = 50
 actor = _auth.require_page(__file__)
 st.title("Xét duyệt đề cử")
+if flash := st.session_state.pop("review.flash", None):
+    st.success(flash)
 page = st.number_input("Trang", min_value=1, value=1, step=1, key="review.page")
 rows, total = review.review_queue(actor, limit=PAGE_SIZE, offset=(int(page) - 1) * PAGE_SIZE)
 st.caption(f"{total} đề cử đang niêm yết chờ duyệt; trang {int(page)}/{max(1, -(-total // PAGE_SIZE))}")
@@ -38,4 +40,6 @@ for column, decision, label in ((approve, "approve", "Duyệt"), (reject, "rejec
         except DonationError as exc:
             st.error(str(exc))
         else:
-            st.success(f"Đã xử lý {done} đề cử.")
+            st.session_state["review.flash"] = f"Đã xử lý {done} đề cử."
+            st.session_state.pop("review.chosen", None)
+            st.rerun()

@@ -125,3 +125,42 @@ def test_officials_outside_the_scope_see_and_decide_nothing(uow, people, actor):
             review.review_queue(actor, uow=uow)
         with pytest.raises(Forbidden):
             review.record_objection(actor, people[2][0], raised_by="a", content="b", raised_on=POSTED, uow=uow)
+
+
+def test_a_change_after_approval_goes_back_to_review(uow, people):
+    xa, tinh, ids = people
+    review.decide(tinh, ids[:1], "approve", uow=uow, today=AFTER_WINDOW)
+    cells = registry.nomination_cells(xa, ids[0], uow=uow)
+    assert cells["national_id"] == "066085000123"  # in full, for the official in scope, and audited
+    from donation import audit
+
+    with uow as work:
+        assert audit.list_events(work.session, action="view_identifiers")[1] == 1
+    status = registry.update_nomination(xa, ids[0], {**cells, "village": "Thôn 2", "flood_damage": "Hư hỏng nặng"},
+                                        uow=uow, today=AFTER_WINDOW)
+    assert status == "posted"
+    with uow as work:
+        changed = work.session.get(Nomination, ids[0])
+        assert (changed.village, changed.flood_damage, changed.approved_until) == ("Thôn 2", "severe", None)
+        assert "Hư hỏng nặng 30" in changed.priority_explanation
+        event = audit.list_events(work.session, action="update_nomination")[0][0]
+    assert "066085000123" not in (event.before + event.after)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"national_id": "066187000124", "birth_date": "01/05/1987", "gender": "Nữ"}, "đã thuộc một người khác"),
+    ({"birth_date": "01/01/2030"}, "Ngày sinh: Ngày sinh 01/01/2030 ở tương lai"),
+    ({"group": "poor"}, "Nhà nước (và tỉnh) đóng toàn bộ"),
+])
+def test_edits_are_checked_like_new_rows(uow, people, change, message):
+    xa, _, ids = people
+    cells = registry.nomination_cells(xa, ids[0], uow=uow)
+    with pytest.raises(InvalidInput, match=message.replace("(", r"\(").replace(")", r"\)")):
+        registry.update_nomination(xa, ids[0], {**cells, **change}, uow=uow, today=AFTER_WINDOW)
+
+
+def test_rejected_nominations_are_not_edited(uow, people):
+    xa, tinh, ids = people
+    review.decide(tinh, ids[:1], "reject", "Không đủ điều kiện", uow=uow, today=AFTER_WINDOW)
+    with pytest.raises(InvalidInput, match="Bị từ chối"):
+        registry.nomination_cells(xa, ids[0], uow=uow)

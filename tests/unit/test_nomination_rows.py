@@ -96,6 +96,11 @@ def test_group_names_in_vietnamese_or_keys(text, group):
     assert check(group=text)[0].group == group
 
 
+@pytest.mark.parametrize("shown", ["Nhà bị sập, cuốn trôi", "Hư hỏng nặng", "Hư hỏng một phần", "Mất sinh kế"])
+def test_the_damage_names_the_pages_show_are_accepted(shown):
+    assert check(flood_damage=shown)[0].flood_damage is not None
+
+
 def test_names_and_flags_are_normalised():
     candidate, _ = check(full_name="  nguye\u0302\u0303n   VĂN  an ", need_flags="khuyet tat;Dân tộc thiểu số; ",
                          flood_damage="NHÀ BỊ SẬP")

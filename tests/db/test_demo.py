@@ -1,0 +1,61 @@
+"""Demo data: deterministic for a seed, every status present, most approved, valid identifiers, audited."""
+
+from collections import Counter
+from datetime import date
+
+from sqlmodel import select
+
+from db.models import Nomination, Person
+from db.uow import UnitOfWork
+from donation import audit, demo
+from donation.nomination_rows import validate_row
+from donation.setup import initialise
+
+TODAY = date(2026, 11, 25)
+
+
+def seeded(engine, seed=7, count=240):
+    initialise(engine)
+    uow = UnitOfWork(engine)
+    result = demo.seed_demo(seed=seed, beneficiaries=count, uow=uow, today=TODAY)
+    with uow as work:
+        rows = work.session.exec(select(Person.full_name, Person.national_id, Nomination.status,
+                                        Nomination.commune_code).join(Nomination)
+                                 .order_by(Person.national_id)).all()
+    return result, [tuple(r) for r in rows], uow
+
+
+def test_demo_people(engine):
+    result, rows, uow = seeded(engine)
+    assert sum(result.beneficiaries.values()) == 240 == len(rows)
+    statuses = Counter(status for *_, status, _ in rows)
+    assert set(statuses) == {"nominated", "posted", "approved", "rejected", "returned", "withdrawn"}
+    assert statuses["approved"] > len(rows) / 2
+    assert Counter(commune for *_, commune in rows)[demo.DEMO_COMMUNE] > 0
+    for name, cccd, *_ in rows:
+        assert validate_row(1, {"full_name": name, "birth_date": "1", "national_id": cccd}, TODAY)[1][0].column \
+            == "Ngày sinh"  # the CCCD itself is well formed (only the made-up birth date is refused)
+    with uow as work:
+        assert audit.verify(work.session).ok
+    again = demo.seed_demo(seed=7, beneficiaries=240, uow=uow, today=TODAY)
+    assert again.accounts_added == 0 and again.beneficiaries == {}
+
+
+def test_the_same_seed_gives_the_same_people(new_database):
+    from db.engine import make_engine
+
+    first = seeded(make_engine(new_database("sqlite")), seed=3, count=60)[1]
+    second = seeded(make_engine(new_database("sqlite")), seed=3, count=60)[1]
+    other = seeded(make_engine(new_database("sqlite")), seed=4, count=60)[1]
+    assert first == second and first != other
+
+
+def test_first_start_of_the_embedded_database_seeds_the_demo(engine, monkeypatch):
+    from donation import setup
+
+    monkeypatch.setattr(setup, "get_settings",
+                        lambda: type("S", (), {"demo_enabled": True, "demo_beneficiaries": 30})())
+    setup.prepare_app(engine)
+    setup.prepare_app(engine)
+    with UnitOfWork(engine) as work:
+        assert len(work.session.exec(select(Nomination.id)).all()) == 30
