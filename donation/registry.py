@@ -353,10 +353,7 @@ def withdraw(actor: Actor, nomination_id: int, reason: str, *, uow: UnitOfWork |
     if not reason.strip():
         raise InvalidInput("Ghi lý do rút đề cử")
     with uow or UnitOfWork() as work:
-        nomination = work.session.get(Nomination, nomination_id)
-        if nomination is None:
-            raise NotFound(f"Không có đề cử mã {nomination_id}")
-        require_commune(actor, nomination.province_code, nomination.commune_code)
+        nomination = scoped_nomination(work.session, actor, nomination_id)
         if nomination.status not in ("nominated", "posted", "returned"):
             raise InvalidInput(f"Đề cử đang ở trạng thái «{STATUS_NAMES[nomination.status]}»: không rút được")
         before = nomination.status
@@ -425,11 +422,17 @@ def nomination_cells(actor: Actor, nomination_id: int, *, uow: UnitOfWork | None
         }
 
 
-def _editable(session: Session, actor: Actor, nomination_id: int) -> tuple[Nomination, Person]:
+def scoped_nomination(session: Session, actor: Actor, nomination_id: int) -> Nomination:
+    """A nomination the actor's scope holds, or an error saying it does not exist or is out of scope."""
     nomination = session.get(Nomination, nomination_id)
     if nomination is None:
         raise NotFound(f"Không có đề cử mã {nomination_id}")
     require_commune(actor, nomination.province_code, nomination.commune_code)
+    return nomination
+
+
+def _editable(session: Session, actor: Actor, nomination_id: int) -> tuple[Nomination, Person]:
+    nomination = scoped_nomination(session, actor, nomination_id)
     if nomination.status not in EDITABLE:
         raise InvalidInput(f"Đề cử đang ở trạng thái «{STATUS_NAMES[nomination.status]}»: không sửa được")
     return nomination, session.get(Person, nomination.person_id)

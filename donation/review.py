@@ -17,18 +17,11 @@ from donation import app_settings, audit
 from donation.actors import ADMIN, COMMUNE_OFFICIAL, PROVINCE_OFFICER, Actor, require_commune, require_role
 from donation.dates import today_vn
 from donation.errors import Forbidden, InvalidInput, NotFound
+from donation.registry import scoped_nomination
 from donation.units import get_commune
 
 POSTERS = (COMMUNE_OFFICIAL, PROVINCE_OFFICER, ADMIN)
 REVIEWERS = (PROVINCE_OFFICER, ADMIN)
-
-
-def _nomination(session: Session, actor: Actor, nomination_id: int) -> Nomination:
-    nomination = session.get(Nomination, nomination_id)
-    if nomination is None:
-        raise NotFound(f"Không có đề cử mã {nomination_id}")
-    require_commune(actor, nomination.province_code, nomination.commune_code)
-    return nomination
 
 
 @dataclass(frozen=True)
@@ -94,7 +87,7 @@ def record_objection(actor: Actor, nomination_id: int, *, raised_by: str, conten
     if not raised_by.strip() or not content.strip():
         raise InvalidInput("Ghi người nêu ý kiến và nội dung ý kiến")
     with uow or UnitOfWork() as work:
-        nomination = _nomination(work.session, actor, nomination_id)
+        nomination = scoped_nomination(work.session, actor, nomination_id)
         if nomination.status != "posted":
             raise InvalidInput("Chỉ ghi ý kiến cho đề cử đang niêm yết")
         objection = Objection(nomination_id=nomination.id, raised_by=raised_by.strip(), content=content.strip(),
@@ -115,7 +108,7 @@ def resolve_objection(actor: Actor, objection_id: int, resolution: str, *, uow: 
         objection = work.session.get(Objection, objection_id)
         if objection is None:
             raise NotFound(f"Không có ý kiến mã {objection_id}")
-        _nomination(work.session, actor, objection.nomination_id)
+        scoped_nomination(work.session, actor, objection.nomination_id)
         if objection.resolved_at is not None:
             raise InvalidInput("Ý kiến này đã được xử lý")
         objection.resolution, objection.resolved_by = resolution.strip(), actor.user_id
@@ -181,7 +174,7 @@ def decide(actor: Actor, nomination_ids: list[int], decision: str, note: str = "
         months = app_settings.get(work.session, "approval_months")
         now = datetime.now(UTC)
         for nomination_id in nomination_ids:
-            nomination = _nomination(work.session, actor, nomination_id)
+            nomination = scoped_nomination(work.session, actor, nomination_id)
             if nomination.status != "posted":
                 raise InvalidInput(f"Đề cử {nomination_id} chưa niêm yết hoặc đã xử lý: không xét duyệt được")
             if decision == "approve":

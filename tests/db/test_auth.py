@@ -4,22 +4,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from db.uow import UnitOfWork
 from donation import auth, demo
 from donation.actors import SYSTEM_ACTOR
 from donation.errors import Forbidden, InvalidInput, NotFound, SignInRefused
-from donation.setup import initialise
 
 PASSWORD = demo.DEMO_PASSWORD
 T0 = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def uow(engine):
-    initialise(engine)
-    work = UnitOfWork(engine)
-    demo.seed_demo(uow=work)
-    return work
 
 
 def test_sign_in_and_resolve(uow):

@@ -6,24 +6,14 @@ import pytest
 from sqlmodel import func, select
 
 from db.models import Commune, Household, Nomination, Person
-from db.uow import UnitOfWork
-from donation import audit, auth, demo, registry
+from donation import audit, auth, registry
 from donation.actors import Actor
 from donation.errors import Forbidden, InvalidInput
-from donation.setup import initialise
 from tests.workbooks import MIXED, MIXED_ACCEPTED_ROWS, MIXED_REFUSED, person, workbook
 
 TODAY = date(2026, 11, 25)
 XA = 22276  # Xã Hòa Thịnh, Đắk Lắk: demo.xa's commune
 OTHER_XA = 24175  # Xã Hòa Phú, Đắk Lắk
-
-
-@pytest.fixture
-def uow(engine):
-    initialise(engine)
-    work = UnitOfWork(engine)
-    demo.seed_demo(uow=work)
-    return work
 
 
 @pytest.fixture

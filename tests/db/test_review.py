@@ -7,25 +7,15 @@ import pytest
 from sqlmodel import select
 
 from db.models import Nomination
-from db.uow import UnitOfWork
-from donation import auth, demo, registry, review
+from donation import auth, registry, review
 from donation.actors import Actor
 from donation.errors import Forbidden, InvalidInput
 from donation.posting_pdf import posting_pdf
-from donation.setup import initialise
 from tests.workbooks import MIXED, workbook
 
 XA = 22276
 POSTED = date(2026, 11, 2)
 AFTER_WINDOW = POSTED + timedelta(days=8)
-
-
-@pytest.fixture
-def uow(engine):
-    initialise(engine)
-    work = UnitOfWork(engine)
-    demo.seed_demo(uow=work)
-    return work
 
 
 @pytest.fixture
