@@ -14,8 +14,14 @@ actor = _auth.require_page(__file__)
 st.title("Xét duyệt đề cử")
 if flash := st.session_state.pop("review.flash", None):
     st.success(flash)
-page = st.number_input("Trang", min_value=1, value=1, step=1, key="review.page")
-rows, total = review.review_queue(actor, limit=PAGE_SIZE, offset=(int(page) - 1) * PAGE_SIZE)
+left, right = st.columns(2)
+commune = left.text_input("Lọc theo mã xã (để trống: cả tỉnh)", key="review.commune").strip() or None
+page = right.number_input("Trang", min_value=1, value=1, step=1, key="review.page")
+try:
+    rows, total = review.review_queue(actor, commune_code=commune, limit=PAGE_SIZE, offset=(int(page) - 1) * PAGE_SIZE)
+except DonationError as exc:
+    st.error(str(exc))
+    st.stop()
 st.caption(f"{total} đề cử đang niêm yết chờ duyệt; trang {int(page)}/{max(1, -(-total // PAGE_SIZE))}")
 table = pd.DataFrame({
     "Mã": [r.id for r in rows], "Họ và tên": [r.full_name for r in rows],

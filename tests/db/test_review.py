@@ -154,3 +154,11 @@ def test_rejected_nominations_are_not_edited(uow, people):
     review.decide(tinh, ids[:1], "reject", "Không đủ điều kiện", uow=uow, today=AFTER_WINDOW)
     with pytest.raises(InvalidInput, match="Bị từ chối"):
         registry.nomination_cells(xa, ids[0], uow=uow)
+
+
+def test_the_queue_filters_by_commune(uow, people):
+    _, tinh, _ = people
+    assert review.review_queue(tinh, commune_code="22276", uow=uow)[1] == 4
+    assert review.review_queue(tinh, commune_code="24175", uow=uow)[1] == 0
+    with pytest.raises(Forbidden):
+        review.review_queue(tinh, commune_code="70", uow=uow)  # Hà Nội: outside Đắk Lắk
