@@ -5,6 +5,7 @@
 """
 
 import logging
+import traceback
 from contextlib import asynccontextmanager
 
 import streamlit as st
@@ -21,7 +22,8 @@ log = logging.getLogger("bhyt.app")
 def _show_error(exc: Exception) -> None:
     message = explain(exc)
     if message is None:
-        log.exception("unexpected error in a page")
+        # The type and where it happened, never the message: database errors quote the values they refused.
+        log.error("unexpected %s in a page:\n%s", type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
         message = f"Đã có lỗi không mong đợi ({type(exc).__name__}): thử lại; nếu vẫn lỗi, báo quản trị viên."
     st.error(message)
 

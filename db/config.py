@@ -107,14 +107,29 @@ def secret_key(settings: Settings | None = None) -> bytes:
     path = folder / "secret.key"
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # Written whole under another name, then linked in place: a second process starting at the same moment
+        # either finds no file and links its own (one wins), or reads a complete key; never an empty one.
+        draft = folder / f".secret.key.{os.getpid()}.{secrets.token_hex(4)}"
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as handle:
             handle.write(secrets.token_urlsafe(48))
-    return path.read_text().strip().encode()
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    key = path.read_text().strip()
+    if len(key) < 32:
+        raise ConfigError(f"Tệp khóa {path} hỏng (quá ngắn): xóa tệp để tạo lại, hoặc đặt BHYT_SECRET_KEY")
+    return key.encode()
 
 
 def _secret_from_toml() -> str | None:
     if not SECRETS_TOML.is_file():
         return None
     with SECRETS_TOML.open("rb") as handle:
-        return tomllib.load(handle).get("BHYT_SECRET_KEY")
+        value = tomllib.load(handle).get("BHYT_SECRET_KEY")
+    if value is not None and not isinstance(value, str):
+        raise ConfigError("BHYT_SECRET_KEY trong secrets.toml phải là một chuỗi")
+    return value

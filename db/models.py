@@ -255,6 +255,7 @@ class Nomination(SQLModel, table=True):
     reviewed_at: datetime | None = None
     review_note: str = Field(default="")
     approved_until: date | None = None  # approval lasts for the programme year, then needs renewing
+    updated_by: int | None = Field(default=None, foreign_key="user_account.id")  # the last to change the facts
 
 
 class Objection(SQLModel, table=True):

@@ -39,11 +39,16 @@ def mask(value: object) -> str:
     return "•" * max(len(text) - 4, 0) + text[-4:] if len(text) > 4 else "•" * len(text)
 
 
+# Facts about health, ethnicity and birth, and secrets: not even a tail of them is kept.
+HIDDEN_KEYS = frozenset({"birth_date", "ethnicity", "disability", "chronic_illness", "health", "need_flags",
+                         "password", "password_hash", "token", "token_hash"})
+
+
 def _redact(data: dict | None) -> dict | None:
     if data is None:
         return None
-    return {key: (mask(value) if key in PERSONAL_KEYS and value not in (None, "") else _plain(value))
-            for key, value in data.items()}
+    return {key: ("•••" if key in HIDDEN_KEYS else mask(value)) if key in PERSONAL_KEYS and value not in (None, "")
+            else _plain(value) for key, value in data.items()}
 
 
 def _plain(value: object) -> object:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, Signer, URLSafeTimedSerializer
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from db.config import get_settings, secret_key
@@ -29,6 +30,7 @@ from donation.units import resolve_place
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 10
+MAX_SESSION = timedelta(hours=12)  # however active, a session ends after a working day and must sign in again
 _TOUCH_EVERY = timedelta(seconds=60)  # write last_seen_at at most once a minute per session
 _WRONG = "Tên đăng nhập hoặc mật khẩu không đúng"
 
@@ -115,7 +117,11 @@ def sign_in(username: str, password: str, *, uow: UnitOfWork | None = None, now:
 
 
 def _count_failure(work: UnitOfWork, user: UserAccount, now: datetime) -> None:
-    user.failed_attempts += 1
+    # One statement, so that wrong passwords sent at once from several replicas all count.
+    table = UserAccount.__table__
+    user.failed_attempts = work.session.execute(
+        update(table).where(table.c.id == user.id).values(failed_attempts=table.c.failed_attempts + 1)
+        .returning(table.c.failed_attempts)).scalar_one()
     if user.failed_attempts >= MAX_FAILED_ATTEMPTS:
         user.failed_attempts, user.locked_until = 0, now + LOCKOUT
         _end_sessions(work.session, user.id, now, "locked")
@@ -144,6 +150,7 @@ def resolve_session(token: str | None, *, uow: UnitOfWork | None = None, now: da
         locked_until = _aware(user.locked_until)
         idle = timedelta(minutes=app_settings.get(work.session, "session_idle_minutes"))
         reason = ("disabled" if not user.is_active else "locked" if locked_until and locked_until > now
+                  else "expired" if _aware(row.created_at) + MAX_SESSION < now
                   else "idle" if _aware(row.last_seen_at) + idle < now else None)
         if reason:
             row.ended_at, row.end_reason = now, reason
@@ -189,7 +196,9 @@ def _end_sessions(session: Session, user_id: int, now: datetime, reason: str) ->
         row.ended_at, row.end_reason = now, reason
 
 
-def change_password(actor: Actor, current: str, new: str, *, uow: UnitOfWork | None = None) -> None:
+def change_password(actor: Actor, current: str, new: str, *, keep_token: str | None = None,
+                    uow: UnitOfWork | None = None) -> None:
+    """Change one's own password; every other session of the user ends (a shared commune computer, say)."""
     with uow or UnitOfWork() as work:
         user = _user(work.session, actor.user_id)
         if not _password_matches(user.password_hash, current or ""):
@@ -198,6 +207,11 @@ def change_password(actor: Actor, current: str, new: str, *, uow: UnitOfWork | N
             raise InvalidInput("Mật khẩu mới phải khác mật khẩu hiện tại")
         user.password_hash = hash_password(new)
         user.password_changed_at = datetime.now(UTC)
+        keep = _token_hash(keep_token) if keep_token else None
+        for row in work.session.exec(select(UserSession).where(UserSession.user_id == user.id,
+                                                               UserSession.ended_at.is_(None))):
+            if row.token_hash != keep:
+                row.ended_at, row.end_reason = user.password_changed_at, "password_changed"
         audit.record(work.session, actor, "change_password", "user_account", user.id)
         work.commit()
 
@@ -205,7 +219,7 @@ def change_password(actor: Actor, current: str, new: str, *, uow: UnitOfWork | N
 # The browser side: a one-time ticket in the redirect URL, then a signed HttpOnly cookie -------------------------------
 
 COOKIE_NAME = "bhyt_session"
-COOKIE_MAX_AGE = 12 * 3600  # the cookie's own life; idle expiry is checked in the database on every page view
+COOKIE_MAX_AGE = 12 * 3600  # as MAX_SESSION; idle and maximum life are checked in the database on every view
 TICKET_MAX_AGE = 120
 
 

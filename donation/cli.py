@@ -43,7 +43,7 @@ def handles_errors(command):
         except Exception as exc:  # noqa: BLE001  (the entry point is where every error becomes a message)
             message = explain(exc)
             if message is None:
-                log.debug("unexpected error", exc_info=True)
+                log.debug("unexpected %s", type(exc).__name__)
                 message = f"lỗi không mong đợi ({type(exc).__name__}); báo quản trị viên"
             _fail(message)
 

@@ -31,6 +31,7 @@ CCCD_PROVINCES = {
 }
 
 GENDER_LABELS = {"male": "Nam", "female": "Nữ"}
+_ASCII_DIGITS = re.compile(r"[0-9]+")  # str.isdigit() also takes '²' and full-width digits
 _GENDER_WORDS = {"nam": "male", "male": "male", "m": "male", "nu": "female", "female": "female", "f": "female"}
 
 
@@ -60,7 +61,7 @@ def _exact_digits(value: object, length: int, label: str) -> str:
     text = _digits(value)
     if not text:
         raise InvalidInput(f"Chưa nhập {label}: nhập đủ {length} chữ số")
-    if not text.isdigit():
+    if not _ASCII_DIGITS.fullmatch(text):
         raise InvalidInput(f"{label} có ký tự không phải chữ số: chỉ nhập {length} chữ số")
     if len(text) != length:
         raise InvalidInput(f"{label} phải có đúng {length} chữ số (đang có {len(text)}): kiểm tra lại, kể cả số 0 ở đầu")
@@ -112,7 +113,7 @@ def check_cccd(value: object, *, birth_date: date | None = None, gender: str | N
 def check_cmnd(value: object) -> str:
     """An old identity card number (CMND): 9 digits, or 12 for the last issues. A secondary identifier only."""
     text = _digits(value)
-    if not text.isdigit() or len(text) not in (9, 12):
+    if not _ASCII_DIGITS.fullmatch(text) or len(text) not in (9, 12):
         raise InvalidInput("Số CMND không hợp lệ: CMND cũ có 9 hoặc 12 chữ số")
     return text
 
@@ -127,7 +128,7 @@ _CARD_CODE = re.compile(r"([A-Z]{2})([1-5])(\d{2})(\d{10})")
 def parse_card_code(value: object) -> CardCode:
     """A card number: the 10-digit BHXH code, or the 15-character code (object, benefit level, province, BHXH)."""
     text = re.sub(r"[\s.\-]", "", str(value or "")).upper()
-    if text.isdigit():
+    if _ASCII_DIGITS.fullmatch(text):
         return CardCode(_exact_digits(text, 10, "Mã thẻ BHYT"))
     if len(text) != 15:
         raise InvalidInput(

@@ -8,7 +8,7 @@ import unicodedata
 from donation.errors import InvalidInput
 
 _CURRENCY = re.compile(r"(₫|đồng|đ|vnđ|vnd|dong)$", re.IGNORECASE)
-_GROUPED = re.compile(r"\d{1,3}(?:([.,])\d{3})?(?:\1\d{3})*")
+_GROUPED = re.compile(r"[0-9]{1,3}(?:([.,])[0-9]{3})?(?:\1[0-9]{3})*")
 
 
 def format_vnd(amount: int) -> str:
@@ -38,9 +38,11 @@ def parse_vnd(text: str) -> int:
     cleaned = _CURRENCY.sub("", raw.replace(" ", "").replace("\u00a0", "")).strip()
     if not cleaned:
         raise InvalidInput("Chưa nhập số tiền: nhập số đồng, ví dụ 1.263.600")
+    if len(cleaned) > 30:
+        raise InvalidInput("Số tiền quá dài: kiểm tra lại")
     negative = cleaned.startswith("-")
     digits = cleaned.lstrip("-")
-    if not _GROUPED.fullmatch(digits) and not digits.isdigit():
+    if not _GROUPED.fullmatch(digits) and not re.fullmatch(r"[0-9]+", digits):
         raise InvalidInput(
             f"Số tiền '{raw}' không hợp lệ: chỉ nhập số đồng, có thể tách nhóm nghìn bằng dấu chấm (1.263.600), "
             "không có phần lẻ"

@@ -255,7 +255,7 @@ def validate_row(number: int, cells: dict[str, object], today: date) -> tuple[Ca
 
     national_id = _digits_cell(raw.get("national_id")) or None
     if national_id is not None:
-        if national_id.isdigit() and len(national_id) == 11:
+        if re.fullmatch(r"[0-9]{11}", national_id):
             national_id = "0" + national_id
             warn("national_id", "cccd_repaired", "Số CCCD có 11 chữ số (mất số 0 đầu khi gõ như số): đã thêm số 0, "
                  "kiểm tra lại; nên định dạng cột là văn bản")
@@ -270,7 +270,7 @@ def validate_row(number: int, cells: dict[str, object], today: date) -> tuple[Ca
 
     bhxh = _digits_cell(raw.get("social_insurance_code")) or None
     if bhxh is not None:
-        if bhxh.isdigit() and len(bhxh) == 9:
+        if re.fullmatch(r"[0-9]{9}", bhxh):
             bhxh = "0" + bhxh
             warn("social_insurance_code", "bhxh_repaired", "Mã số BHXH có 9 chữ số (mất số 0 đầu): đã thêm số 0, "
                  "kiểm tra lại")

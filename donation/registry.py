@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from db.models import Commune, Household, Nomination, Person
@@ -135,7 +136,13 @@ def _process(actor: Actor, commune_code: object, numbered: list[tuple[int, dict]
         report.warnings.sort(key=lambda issue: issue.row)
         if dry_run or not candidates or (whole and report.errors):
             return report
-        _save(session, actor, commune, candidates, today)
+        try:
+            _save(session, actor, commune, candidates, today)
+        except IntegrityError:
+            # Another official saved one of these people between our check and our save (the unique identifiers
+            # refused the second copy): nothing of this batch is kept; a new preview will name the person.
+            raise InvalidInput("Có người trong danh sách vừa được đề cử ở nơi khác cùng lúc: không lưu gì; "
+                               "xem trước lại tệp để biết dòng nào") from None
         audit.record(session, actor, "import_nominations" if source != "form" else "nominate_household", "commune",
                      commune.code, after={"source": source, "rows": report.rows, "saved": len(candidates),
                                           "refused": report.rejected_rows})
@@ -422,9 +429,12 @@ def nomination_cells(actor: Actor, nomination_id: int, *, uow: UnitOfWork | None
         }
 
 
-def scoped_nomination(session: Session, actor: Actor, nomination_id: int) -> Nomination:
-    """A nomination the actor's scope holds, or an error saying it does not exist or is out of scope."""
-    nomination = session.get(Nomination, nomination_id)
+def scoped_nomination(session: Session, actor: Actor, nomination_id: int, *, lock: bool = False) -> Nomination:
+    """A nomination the actor's scope holds, or an error saying it does not exist or is out of scope.
+
+    `lock` holds the row until commit (PostgreSQL), so that two officials cannot decide on it at once.
+    """
+    nomination = session.get(Nomination, nomination_id, with_for_update=lock)
     if nomination is None:
         raise NotFound(f"Không có đề cử mã {nomination_id}")
     require_commune(actor, nomination.province_code, nomination.commune_code)
@@ -440,7 +450,7 @@ def _editable(session: Session, actor: Actor, nomination_id: int) -> tuple[Nomin
 
 def update_nomination(actor: Actor, nomination_id: int, cells: dict[str, object], *,
                       uow: UnitOfWork | None = None, today: date | None = None) -> str:
-    """Save corrected facts; an approved nomination goes back to the review queue. Returns the new status."""
+    """Save corrected facts; a posted or approved nomination must be posted and reviewed again. Returns the status."""
     require_role(actor, *NOMINATORS)
     today = today or today_vn()
     with uow or UnitOfWork() as work:
@@ -473,9 +483,11 @@ def update_nomination(actor: Actor, nomination_id: int, cells: dict[str, object]
                             ("current_card_until", candidate.current_card_until), ("reason", candidate.reason),
                             ("priority_score", points), ("priority_explanation", explanation)):
             setattr(nomination, name, value)
-        if nomination.status == "approved":
-            nomination.status, nomination.approved_until = "posted", None  # a change after approval is reviewed again
-        nomination.updated_at = datetime.now(UTC)
+        if nomination.status in ("posted", "approved"):
+            # Changed facts are posted at the commune again, then reviewed again: no quiet swap after approval.
+            nomination.status, nomination.approved_until = "nominated", None
+            nomination.posted_on = nomination.objection_until = None
+        nomination.updated_at, nomination.updated_by = datetime.now(UTC), actor.user_id
         audit.record(session, actor, "update_nomination", "nomination", nomination.id, before=before,
                      after=_facts(nomination, person))
         work.commit()

@@ -174,7 +174,7 @@ def decide(actor: Actor, nomination_ids: list[int], decision: str, note: str = "
         months = app_settings.get(work.session, "approval_months")
         now = datetime.now(UTC)
         for nomination_id in nomination_ids:
-            nomination = scoped_nomination(work.session, actor, nomination_id)
+            nomination = scoped_nomination(work.session, actor, nomination_id, lock=True)
             if nomination.status != "posted":
                 raise InvalidInput(f"Đề cử {nomination_id} chưa niêm yết hoặc đã xử lý: không xét duyệt được")
             if decision == "approve":
@@ -191,8 +191,8 @@ def decide(actor: Actor, nomination_ids: list[int], decision: str, note: str = "
 
 
 def _check_approvable(session: Session, actor: Actor, nomination: Nomination, today: date) -> None:
-    if nomination.nominated_by == actor.user_id:
-        raise Forbidden(f"Đề cử {nomination.id} do chính bạn lập: người khác phải duyệt")
+    if actor.user_id in (nomination.nominated_by, nomination.updated_by):
+        raise Forbidden(f"Đề cử {nomination.id} do chính bạn lập hoặc sửa: người khác phải duyệt")
     if nomination.objection_until and today <= nomination.objection_until:
         raise InvalidInput(f"Đề cử {nomination.id} còn trong thời gian niêm yết đến "
                            f"{nomination.objection_until:%d/%m/%Y}: chưa duyệt được")

@@ -57,7 +57,7 @@ def _tidy(name: str) -> str:
 def parse_code(value: object, label: str) -> int:
     """Unit codes are accepted with or without leading zeros: '066', '66' and 66 are the same province."""
     text = str(value).strip()
-    if not text.isdigit():
+    if not text.isascii() or not text.isdigit():
         raise InvalidInput(f"Mã {label} '{text}' không hợp lệ: mã chỉ gồm chữ số, ví dụ 66")
     return int(text)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import json
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import streamlit as st
 from starlette.concurrency import run_in_threadpool
@@ -24,9 +24,13 @@ from pages._nav import ANONYMOUS, PAGES, visible_to
 TOKEN_KEY = "auth.token"
 
 
+def current_token() -> str | None:
+    return st.session_state.get(TOKEN_KEY) or auth.token_from_cookie(st.context.cookies.get(auth.COOKIE_NAME))
+
+
 def resolve_actor() -> Actor | None:
     """Called once per run by the entry: the actor for this browser, or None."""
-    token = st.session_state.get(TOKEN_KEY) or auth.token_from_cookie(st.context.cookies.get(auth.COOKIE_NAME))
+    token = current_token()
     actor = auth.resolve_session(token)
     if actor is None:
         st.session_state.pop(TOKEN_KEY, None)
@@ -87,15 +91,23 @@ def after_sign_in(signed_in: auth.SignedIn) -> None:
 
 
 def sign_out() -> None:
-    auth.sign_out(st.session_state.pop(TOKEN_KEY, None) or
-                  auth.token_from_cookie(st.context.cookies.get(auth.COOKIE_NAME)))
+    auth.sign_out(current_token())
+    st.session_state.pop(TOKEN_KEY, None)
     st.session_state["auth.actor"] = None
     go("/session/close")
 
 
 def _cross_site(request: Request) -> bool:
-    # These routes sit outside Streamlit's XSRF protection: refuse requests another site started.
-    return request.headers.get("sec-fetch-site", "same-origin") == "cross-site"
+    """These routes sit outside Streamlit's XSRF protection: only the app's own pages may send a browser here.
+
+    A browser that names the request's origin must say same-origin; one that does not (older browsers) must send
+    a Referer on this host. A link opened from a mail or chat app ("none") is refused too.
+    """
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site != "same-origin"
+    referer = urlsplit(request.headers.get("referer", ""))
+    return referer.netloc != request.url.netloc
 
 
 async def _open_session(request: Request):

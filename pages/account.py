@@ -20,7 +20,7 @@ with st.form("account.password", clear_on_submit=True):
             st.error("Hai lần nhập mật khẩu mới không khớp")
         else:
             try:
-                auth.change_password(actor, current, new)
+                auth.change_password(actor, current, new, keep_token=_auth.current_token())
             except DonationError as exc:
                 st.error(str(exc))
             else:

@@ -151,3 +151,18 @@ def test_only_an_administrator_manages_users(uow):
     officer = auth.sign_in("demo.tinh", PASSWORD, uow=uow).actor
     with pytest.raises(Forbidden, match="Cán bộ BHXH tỉnh không được làm việc này"):
         auth.list_users(officer, uow=uow)
+
+
+def test_changing_a_password_ends_the_other_sessions(uow):
+    here = auth.sign_in("demo.tinh", PASSWORD, uow=uow)
+    elsewhere = auth.sign_in("demo.tinh", PASSWORD, uow=uow)
+    auth.change_password(here.actor, PASSWORD, "Mat-khau-moi-dai", keep_token=here.token, uow=uow)
+    assert auth.resolve_session(here.token, uow=uow) is not None
+    assert auth.resolve_session(elsewhere.token, uow=uow) is None
+
+
+def test_a_session_ends_after_twelve_hours_however_active(uow):
+    signed = auth.sign_in("demo.xa", PASSWORD, uow=uow, now=T0)
+    for minutes in range(20, 12 * 60, 20):
+        assert auth.resolve_session(signed.token, uow=uow, now=T0 + timedelta(minutes=minutes)) is not None
+    assert auth.resolve_session(signed.token, uow=uow, now=T0 + timedelta(hours=12, minutes=1)) is None

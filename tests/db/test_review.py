@@ -97,7 +97,7 @@ def test_the_nominator_cannot_approve_their_own(uow):
     review.post_list(tinh, commune_code=XA, uow=uow, today=POSTED)
     with uow as work:
         own = work.session.exec(select(Nomination.id)).one()
-    with pytest.raises(Forbidden, match="do chính bạn lập"):
+    with pytest.raises(Forbidden, match="do chính bạn lập hoặc sửa"):
         review.decide(tinh, [own], "approve", uow=uow, today=AFTER_WINDOW)
     admin = auth.find_actor("demo.admin", uow=uow)
     assert review.decide(admin, [own], "approve", uow=uow, today=AFTER_WINDOW) == 1
@@ -128,10 +128,11 @@ def test_a_change_after_approval_goes_back_to_review(uow, people):
         assert audit.list_events(work.session, action="view_identifiers")[1] == 1
     status = registry.update_nomination(xa, ids[0], {**cells, "village": "Thôn 2", "flood_damage": "Hư hỏng nặng"},
                                         uow=uow, today=AFTER_WINDOW)
-    assert status == "posted"
+    assert status == "nominated"  # posted again at the commune, then reviewed again
     with uow as work:
         changed = work.session.get(Nomination, ids[0])
         assert (changed.village, changed.flood_damage, changed.approved_until) == ("Thôn 2", "severe", None)
+        assert (changed.posted_on, changed.updated_by) == (None, xa.user_id)
         assert "Hư hỏng nặng 30" in changed.priority_explanation
         event = audit.list_events(work.session, action="update_nomination")[0][0]
     assert "066085000123" not in (event.before + event.after)
@@ -162,3 +163,14 @@ def test_the_queue_filters_by_commune(uow, people):
     assert review.review_queue(tinh, commune_code="24175", uow=uow)[1] == 0
     with pytest.raises(Forbidden):
         review.review_queue(tinh, commune_code="70", uow=uow)  # Hà Nội: outside Đắk Lắk
+
+
+def test_whoever_edited_a_nomination_cannot_approve_it(uow, people):
+    xa, tinh, ids = people
+    cells = registry.nomination_cells(tinh, ids[0], uow=uow)
+    registry.update_nomination(tinh, ids[0], {**cells, "village": "Thôn 5"}, uow=uow, today=AFTER_WINDOW)
+    review.post_list(xa, commune_code=XA, uow=uow, today=AFTER_WINDOW)
+    later = AFTER_WINDOW + timedelta(days=8)
+    with pytest.raises(Forbidden, match="do chính bạn lập hoặc sửa"):
+        review.decide(tinh, ids[:1], "approve", uow=uow, today=later)
+    assert review.decide(auth.find_actor("demo.admin", uow=uow), ids[:1], "approve", uow=uow, today=later) == 1

@@ -139,3 +139,9 @@ def test_tax_code_refused(text):
 def test_names_normalised_with_an_accent_free_key(raw, normal, key):
     assert normalise_name(raw) == normal
     assert name_key(raw) == key == name_key(normal)
+
+
+@pytest.mark.parametrize("number", ["079²23456789", "０６６０８５０００１２３", "06608500012٣"])
+def test_digits_that_are_not_ascii_are_refused_not_crashed(number):
+    with pytest.raises(InvalidInput, match="không phải chữ số"):
+        check_cccd(number)

@@ -88,3 +88,9 @@ def test_words_are_well_formed(amount):
     assert words[0].isupper() and words.endswith(" đồng")
     assert "  " not in words and "mươi một" not in words and "mươi năm" not in words
     assert not words.startswith("Không")
+
+
+@pytest.mark.parametrize("typed", ["9" * 5000, "１２３", "12²"])
+def test_odd_amounts_get_a_message_not_a_crash(typed):
+    with pytest.raises(InvalidInput):
+        parse_vnd(typed)
