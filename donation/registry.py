@@ -14,6 +14,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
+from db.bulk import bulk_insert
 from db.models import Commune, Household, Nomination, Person
 from db.uow import UnitOfWork
 from donation import app_settings, audit
@@ -287,7 +288,7 @@ def _save(session: Session, actor: Actor, commune: Unit, candidates: list[Candid
     new_people = [c for c in candidates if c.person_id is None]
     if new_people:
         # A plain executemany, then the ids read back by identifier (unique): far cheaper than RETURNING per row.
-        connection.execute(insert(Person.__table__), [
+        bulk_insert(connection, Person.__table__, [
             {"full_name": c.full_name, "name_key": c.name_key, "birth_date": c.birth_date,
              "birth_year_only": c.birth_year_only, "gender": c.gender, "national_id": c.national_id,
              "social_insurance_code": c.social_insurance_code, "created_at": now} for c in new_people])
@@ -309,7 +310,7 @@ def _save(session: Session, actor: Actor, commune: Unit, candidates: list[Candid
                      "current_card_until": c.current_card_until, "reason": c.reason, "consent": True,
                      "status": "nominated", "priority_score": points, "priority_explanation": explanation,
                      "nominated_by": actor.user_id, "nominated_at": now, "updated_at": now})
-    connection.execute(insert(Nomination.__table__), rows)
+    bulk_insert(connection, Nomination.__table__, rows)
 
 
 # Reading and changing nominations -----------------------------------------------------------------------------------

@@ -1,0 +1,29 @@
+"""The driver-level bulk insert stores exactly what a Core insert stores, on both databases."""
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import insert, select
+
+from db import migrate
+from db.bulk import bulk_insert
+from db.models import Person
+
+
+def test_bulk_insert_matches_a_core_insert(engine):
+    migrate.upgrade(engine)
+    now = datetime(2026, 11, 25, 3, 0, 0, 123456, tzinfo=UTC)
+
+    def rows(prefix):
+        return [{"full_name": f"Người {i}", "name_key": f"nguoi {i}", "birth_date": date(1980, 1, 1 + i),
+                 "birth_year_only": i % 2 == 0, "gender": "female", "national_id": f"{prefix}6618000{i:04d}",
+                 "social_insurance_code": None} for i in range(20)]  # created_at left to its default
+
+    with engine.begin() as connection:
+        connection.execute(insert(Person.__table__), [{**row, "created_at": now} for row in rows(0)])
+        bulk_insert(connection, Person.__table__, [{**row, "created_at": now} for row in rows(1)])
+        bulk_insert(connection, Person.__table__, [])
+    columns = (Person.full_name, Person.birth_date, Person.birth_year_only, Person.gender, Person.created_at)
+    with engine.connect() as connection:
+        core = connection.execute(select(*columns).where(Person.national_id.startswith("0")).order_by(Person.id))
+        bulk = connection.execute(select(*columns).where(Person.national_id.startswith("1")).order_by(Person.id))
+        assert list(core) == list(bulk)
