@@ -384,14 +384,6 @@ def errors_xlsx(report: ImportReport) -> bytes:
                       widths=[8, 20, 22, 90])
 
 
-def commune_of(actor: Actor, *, uow: UnitOfWork | None = None) -> Unit | None:
-    """The commune an official works in (None for other roles)."""
-    if actor.commune_code is None:
-        return None
-    with uow or UnitOfWork() as work:
-        return get_commune(work.session, actor.commune_code)
-
-
 def communes_in_scope(actor: Actor, *, uow: UnitOfWork | None = None) -> list[Unit]:
     require_role(actor, *NOMINATORS)
     with uow or UnitOfWork() as work:
