@@ -6,6 +6,7 @@ repeat a personal identifier, so that they can be logged and shown beside a row 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ CCCD_PROVINCES = {
 
 GENDER_LABELS = {"male": "Nam", "female": "Nữ"}
 _ASCII_DIGITS = re.compile(r"[0-9]+")  # str.isdigit() also takes '²' and full-width digits
+_SEPARATORS = re.compile(r"[\s.\-]")
 _GENDER_WORDS = {"nam": "male", "male": "male", "m": "male", "nu": "female", "female": "female", "f": "female"}
 
 
@@ -54,7 +56,7 @@ class CardCode:
 
 
 def _digits(value: object) -> str:
-    return re.sub(r"[\s.\-]", "", str(value or ""))
+    return _SEPARATORS.sub("", str(value or ""))
 
 
 def _exact_digits(value: object, length: int, label: str) -> str:
@@ -69,10 +71,15 @@ def _exact_digits(value: object, length: int, label: str) -> str:
 
 
 def parse_gender(value: object) -> str:
-    key = strip_accents(str(value or "")).strip().lower()
-    if key not in _GENDER_WORDS:
+    gender = _GENDER_WORDS.get(_word_key(str(value or "")))
+    if gender is None:
         raise InvalidInput(f"Giới tính '{value}' không hợp lệ: ghi Nam hoặc Nữ")
-    return _GENDER_WORDS[key]
+    return gender
+
+
+@functools.lru_cache(maxsize=256)
+def _word_key(text: str) -> str:
+    return strip_accents(text).strip().lower()
 
 
 def parse_cccd(value: object) -> CccdInfo:
@@ -127,7 +134,7 @@ _CARD_CODE = re.compile(r"([A-Z]{2})([1-5])(\d{2})(\d{10})")
 
 def parse_card_code(value: object) -> CardCode:
     """A card number: the 10-digit BHXH code, or the 15-character code (object, benefit level, province, BHXH)."""
-    text = re.sub(r"[\s.\-]", "", str(value or "")).upper()
+    text = _SEPARATORS.sub("", str(value or "")).upper()
     if _ASCII_DIGITS.fullmatch(text):
         return CardCode(_exact_digits(text, 10, "Mã thẻ BHYT"))
     if len(text) != 15:
@@ -158,8 +165,13 @@ def check_tax_code(value: object) -> str:
 
 def normalise_name(value: object) -> str:
     """'  nGUYỄN   văn  a ' -> 'Nguyễn Văn A' (NFC, single spaces, each word capitalised)."""
-    text = unicodedata.normalize("NFC", str(value or ""))
-    return " ".join(word[:1].upper() + word[1:].lower() for word in text.split())
+    return _normalise_text(str(value or ""))
+
+
+# Names repeat a great deal in a commune's lists (and imports run these 100,000 times): remember recent answers.
+@functools.lru_cache(maxsize=65_536)
+def _normalise_text(text: str) -> str:
+    return " ".join(word[:1].upper() + word[1:].lower() for word in unicodedata.normalize("NFC", text).split())
 
 
 _COMBINING = re.compile(r"[\u0300-\u036f]")
@@ -172,4 +184,9 @@ def strip_accents(value: str) -> str:
 
 def name_key(value: object) -> str:
     """A key that ignores accents, case and spacing: 'Nguyễn Văn Ánh' and 'nguyen van anh' share one."""
-    return " ".join(strip_accents(unicodedata.normalize("NFC", str(value or ""))).lower().split())
+    return _name_key_text(str(value or ""))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _name_key_text(text: str) -> str:
+    return " ".join(strip_accents(unicodedata.normalize("NFC", text)).lower().split())

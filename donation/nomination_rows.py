@@ -64,6 +64,13 @@ DAMAGE_NAMES = {"destroyed": "Nhà bị sập, cuốn trôi", "severe": "Hư h�
                 "livelihood": "Mất sinh kế"}
 _EXCEL_EPOCH = date(1899, 12, 30)
 _DIGIT = re.compile(r"\d")
+_SEPARATORS = re.compile(r"[\s.\-]")
+_YEAR = re.compile(r"\d{4}")
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
+_FLAG_SEPARATORS = re.compile(r"[;\r\n]")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_CCCD_WITHOUT_ZERO = re.compile(r"[0-9]{11}")
+_BHXH_WITHOUT_ZERO = re.compile(r"[0-9]{9}")
 
 
 def header_key(text: object) -> str:
@@ -143,7 +150,9 @@ class Candidate:
 
 
 def _text(value: object) -> str:
-    if value is None or value == "":
+    if type(value) is str:
+        return " ".join(value.split())
+    if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -156,7 +165,7 @@ def _digits_cell(value: object) -> str:
         return str(int(value))
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    return re.sub(r"[\s.\-]", "", str(value or ""))
+    return _SEPARATORS.sub("", str(value or ""))
 
 
 def read_date(value: object, today: date, *, allow_year: bool = False) -> tuple[date, bool]:
@@ -175,12 +184,12 @@ def read_date(value: object, today: date, *, allow_year: bool = False) -> tuple[
             return _EXCEL_EPOCH + timedelta(days=number), False
         raise ValueError
     text = _text(value)
-    if allow_year and re.fullmatch(r"\d{4}", text):
+    if allow_year and _YEAR.fullmatch(text):
         return date(int(text), 1, 1), True
-    match = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", text) or None
+    match = _DAY_MONTH_YEAR.fullmatch(text)
     if match:
         return date(int(match[3]), int(match[2]), int(match[1])), False
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if _ISO_DATE.fullmatch(text):
         return date.fromisoformat(text), False
     raise ValueError
 
@@ -222,7 +231,8 @@ def validate_row(number: int, cells: dict[str, object], today: date) -> tuple[Ca
         warnings.append(Issue(number, LABELS.get(column, ""), code, message))
 
     raw = cells
-    cells = {key: _text(value) for key, value in cells.items()}  # text once; dates and ids read from `raw`
+    # Text once, blank cells left out (so `.get(key, "")`); dates and identifiers are read from `raw`.
+    cells = {key: _text(value) for key, value in cells.items() if value is not None and value != ""}
     full_name = normalise_name(cells.get("full_name"))
     if not full_name:
         error("full_name", "required", "Thiếu họ và tên: ghi đầy đủ họ tên có dấu")
@@ -255,7 +265,7 @@ def validate_row(number: int, cells: dict[str, object], today: date) -> tuple[Ca
 
     national_id = _digits_cell(raw.get("national_id")) or None
     if national_id is not None:
-        if re.fullmatch(r"[0-9]{11}", national_id):
+        if _CCCD_WITHOUT_ZERO.fullmatch(national_id):
             national_id = "0" + national_id
             warn("national_id", "cccd_repaired", "Số CCCD có 11 chữ số (mất số 0 đầu khi gõ như số): đã thêm số 0, "
                  "kiểm tra lại; nên định dạng cột là văn bản")
@@ -270,7 +280,7 @@ def validate_row(number: int, cells: dict[str, object], today: date) -> tuple[Ca
 
     bhxh = _digits_cell(raw.get("social_insurance_code")) or None
     if bhxh is not None:
-        if re.fullmatch(r"[0-9]{9}", bhxh):
+        if _BHXH_WITHOUT_ZERO.fullmatch(bhxh):
             bhxh = "0" + bhxh
             warn("social_insurance_code", "bhxh_repaired", "Mã số BHXH có 9 chữ số (mất số 0 đầu): đã thêm số 0, "
                  "kiểm tra lại")
@@ -293,11 +303,13 @@ def validate_row(number: int, cells: dict[str, object], today: date) -> tuple[Ca
               "nghèo, Học sinh, Sinh viên, Hộ nông lâm ngư diêm nghiệp hoặc Hộ nghèo")
 
     flags: list[str] = []
-    for part in re.split(r"[;\n]", cells.get("need_flags", "").replace("\n", ";")):
-        if part.strip():
+    # Flags are separated by ';' or by line breaks inside the cell (Alt+Enter), so split the raw cell first.
+    for part in _FLAG_SEPARATORS.split(str(raw.get("need_flags") or "") if cells.get("need_flags") else ""):
+        part = _text(part)
+        if part:
             flag = _choose(part, FLAG_WORDS)
             if flag is None:
-                error("need_flags", "unknown_flag", f"Hoàn cảnh '{part.strip()}' không có: dùng "
+                error("need_flags", "unknown_flag", f"Hoàn cảnh '{part}' không có: dùng "
                       f"{', '.join(FLAG_NAMES.values())}, cách nhau bằng dấu ;")
             elif flag not in flags:
                 flags.append(flag)

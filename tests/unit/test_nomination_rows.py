@@ -108,6 +108,11 @@ def test_names_and_flags_are_normalised():
     assert candidate.need_flags == ("disability", "ethnic_minority") and candidate.flood_damage == "destroyed"
 
 
+def test_flags_on_separate_lines_of_one_cell_are_read_apart():
+    candidate, errors = check(need_flags="Khuyết tật\nMồ côi\r\n  Bệnh mãn tính")
+    assert errors == [] and candidate.need_flags == ("disability", "orphan", "chronic_illness")
+
+
 def test_header_found_below_title_rows_ignoring_case_accents_and_spacing():
     rows = [["DANH SÁCH ĐỀ CỬ"], [], ["ho va ten", "NGÀY  SINH", "số cccd", "Mã hộ", "nhom"], ["x"]]
     index, mapping = match_header(rows)
