@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
@@ -331,22 +331,39 @@ class NominationRow:
     priority_score: int
     priority_explanation: str
     household_id: int
+    approved_until: date | None
 
 
 STATUS_NAMES = {"nominated": "Đã đề cử", "posted": "Đang niêm yết", "approved": "Đã duyệt", "rejected": "Bị từ chối",
                 "returned": "Trả lại để sửa", "withdrawn": "Đã rút"}
+# Not a stored status: approved nominations whose approval ends within RENEWAL_NOTICE_DAYS or has ended.
+DUE_FOR_RENEWAL = "due_for_renewal"
+RENEWAL_NOTICE_DAYS = 30
+LIST_FILTERS = {**STATUS_NAMES, DUE_FOR_RENEWAL: "Đã duyệt, sắp hết hạn hoặc hết hạn: cần gia hạn"}
+
+
+def _due_for_renewal(today: date):
+    return (Nomination.status == "approved") & (Nomination.approved_until <= today + timedelta(days=RENEWAL_NOTICE_DAYS))
 
 
 def list_nominations(actor: Actor, *, commune_code: object, status: str | None = None, search: str = "",
-                     limit: int = 50, offset: int = 0, uow: UnitOfWork | None = None) -> tuple[list[NominationRow], int]:
-    """A page of one commune's nominations, highest priority first, and how many match in all."""
+                     limit: int = 50, offset: int = 0, uow: UnitOfWork | None = None,
+                     today: date | None = None) -> tuple[list[NominationRow], int]:
+    """A page of one commune's nominations, highest priority first, and how many match in all.
+
+    `status` is a stored status or DUE_FOR_RENEWAL.
+    """
     require_role(actor, *NOMINATORS)
+    if status and status not in LIST_FILTERS:
+        raise InvalidInput(f"Trạng thái '{status}' không có")
     with uow or UnitOfWork() as work:
         commune = get_commune(work.session, commune_code)
         require_commune(actor, commune.province_code, commune.code)
         query = (select(Nomination, Person).join(Person, Person.id == Nomination.person_id)
                  .where(Nomination.commune_code == commune.code))
-        if status:
+        if status == DUE_FOR_RENEWAL:
+            query = query.where(_due_for_renewal(today or today_vn()))
+        elif status:
             query = query.where(Nomination.status == status)
         if search.strip():
             query = query.where(Person.name_key.contains(name_key(search)))
@@ -355,7 +372,51 @@ def list_nominations(actor: Actor, *, commune_code: object, status: str | None =
                                  .offset(offset).limit(limit))
         return [NominationRow(n.id, p.full_name, p.birth_date, p.birth_year_only,
                               mask(p.national_id or p.social_insurance_code), n.group_key, n.village, n.status,
-                              n.priority_score, n.priority_explanation, n.household_id) for n, p in rows], total
+                              n.priority_score, n.priority_explanation, n.household_id, n.approved_until)
+                for n, p in rows], total
+
+
+def renewals_due(actor: Actor, *, uow: UnitOfWork | None = None, today: date | None = None) -> int:
+    """How many approvals in the actor's scope end within RENEWAL_NOTICE_DAYS or have ended."""
+    require_role(actor, *NOMINATORS)
+    with uow or UnitOfWork() as work:
+        query = select(func.count()).select_from(Nomination).where(_due_for_renewal(today or today_vn()))
+        if actor.role == COMMUNE_OFFICIAL:
+            query = query.where(Nomination.commune_code == actor.commune_code)
+        elif actor.role == PROVINCE_OFFICER:
+            query = query.where(Nomination.province_code == actor.province_code)
+        return work.session.exec(query).one()
+
+
+def renew(actor: Actor, nomination_ids: list[int], *, uow: UnitOfWork | None = None,
+          today: date | None = None) -> int:
+    """Ask again for approvals that end within RENEWAL_NOTICE_DAYS or have ended: all or none.
+
+    An approval lasts for the programme year; renewing sends the nomination back to be posted at the commune and
+    reviewed by the province, as a new nomination would be. Cards already bought are not touched.
+    """
+    require_role(actor, *NOMINATORS)
+    if not nomination_ids:
+        raise InvalidInput("Chọn ít nhất một đề cử cần gia hạn")
+    today = today or today_vn()
+    with uow or UnitOfWork() as work:
+        now = datetime.now(UTC)
+        for nomination_id in nomination_ids:
+            nomination = scoped_nomination(work.session, actor, nomination_id, lock=True)
+            if nomination.status != "approved":
+                raise InvalidInput(f"Đề cử {nomination_id} đang ở trạng thái «{STATUS_NAMES[nomination.status]}»: "
+                                   "chỉ gia hạn đề cử đã duyệt")
+            if nomination.approved_until > today + timedelta(days=RENEWAL_NOTICE_DAYS):
+                raise InvalidInput(f"Đề cử {nomination_id} còn được duyệt đến {nomination.approved_until:%d/%m/%Y}: "
+                                   f"chỉ gia hạn trong {RENEWAL_NOTICE_DAYS} ngày cuối hoặc sau khi hết hạn")
+            before = {"status": nomination.status, "approved_until": nomination.approved_until}
+            nomination.status, nomination.approved_until = "nominated", None
+            nomination.posted_on = nomination.objection_until = None
+            nomination.updated_at, nomination.updated_by = now, actor.user_id
+            audit.record(work.session, actor, "renew_nomination", "nomination", nomination.id, before=before,
+                         after={"status": "nominated"})
+        work.commit()
+        return len(nomination_ids)
 
 
 def withdraw(actor: Actor, nomination_id: int, reason: str, *, uow: UnitOfWork | None = None) -> None:

@@ -9,9 +9,9 @@ from sqlmodel import func, select
 
 from db.models import Commune, UserAccount
 from db.uow import UnitOfWork
-from donation import audit
+from donation import audit, registry
 from donation.actors import ADMIN, COMMUNE_OFFICIAL, DONOR, NATIONAL_OFFICER, PROVINCE_OFFICER, Actor, require_role
-from donation.money import format_vnd
+from donation.money import format_number, format_vnd
 from donation.premium import quote_premium
 from donation.rules import load_rule_book
 from donation.units import get_commune, get_province
@@ -49,6 +49,11 @@ def overview(actor: Actor, on: date, *, uow: UnitOfWork | None = None) -> Today:
             attention.append(f"Quy định {upcoming[0].code} có hiệu lực từ {upcoming[0].effective_from:%d/%m/%Y}: "
                              f"lương cơ sở {format_vnd(upcoming[0].base_salary)}.")
 
+        if actor.role in (COMMUNE_OFFICIAL, PROVINCE_OFFICER):
+            due = registry.renewals_due(actor, uow=UnitOfWork(work.engine), today=on)
+            if due:
+                attention.append(f"{format_number(due)} đề cử đã duyệt sắp hết hạn hoặc đã hết hạn một năm chương "
+                                 "trình: gia hạn ở trang Danh sách đề cử.")
         if actor.role == COMMUNE_OFFICIAL:
             scope = f"{commune.name}, {province.name}"
             if commune.is_poor:

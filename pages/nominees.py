@@ -1,4 +1,4 @@
-"""A commune's nominees: status, priority and its reason, filters and paging; withdraw one not yet approved."""
+"""A commune's nominees: status, priority and its reason, filters and paging; withdraw, edit, renew approvals."""
 
 import pandas as pd
 import streamlit as st
@@ -17,8 +17,8 @@ commune = _widgets.commune_picker(actor, "nominees.commune")
 if commune is None:
     st.stop()
 left, right = st.columns(2)
-status = left.selectbox("Trạng thái", [None, *registry.STATUS_NAMES], key="nominees.status",
-                        format_func=lambda s: "Tất cả" if s is None else registry.STATUS_NAMES[s])
+status = left.selectbox("Trạng thái", [None, *registry.LIST_FILTERS], key="nominees.status",
+                        format_func=lambda s: "Tất cả" if s is None else registry.LIST_FILTERS[s])
 search = right.text_input("Tìm theo tên (không cần dấu)", key="nominees.search")
 page = st.number_input("Trang", min_value=1, value=1, step=1, key="nominees.page")
 rows, total = registry.list_nominations(actor, commune_code=commune, status=status, search=search, limit=PAGE_SIZE,
@@ -30,7 +30,26 @@ st.dataframe(pd.DataFrame({
     "Nhóm": [GROUP_NAMES[r.group] for r in rows], "Thôn/Tổ": [r.village for r in rows],
     "Trạng thái": [registry.STATUS_NAMES[r.status] for r in rows], "Điểm": [r.priority_score for r in rows],
     "Vì sao": [r.priority_explanation for r in rows],
+    "Duyệt đến": [f"{r.approved_until:%d/%m/%Y}" if r.approved_until else "" for r in rows],
 }), hide_index=True, width="stretch")
+
+if status == registry.DUE_FOR_RENEWAL and rows:
+    with st.form("nominees.renew"):
+        st.subheader("Gia hạn")
+        st.caption(f"Việc duyệt có hiệu lực một năm chương trình. Gia hạn được trong {registry.RENEWAL_NOTICE_DAYS} "
+                   "ngày cuối hoặc sau khi hết hạn: đề cử được niêm yết lại ở xã rồi tỉnh xét duyệt lại; "
+                   "thẻ đã mua không bị ảnh hưởng.")
+        chosen_ids = st.multiselect("Đề cử cần gia hạn (trang này)", [r.id for r in rows], key="nominees.renew_ids",
+                                    format_func={r.id: f"{r.id} · {r.full_name}" for r in rows}.get)
+        every = st.checkbox(f"Chọn cả {len(rows)} đề cử của trang này", key="nominees.renew_all")
+        if st.form_submit_button("Gia hạn"):
+            try:
+                renewed = registry.renew(actor, [r.id for r in rows] if every else chosen_ids)
+            except DonationError as exc:
+                st.error(str(exc))
+            else:
+                st.session_state["nominees.flash"] = (f"Đã gia hạn {renewed} đề cử: chờ niêm yết lại rồi xét duyệt.")
+                st.rerun()
 
 with st.form("nominees.withdraw", clear_on_submit=True):
     st.subheader("Rút đề cử")

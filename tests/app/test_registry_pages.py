@@ -128,3 +128,29 @@ def test_edit_a_nomination_from_the_list(official):
     assert [s.value for s in at.success] == ["Đã lưu. Trạng thái: Đã đề cử."]
     table = at.dataframe[0].value
     assert "Thôn 9" in list(table["Thôn/Tổ"])
+
+
+def test_renew_approvals_that_ended(official):
+    from datetime import timedelta
+
+    from donation import auth, registry, review
+    from donation.dates import today_vn
+
+    long_ago = today_vn() - timedelta(days=400)
+    xa, tinh = auth.find_actor("demo.xa"), auth.find_actor("demo.tinh")
+    registry.import_nominations(xa, workbook(MIXED), "ds.xlsx", commune_code=22276, consent=True, today=long_ago)
+    review.post_list(xa, commune_code=22276, today=long_ago)
+    queue, _ = review.review_queue(tinh)
+    review.decide(tinh, [row.id for row in queue], "approve", today=long_ago + timedelta(days=8))
+    at = open_page(official, "pages/nominees.py")
+    at.selectbox(key="nominees.status").set_value(registry.DUE_FOR_RENEWAL)
+    at.run()
+    table = at.dataframe[0].value
+    assert len(table) == 4 and all(table["Duyệt đến"])
+    at.checkbox(key="nominees.renew_all").check()
+    next(button for button in at.button if button.label == "Gia hạn").click()
+    at.run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Đã gia hạn 4 đề cử: chờ niêm yết lại rồi xét duyệt."]
+    assert at.dataframe[0].value.empty  # none is due any more
+    assert registry.list_nominations(xa, commune_code=22276, status="nominated")[1] == 4

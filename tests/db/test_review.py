@@ -174,3 +174,46 @@ def test_whoever_edited_a_nomination_cannot_approve_it(uow, people):
     with pytest.raises(Forbidden, match="do chính bạn lập hoặc sửa"):
         review.decide(tinh, ids[:1], "approve", uow=uow, today=later)
     assert review.decide(auth.find_actor("demo.admin", uow=uow), ids[:1], "approve", uow=uow, today=later) == 1
+
+
+def test_an_approval_lasts_the_programme_year_then_is_renewed_through_posting_and_review(uow, people):
+    xa, tinh, ids = people
+    review.decide(tinh, ids[:2], "approve", uow=uow, today=AFTER_WINDOW)
+    with uow as work:
+        until = work.session.get(Nomination, ids[0]).approved_until
+    assert until == date(2027, 11, 9)  # 12 months (the setting), the last day included
+    early = until - timedelta(days=registry.RENEWAL_NOTICE_DAYS + 1)
+    assert registry.renewals_due(xa, uow=uow, today=early) == 0
+    with pytest.raises(InvalidInput, match="còn được duyệt đến 09/11/2027"):
+        registry.renew(xa, ids[:1], uow=uow, today=early)
+    due_day = until - timedelta(days=registry.RENEWAL_NOTICE_DAYS)
+    assert registry.renewals_due(xa, uow=uow, today=due_day) == 2
+    assert registry.renewals_due(tinh, uow=uow, today=due_day) == 2
+    from donation import today as home
+
+    assert any(line.startswith("2 đề cử đã duyệt sắp hết hạn") for line in home.overview(xa, due_day, uow=uow).attention)
+    assert not any("sắp hết hạn" in line for line in home.overview(xa, early, uow=uow).attention)
+    outsider = Actor("x2", "commune_official", province_code=66, commune_code=22279, user_id=99)
+    assert registry.renewals_due(outsider, uow=uow, today=due_day) == 0
+    rows, total = registry.list_nominations(xa, commune_code=XA, status=registry.DUE_FOR_RENEWAL, uow=uow,
+                                            today=until + timedelta(days=1))
+    assert total == 2 and {r.id for r in rows} == set(ids[:2]) and rows[0].approved_until == until
+    with pytest.raises(Forbidden):
+        registry.renew(outsider, ids[:1], uow=uow, today=until)
+    # all or none: the third is not approved, so neither is renewed
+    with pytest.raises(InvalidInput, match="chỉ gia hạn đề cử đã duyệt"):
+        registry.renew(xa, [ids[0], ids[2]], uow=uow, today=until)
+    assert statuses(uow)[:3] == ["approved", "approved", "posted"]
+    assert registry.renew(xa, ids[:2], uow=uow, today=until + timedelta(days=3)) == 2
+    assert statuses(uow)[:2] == ["nominated", "nominated"]
+    with uow as work:
+        renewed = work.session.get(Nomination, ids[0])
+        assert (renewed.approved_until, renewed.posted_on, renewed.updated_by) == (None, None, xa.user_id)
+        from donation import audit
+
+        assert audit.list_events(work.session, action="renew_nomination")[1] == 2
+    # and round again: posted, reviewed, approved for another programme year
+    again = until + timedelta(days=3)
+    review.post_list(xa, commune_code=XA, uow=uow, today=again)
+    review.decide(tinh, ids[:2], "approve", uow=uow, today=again + timedelta(days=8))
+    assert registry.renewals_due(xa, uow=uow, today=again + timedelta(days=8)) == 0
