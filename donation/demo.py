@@ -12,9 +12,12 @@ from sqlmodel import func, select
 from db.models import Commune, Nomination, UserAccount
 from db.uow import UnitOfWork
 from donation import auth, demo_people, registry, review
-from donation.actors import ADMIN, COMMUNE_OFFICIAL, DONOR, NATIONAL_OFFICER, PROVINCE_OFFICER, SYSTEM_ACTOR
+from donation.actors import (
+    ADMIN, COMMUNE_OFFICIAL, DONOR, NATIONAL_OFFICER, PROVINCE_OFFICER, SYSTEM_ACTOR, Actor,
+)
 from donation.dates import today_vn
-from donation.errors import InvalidInput
+from donation.errors import InvalidInput, NotFound
+from donation.units import get_province
 
 DEMO_PASSWORD = "Demo@BHYT2026"
 DEMO_PROVINCE = 66  # Đắk Lắk, which took in Phú Yên, hit by the floods of November 2025
@@ -91,6 +94,10 @@ def _seed_people(count: int, seed: int, uow: UnitOfWork, today: date) -> dict[st
     by_commune: dict[int, list[demo_people.DemoPerson]] = defaultdict(list)
     for person in people:
         by_commune[person.commune_code].append(person)
+    # Elsewhere the administrator nominates and a provincial officer of that province reviews (never the same
+    # person), so those provinces hold approved people too.
+    for province in sorted({members[0].province_code for members in by_commune.values()} - {DEMO_PROVINCE}):
+        actors[f"demo.tinh.{province}"] = _province_reviewer(province, uow)
     posted_on = today - timedelta(days=10)
     for commune, members in sorted(by_commune.items()):
         province = members[0].province_code
@@ -124,9 +131,12 @@ def _decide(rng: random.Random, nominator, actors, commune: int, province: int, 
     waiting = [i for i, status in rows if status == "nominated"]
     for nomination in waiting[: len(waiting) // 3]:
         registry.withdraw(nominator, nomination, "Đã có thẻ BHYT theo diện khác", uow=uow)
-    if province != DEMO_PROVINCE or not posted:
-        return  # only Đắk Lắk has a demo reviewer who did not nominate these people
-    reviewer = actors["demo.tinh"] if nominator.username == "demo.xa" else actors["demo.admin"]
+    if not posted:
+        return
+    if province != DEMO_PROVINCE:
+        reviewer = actors[f"demo.tinh.{province}"]
+    else:
+        reviewer = actors["demo.tinh"] if nominator.username == "demo.xa" else actors["demo.admin"]
     rng.shuffle(posted)
     cut = [int(len(posted) * share) for share in (0.85, 0.90, 0.95)]
     review.decide(reviewer, posted[: cut[0]], "approve", uow=uow, today=today)
@@ -135,6 +145,19 @@ def _decide(rng: random.Random, nominator, actors, commune: int, province: int, 
     if cut[2] > cut[1]:
         review.decide(reviewer, posted[cut[1]: cut[2]], "return", "Bổ sung số CCCD của chủ hộ", uow=uow,
                       today=today)
+
+
+def _province_reviewer(province: int, uow: UnitOfWork) -> Actor:
+    """The demo provincial officer of another province (`demo.tinh.NN`, the demo password), made once."""
+    username = f"demo.tinh.{province}"
+    try:
+        return auth.find_actor(username, uow=uow)
+    except NotFound:
+        with uow as work:
+            name = get_province(work.session, province).name
+        auth.create_user(SYSTEM_ACTOR, username=username, password=DEMO_PASSWORD, role=PROVINCE_OFFICER,
+                         display_name=f"Cán bộ BHXH {name} (mẫu)", province_code=province, uow=uow)
+        return auth.find_actor(username, uow=uow)
 
 
 def has_accounts(*, uow: UnitOfWork | None = None) -> bool:

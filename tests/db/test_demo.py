@@ -3,7 +3,7 @@
 from collections import Counter
 from datetime import date
 
-from sqlmodel import select
+from sqlmodel import func, select
 
 from db.models import Nomination, Person
 from db.uow import UnitOfWork
@@ -32,6 +32,15 @@ def test_demo_people(engine):
     assert set(statuses) == {"nominated", "posted", "approved", "rejected", "returned", "withdrawn"}
     assert statuses["approved"] > len(rows) / 2
     assert Counter(commune for *_, commune in rows)[demo.DEMO_COMMUNE] > 0
+    with uow as work:
+        by_province = work.session.exec(
+            select(Nomination.province_code, func.count(), func.count().filter(Nomination.status == "approved"))
+            .group_by(Nomination.province_code)).all()
+        # approved people in every province with more than a handful, not only the demo accounts' province
+        assert len([p for p, n, approved in by_province if n >= 5 and approved]) >= 5
+        assert all(approved for p, n, approved in by_province if n >= 5)
+        assert not work.session.exec(select(Nomination.id).where(
+            Nomination.reviewed_by == Nomination.nominated_by)).first()
     for name, cccd, *_ in rows:
         assert validate_row(1, {"full_name": name, "birth_date": "1", "national_id": cccd}, TODAY)[1][0].column \
             == "Ngày sinh"  # the CCCD itself is well formed (only the made-up birth date is refused)
