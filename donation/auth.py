@@ -101,6 +101,10 @@ def sign_in(username: str, password: str, *, uow: UnitOfWork | None = None, now:
         matches = _password_matches(user.password_hash, password or "")
         locked_until = _aware(user.locked_until)
         if locked_until is not None and locked_until > now:
+            if not matches:
+                # The same answer as for an unknown name: only the right password learns of the lock, so trying
+                # names with wrong passwords does not tell which accounts exist.
+                raise SignInRefused(_WRONG)
             raise SignInRefused(f"Tài khoản đang tạm khóa do nhập sai mật khẩu {MAX_FAILED_ATTEMPTS} lần: "
                                 f"thử lại sau {_minutes(locked_until - now)} phút")
         if not matches:

@@ -34,6 +34,9 @@ def test_five_wrong_tries_lock_the_account_for_fifteen_minutes(uow):
     with pytest.raises(SignInRefused, match="tạm khóa .* thử lại sau 15 phút"):
         auth.sign_in("demo.xa", PASSWORD, uow=uow, now=T0 + timedelta(seconds=1))
     assert auth.resolve_session(signed.token, uow=uow, now=T0) is None  # lock-out ends open sessions
+    # a wrong password on a locked account reads as for a name that does not exist
+    with pytest.raises(SignInRefused, match="^Tên đăng nhập hoặc mật khẩu không đúng$"):
+        auth.sign_in("demo.xa", "wrong password", uow=uow, now=T0 + timedelta(seconds=2))
     with pytest.raises(SignInRefused, match="thử lại sau 1 phút"):
         auth.sign_in("demo.xa", PASSWORD, uow=uow, now=T0 + timedelta(minutes=14, seconds=30))
     assert auth.sign_in("demo.xa", PASSWORD, uow=uow, now=T0 + timedelta(minutes=15, seconds=1)).actor
