@@ -13,7 +13,13 @@ from db.models import Commune, Nomination, UserAccount
 from db.uow import UnitOfWork
 from donation import auth, demo_people, registry, review
 from donation.actors import (
-    ADMIN, COMMUNE_OFFICIAL, DONOR, NATIONAL_OFFICER, PROVINCE_OFFICER, SYSTEM_ACTOR, Actor,
+    ADMIN,
+    COMMUNE_OFFICIAL,
+    DONOR,
+    NATIONAL_OFFICER,
+    PROVINCE_OFFICER,
+    SYSTEM_ACTOR,
+    Actor,
 )
 from donation.dates import today_vn
 from donation.errors import InvalidInput, NotFound

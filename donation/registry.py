@@ -6,7 +6,9 @@ the database, then saved in one transaction (all valid rows, or nothing).
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -26,7 +28,7 @@ from donation.identity import name_key
 from donation.money import format_number
 from donation.nomination_rows import COLUMNS, Candidate, Issue, match_header, template_header, validate_row
 from donation.premium import quote_premium
-from donation.priority import score
+from donation.priority import score, scorer
 from donation.rules import load_rule_book
 from donation.spreadsheets import MAX_ROWS, read_rows, write_xlsx
 from donation.units import Unit, get_commune
@@ -64,6 +66,25 @@ def import_nominations(actor: Actor, data: bytes, filename: str, *, commune_code
     """
     require_role(actor, *NOMINATORS)
     _require_consent(consent, dry_run)
+    with _no_cycle_collection():
+        return _import(actor, data, filename, commune_code, dry_run, confirm_similar, uow, today)
+
+
+@contextmanager
+def _no_cycle_collection():
+    """A large file makes a few hundred thousand small objects and no cycles: Python's cycle collector would walk
+    them again and again (about a tenth of a 100,000-row import). Reference counting still frees everything."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _import(actor: Actor, data: bytes, filename: str, commune_code: object, dry_run: bool, confirm_similar: bool,
+            uow: UnitOfWork | None, today: date | None) -> ImportReport:
     rows = read_rows(data, filename)
     header, mapping = match_header(rows)
     numbered = []
@@ -302,9 +323,10 @@ def _save(session: Session, actor: Actor, commune: Unit, candidates: list[Candid
             if candidate is not None:
                 candidate.person_id = person_id
     rows = []
+    score_one = scorer(weights, today)
     for c in candidates:
-        points, explanation = score(weights, group=c.group, flood_damage=c.flood_damage, need_flags=c.need_flags,
-                                    birth_date=c.birth_date, on=today)
+        points, explanation = score_one(group=c.group, flood_damage=c.flood_damage, need_flags=c.need_flags,
+                                        birth_date=c.birth_date)
         rows.append({"person_id": c.person_id, "household_id": households[c.household_key],
                      "commune_code": commune.code, "province_code": commune.province_code, "group_key": c.group,
                      "relation": c.relation, "need_flags": ";".join(c.need_flags), "flood_damage": c.flood_damage,

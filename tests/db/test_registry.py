@@ -94,17 +94,19 @@ def test_children_under_six_are_not_queued_for_donors(uow, xa):
 
 
 def test_the_import_is_all_or_nothing_when_saving_fails_midway(uow, xa, monkeypatch):
-    calls = []
+    inserts = []
+    real_insert = registry.bulk_insert
 
-    def failing_score(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 3:
+    def failing_insert(connection, table, rows):
+        inserts.append(table.name)
+        if table.name == "nomination":  # households and people are written by now
             raise RuntimeError("disk full")
-        return 0, ""
+        real_insert(connection, table, rows)
 
-    monkeypatch.setattr(registry, "score", failing_score)
+    monkeypatch.setattr(registry, "bulk_insert", failing_insert)
     with pytest.raises(RuntimeError):
         run(xa, uow, MIXED)
+    assert inserts == ["person", "nomination"]
     assert count(uow, Person) == count(uow, Household) == count(uow, Nomination) == 0
 
 
