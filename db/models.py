@@ -276,3 +276,81 @@ class Objection(SQLModel, table=True):
     resolution: str | None = None
     resolved_by: int | None = Field(default=None, foreign_key="user_account.id")
     resolved_at: datetime | None = None
+
+
+class ReceivingOffice(SQLModel, table=True):
+    """An office that receives donors' money into its bank account: a province's BHXH (code = the province's code)
+    or the national office, BHXH Việt Nam (code 0)."""
+
+    __tablename__ = "receiving_office"
+    code: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    name: str
+    bank_bin: str = Field(default="", max_length=6)  # NAPAS bank identification number
+    account_number: str = Field(default="", max_length=19)
+    account_holder: str = Field(default="", max_length=100)
+    updated_by: int | None = Field(default=None, foreign_key="user_account.id")
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Donor(SQLModel, table=True):
+    """Who gives: a local budget, a company or organisation, or an individual, named publicly or anonymous."""
+
+    __table_args__ = (CheckConstraint("kind IN ('budget', 'organisation', 'individual')", name="kind_known"),)
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)
+    name: str
+    name_key: str = Field(default="")  # accent-free, lower-case: for search
+    public: bool = Field(default=False)  # named on the transparency page and receipts' public view
+    authority: str = Field(default="")  # budget: the issuing authority
+    decision_number: str = Field(default="", max_length=64)
+    decision_date: date | None = None
+    tax_code: str = Field(default="", max_length=14)
+    representative: str = Field(default="")
+    address: str = Field(default="")
+    phone: str = Field(default="", max_length=20)
+    email: str = Field(default="", max_length=254)
+    user_id: int | None = Field(default=None, foreign_key="user_account.id", unique=True)  # the donor's own sign-in
+    created_by: int | None = Field(default=None, foreign_key="user_account.id")  # an official, for a walk-in
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Pledge(SQLModel, table=True):
+    """A donor's promise of money (or of a number of cards, priced when made) for a scope, groups and months."""
+
+    __table_args__ = (
+        CheckConstraint("status IN ('pledged', 'partly_paid', 'paid', 'allocated', 'completed', 'cancelled', "
+                        "'expired')", name="status_known"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("paid >= 0", name="paid_non_negative"),
+        Index("ix_pledge_office_code_status", "office_code", "status"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=16, unique=True)  # upper case; matched ignoring case
+    donor_id: int = Field(foreign_key="donor.id", index=True)
+    office_code: int = Field(foreign_key="receiving_office.code")
+    province_code: int | None = Field(default=None, foreign_key="province.code")  # scope; None = anywhere
+    commune_code: int | None = Field(default=None, foreign_key="commune.code")
+    groups: str = Field(default="")  # premium-group keys separated by ';', empty = any group that needs a donor
+    months: int = Field(default=12)
+    cards: int | None = None  # a pledge of a number of cards
+    amount: int = Field(sa_column=Column(BigInteger, nullable=False))
+    paid: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+    quoted_on: date  # the price basis: the day the quote was made
+    rule_version: str = Field(max_length=16)
+    status: str = Field(default="pledged", max_length=16)
+    status_reason: str = Field(default="")
+    created_by: int | None = Field(default=None, foreign_key="user_account.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Instalment(SQLModel, table=True):
+    """One part of a pledge paid by a due date; the parts add up to the pledge's amount."""
+
+    __table_args__ = (UniqueConstraint("pledge_id", "number", name="uq_instalment_pledge_number"),
+                      CheckConstraint("amount > 0", name="amount_positive"))
+    id: int | None = Field(default=None, primary_key=True)
+    pledge_id: int = Field(foreign_key="pledge.id", index=True)
+    number: int
+    amount: int = Field(sa_column=Column(BigInteger, nullable=False))
+    due_on: date

@@ -293,24 +293,32 @@ def create_user(actor: Actor, *, username: str, password: str, role: str, displa
                 province_code: object = None, commune_code: object = None,
                 uow: UnitOfWork | None = None) -> UserRow:
     require_role(actor, ADMIN)
+    with uow or UnitOfWork() as work:
+        user = add_user(work.session, actor, username=username, password=password, role=role,
+                        display_name=display_name, province_code=province_code, commune_code=commune_code)
+        work.commit()
+        return _row(user)
+
+
+def add_user(session: Session, actor: Actor | None, *, username: str, password: str, role: str,
+             display_name: str = "", province_code: object = None, commune_code: object = None) -> UserAccount:
+    """Check and add an account inside the caller's transaction (the caller has checked who may do it)."""
     name = (username or "").strip().lower()
     if not name or len(name) > 64 or not all(ch.isalnum() or ch in "._-" for ch in name) or not name.isascii():
         raise InvalidInput("Tên đăng nhập chỉ gồm chữ không dấu, chữ số, dấu chấm, gạch ngang, gạch dưới (tối đa 64)")
     if name == "system":
         raise InvalidInput("Tên đăng nhập 'system' dành cho tác vụ tự động")
-    with uow or UnitOfWork() as work:
-        province, commune = resolve_place(work.session, province_code, commune_code)
-        check_scope_shape(role, province.code if province else None, commune.code if commune else None)
-        if work.session.exec(select(UserAccount).where(UserAccount.username == name)).first():
-            raise InvalidInput(f"Tên đăng nhập '{name}' đã có người dùng: chọn tên khác")
-        user = UserAccount(username=name, display_name=normalise_name(display_name) or name, role=role,
-                           province_code=province.code if province else None,
-                           commune_code=commune.code if commune else None, password_hash=hash_password(password))
-        work.session.add(user)
-        work.session.flush()
-        audit.record(work.session, actor, "create_user", "user_account", user.id, after=_public(user))
-        work.commit()
-        return _row(user)
+    province, commune = resolve_place(session, province_code, commune_code)
+    check_scope_shape(role, province.code if province else None, commune.code if commune else None)
+    if session.exec(select(UserAccount).where(UserAccount.username == name)).first():
+        raise InvalidInput(f"Tên đăng nhập '{name}' đã có người dùng: chọn tên khác")
+    user = UserAccount(username=name, display_name=normalise_name(display_name) or name, role=role,
+                       province_code=province.code if province else None,
+                       commune_code=commune.code if commune else None, password_hash=hash_password(password))
+    session.add(user)
+    session.flush()
+    audit.record(session, actor or actor_of(user), "create_user", "user_account", user.id, after=_public(user))
+    return user
 
 
 def set_active(actor: Actor, user_id: int, active: bool, *, uow: UnitOfWork | None = None) -> UserRow:

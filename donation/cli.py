@@ -16,7 +16,8 @@ import click
 
 from db.uow import UnitOfWork
 from donation import audit as audit_log
-from donation import auth, demo, quotes, registry, setup
+from donation import auth, demo, offices, pledges, quotes, registry, setup
+from donation.actors import SYSTEM_ACTOR
 from donation.dates import format_date, parse_date
 from donation.errors import InvalidInput, explain
 from donation.money import format_vnd
@@ -209,3 +210,64 @@ def import_beneficiaries(file, commune, as_user, dry_run, confirm_similar, as_js
                f"{len(report.warnings)} cảnh báo; {'đã lưu' if report.committed else 'chưa lưu'}.")
     for issue in report.errors:
         click.echo(f"  Dòng {issue.row}, cột {issue.column or '-'}: {issue.message}")
+
+
+@main.group(help="Tài khoản ngân hàng nhận tiền của các văn phòng BHXH.")
+def accounts() -> None:
+    pass
+
+
+@accounts.command("set", help="Khai báo tài khoản nhận tiền của một văn phòng (mã tỉnh, hoặc national).")
+@click.option("--office", required=True, help="Mã tỉnh của BHXH tỉnh, hoặc national cho BHXH Việt Nam.")
+@click.option("--bank-bin", required=True, help="Mã BIN của ngân hàng (6 chữ số, ví dụ 970436).")
+@click.option("--account", required=True, help="Số tài khoản.")
+@click.option("--holder", required=True, help="Tên chủ tài khoản.")
+@click.option("--user", "as_user", required=True, help="Quản trị viên thực hiện.")
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def accounts_set(office, bank_bin, account, holder, as_user, as_json) -> None:
+    result = offices.set_account(_actor(as_user), office, bank_bin=bank_bin, account_number=account,
+                                 account_holder=holder)
+    if as_json:
+        _emit({"office": result.code, "name": result.name, "bank_bin": result.bank_bin,
+               "account": result.account_number, "holder": result.account_holder})
+    else:
+        click.echo(f"{result.name}: {result.bank_name} {result.account_number} ({result.account_holder}).")
+
+
+@main.command(help="Mã VietQR để nộp số tiền còn thiếu của một cam kết (hoặc một đợt).")
+@click.argument("pledge_code")
+@click.option("--instalment", type=int, default=None, help="Số thứ tự đợt nộp.")
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def vietqr(pledge_code, instalment, as_json) -> None:
+    code = pledges.payment_code(pledge_code, instalment=instalment)
+    if as_json:
+        _emit({"payload": code.payload, "amount": code.amount, "message": code.message})
+    else:
+        click.echo(f"{format_vnd(code.amount)} vào {code.bank} {code.account_number} ({code.account_holder}), "
+                   f"nội dung «{code.message}»:\n{code.payload}")
+
+
+@main.group("pledges", help="Cam kết tài trợ.")
+def pledges_group() -> None:
+    pass
+
+
+@pledges_group.command("list", help="Liệt kê cam kết, mới nhất trước; --province lọc theo văn phòng nhận tiền.")
+@click.option("--province", default=None, help="Mã tỉnh của văn phòng nhận tiền, hoặc national.")
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def pledges_list(province, as_json) -> None:
+    office = offices.parse_office(province) if province is not None else None
+    rows, total, offset = [], None, 0
+    while total is None or offset < total:
+        page, total = pledges.list_pledges(SYSTEM_ACTOR, office=office, limit=1000, offset=offset)
+        rows += page
+        offset += 1000
+    if as_json:
+        _emit([{"code": r.code, "donor": r.donor, "kind": r.donor_kind, "amount": r.amount, "paid": r.paid,
+                "status": r.status, "province": r.office_code or None} for r in rows])
+        return
+    for r in rows:
+        click.echo(f"{r.code}  {r.status:12} {format_vnd(r.amount):>16} đã nộp {format_vnd(r.paid):>16}  {r.donor}")

@@ -9,9 +9,9 @@ from datetime import date, timedelta
 
 from sqlmodel import func, select
 
-from db.models import Commune, Nomination, UserAccount
+from db.models import Commune, Donor, Nomination, ReceivingOffice, UserAccount
 from db.uow import UnitOfWork
-from donation import auth, demo_people, registry, review
+from donation import auth, demo_people, donors, offices, registry, review
 from donation.actors import (
     ADMIN,
     COMMUNE_OFFICIAL,
@@ -23,6 +23,7 @@ from donation.actors import (
 )
 from donation.dates import today_vn
 from donation.errors import InvalidInput, NotFound
+from donation.identity import strip_accents
 from donation.units import get_province
 
 DEMO_PASSWORD = "Demo@BHYT2026"
@@ -65,6 +66,8 @@ def seed_demo(*, seed: int = 1, beneficiaries: int = 0, uow: UnitOfWork | None =
     Everything goes through the same services officials use, so the data obeys the same rules and is audited.
     """
     accounts = _seed_accounts(uow or UnitOfWork())
+    _seed_donor_profile(uow or UnitOfWork(), today or today_vn())
+    _seed_office_accounts(uow or UnitOfWork())
     by_status = _seed_people(beneficiaries, seed, uow or UnitOfWork(), today or today_vn()) if beneficiaries else {}
     return DemoResult(accounts, by_status)
 
@@ -81,6 +84,32 @@ def _seed_accounts(uow: UnitOfWork) -> int:
                          commune_code=account.commune_code, uow=uow)
         added += 1
     return added
+
+
+DEMO_DONOR = {"name": "Phạm Thu Dung", "phone": "0912345678", "email": "nhataitro@example.com"}
+DEMO_BANKS = ("970436", "970418", "970415", "970405")  # Vietcombank, BIDV, VietinBank, Agribank
+
+
+def _seed_donor_profile(uow: UnitOfWork, today: date) -> None:
+    """demo.nhataitro is an individual donor who agreed to be named."""
+    with uow as work:
+        user = work.session.exec(select(UserAccount).where(UserAccount.username == "demo.nhataitro")).first()
+        if user is None or work.session.exec(select(Donor.id).where(Donor.user_id == user.id)).first():
+            return
+        donors.add_donor(work.session, SYSTEM_ACTOR, "individual",
+                         donors.check_profile("individual", DEMO_DONOR, today=today), True, user_id=user.id)
+        work.commit()
+
+
+def _seed_office_accounts(uow: UnitOfWork) -> None:
+    """Made-up but well-formed accounts for every office that has none, so that every pledge shows its VietQR."""
+    with uow as work:
+        missing = work.session.exec(select(ReceivingOffice.code, ReceivingOffice.name)
+                                    .where(ReceivingOffice.account_number == "")).all()
+    for code, name in missing:
+        offices.set_account(SYSTEM_ACTOR, code, bank_bin=DEMO_BANKS[code % len(DEMO_BANKS)],
+                            account_number=f"{8_600_000_000 + code * 1_001:d}",
+                            account_holder=strip_accents(name), uow=uow)
 
 
 def _seed_people(count: int, seed: int, uow: UnitOfWork, today: date) -> dict[str, int]:

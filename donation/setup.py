@@ -10,6 +10,7 @@ from db import migrate
 from db.config import get_settings
 from db.uow import UnitOfWork
 from donation import demo
+from donation.offices import seed_offices
 from donation.rules import seed_rules
 from donation.units import load_units
 
@@ -31,6 +32,7 @@ def initialise(engine: Engine | None = None) -> InitResult:
         revision = migrate.upgrade(uow.engine)
         provinces, communes = load_units(uow.session)
         added = seed_rules(uow.session)
+        seed_offices(uow.session)
         uow.commit()
     return InitResult(provinces, communes, revision, added)
 

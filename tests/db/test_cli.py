@@ -271,3 +271,50 @@ def test_import_reads_csv(configured_database, tmp_path):
                     "Hộ gia đình\n", encoding="utf-8-sig")
     result = invoke("import-beneficiaries", str(path), "--commune", "22276", "--user", "demo.xa", "--json")
     assert result.exit_code == 0 and json.loads(result.stdout)["accepted"] == 1
+
+
+def test_accounts_vietqr_and_pledges_list(database):
+    from datetime import date
+
+    from db.engine import make_engine
+    from db.uow import UnitOfWork
+    from donation import auth, pledges
+    from donation import vietqr as qr
+
+    assert cli("seed-demo", env=database).returncode == 0
+    refused = cli("accounts", "set", "--office", "66", "--bank-bin", "970436", "--account", "0123456789",
+                  "--holder", "BHXH tinh Dak Lak", "--user", "demo.tinh", "--json", env=database)
+    assert refused.returncode == 1 and refused.stdout == "" and "Quản trị viên" in refused.stderr
+    done = cli("accounts", "set", "--office", "66", "--bank-bin", "970436", "--account", "0123 456 789",
+               "--holder", "BHXH tinh Dak Lak", "--user", "demo.admin", "--json", env=database)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"office": 66, "name": "BHXH Đắk Lắk", "bank_bin": "970436",
+                                       "account": "0123456789", "holder": "BHXH TINH DAK LAK"}
+    national = cli("accounts", "set", "--office", "national", "--bank-bin", "970418", "--account", "1100223344",
+                   "--holder", "BHXH Viet Nam", "--user", "demo.admin", "--json", env=database)
+    assert json.loads(national.stdout)["office"] == 0
+
+    engine = make_engine(database["DATABASE_URL"])
+    uow = UnitOfWork(engine)
+    donor = auth.find_actor("demo.nhataitro", uow=uow)
+    local = pledges.create_pledge(donor, amount=1_366_200, province_code=66, today=date(2026, 11, 25), uow=uow)
+    anywhere = pledges.create_pledge(donor, amount=500_000, today=date(2026, 11, 25), uow=uow)
+    engine.dispose()
+
+    shown = cli("vietqr", local.code.lower(), "--json", env=database)
+    assert shown.returncode == 0, shown.stderr
+    data = json.loads(shown.stdout)
+    assert set(data) == {"payload", "amount", "message"} and data["amount"] == 1_366_200
+    assert data["message"] == local.code
+    read = qr.read_payload(data["payload"])
+    assert (read.bank_bin, read.account_number, read.amount) == ("970436", "0123456789", 1_366_200)
+    assert cli("vietqr", "BH2222222X", "--json", env=database).returncode == 1
+
+    listed = json.loads(cli("pledges", "list", "--json", env=database).stdout)
+    assert {(p["code"], p["province"]) for p in listed} == {(local.code, 66), (anywhere.code, None)}
+    assert all(set(p) == {"code", "donor", "kind", "amount", "paid", "status", "province"} for p in listed)
+    assert listed[0]["kind"] == "individual" and listed[0]["paid"] == 0 and listed[0]["status"] == "pledged"
+    only = json.loads(cli("pledges", "list", "--province", "066", "--json", env=database).stdout)
+    assert [p["code"] for p in only] == [local.code]
+    assert [p["code"] for p in json.loads(cli("pledges", "list", "--province", "national", "--json",
+                                              env=database).stdout)] == [anywhere.code]
