@@ -22,7 +22,7 @@ from db.config import get_settings, secret_key
 from db.models import UserAccount, UserSession
 from db.uow import UnitOfWork
 from donation import app_settings, audit
-from donation.actors import ADMIN, SYSTEM, SYSTEM_ACTOR, Actor, check_scope_shape, require_role
+from donation.actors import ADMIN, DONOR, SYSTEM, SYSTEM_ACTOR, Actor, check_scope_shape, require_role
 from donation.errors import InvalidInput, NotFound, SignInRefused
 from donation.identity import normalise_name
 from donation.units import resolve_place
@@ -312,7 +312,9 @@ def add_user(session: Session, actor: Actor | None, *, username: str, password: 
     check_scope_shape(role, province.code if province else None, commune.code if commune else None)
     if session.exec(select(UserAccount).where(UserAccount.username == name)).first():
         raise InvalidInput(f"Tên đăng nhập '{name}' đã có người dùng: chọn tên khác")
-    user = UserAccount(username=name, display_name=normalise_name(display_name) or name, role=role,
+    # Officials' names are tidied like people's names; a donor may be "Công ty TNHH …", already tidied as typed.
+    shown = " ".join((display_name or "").split()) if role == DONOR else normalise_name(display_name)
+    user = UserAccount(username=name, display_name=shown or name, role=role,
                        province_code=province.code if province else None,
                        commune_code=commune.code if commune else None, password_hash=hash_password(password))
     session.add(user)

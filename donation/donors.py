@@ -7,6 +7,7 @@ for a walk-in at the office. `check_profile` is plain: it says which field is wr
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,7 +20,7 @@ from donation.actors import ADMIN, DONOR, NATIONAL_OFFICER, PROVINCE_OFFICER, Ac
 from donation.auth import actor_of, add_user
 from donation.dates import parse_date
 from donation.errors import InvalidInput, NotFound
-from donation.identity import check_tax_code, name_key
+from donation.identity import check_tax_code, name_key, normalise_name
 
 KINDS = {"budget": "Ngân sách địa phương", "organisation": "Doanh nghiệp, tổ chức", "individual": "Cá nhân"}
 OFFICE_STAFF = (PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)
@@ -50,7 +51,7 @@ def _row(donor: Donor) -> DonorRow:
 
 
 def _text(fields: dict, key: str, limit: int = 200) -> str:
-    return " ".join(str(fields.get(key) or "").split())[:limit]
+    return " ".join(unicodedata.normalize("NFC", str(fields.get(key) or "")).split())[:limit]
 
 
 def check_profile(kind: str, fields: dict[str, object], *, today: date) -> dict[str, object]:
@@ -58,7 +59,9 @@ def check_profile(kind: str, fields: dict[str, object], *, today: date) -> dict[
     if kind not in KINDS:
         raise InvalidInput(f"Loại nhà tài trợ '{kind}' không có: ngân sách, doanh nghiệp/tổ chức hoặc cá nhân")
     problems: list[str] = []
-    profile: dict[str, object] = {"name": _text(fields, "name")}
+    # A person's name is capitalised word by word; an organisation's is kept as written ("Công ty TNHH …").
+    profile: dict[str, object] = {"name": normalise_name(_text(fields, "name")) if kind == "individual"
+                                  else _text(fields, "name")}
     required = {"budget": ("name", "authority", "decision_number", "decision_date"),
                 "organisation": ("name", "tax_code", "representative", "address"),
                 "individual": ("name",)}[kind]

@@ -300,3 +300,32 @@ def payment_code(code: str, *, instalment: int | None = None, uow: UnitOfWork | 
                               message=message)
         return PaymentCode(text, due, vietqr.transfer_message(message), office.bank_name, office.account_number,
                            office.account_holder)
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What the pledge page and its PDF show: the pledge, what it buys, and how to pay what is still due."""
+
+    pledge: PledgeRow
+    office: str
+    buys: str
+    whole: PaymentCode | None  # None when nothing is due (paid, or cancelled)
+    instalments: tuple[tuple[InstalmentRow, PaymentCode | None], ...]
+
+
+def confirmation(actor: Actor, code: str, *, uow: UnitOfWork | None = None) -> Confirmation:
+    require_role(actor, DONOR, *OFFICE_STAFF)
+    with uow or UnitOfWork() as work:
+        pledge = _find(work.session, code)
+        _visible(actor, work.session, pledge)
+        row = _rows(work.session, [pledge], actor)[0]
+        scope = scope_of(work.session, pledge.province_code, pledge.commune_code)
+        buys = quote_pledge(load_rule_book(work.session), amount=pledge.amount, groups=list(row.groups),
+                            months=pledge.months, on=pledge.quoted_on, province_code=scope.province_code,
+                            poor_commune=scope.poor_commune).sentence()
+        office = office_of(work.session, pledge.office_code).name
+    payable = row.status in ("pledged", "partly_paid") and row.due > 0
+    whole = payment_code(code, uow=uow) if payable else None
+    parts = tuple((part, payment_code(code, instalment=part.number, uow=uow) if payable and part.due else None)
+                  for part in row.instalments)
+    return Confirmation(row, office, buys, whole, parts)

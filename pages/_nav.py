@@ -10,6 +10,7 @@ ANYONE = "anyone"  # a page anyone may open, signed in or not
 ANONYMOUS = "anonymous"  # a page only for visitors who are not signed in (the sign-in form)
 SIGNED_IN = (DONOR, COMMUNE_OFFICIAL, PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)
 NOMINATORS = (COMMUNE_OFFICIAL, PROVINCE_OFFICER, ADMIN)
+PLEDGERS = (DONOR, PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)
 
 
 @dataclass(frozen=True)
@@ -34,13 +35,17 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/nominees.py", "Danh sách đề cử", ":material/list_alt:", "Làm việc", NOMINATORS),
     PageSpec("pages/posting.py", "Niêm yết và ý kiến", ":material/campaign:", "Làm việc", NOMINATORS),
     PageSpec("pages/review.py", "Xét duyệt đề cử", ":material/fact_check:", "Làm việc", (PROVINCE_OFFICER, ADMIN)),
+    PageSpec("pages/pledge.py", "Cam kết tài trợ", ":material/volunteer_activism:", "Tài trợ", PLEDGERS),
+    PageSpec("pages/pledges.py", "Danh sách cam kết", ":material/receipt_long:", "Tài trợ", PLEDGERS),
     PageSpec("pages/home.py", "Trang chủ", ":material/home:", "Công khai", (ANYONE,)),
     PageSpec("pages/premium_calculator.py", "Tính mức đóng BHYT", ":material/calculate:", "Công khai", (ANYONE,)),
     PageSpec("pages/sign_in.py", "Đăng nhập", ":material/login:", "Tài khoản", (ANONYMOUS,)),
+    PageSpec("pages/register.py", "Đăng ký nhà tài trợ", ":material/how_to_reg:", "Tài khoản", (ANONYMOUS,)),
     PageSpec("pages/account.py", "Tài khoản của tôi", ":material/person:", "Tài khoản", SIGNED_IN),
     PageSpec("pages/admin_users.py", "Người dùng", ":material/group:", "Quản trị", (ADMIN,)),
     PageSpec("pages/admin_rules.py", "Quy định mức đóng", ":material/gavel:", "Quản trị", (ADMIN,)),
     PageSpec("pages/admin_communes.py", "Xã nghèo", ":material/map:", "Quản trị", (ADMIN,)),
+    PageSpec("pages/admin_accounts.py", "Tài khoản nhận tiền", ":material/account_balance:", "Quản trị", (ADMIN,)),
     PageSpec("pages/admin_settings.py", "Thiết lập", ":material/settings:", "Quản trị", (ADMIN,)),
     PageSpec("pages/admin_audit.py", "Nhật ký thay đổi", ":material/history:", "Quản trị", (ADMIN,)),
 )

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from donation import registry
+from donation import pledges, quotes, registry
 from donation.actors import Actor
+from donation.money import format_vnd
+from donation.pledge_pdf import pledge_pdf
+from donation.qr_images import qr_png
 
 
 def commune_picker(actor: Actor, key: str) -> int | None:
@@ -17,3 +20,51 @@ def commune_picker(actor: Actor, key: str) -> int | None:
     names = {c.code: c.name for c in communes}
     return st.selectbox("Xã/phường/đặc khu", list(names), format_func=names.get, key=key, index=None,
                         placeholder="Chọn xã")
+
+
+def place_picker(key: str, *, allow_anywhere: bool = True, province: int | None = None) -> tuple[int | None, int | None]:
+    """A pledge's scope: anywhere, a province, or a commune of it. `province` fixes the province (an officer's)."""
+    provinces = {unit.code: unit.name for unit in quotes.calculator_options().provinces}
+    left, right = st.columns(2)
+    if province is None:
+        choices = ([None] if allow_anywhere else []) + list(provinces)
+        province = left.selectbox("Tỉnh/thành phố", choices, key=f"{key}.province",
+                                  format_func=lambda c: "Cả nước (BHXH Việt Nam nhận)" if c is None else provinces[c])
+    else:
+        left.caption(f"Tỉnh: **{provinces[province]}**")
+    if province is None:
+        return None, None
+    communes = {unit.code: unit.name + (" (xã nghèo)" if unit.is_poor else "") for unit in quotes.communes_of(province)}
+    commune = right.selectbox("Xã/phường/đặc khu (không bắt buộc)", [None, *communes], key=f"{key}.commune",
+                              format_func=lambda c: "Cả tỉnh" if c is None else communes[c])
+    return province, commune
+
+
+def pledge_sheet(actor: Actor, code: str) -> None:
+    """A pledge's confirmation: what it buys, the VietQR for what is due (and each instalment's), the PDF."""
+    sheet = pledges.confirmation(actor, code)
+    pledge = sheet.pledge
+    st.subheader(f"Cam kết {pledge.code}")
+    first, second, third = st.columns(3)
+    first.metric("Cam kết", format_vnd(pledge.amount))
+    second.metric("Đã nộp", format_vnd(pledge.paid))
+    third.metric("Trạng thái", pledge.status_name)
+    st.caption(f"{pledge.donor} · {pledge.scope} · {pledge.months} tháng · giá theo quy định {pledge.rule_version} "
+               f"ngày {pledge.quoted_on:%d/%m/%Y} · {sheet.office} nhận")
+    st.info(sheet.buys)
+    if sheet.whole:
+        code_box, how = st.columns([1, 2])
+        code_box.image(qr_png(sheet.whole.payload), caption="Quét bằng ứng dụng ngân hàng", width=220,
+                       output_format="PNG")
+        how.markdown(f"**Chuyển khoản {format_vnd(sheet.whole.amount)}**  \n"
+                     f"Ngân hàng: **{sheet.whole.bank}**  \nSố tài khoản: **{sheet.whole.account_number}**  \n"
+                     f"Chủ tài khoản: **{sheet.whole.account_holder}**  \nNội dung: **{sheet.whole.message}**")
+        how.caption("Giữ nguyên mã cam kết trong nội dung chuyển khoản để văn phòng đối chiếu tự động.")
+    for part, part_code in sheet.instalments:
+        with st.expander(f"Đợt {part.number}: {format_vnd(part.amount)}, hạn {part.due_on:%d/%m/%Y}"
+                         + ("" if part_code else " (đã nộp đủ)")):
+            if part_code:
+                st.image(qr_png(part_code.payload), width=180, output_format="PNG",
+                         caption=f"{format_vnd(part_code.amount)}, nội dung {part_code.message}")
+    st.download_button("Tải giấy xác nhận cam kết (PDF)", pledge_pdf(sheet), file_name=f"cam-ket-{pledge.code}.pdf",
+                       mime="application/pdf", key=f"pledge.pdf.{pledge.code}")

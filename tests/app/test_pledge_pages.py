@@ -1,0 +1,115 @@
+"""Pledge screens through AppTest: registration, the pledge form's live quote and VietQR, the list, the accounts."""
+
+import pytest
+from streamlit.testing.v1.element_tree import Image
+
+from donation import pledges
+from donation.demo import DEMO_PASSWORD
+from tests.app.test_sign_in import open_page, sign_in
+
+pytestmark = pytest.mark.app
+
+
+def images(at) -> list:
+    """The images the page shows (AppTest keeps their bytes out of reach: the browser test decodes them)."""
+    def walk(node):
+        if isinstance(node, Image):
+            yield node
+        for child in getattr(node, "children", {}).values():
+            yield from walk(child)
+
+    return list(walk(at._tree))
+
+
+def test_a_donor_pledges_sees_the_quote_and_gets_a_scannable_vietqr(app):
+    at = open_page(sign_in(app, "demo.nhataitro", DEMO_PASSWORD), "pages/pledge.py")
+    at.text_input(key="pledge.amount").set_value("2.000.000")
+    at.multiselect(key="pledge.groups").set_value(["pupil"])
+    at.selectbox(key="pledge.province").set_value(66)
+    at.run()
+    assert not at.exception
+    assert [i.value for i in at.info][0].startswith("2.000.000 ₫ mua được 2 thẻ học sinh 12 tháng")
+    assert at.button(key="pledge.confirm").label == "Ghi cam kết 2.000.000 ₫"
+    at.button(key="pledge.confirm").click()
+    at.run()
+    assert not at.exception
+    message = at.success[0].value
+    assert message.startswith("Đã ghi cam kết BH")
+    code = message.split()[4].rstrip(".")
+    assert [i.proto.imgs[0].caption for i in images(at)] == ["Quét bằng ứng dụng ngân hàng"]
+    shown = pledges.payment_code(code)
+    assert (shown.amount, shown.message) == (2_000_000, code)
+    assert any(f"Nội dung: **{code}**" in m.value and "Chuyển khoản 2.000.000 ₫" in m.value for m in at.markdown)
+    assert any(m.label == "Cam kết" and m.value == "2.000.000 ₫" for m in at.metric)
+
+
+def test_a_pledge_with_instalments_checks_their_sum(app):
+    at = open_page(sign_in(app, "demo.nhataitro", DEMO_PASSWORD), "pages/pledge.py")
+    at.text_input(key="pledge.amount").set_value("3.000.000")
+    at.number_input(key="pledge.instalments").set_value(2)
+    at.run()
+    assert at.text_input(key="pledge.part.1").value == "1.500.000"
+    at.text_input(key="pledge.part.2").set_value("1.000.000")
+    at.run()
+    at.button(key="pledge.confirm").click()
+    at.run()
+    assert "Các đợt cộng lại 2.500.000 ₫, khác số tiền cam kết 3.000.000 ₫" in at.error[0].value
+    at.text_input(key="pledge.part.2").set_value("1.500.000")
+    at.run()
+    at.button(key="pledge.confirm").click()
+    at.run()
+    assert at.success and len(images(at)) == 3  # the whole amount and each instalment
+
+
+def test_registration_signs_the_new_donor_in(app):
+    at = open_page(app, "pages/register.py")
+    at.radio(key="register.kind").set_value("organisation")
+    at.run()
+    for key, value in {"name": "Công ty TNHH Sông Ba", "tax_code": "0401234567", "representative": "Bà Lê Thu",
+                       "address": "Tuy Hòa, Đắk Lắk", "username": "songba", "password": "Mat-khau-dai-du",
+                       "again": "Mat-khau-khac"}.items():
+        at.text_input(key=f"register.{key}").set_value(value)
+    at.button[0].click()
+    at.run()
+    assert [e.value for e in at.error] == ["Hai lần nhập mật khẩu khác nhau: nhập lại"]
+    at.text_input(key="register.again").set_value("Mat-khau-dai-du")
+    at.button[0].click()
+    at.run()
+    assert not at.exception and at.success[0].value.startswith("Đã đăng ký. Xin chào Công ty TNHH Sông Ba,")
+    from donation import auth, donors
+
+    assert donors.my_profile(auth.find_actor("songba")).tax_code == "0401234567"
+
+
+def test_an_officer_sees_the_office_pledges_and_cancels_one(app):
+    from datetime import date
+
+    from donation import auth, pledges
+
+    donor = auth.find_actor("demo.nhataitro")
+    made = pledges.create_pledge(donor, amount=1_000_000, province_code=66, today=date.today())
+    at = open_page(sign_in(app, "demo.tinh", DEMO_PASSWORD), "pages/pledges.py")
+    table = at.dataframe[0].value
+    assert list(table["Mã"]) == [made.code] and list(table["Còn phải nộp"]) == ["1.000.000 ₫"]
+    at.selectbox(key="pledges.open").set_value(made.code)
+    at.run()
+    assert len(images(at)) == 1
+    at.text_input(key="pledges.cancel_reason").input("Nhà tài trợ đổi sang cam kết khác")
+    next(b for b in at.button if b.label == "Hủy cam kết này").click()
+    at.run()
+    assert [s.value for s in at.success] == [f"Đã hủy cam kết {made.code}."]
+    assert list(at.dataframe[0].value["Trạng thái"]) == ["Đã hủy"]
+
+
+def test_the_administrator_sets_an_office_account(app):
+    at = open_page(sign_in(app, "demo.admin", DEMO_PASSWORD), "pages/admin_accounts.py")
+    at.selectbox(key="accounts.office").set_value(0)
+    at.selectbox(key="accounts.bank").set_value("970418")
+    at.text_input(key="accounts.number").input("1100 2233 44")
+    at.text_input(key="accounts.holder").input("Bảo hiểm xã hội Việt Nam")
+    next(b for b in at.button if b.label == "Lưu tài khoản").click()
+    at.run()
+    assert [s.value for s in at.success] == ["Đã lưu tài khoản của BHXH Việt Nam."]
+    table = at.dataframe[0].value
+    national = table[table["Mã"] == 0].iloc[0]
+    assert (national["Ngân hàng"], national["Số tài khoản"]) == ("BIDV", "1100223344")
