@@ -354,3 +354,60 @@ class Instalment(SQLModel, table=True):
     number: int
     amount: int = Field(sa_column=Column(BigInteger, nullable=False))
     due_on: date
+    reminded_on: date | None = None  # the last reminder sent for it (Vietnam's date)
+
+
+class Payment(SQLModel, table=True):
+    """Money received for a pledge: recorded by hand (waits for a second officer) or matched from a bank statement
+    (confirmed at once: the statement is the evidence). Only confirmed payments count towards the pledge."""
+
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("method IN ('bank_transfer', 'cash', 'treasury')", name="method_known"),
+        CheckConstraint("status IN ('awaiting_confirmation', 'confirmed', 'rejected')", name="status_known"),
+        CheckConstraint("source IN ('manual', 'statement')", name="source_known"),
+        UniqueConstraint("office_code", "bank_reference", name="uq_payment_office_code_bank_reference"),
+        Index("ix_payment_office_code_status", "office_code", "status"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    pledge_id: int = Field(foreign_key="pledge.id", index=True)
+    office_code: int = Field(foreign_key="receiving_office.code")
+    amount: int = Field(sa_column=Column(BigInteger, nullable=False))
+    method: str = Field(max_length=16)
+    paid_on: date
+    bank_reference: str | None = Field(default=None, max_length=64)
+    decision_number: str = Field(default="", max_length=64)  # a State Treasury transfer of budget money
+    note: str = Field(default="")
+    source: str = Field(default="manual", max_length=16)
+    status: str = Field(default="awaiting_confirmation", max_length=24)
+    recorded_by: int = Field(foreign_key="user_account.id")
+    recorded_at: datetime = Field(default_factory=utcnow)
+    confirmed_by: int | None = Field(default=None, foreign_key="user_account.id")
+    confirmed_at: datetime | None = None
+    rejection_reason: str = Field(default="")
+
+
+class StatementLine(SQLModel, table=True):
+    """A credit line of an office's bank statement: matched to a pledge by its code, or waiting for a person."""
+
+    __tablename__ = "statement_line"
+    __table_args__ = (
+        CheckConstraint("status IN ('matched', 'unmatched', 'linked', 'not_ours')", name="status_known"),
+        UniqueConstraint("office_code", "bank_reference", name="uq_statement_line_office_code_bank_reference"),
+        Index("ix_statement_line_office_code_status", "office_code", "status"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    office_code: int = Field(foreign_key="receiving_office.code")
+    bank_reference: str = Field(max_length=64)
+    line_date: date
+    amount: int = Field(sa_column=Column(BigInteger, nullable=False))
+    description: str = Field(default="")
+    status: str = Field(max_length=16)
+    reason: str = Field(default="")  # why it did not match, or why it is not ours
+    pledge_id: int | None = Field(default=None, foreign_key="pledge.id")
+    payment_id: int | None = Field(default=None, foreign_key="payment.id")
+    file_name: str = Field(default="")
+    imported_by: int = Field(foreign_key="user_account.id")
+    imported_at: datetime = Field(default_factory=utcnow)
+    resolved_by: int | None = Field(default=None, foreign_key="user_account.id")
+    resolved_at: datetime | None = None

@@ -17,8 +17,9 @@ import click
 from db.uow import UnitOfWork
 from donation import audit as audit_log
 from donation import auth, demo, offices, pledges, quotes, registry, setup
+from donation import reconcile as reconcile_statements
 from donation.actors import SYSTEM_ACTOR
-from donation.dates import format_date, parse_date
+from donation.dates import format_date, parse_date, today_vn
 from donation.errors import InvalidInput, explain
 from donation.money import format_vnd
 
@@ -271,3 +272,25 @@ def pledges_list(province, as_json) -> None:
         return
     for r in rows:
         click.echo(f"{r.code}  {r.status:12} {format_vnd(r.amount):>16} đã nộp {format_vnd(r.paid):>16}  {r.donor}")
+
+
+@main.command(help="Đối chiếu sao kê ngân hàng (CSV/Excel) với các cam kết theo mã cam kết trong nội dung.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--user", "as_user", required=True, help="Cán bộ của văn phòng có tài khoản này.")
+@click.option("--office", default=None, help="Mã tỉnh hoặc national (chỉ cần với quản trị viên).")
+@click.option("--dry-run", is_flag=True, help="Chỉ đối chiếu, không lưu.")
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def reconcile(file, as_user, office, dry_run, as_json) -> None:
+    path = Path(file)
+    report = reconcile_statements.reconcile(_actor(as_user), path.read_bytes(), path.name, dry_run=dry_run,
+                                            office=offices.parse_office(office) if office else None,
+                                            today=today_vn())
+    if as_json:
+        _emit(report.as_dict())
+        return
+    click.echo(f"{report.lines} dòng: {report.matched} khớp ({format_vnd(report.amount_matched)}), "
+               f"{report.unmatched} chờ xử lý, {report.duplicates} đã nhập trước; "
+               f"{'đã lưu' if report.committed else 'chưa lưu'}.")
+    for issue in report.errors:
+        click.echo(f"  Dòng {issue.row}, cột {issue.column}: {issue.message}")

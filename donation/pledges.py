@@ -200,7 +200,8 @@ def _rows(session: Session, pledges: Sequence[Pledge], actor: Actor) -> list[Ple
     return rows
 
 
-def _visible(actor: Actor, session: Session, pledge: Pledge) -> None:
+def require_visible(actor: Actor, session: Session, pledge: Pledge) -> None:
+    """A donor sees their own pledges; office staff their office's."""
     if actor.role == DONOR:
         if donor_of(session, actor).id != pledge.donor_id:
             raise Forbidden("Cam kết này không phải của bạn")
@@ -208,7 +209,7 @@ def _visible(actor: Actor, session: Session, pledge: Pledge) -> None:
         require_office(actor, pledge.office_code)
 
 
-def _find(session: Session, code: str) -> Pledge:
+def find_pledge(session: Session, code: str) -> Pledge:
     pledge = session.exec(select(Pledge).where(Pledge.code == pledge_codes.normalise(code))).first()
     if pledge is None:
         raise NotFound(f"Không có cam kết mã {pledge_codes.normalise(code)}")
@@ -218,8 +219,8 @@ def _find(session: Session, code: str) -> Pledge:
 def get_pledge(actor: Actor, code: str, *, uow: UnitOfWork | None = None) -> PledgeRow:
     require_role(actor, DONOR, *OFFICE_STAFF)
     with uow or UnitOfWork() as work:
-        pledge = _find(work.session, code)
-        _visible(actor, work.session, pledge)
+        pledge = find_pledge(work.session, code)
+        require_visible(actor, work.session, pledge)
         return _rows(work.session, [pledge], actor)[0]
 
 
@@ -253,8 +254,8 @@ def cancel_pledge(actor: Actor, code: str, reason: str, *, uow: UnitOfWork | Non
     if not (reason or "").strip():
         raise InvalidInput("Ghi lý do hủy cam kết")
     with uow or UnitOfWork() as work:
-        pledge = _find(work.session, code)
-        _visible(actor, work.session, pledge)
+        pledge = find_pledge(work.session, code)
+        require_visible(actor, work.session, pledge)
         check_transition(pledge.status, "cancelled")
         before = pledge.status
         pledge.status, pledge.status_reason, pledge.updated_at = "cancelled", reason.strip(), datetime.now(UTC)
@@ -278,7 +279,7 @@ def payment_code(code: str, *, instalment: int | None = None, uow: UnitOfWork | 
     """The VietQR for what is still due on a pledge (or one instalment): the office's account, the pledge code as
     the transfer message. It holds no personal data, so anyone holding the code may ask (the CLI, the donor)."""
     with uow or UnitOfWork() as work:
-        pledge = _find(work.session, code)
+        pledge = find_pledge(work.session, code)
         if pledge.status in ("cancelled", "expired", "completed"):
             raise InvalidInput(f"Cam kết {pledge.code} {STATUS_NAMES[pledge.status].lower()}: không cần nộp thêm")
         office = office_of(work.session, pledge.office_code)
@@ -316,8 +317,8 @@ class Confirmation:
 def confirmation(actor: Actor, code: str, *, uow: UnitOfWork | None = None) -> Confirmation:
     require_role(actor, DONOR, *OFFICE_STAFF)
     with uow or UnitOfWork() as work:
-        pledge = _find(work.session, code)
-        _visible(actor, work.session, pledge)
+        pledge = find_pledge(work.session, code)
+        require_visible(actor, work.session, pledge)
         row = _rows(work.session, [pledge], actor)[0]
         scope = scope_of(work.session, pledge.province_code, pledge.commune_code)
         buys = quote_pledge(load_rule_book(work.session), amount=pledge.amount, groups=list(row.groups),

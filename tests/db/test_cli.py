@@ -318,3 +318,35 @@ def test_accounts_vietqr_and_pledges_list(database):
     assert [p["code"] for p in only] == [local.code]
     assert [p["code"] for p in json.loads(cli("pledges", "list", "--province", "national", "--json",
                                               env=database).stdout)] == [anywhere.code]
+
+
+def test_reconcile_json_contract(database, tmp_path):
+    from datetime import date
+
+    from db.engine import make_engine
+    from db.uow import UnitOfWork
+    from donation import auth, pledges
+
+    assert cli("seed-demo", env=database).returncode == 0
+    engine = make_engine(database["DATABASE_URL"])
+    uow = UnitOfWork(engine)
+    made = pledges.create_pledge(auth.find_actor("demo.nhataitro", uow=uow), amount=1_000_000, province_code=66,
+                                 today=date(2026, 11, 20), uow=uow)
+    engine.dispose()
+    path = tmp_path / "sao-ke.csv"
+    path.write_text("Ngày giao dịch,Số tiền,Nội dung,Mã giao dịch\n"
+                    f"20/11/2026,600000,{made.code.lower()} ung ho,FT1\n20/11/2026,50000,khong ro,FT2\n",
+                    encoding="utf-8")
+    dry = cli("reconcile", str(path), "--user", "demo.tinh", "--dry-run", "--json", env=database)
+    assert dry.returncode == 0, dry.stderr
+    data = json.loads(dry.stdout)
+    assert {k: data[k] for k in ("lines", "matched", "unmatched", "duplicates", "amount_matched", "committed")} == {
+        "lines": 2, "matched": 1, "unmatched": 1, "duplicates": 0, "amount_matched": 600_000, "committed": False}
+    saved = json.loads(cli("reconcile", str(path), "--user", "demo.tinh", "--json", env=database).stdout)
+    assert (saved["matched"], saved["committed"]) == (1, True)
+    again = json.loads(cli("reconcile", str(path), "--user", "demo.tinh", "--json", env=database).stdout)
+    assert (again["lines"], again["matched"], again["unmatched"], again["duplicates"]) == (2, 0, 0, 2)
+    listed = json.loads(cli("pledges", "list", "--json", env=database).stdout)
+    assert [(p["paid"], p["status"]) for p in listed] == [(600_000, "partly_paid")]
+    refused = cli("reconcile", str(path), "--user", "demo.xa", "--json", env=database)
+    assert refused.returncode == 1 and refused.stdout == ""

@@ -1,0 +1,265 @@
+"""Bank statements against pledges: each credit line is matched by the pledge code in its description and becomes a
+confirmed payment (the statement is the evidence); the rest wait for a person. Importing a line again changes
+nothing: its bank reference is already there. One transaction for the whole statement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlalchemy import bindparam, func, update
+from sqlmodel import Session, select
+
+from db.bulk import bulk_insert
+from db.models import Payment, Pledge, StatementLine
+from db.uow import UnitOfWork
+from donation import audit, pledge_codes
+from donation.actors import ADMIN, NATIONAL_OFFICER, PROVINCE_OFFICER, Actor, require_role
+from donation.errors import InvalidInput, NotFound
+from donation.nomination_rows import Issue
+from donation.offices import NATIONAL, require_office
+from donation.payments import PAYABLE, apply_payment, lock_office
+from donation.pledge_states import STATUS_NAMES
+from donation.spreadsheets import read_rows
+from donation.statement_rows import Entry, find_columns, read_entries
+
+OFFICE_STAFF = (PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)
+_CHUNK = 500
+
+
+@dataclass
+class ReconcileReport:
+    lines: int = 0  # credit lines read, duplicates included
+    matched: int = 0
+    unmatched: int = 0
+    duplicates: int = 0  # lines imported before (matched or not), or twice in this file
+    amount_matched: int = 0
+    skipped: int = 0  # debit and zero lines
+    committed: bool = False
+    errors: list[Issue] = field(default_factory=list)
+    unmatched_lines: list[tuple[Entry, str]] = field(default_factory=list)  # the line and why it did not match
+
+    def as_dict(self) -> dict:
+        return {"lines": self.lines, "matched": self.matched, "unmatched": self.unmatched,
+                "duplicates": self.duplicates, "amount_matched": self.amount_matched, "skipped": self.skipped,
+                "committed": self.committed, "errors": [e.as_dict() for e in self.errors]}
+
+
+def office_for(actor: Actor, office: int | None) -> int:
+    """The office whose statement this is: the officer's own, or (administrators) the one named."""
+    if office is None:
+        if actor.role == PROVINCE_OFFICER:
+            return actor.province_code
+        if actor.role == NATIONAL_OFFICER:
+            return NATIONAL
+        raise InvalidInput("Chọn văn phòng có sao kê này")
+    return office
+
+
+def _chunks(values: list, size: int = _CHUNK):
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+class _Pledge:
+    """The few facts of a pledge the matching needs, without an ORM object per row."""
+
+    __slots__ = ("id", "code", "office_code", "status", "amount", "paid", "updated_at", "changed")
+
+    def __init__(self, id, code, office_code, status, amount, paid):  # noqa: A002
+        self.id, self.code, self.office_code, self.status = id, code, office_code, status
+        self.amount, self.paid, self.updated_at, self.changed = amount, paid, None, False
+
+
+def _why_not(codes: list[str], found: dict[str, _Pledge], office: int) -> tuple[_Pledge | None, str]:
+    known = [found[c] for c in dict.fromkeys(codes) if c in found]
+    if not codes:
+        return None, "Nội dung không có mã cam kết"
+    if not known:
+        return None, f"Mã {codes[0]} không có trong hệ thống"
+    if len(known) > 1:
+        return None, "Nội dung có nhiều mã cam kết: chọn cam kết cho dòng này"
+    pledge = known[0]
+    if pledge.office_code != office:
+        return None, f"Cam kết {pledge.code} nộp cho văn phòng khác"
+    if pledge.status not in PAYABLE:
+        return None, f"Cam kết {pledge.code} {STATUS_NAMES[pledge.status].lower()}"
+    return pledge, ""
+
+
+def reconcile(actor: Actor, data: bytes, filename: str, *, office: int | None = None,
+              columns: dict[str, str] | None = None, dry_run: bool = False, today: date,
+              uow: UnitOfWork | None = None) -> ReconcileReport:
+    """Read a statement and match it; unless dry_run, save lines and payments in one transaction."""
+    require_role(actor, *OFFICE_STAFF)
+    office = office_for(actor, office)
+    require_office(actor, office)
+    rows = read_rows(data, filename)
+    header, where = find_columns(rows, columns)
+    entries, errors, skipped = read_entries(rows, header, where, today)
+    report = ReconcileReport(lines=len(entries), skipped=skipped, errors=errors)
+    with uow or UnitOfWork() as work:
+        session = work.session
+        if not dry_run:
+            lock_office(session, office)
+        known = _known_references(session, office, [e.reference for e in entries])
+        codes_of = {e.reference: pledge_codes.find_codes(e.description) for e in entries}
+        found = _pledges(session, sorted({c for codes in codes_of.values() for c in codes}))
+        now = datetime.now(UTC)
+        matched: list[tuple[Entry, _Pledge]] = []
+        unmatched: list[tuple[Entry, str]] = []
+        seen: set[str] = set()
+        for entry in sorted(entries, key=lambda e: (e.line_date, e.row)):
+            if entry.reference in known or entry.reference in seen:
+                report.duplicates += 1
+                continue
+            seen.add(entry.reference)
+            pledge, reason = _why_not(codes_of[entry.reference], found, office)
+            if pledge is None:
+                unmatched.append((entry, reason))
+                continue
+            apply_payment(pledge, entry.amount, now)
+            pledge.changed = True
+            matched.append((entry, pledge))
+        report.matched, report.unmatched = len(matched), len(unmatched)
+        report.amount_matched = sum(entry.amount for entry, _ in matched)
+        report.unmatched_lines = unmatched
+        if dry_run or not (matched or unmatched):
+            return report
+        _save(session, actor, office, filename, matched, unmatched, found, now)
+        audit.record(session, actor, "reconcile_statement", "receiving_office", office,
+                     after={"file": filename, "lines": report.lines, "matched": report.matched,
+                            "unmatched": report.unmatched, "duplicates": report.duplicates,
+                            "amount_matched": report.amount_matched})
+        work.commit()
+        report.committed = True
+    return report
+
+
+def _known_references(session: Session, office: int, references: list[str]) -> set[str]:
+    known: set[str] = set()
+    for chunk in _chunks(sorted(set(references))):
+        known.update(session.exec(select(StatementLine.bank_reference).where(
+            StatementLine.office_code == office, StatementLine.bank_reference.in_(chunk))))
+        known.update(session.exec(select(Payment.bank_reference).where(
+            Payment.office_code == office, Payment.bank_reference.in_(chunk))))
+    return known
+
+
+def _pledges(session: Session, codes: list[str]) -> dict[str, _Pledge]:
+    found = {}
+    for chunk in _chunks(codes):
+        for row in session.exec(select(Pledge.id, Pledge.code, Pledge.office_code, Pledge.status, Pledge.amount,
+                                       Pledge.paid).where(Pledge.code.in_(chunk))):
+            found[row[1]] = _Pledge(*row)
+    return found
+
+
+def _save(session: Session, actor: Actor, office: int, filename: str, matched: list[tuple[Entry, _Pledge]],
+          unmatched: list[tuple[Entry, str]], found: dict[str, _Pledge], now: datetime) -> None:
+    connection = session.connection()
+    payment_ids: dict[str, int] = {}
+    if matched:
+        before = connection.execute(select(func.max(Payment.id))).scalar() or 0
+        bulk_insert(connection, Payment.__table__, [
+            {"pledge_id": pledge.id, "office_code": office, "amount": entry.amount, "method": "bank_transfer",
+             "paid_on": entry.line_date, "bank_reference": entry.reference, "decision_number": "",
+             "note": entry.description, "source": "statement", "status": "confirmed", "recorded_by": actor.user_id,
+             "recorded_at": now, "confirmed_by": actor.user_id, "confirmed_at": now, "rejection_reason": ""}
+            for entry, pledge in matched])
+        payment_ids = dict(connection.execute(select(Payment.bank_reference, Payment.id).where(
+            Payment.office_code == office, Payment.id > before)).all())
+        table = Pledge.__table__
+        connection.execute(
+            update(table).where(table.c.id == bindparam("pledge_id"))
+            .values(paid=bindparam("new_paid"), status=bindparam("new_status"), updated_at=bindparam("now")),
+            [{"pledge_id": p.id, "new_paid": p.paid, "new_status": p.status, "now": now}
+             for p in found.values() if p.changed])
+    lines = [{"office_code": office, "bank_reference": entry.reference, "line_date": entry.line_date,
+              "amount": entry.amount, "description": entry.description, "status": "matched", "reason": "",
+              "pledge_id": pledge.id, "payment_id": payment_ids[entry.reference], "file_name": filename[:200],
+              "imported_by": actor.user_id, "imported_at": now, "resolved_by": None, "resolved_at": None}
+             for entry, pledge in matched]
+    lines += [{"office_code": office, "bank_reference": entry.reference, "line_date": entry.line_date,
+               "amount": entry.amount, "description": entry.description, "status": "unmatched", "reason": reason,
+               "pledge_id": None, "payment_id": None, "file_name": filename[:200], "imported_by": actor.user_id,
+               "imported_at": now, "resolved_by": None, "resolved_at": None} for entry, reason in unmatched]
+    bulk_insert(connection, StatementLine.__table__, lines)
+
+
+# The queue of lines that did not match ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class QueueLine:
+    id: int
+    line_date: date
+    amount: int
+    description: str
+    bank_reference: str
+    reason: str
+
+
+def unmatched_lines(actor: Actor, *, office: int | None = None, limit: int = 50, offset: int = 0,
+                    uow: UnitOfWork | None = None) -> tuple[list[QueueLine], int]:
+    require_role(actor, *OFFICE_STAFF)
+    office = office_for(actor, office)
+    require_office(actor, office)
+    with uow or UnitOfWork() as work:
+        query = select(StatementLine).where(StatementLine.office_code == office, StatementLine.status == "unmatched")
+        total = work.session.exec(select(func.count()).select_from(query.subquery())).one()
+        rows = work.session.exec(query.order_by(StatementLine.line_date, StatementLine.id).offset(offset).limit(limit))
+        return [QueueLine(r.id, r.line_date, r.amount, r.description, r.bank_reference, r.reason) for r in rows], total
+
+
+def _queued(session: Session, actor: Actor, line_id: int) -> StatementLine:
+    line = session.get(StatementLine, line_id)
+    if line is None:
+        raise NotFound(f"Không có dòng sao kê mã {line_id}")
+    require_office(actor, line.office_code)
+    lock_office(session, line.office_code)
+    session.refresh(line)
+    if line.status != "unmatched":
+        raise InvalidInput(f"Dòng sao kê {line_id} đã được xử lý")
+    return line
+
+
+def link_line(actor: Actor, line_id: int, pledge_code: str, *, uow: UnitOfWork | None = None) -> None:
+    """A person links a waiting line to the pledge it pays: it becomes a confirmed payment (the statement is the
+    evidence)."""
+    require_role(actor, *OFFICE_STAFF)
+    with uow or UnitOfWork() as work:
+        session = work.session
+        line = _queued(session, actor, line_id)
+        pledge = session.exec(select(Pledge).where(Pledge.code == pledge_codes.normalise(pledge_code))).first()
+        if pledge is None:
+            raise NotFound(f"Không có cam kết mã {pledge_codes.normalise(pledge_code)}")
+        if pledge.office_code != line.office_code:
+            raise InvalidInput(f"Cam kết {pledge.code} nộp cho văn phòng khác: không gắn được với sao kê này")
+        now = datetime.now(UTC)
+        apply_payment(pledge, line.amount, now)
+        payment = Payment(pledge_id=pledge.id, office_code=line.office_code, amount=line.amount,
+                          method="bank_transfer", paid_on=line.line_date, bank_reference=line.bank_reference,
+                          note=line.description, source="statement", status="confirmed", recorded_by=actor.user_id,
+                          recorded_at=now, confirmed_by=actor.user_id, confirmed_at=now)
+        session.add(payment)
+        session.flush()
+        line.status, line.pledge_id, line.payment_id = "linked", pledge.id, payment.id
+        line.resolved_by, line.resolved_at = actor.user_id, now
+        audit.record(session, actor, "link_statement_line", "statement_line", line.id,
+                     after={"pledge": pledge.code, "amount": line.amount, "payment_id": payment.id})
+        work.commit()
+
+
+def mark_not_ours(actor: Actor, line_id: int, reason: str, *, uow: UnitOfWork | None = None) -> None:
+    """A line that is not a donation (a refund, another programme's money) leaves the queue with a reason."""
+    require_role(actor, *OFFICE_STAFF)
+    if not (reason or "").strip():
+        raise InvalidInput("Ghi lý do (ví dụ: tiền của chương trình khác)")
+    with uow or UnitOfWork() as work:
+        line = _queued(work.session, actor, line_id)
+        line.status, line.reason = "not_ours", reason.strip()
+        line.resolved_by, line.resolved_at = actor.user_id, datetime.now(UTC)
+        audit.record(work.session, actor, "mark_statement_line", "statement_line", line.id,
+                     after={"status": "not_ours", "reason": reason.strip()})
+        work.commit()

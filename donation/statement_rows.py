@@ -1,0 +1,118 @@
+"""A bank statement as plain rows: find the columns (the defaults, or the officer's mapping), read each credit line.
+
+No database here. Dates may be `dd/mm/yyyy` (with a time after it), Excel dates or ISO; amounts whole đồng as numbers
+or text (`1.000.000`, `+1,000,000 VND`); debits and zero lines are skipped, unreadable lines are named by row.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+from donation.errors import InvalidInput
+from donation.money import parse_vnd
+from donation.nomination_rows import Issue, header_key, read_date
+
+FIELDS = {"date": "Ngày giao dịch", "amount": "Số tiền", "description": "Nội dung", "reference": "Mã giao dịch"}
+DEFAULT_HEADERS = {field: (label, field) for field, label in FIELDS.items()}
+
+
+@dataclass(frozen=True)
+class Entry:
+    row: int  # as the spreadsheet numbers it
+    line_date: date
+    amount: int
+    description: str
+    reference: str
+
+
+def header_row(rows: list[list[object]], *, search: int = 30) -> tuple[int, list[str]]:
+    """The first row that looks like a header (three or more filled cells): its index and its texts."""
+    for index, row in enumerate(rows[:search]):
+        texts = [" ".join(str(cell if cell is not None else "").split()) for cell in row]
+        if sum(1 for text in texts if text) >= 3:
+            return index, texts
+    raise InvalidInput("Không tìm thấy dòng tiêu đề trong 30 dòng đầu của sao kê")
+
+
+def find_columns(rows: list[list[object]], mapping: dict[str, str] | None = None) -> tuple[int, dict[str, int]]:
+    """Where each field is: by the officer's mapping (field -> header text), else by the default headers."""
+    wanted = {field: (mapping[field],) if mapping and mapping.get(field) else DEFAULT_HEADERS[field]
+              for field in FIELDS}
+    for index, row in enumerate(rows[:30]):
+        keys = [header_key(cell) for cell in row]
+        columns = {}
+        for field, names in wanted.items():
+            for name in names:
+                if header_key(name) in keys:
+                    columns[field] = keys.index(header_key(name))
+                    break
+        if len(columns) == len(FIELDS):
+            return index, columns
+        if len(columns) >= 2:
+            missing = ", ".join(FIELDS[f] for f in FIELDS if f not in columns)
+            raise InvalidInput(f"Dòng tiêu đề (dòng {index + 1}) thiếu cột: {missing}. Chọn cột tương ứng của "
+                               "ngân hàng ở phần «Cột của sao kê»")
+    raise InvalidInput("Không thấy các cột Ngày giao dịch, Số tiền, Nội dung, Mã giao dịch: chọn cột tương ứng của "
+                       "ngân hàng ở phần «Cột của sao kê»")
+
+
+def _amount(value: object) -> int:
+    if isinstance(value, bool):
+        raise InvalidInput("Số tiền không đọc được")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value) or not value.is_integer():
+            raise InvalidInput("Số tiền có phần lẻ: sao kê tiền đồng phải là số nguyên")
+        return int(value)
+    return parse_vnd(str(value).replace("+", "").removesuffix("VND").removesuffix("vnd"))
+
+
+def _date(value: object, today: date) -> date:
+    if isinstance(value, str) and " " in value.strip():
+        value = value.strip().split()[0]  # "25/11/2026 10:22:33": the time is not needed
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value)  # an Excel date serial saved as text in a CSV
+    return read_date(value, today)[0]
+
+
+def read_entries(rows: list[list[object]], header: int, columns: dict[str, int],
+                 today: date) -> tuple[list[Entry], list[Issue], int]:
+    """The credit lines; the problems of unreadable lines; how many debit or zero lines were skipped."""
+    entries, issues, skipped = [], [], 0
+    for index in range(header + 1, len(rows)):
+        row = rows[index]
+        cells = {field: row[column] if column < len(row) else None for field, column in columns.items()}
+        if not any(str(value).strip() for value in cells.values() if value is not None):
+            continue
+        number = index + 1
+        try:
+            amount = _amount(cells["amount"])
+        except (InvalidInput, ValueError):
+            issues.append(Issue(number, FIELDS["amount"], "invalid_amount",
+                                f"Số tiền '{cells['amount']}' không đọc được: ghi số đồng, ví dụ 1.000.000"))
+            continue
+        if amount <= 0:
+            skipped += 1  # a debit or a zero line: not money received
+            continue
+        try:
+            line_date = _date(cells["date"], today)
+        except (ValueError, TypeError):
+            issues.append(Issue(number, FIELDS["date"], "invalid_date",
+                                f"Ngày '{cells['date']}' không đọc được: dd/mm/yyyy, ngày Excel hoặc yyyy-mm-dd"))
+            continue
+        if line_date > today:
+            issues.append(Issue(number, FIELDS["date"], "future_date", f"Ngày {line_date:%d/%m/%Y} ở tương lai"))
+            continue
+        reference = " ".join(str(cells["reference"] if cells["reference"] is not None else "").split())
+        if isinstance(cells["reference"], float) and cells["reference"].is_integer():
+            reference = str(int(cells["reference"]))
+        if not reference or len(reference) > 64:
+            issues.append(Issue(number, FIELDS["reference"], "missing_reference",
+                                "Thiếu mã giao dịch (hoặc dài quá 64 ký tự): mỗi dòng sao kê cần mã của ngân hàng"))
+            continue
+        description = " ".join(str(cells["description"] if cells["description"] is not None else "").split())
+        entries.append(Entry(number, line_date, amount, description[:500], reference))
+    return entries, issues, skipped
