@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, Index, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 # Named constraints make migrations reproducible on SQLite (batch mode) and PostgreSQL alike.
@@ -367,7 +367,9 @@ class Payment(SQLModel, table=True):
         CheckConstraint("status IN ('awaiting_confirmation', 'confirmed', 'rejected')", name="status_known"),
         CheckConstraint("source IN ('manual', 'statement')", name="source_known"),
         UniqueConstraint("office_code", "bank_reference", name="uq_payment_office_code_bank_reference"),
-        Index("ix_payment_office_code_status", "office_code", "status"),
+        # Only hand-recorded payments wait, and few at a time: a partial index keeps statement imports cheap.
+        Index("ix_payment_awaiting", "office_code", sqlite_where=text("status = 'awaiting_confirmation'"),
+              postgresql_where=text("status = 'awaiting_confirmation'")),
     )
     id: int | None = Field(default=None, primary_key=True)
     pledge_id: int = Field(foreign_key="pledge.id", index=True)
@@ -388,11 +390,12 @@ class Payment(SQLModel, table=True):
 
 
 class StatementLine(SQLModel, table=True):
-    """A credit line of an office's bank statement: matched to a pledge by its code, or waiting for a person."""
+    """A credit line of an office's bank statement that did not match a pledge by its code: it waits for a person
+    to link it or mark it not ours. (A line that matched is stored as its payment, which keeps the reference.)"""
 
     __tablename__ = "statement_line"
     __table_args__ = (
-        CheckConstraint("status IN ('matched', 'unmatched', 'linked', 'not_ours')", name="status_known"),
+        CheckConstraint("status IN ('unmatched', 'linked', 'not_ours')", name="status_known"),
         UniqueConstraint("office_code", "bank_reference", name="uq_statement_line_office_code_bank_reference"),
         Index("ix_statement_line_office_code_status", "office_code", "status"),
     )

@@ -6,6 +6,7 @@ characters. Codes are stored in upper case and matched ignoring case, wherever t
 
 from __future__ import annotations
 
+import operator
 import re
 import secrets
 
@@ -15,9 +16,13 @@ BODY = 7
 _FOUND = re.compile(rf"(?<![A-Z0-9]){PREFIX}[{ALPHABET}]{{{BODY + 1}}}(?![A-Z0-9])")
 
 
+_VALUE = {char: value for value, char in enumerate(ALPHABET)}
+_WEIGHTS = tuple(range(1, BODY + 1))
+
+
 def check_character(body: str) -> str:
-    total = sum((position + 1) * ALPHABET.index(char) for position, char in enumerate(body))
-    return ALPHABET[total % len(ALPHABET)]
+    """Position-weighted sum of the characters' values, modulo 31 (map/mul: a statement checks 100,000 of them)."""
+    return ALPHABET[sum(map(operator.mul, _WEIGHTS, map(_VALUE.__getitem__, body))) % len(ALPHABET)]
 
 
 def new_code() -> str:
@@ -38,4 +43,5 @@ def normalise(code: str) -> str:
 
 def find_codes(text: str) -> list[str]:
     """The valid pledge codes in a bank line's description, in order (any case, anywhere among other words)."""
-    return [code for code in _FOUND.findall((text or "").upper()) if is_valid(code)]
+    # The pattern has already checked the prefix, the length and the alphabet: only the check character is left.
+    return [code for code in _FOUND.findall((text or "").upper()) if check_character(code[2:-1]) == code[-1]]

@@ -8,14 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from sqlalchemy import bindparam, func, update
+from sqlalchemy import func
 from sqlmodel import Session, select
 
-from db.bulk import bulk_insert
+from db.bulk import bulk_insert, bulk_update, one_of
 from db.models import Payment, Pledge, StatementLine
 from db.uow import UnitOfWork
 from donation import audit, pledge_codes
 from donation.actors import ADMIN, NATIONAL_OFFICER, PROVINCE_OFFICER, Actor, require_role
+from donation.batches import no_cycle_collection
 from donation.errors import InvalidInput, NotFound
 from donation.nomination_rows import Issue
 from donation.offices import NATIONAL, require_office
@@ -25,7 +26,7 @@ from donation.spreadsheets import read_rows
 from donation.statement_rows import Entry, find_columns, read_entries
 
 OFFICE_STAFF = (PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)
-_CHUNK = 500
+_CHUNK = 20_000  # identifiers per lookup, sent as one array parameter
 
 
 @dataclass
@@ -95,6 +96,12 @@ def reconcile(actor: Actor, data: bytes, filename: str, *, office: int | None = 
     require_role(actor, *OFFICE_STAFF)
     office = office_for(actor, office)
     require_office(actor, office)
+    with no_cycle_collection():
+        return _reconcile(actor, data, filename, office, columns, dry_run, today, uow)
+
+
+def _reconcile(actor: Actor, data: bytes, filename: str, office: int, columns: dict[str, str] | None,
+               dry_run: bool, today: date, uow: UnitOfWork | None) -> ReconcileReport:
     rows = read_rows(data, filename)
     header, where = find_columns(rows, columns)
     entries, errors, skipped = read_entries(rows, header, where, today)
@@ -105,7 +112,7 @@ def reconcile(actor: Actor, data: bytes, filename: str, *, office: int | None = 
             lock_office(session, office)
         known = _known_references(session, office, [e.reference for e in entries])
         codes_of = {e.reference: pledge_codes.find_codes(e.description) for e in entries}
-        found = _pledges(session, sorted({c for codes in codes_of.values() for c in codes}))
+        found = _pledges(session, office, {c for codes in codes_of.values() for c in codes})
         now = datetime.now(UTC)
         matched: list[tuple[Entry, _Pledge]] = []
         unmatched: list[tuple[Entry, str]] = []
@@ -139,53 +146,51 @@ def reconcile(actor: Actor, data: bytes, filename: str, *, office: int | None = 
 
 def _known_references(session: Session, office: int, references: list[str]) -> set[str]:
     known: set[str] = set()
+    dialect = session.get_bind().dialect.name
     for chunk in _chunks(sorted(set(references))):
         known.update(session.exec(select(StatementLine.bank_reference).where(
-            StatementLine.office_code == office, StatementLine.bank_reference.in_(chunk))))
+            StatementLine.office_code == office, one_of(StatementLine.bank_reference, chunk, dialect))))
         known.update(session.exec(select(Payment.bank_reference).where(
-            Payment.office_code == office, Payment.bank_reference.in_(chunk))))
+            Payment.office_code == office, one_of(Payment.bank_reference, chunk, dialect))))
     return known
 
 
-def _pledges(session: Session, codes: list[str]) -> dict[str, _Pledge]:
+def _pledges(session: Session, office: int, codes: set[str]) -> dict[str, _Pledge]:
+    """The pledges the codes name. For a large statement, first the office's open ones in one read (nearly every
+    code is one of them); then any other by code (another office's, or a closed one), so that the reason is given."""
+    columns = (Pledge.id, Pledge.code, Pledge.office_code, Pledge.status, Pledge.amount, Pledge.paid)
     found = {}
-    for chunk in _chunks(codes):
-        for row in session.exec(select(Pledge.id, Pledge.code, Pledge.office_code, Pledge.status, Pledge.amount,
-                                       Pledge.paid).where(Pledge.code.in_(chunk))):
+    if len(codes) > _CHUNK:
+        for row in session.exec(select(*columns).where(Pledge.office_code == office,
+                                                       Pledge.status.in_(("pledged", "partly_paid")))):
+            if row[1] in codes:
+                found[row[1]] = _Pledge(*row)
+    for chunk in _chunks(sorted(codes - found.keys())):
+        for row in session.exec(select(*columns).where(one_of(Pledge.code, chunk, session.get_bind().dialect.name))):
             found[row[1]] = _Pledge(*row)
     return found
 
 
 def _save(session: Session, actor: Actor, office: int, filename: str, matched: list[tuple[Entry, _Pledge]],
           unmatched: list[tuple[Entry, str]], found: dict[str, _Pledge], now: datetime) -> None:
+    """A matched line is stored as its payment (reference, date, amount, description); the rest as queue lines."""
     connection = session.connection()
-    payment_ids: dict[str, int] = {}
     if matched:
-        before = connection.execute(select(func.max(Payment.id))).scalar() or 0
         bulk_insert(connection, Payment.__table__, [
             {"pledge_id": pledge.id, "office_code": office, "amount": entry.amount, "method": "bank_transfer",
              "paid_on": entry.line_date, "bank_reference": entry.reference, "decision_number": "",
              "note": entry.description, "source": "statement", "status": "confirmed", "recorded_by": actor.user_id,
              "recorded_at": now, "confirmed_by": actor.user_id, "confirmed_at": now, "rejection_reason": ""}
-            for entry, pledge in matched])
-        payment_ids = dict(connection.execute(select(Payment.bank_reference, Payment.id).where(
-            Payment.office_code == office, Payment.id > before)).all())
-        table = Pledge.__table__
-        connection.execute(
-            update(table).where(table.c.id == bindparam("pledge_id"))
-            .values(paid=bindparam("new_paid"), status=bindparam("new_status"), updated_at=bindparam("now")),
-            [{"pledge_id": p.id, "new_paid": p.paid, "new_status": p.status, "now": now}
-             for p in found.values() if p.changed])
-    lines = [{"office_code": office, "bank_reference": entry.reference, "line_date": entry.line_date,
-              "amount": entry.amount, "description": entry.description, "status": "matched", "reason": "",
-              "pledge_id": pledge.id, "payment_id": payment_ids[entry.reference], "file_name": filename[:200],
-              "imported_by": actor.user_id, "imported_at": now, "resolved_by": None, "resolved_at": None}
-             for entry, pledge in matched]
-    lines += [{"office_code": office, "bank_reference": entry.reference, "line_date": entry.line_date,
-               "amount": entry.amount, "description": entry.description, "status": "unmatched", "reason": reason,
-               "pledge_id": None, "payment_id": None, "file_name": filename[:200], "imported_by": actor.user_id,
-               "imported_at": now, "resolved_by": None, "resolved_at": None} for entry, reason in unmatched]
-    bulk_insert(connection, StatementLine.__table__, lines)
+            # in the pledges' order: the indexes and foreign-key lookups then walk their pages in order
+            for entry, pledge in sorted(matched, key=lambda pair: pair[1].id)])
+        bulk_update(connection, Pledge.__table__, ["paid", "status", "updated_at"],
+                    [{"id": p.id, "paid": p.paid, "status": p.status, "updated_at": now}
+                     for p in sorted(found.values(), key=lambda p: p.id) if p.changed])
+    bulk_insert(connection, StatementLine.__table__, [
+        {"office_code": office, "bank_reference": entry.reference, "line_date": entry.line_date,
+         "amount": entry.amount, "description": entry.description, "status": "unmatched", "reason": reason,
+         "pledge_id": None, "payment_id": None, "file_name": filename[:200], "imported_by": actor.user_id,
+         "imported_at": now, "resolved_by": None, "resolved_at": None} for entry, reason in unmatched])
 
 
 # The queue of lines that did not match ------------------------------------------------------------------------------

@@ -6,9 +6,7 @@ the database, then saved in one transaction (all valid rows, or nothing).
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -22,6 +20,7 @@ from db.uow import UnitOfWork
 from donation import app_settings, audit
 from donation.actors import ADMIN, COMMUNE_OFFICIAL, PROVINCE_OFFICER, Actor, require_commune, require_role
 from donation.audit import mask
+from donation.batches import no_cycle_collection
 from donation.dates import today_vn
 from donation.errors import Forbidden, InvalidInput, NotFound
 from donation.identity import name_key
@@ -66,21 +65,8 @@ def import_nominations(actor: Actor, data: bytes, filename: str, *, commune_code
     """
     require_role(actor, *NOMINATORS)
     _require_consent(consent, dry_run)
-    with _no_cycle_collection():
+    with no_cycle_collection():
         return _import(actor, data, filename, commune_code, dry_run, confirm_similar, uow, today)
-
-
-@contextmanager
-def _no_cycle_collection():
-    """A large file makes a few hundred thousand small objects and no cycles: Python's cycle collector would walk
-    them again and again (about a tenth of a 100,000-row import). Reference counting still frees everything."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _import(actor: Actor, data: bytes, filename: str, commune_code: object, dry_run: bool, confirm_similar: bool,

@@ -6,6 +6,7 @@ or text (`1.000.000`, `+1,000,000 VND`); debits and zero lines are skipped, unre
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from datetime import date
@@ -71,48 +72,65 @@ def _amount(value: object) -> int:
 
 
 def _date(value: object, today: date) -> date:
-    if isinstance(value, str) and " " in value.strip():
-        value = value.strip().split()[0]  # "25/11/2026 10:22:33": the time is not needed
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        value = int(value)  # an Excel date serial saved as text in a CSV
+    if isinstance(value, str):
+        return _date_text(value.strip(), today)
     return read_date(value, today)[0]
+
+
+@functools.lru_cache(maxsize=4096)  # a statement holds a few dozen distinct days in 100,000 lines
+def _date_text(text: str, today: date) -> date:
+    if " " in text:
+        text = text.split()[0]  # "25/11/2026 10:22:33": the time is not needed
+    if text.isascii() and text.isdigit():
+        return read_date(int(text), today)[0]  # an Excel date serial saved as text in a CSV
+    return read_date(text, today)[0]
+
+
+def _cell(row: list[object], column: int) -> object:
+    return row[column] if column < len(row) else None
+
+
+def _text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a reference typed as a number
+    return " ".join(str(value).split()) if value is not None else ""
 
 
 def read_entries(rows: list[list[object]], header: int, columns: dict[str, int],
                  today: date) -> tuple[list[Entry], list[Issue], int]:
     """The credit lines; the problems of unreadable lines; how many debit or zero lines were skipped."""
     entries, issues, skipped = [], [], 0
+    at_date, at_amount, at_text, at_reference = (columns[f] for f in ("date", "amount", "description", "reference"))
     for index in range(header + 1, len(rows)):
         row = rows[index]
-        cells = {field: row[column] if column < len(row) else None for field, column in columns.items()}
-        if not any(str(value).strip() for value in cells.values() if value is not None):
+        raw_amount, raw_date = _cell(row, at_amount), _cell(row, at_date)
+        raw_text, raw_reference = _cell(row, at_text), _cell(row, at_reference)
+        if not any(value.strip() if type(value) is str else value is not None
+                   for value in (raw_amount, raw_date, raw_text, raw_reference)):
             continue
         number = index + 1
         try:
-            amount = _amount(cells["amount"])
+            amount = _amount(raw_amount)
         except (InvalidInput, ValueError):
             issues.append(Issue(number, FIELDS["amount"], "invalid_amount",
-                                f"Số tiền '{cells['amount']}' không đọc được: ghi số đồng, ví dụ 1.000.000"))
+                                f"Số tiền '{raw_amount}' không đọc được: ghi số đồng, ví dụ 1.000.000"))
             continue
         if amount <= 0:
             skipped += 1  # a debit or a zero line: not money received
             continue
         try:
-            line_date = _date(cells["date"], today)
+            line_date = _date(raw_date, today)
         except (ValueError, TypeError):
             issues.append(Issue(number, FIELDS["date"], "invalid_date",
-                                f"Ngày '{cells['date']}' không đọc được: dd/mm/yyyy, ngày Excel hoặc yyyy-mm-dd"))
+                                f"Ngày '{raw_date}' không đọc được: dd/mm/yyyy, ngày Excel hoặc yyyy-mm-dd"))
             continue
         if line_date > today:
             issues.append(Issue(number, FIELDS["date"], "future_date", f"Ngày {line_date:%d/%m/%Y} ở tương lai"))
             continue
-        reference = " ".join(str(cells["reference"] if cells["reference"] is not None else "").split())
-        if isinstance(cells["reference"], float) and cells["reference"].is_integer():
-            reference = str(int(cells["reference"]))
+        reference = _text(raw_reference)
         if not reference or len(reference) > 64:
             issues.append(Issue(number, FIELDS["reference"], "missing_reference",
                                 "Thiếu mã giao dịch (hoặc dài quá 64 ký tự): mỗi dòng sao kê cần mã của ngân hàng"))
             continue
-        description = " ".join(str(cells["description"] if cells["description"] is not None else "").split())
-        entries.append(Entry(number, line_date, amount, description[:500], reference))
+        entries.append(Entry(number, line_date, amount, _text(raw_text)[:500], reference))
     return entries, issues, skipped

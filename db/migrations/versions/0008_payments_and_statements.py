@@ -46,7 +46,9 @@ def upgrade() -> None:
     sa.UniqueConstraint('office_code', 'bank_reference', name='uq_payment_office_code_bank_reference')
     )
     with op.batch_alter_table('payment', schema=None) as batch_op:
-        batch_op.create_index('ix_payment_office_code_status', ['office_code', 'status'], unique=False)
+        batch_op.create_index('ix_payment_awaiting', ['office_code'], unique=False,
+                              sqlite_where=sa.text("status = 'awaiting_confirmation'"),
+                              postgresql_where=sa.text("status = 'awaiting_confirmation'"))
         batch_op.create_index(batch_op.f('ix_payment_pledge_id'), ['pledge_id'], unique=False)
 
     op.create_table('statement_line',
@@ -65,7 +67,7 @@ def upgrade() -> None:
     sa.Column('imported_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('resolved_by', sa.Integer(), nullable=True),
     sa.Column('resolved_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
-    sa.CheckConstraint("status IN ('matched', 'unmatched', 'linked', 'not_ours')", name=op.f('ck_statement_line_status_known')),
+    sa.CheckConstraint("status IN ('unmatched', 'linked', 'not_ours')", name=op.f('ck_statement_line_status_known')),
     sa.ForeignKeyConstraint(['imported_by'], ['user_account.id'], name=op.f('fk_statement_line_imported_by_user_account')),
     sa.ForeignKeyConstraint(['office_code'], ['receiving_office.code'], name=op.f('fk_statement_line_office_code_receiving_office')),
     sa.ForeignKeyConstraint(['payment_id'], ['payment.id'], name=op.f('fk_statement_line_payment_id_payment')),
@@ -92,6 +94,6 @@ def downgrade() -> None:
     op.drop_table('statement_line')
     with op.batch_alter_table('payment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_payment_pledge_id'))
-        batch_op.drop_index('ix_payment_office_code_status')
+        batch_op.drop_index('ix_payment_awaiting')
 
     op.drop_table('payment')
