@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from donation import pledges, quotes, registry
+from donation import payments, pledges, quotes, registry
 from donation.actors import Actor
 from donation.money import format_vnd
 from donation.pledge_pdf import pledge_pdf
@@ -66,5 +67,12 @@ def pledge_sheet(actor: Actor, code: str) -> None:
             if part_code:
                 st.image(qr_png(part_code.payload), width=180, output_format="PNG",
                          caption=f"{format_vnd(part_code.amount)}, nội dung {part_code.message}")
+    received = payments.payments_of(actor, code)
+    if received:
+        st.markdown("**Các khoản đã nộp**")
+        st.dataframe(pd.DataFrame({
+            "Ngày": [f"{p.paid_on:%d/%m/%Y}" for p in received], "Số tiền": [format_vnd(p.amount) for p in received],
+            "Hình thức": [p.method_name for p in received], "Trạng thái": [p.status_name for p in received],
+        }), hide_index=True)
     st.download_button("Tải giấy xác nhận cam kết (PDF)", pledge_pdf(sheet), file_name=f"cam-ket-{pledge.code}.pdf",
                        mime="application/pdf", key=f"pledge.pdf.{pledge.code}")

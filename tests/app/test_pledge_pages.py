@@ -1,10 +1,12 @@
 """Pledge screens through AppTest: registration, the pledge form's live quote and VietQR, the list, the accounts."""
 
 import pytest
+from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Image
 
 from donation import pledges
 from donation.demo import DEMO_PASSWORD
+from tests.app.conftest import ENTRY
 from tests.app.test_sign_in import open_page, sign_in
 
 pytestmark = pytest.mark.app
@@ -113,3 +115,51 @@ def test_the_administrator_sets_an_office_account(app):
     table = at.dataframe[0].value
     national = table[table["Mã"] == 0].iloc[0]
     assert (national["Ngân hàng"], national["Số tài khoản"]) == ("BIDV", "1100223344")
+
+
+def test_office_records_confirms_and_imports_a_statement(app):
+    from datetime import date
+
+    from donation import auth, pledges
+
+    auth.create_user(auth.find_actor("demo.admin"), username="tinh.hai", password="Mat-khau-dai-du",
+                     role="province_officer", province_code=66)
+    first = pledges.create_pledge(auth.find_actor("demo.nhataitro"), amount=1_000_000, province_code=66,
+                                  today=date.today())
+    second = pledges.create_pledge(auth.find_actor("demo.nhataitro"), amount=2_000_000, province_code=66,
+                                   today=date.today())
+    at = open_page(sign_in(app, "demo.tinh", DEMO_PASSWORD), "pages/payments.py")
+    at.text_input(key="payments.code").input(first.code.lower())
+    at.text_input(key="payments.amount").input("400.000")
+    at.selectbox(key="payments.method").set_value("cash")
+    next(b for b in at.button if b.label == "Ghi khoản nộp").click()
+    at.run()
+    assert [s.value for s in at.success] == [f"Đã ghi 400.000 ₫ cho cam kết {first.code}: chờ cán bộ khác xác nhận."]
+    at.button(key="payments.confirm").click()
+    at.run()
+    assert "do chính bạn ghi" in at.error[0].value
+
+    fresh = AppTest.from_file(ENTRY, default_timeout=60)  # a second browser, for the second officer
+    fresh.run()
+    other = open_page(sign_in(fresh, "tinh.hai", "Mat-khau-dai-du"), "pages/payments.py")
+    other.button(key="payments.confirm").click()
+    other.run()
+    assert [s.value for s in other.success] == [f"Đã xác nhận 400.000 ₫ cho cam kết {first.code}."]
+    assert pledges.get_pledge(auth.find_actor("demo.tinh"), first.code).status == "partly_paid"
+
+    sheet = (f"Ngày giao dịch,Số tiền,Nội dung,Mã giao dịch\n{date.today():%d/%m/%Y},2000000,{second.code} ung ho,FT1\n"
+             f"{date.today():%d/%m/%Y},150000,ung ho khong ma,FT2\n").encode()
+    other.file_uploader(key="payments.statement").set_value(("sao-ke.csv", sheet, "text/csv"))
+    other.run()
+    assert not other.exception
+    shown = {m.label: m.value for m in other.metric}
+    assert (shown["Khớp cam kết"], shown["Chưa khớp"], shown["Đã nhập trước"]) == ("1", "1", "0")
+    other.button(key="payments.save_statement").click()
+    other.run()
+    assert other.success[0].value == "Đã lưu sao kê: 1 khoản nộp (2.000.000 ₫), 1 dòng chờ xử lý."
+    assert pledges.get_pledge(auth.find_actor("demo.tinh"), second.code).status == "paid"
+    other.text_input(key="payments.link_code").input(first.code)
+    other.button(key="payments.link").click()
+    other.run()
+    assert other.success[0].value.startswith("Đã gắn dòng")
+    assert pledges.get_pledge(auth.find_actor("demo.tinh"), first.code).paid == 550_000

@@ -1,0 +1,163 @@
+"""Money received (office staff): record a payment, confirm others' records, import a bank statement, and settle
+the lines that did not match a pledge."""
+
+import pandas as pd
+import streamlit as st
+
+from donation import offices, payments, reconcile, statement_rows
+from donation.actors import ADMIN
+from donation.dates import parse_date, today_vn
+from donation.errors import DonationError
+from donation.money import format_vnd, parse_vnd
+from donation.spreadsheets import read_rows
+from pages import _auth
+
+actor = _auth.require_page(__file__)
+st.title("Tiền nộp và sao kê")
+if flash := st.session_state.pop("payments.flash", None):
+    st.success(flash)
+office = None
+if actor.role == ADMIN:
+    names = {o.code: o.name for o in offices.list_offices(actor)}
+    office = st.selectbox("Văn phòng", list(names), format_func=names.get, key="payments.office")
+
+
+def done(message: str) -> None:
+    st.session_state["payments.flash"] = message
+    st.rerun()
+
+
+record, confirm, statement, queue = st.tabs(["Ghi tiền nộp", "Chờ xác nhận", "Nhập sao kê", "Dòng chưa khớp"])
+
+with record, st.form("payments.record", clear_on_submit=True):
+    st.caption("Tiền mặt tại văn phòng, chuyển khoản chưa có trên sao kê, hoặc tiền ngân sách qua Kho bạc. Khoản ghi "
+               "tay chỉ được tính khi một cán bộ khác xác nhận.")
+    left, right = st.columns(2)
+    code = left.text_input("Mã cam kết", key="payments.code")
+    amount = right.text_input("Số tiền (đồng)", key="payments.amount")
+    method = left.selectbox("Hình thức", list(payments.METHODS), format_func=payments.METHODS.get,
+                            key="payments.method")
+    paid_on = right.text_input("Ngày nộp (dd/mm/yyyy)", value=f"{today_vn():%d/%m/%Y}", key="payments.paid_on")
+    reference = left.text_input("Mã giao dịch ngân hàng (nếu có)", key="payments.reference")
+    decision = right.text_input("Số quyết định cấp kinh phí (tiền qua Kho bạc)", key="payments.decision")
+    note = st.text_input("Ghi chú", key="payments.note")
+    if st.form_submit_button("Ghi khoản nộp", type="primary"):
+        try:
+            row = payments.record_payment(actor, code, amount=parse_vnd(amount), method=method,
+                                          paid_on=parse_date(paid_on, field="Ngày nộp"), today=today_vn(),
+                                          bank_reference=reference, decision_number=decision, note=note)
+        except DonationError as exc:
+            st.error(str(exc))
+        else:
+            done(f"Đã ghi {format_vnd(row.amount)} cho cam kết {row.pledge_code}: chờ cán bộ khác xác nhận.")
+
+with confirm:
+    waiting = payments.awaiting_confirmation(actor, office=office)
+    if not waiting:
+        st.info("Không có khoản nộp nào chờ xác nhận.")
+    else:
+        st.dataframe(pd.DataFrame({
+            "Mã": [p.id for p in waiting], "Cam kết": [p.pledge_code for p in waiting],
+            "Số tiền": [format_vnd(p.amount) for p in waiting], "Hình thức": [p.method_name for p in waiting],
+            "Ngày nộp": [f"{p.paid_on:%d/%m/%Y}" for p in waiting], "Mã giao dịch": [p.bank_reference or ""
+                                                                                    for p in waiting],
+        }), hide_index=True, width="stretch")
+        chosen = st.selectbox("Khoản nộp", [p.id for p in waiting], key="payments.chosen",
+                              format_func=lambda i: next(f"{i} · {p.pledge_code} · {format_vnd(p.amount)}"
+                                                         for p in waiting if p.id == i))
+        left, right = st.columns(2)
+        if left.button("Xác nhận đã nhận tiền", type="primary", key="payments.confirm"):
+            try:
+                row = payments.confirm_payment(actor, chosen)
+            except DonationError as exc:
+                st.error(str(exc))
+            else:
+                done(f"Đã xác nhận {format_vnd(row.amount)} cho cam kết {row.pledge_code}.")
+        why = right.text_input("Lý do từ chối", key="payments.reject_reason")
+        if right.button("Từ chối khoản này", key="payments.reject"):
+            try:
+                payments.reject_payment(actor, chosen, why)
+            except DonationError as exc:
+                st.error(str(exc))
+            else:
+                done(f"Đã từ chối khoản nộp {chosen}.")
+
+with statement:
+    st.caption("Sao kê CSV hoặc Excel của tài khoản nhận tiền. Mỗi dòng có mã cam kết trong nội dung được ghi nhận "
+               "ngay (sao kê là chứng từ); nhập lại cùng sao kê không thay đổi gì.")
+    upload = st.file_uploader("Tệp sao kê", type=["csv", "xlsx", "xls", "ods"], key="payments.statement")
+    if upload is not None:
+        data = upload.getvalue()
+        columns = None
+        with st.expander("Cột của sao kê (ngân hàng khác mẫu)"):
+            try:
+                _, headers = statement_rows.header_row(read_rows(data, upload.name))
+            except DonationError as exc:
+                st.error(str(exc))
+                headers = []
+            mapping = {field: st.selectbox(label, [None, *[h for h in headers if h]], key=f"payments.col.{field}",
+                                           format_func=lambda h: "Mặc định" if h is None else h)
+                       for field, label in statement_rows.FIELDS.items()}
+            columns = {field: header for field, header in mapping.items() if header} or None
+        try:
+            preview = reconcile.reconcile(actor, data, upload.name, office=office, columns=columns, dry_run=True,
+                                          today=today_vn())
+        except DonationError as exc:
+            st.error(str(exc))
+        else:
+            cells = st.columns(4)
+            cells[0].metric("Dòng tiền vào", preview.lines)
+            cells[1].metric("Khớp cam kết", preview.matched)
+            cells[2].metric("Chưa khớp", preview.unmatched)
+            cells[3].metric("Đã nhập trước", preview.duplicates)
+            st.caption(f"Số tiền khớp: {format_vnd(preview.amount_matched)}; bỏ qua {preview.skipped} dòng tiền ra.")
+            if preview.errors:
+                st.warning("Các dòng không đọc được (không lưu):")
+                st.dataframe(pd.DataFrame({"Dòng": [e.row for e in preview.errors],
+                                           "Cột": [e.column for e in preview.errors],
+                                           "Vấn đề": [e.message for e in preview.errors]}), hide_index=True)
+            if preview.unmatched_lines:
+                st.dataframe(pd.DataFrame({
+                    "Dòng": [e.row for e, _ in preview.unmatched_lines],
+                    "Số tiền": [format_vnd(e.amount) for e, _ in preview.unmatched_lines],
+                    "Nội dung": [e.description for e, _ in preview.unmatched_lines],
+                    "Vì sao chưa khớp": [why for _, why in preview.unmatched_lines]}), hide_index=True)
+            if preview.matched or preview.unmatched:
+                if st.button(f"Lưu sao kê: {preview.matched} khoản khớp, {preview.unmatched} dòng chờ xử lý",
+                             type="primary", key="payments.save_statement"):
+                    try:
+                        saved = reconcile.reconcile(actor, data, upload.name, office=office, columns=columns,
+                                                    today=today_vn())
+                    except DonationError as exc:
+                        st.error(str(exc))
+                    else:
+                        done(f"Đã lưu sao kê: {saved.matched} khoản nộp ({format_vnd(saved.amount_matched)}), "
+                             f"{saved.unmatched} dòng chờ xử lý.")
+
+with queue:
+    lines, total = reconcile.unmatched_lines(actor, office=office, limit=100)
+    st.caption(f"{total} dòng sao kê chưa khớp với cam kết nào.")
+    if lines:
+        st.dataframe(pd.DataFrame({
+            "Mã dòng": [line.id for line in lines], "Ngày": [f"{line.line_date:%d/%m/%Y}" for line in lines],
+            "Số tiền": [format_vnd(line.amount) for line in lines], "Nội dung": [line.description for line in lines],
+            "Mã giao dịch": [line.bank_reference for line in lines], "Vì sao": [line.reason for line in lines],
+        }), hide_index=True, width="stretch")
+        line_id = st.selectbox("Dòng", [line.id for line in lines], key="payments.line")
+        left, right = st.columns(2)
+        pledge_code = left.text_input("Gắn với cam kết mã", key="payments.link_code")
+        if left.button("Gắn vào cam kết", key="payments.link"):
+            try:
+                reconcile.link_line(actor, line_id, pledge_code)
+            except DonationError as exc:
+                st.error(str(exc))
+            else:
+                done(f"Đã gắn dòng {line_id} vào cam kết {pledge_code.strip().upper()}.")
+        reason = right.text_input("Không phải tiền tài trợ vì", key="payments.not_ours_reason")
+        if right.button("Không phải tiền tài trợ", key="payments.not_ours"):
+            try:
+                reconcile.mark_not_ours(actor, line_id, reason)
+            except DonationError as exc:
+                st.error(str(exc))
+            else:
+                done(f"Đã đánh dấu dòng {line_id}.")
