@@ -31,6 +31,13 @@ class Settings(BaseSettings):
     secret_key: str | None = Field(None, validation_alias="BHYT_SECRET_KEY", repr=False)
     # Cheap argon2 parameters, for the test suite only: never set in production.
     fast_password_hash: bool = Field(False, validation_alias="BHYT_FAST_PASSWORD_HASH")
+    # Reminders by e-mail: off unless a host is set (then the overdue list is the reminder).
+    smtp_host: str = Field("", validation_alias="BHYT_SMTP_HOST")
+    smtp_port: int = Field(587, ge=1, le=65535, validation_alias="BHYT_SMTP_PORT")
+    smtp_user: str = Field("", validation_alias="BHYT_SMTP_USER")
+    smtp_password: str = Field("", validation_alias="BHYT_SMTP_PASSWORD", repr=False)
+    smtp_sender: str = Field("", validation_alias="BHYT_SMTP_FROM")
+    smtp_starttls: bool = Field(True, validation_alias="BHYT_SMTP_STARTTLS")
 
     @field_validator("database_url")
     @classmethod

@@ -16,7 +16,7 @@ import click
 
 from db.uow import UnitOfWork
 from donation import audit as audit_log
-from donation import auth, demo, offices, pledges, quotes, registry, setup
+from donation import auth, demo, mail, offices, overdue, pledges, quotes, registry, setup
 from donation import reconcile as reconcile_statements
 from donation.actors import SYSTEM_ACTOR
 from donation.dates import format_date, parse_date, today_vn
@@ -294,3 +294,18 @@ def reconcile(file, as_user, office, dry_run, as_json) -> None:
                f"{'đã lưu' if report.committed else 'chưa lưu'}.")
     for issue in report.errors:
         click.echo(f"  Dòng {issue.row}, cột {issue.column}: {issue.message}")
+
+
+@main.command(help="Nhắc nhà tài trợ các đợt nộp quá hạn bằng thư điện tử (khi đã cấu hình BHYT_SMTP_HOST).")
+@click.option("--dry-run", is_flag=True, help="Chỉ đếm, không gửi.")
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def remind(dry_run, as_json) -> None:
+    result = overdue.remind(SYSTEM_ACTOR, today=today_vn(), dry_run=dry_run,
+                            mail_settings=mail.MailSettings.from_settings())
+    if as_json:
+        _emit(result.as_dict())
+        return
+    click.echo(f"{result.overdue} đợt quá hạn: đã gửi {result.emailed} thư, {result.without_email} không có thư "
+               f"điện tử, {result.recently_reminded} đã nhắc trong tuần" + ("" if result.smtp else
+                                                                             " (chưa cấu hình SMTP)") + ".")

@@ -4,7 +4,7 @@ the lines that did not match a pledge."""
 import pandas as pd
 import streamlit as st
 
-from donation import offices, payments, reconcile, statement_rows
+from donation import mail, offices, overdue, payments, reconcile, statement_rows
 from donation.actors import ADMIN
 from donation.dates import parse_date, today_vn
 from donation.errors import DonationError
@@ -27,7 +27,8 @@ def done(message: str) -> None:
     st.rerun()
 
 
-record, confirm, statement, queue = st.tabs(["Ghi tiền nộp", "Chờ xác nhận", "Nhập sao kê", "Dòng chưa khớp"])
+record, confirm, statement, queue, late = st.tabs(["Ghi tiền nộp", "Chờ xác nhận", "Nhập sao kê", "Dòng chưa khớp",
+                                                  "Đợt nộp quá hạn"])
 
 with record, st.form("payments.record", clear_on_submit=True):
     st.caption("Tiền mặt tại văn phòng, chuyển khoản chưa có trên sao kê, hoặc tiền ngân sách qua Kho bạc. Khoản ghi "
@@ -161,3 +162,26 @@ with queue:
                 st.error(str(exc))
             else:
                 done(f"Đã đánh dấu dòng {line_id}.")
+
+with late:
+    rows = overdue.overdue(actor, today=today_vn(), office=office)
+    if not rows:
+        st.info("Không có đợt nộp nào quá hạn.")
+    else:
+        st.dataframe(pd.DataFrame({
+            "Cam kết": [r.pledge_code for r in rows], "Nhà tài trợ": [r.donor for r in rows],
+            "Đợt": [r.number for r in rows], "Hạn": [f"{r.due_on:%d/%m/%Y}" for r in rows],
+            "Còn thiếu": [format_vnd(r.owed) for r in rows], "Quá hạn (ngày)": [r.days_late for r in rows],
+            "Liên hệ": [r.email or r.phone for r in rows],
+            "Đã nhắc": [f"{r.reminded_on:%d/%m/%Y}" if r.reminded_on else "" for r in rows],
+        }), hide_index=True, width="stretch")
+        settings = mail.MailSettings.from_settings()
+        if settings is None:
+            st.caption("Chưa cấu hình máy chủ thư (BHYT_SMTP_HOST): danh sách này là lời nhắc, hãy gọi điện.")
+        elif st.button("Gửi thư nhắc (mỗi đợt tối đa một lần một tuần)", key="payments.remind"):
+            try:
+                result = overdue.remind(actor, today=today_vn(), mail_settings=settings, office=office)
+            except (DonationError, OSError) as exc:
+                st.error(f"Không gửi được thư: {exc}")
+            else:
+                done(f"Đã gửi {result.emailed} thư nhắc.")

@@ -15,6 +15,7 @@ from donation import (
     demo,
     donors,
     offices,
+    overdue,
     payments,
     pledges,
     reconcile,
@@ -88,6 +89,8 @@ CALLS = {
                                                             uow=u), OFFICE_STAFF),
     "awaiting_confirmation": (lambda a, u: payments.awaiting_confirmation(a, uow=u), OFFICE_STAFF),
     "unmatched_lines": (lambda a, u: reconcile.unmatched_lines(a, uow=u), OFFICE_STAFF),
+    "overdue": (lambda a, u: overdue.overdue(a, today=date(2026, 11, 25), uow=u), OFFICE_STAFF),
+    "remind": (lambda a, u: overdue.remind(a, today=date(2026, 11, 25), dry_run=True, uow=u), OFFICE_STAFF),
 }
 
 

@@ -2,6 +2,7 @@
 
 import json
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -350,3 +351,41 @@ def test_reconcile_json_contract(database, tmp_path):
     assert [(p["paid"], p["status"]) for p in listed] == [(600_000, "partly_paid")]
     refused = cli("reconcile", str(path), "--user", "demo.xa", "--json", env=database)
     assert refused.returncode == 1 and refused.stdout == ""
+
+
+def test_remind_json_sends_through_the_configured_smtp(database):
+    from datetime import date
+
+    from aiosmtpd.controller import Controller
+
+    from db.engine import make_engine
+    from db.uow import UnitOfWork
+    from donation import auth, pledges
+    from tests.db.test_overdue import Inbox
+
+    assert cli("seed-demo", env=database).returncode == 0
+    engine = make_engine(database["DATABASE_URL"])
+    uow = UnitOfWork(engine)
+    pledges.create_pledge(auth.find_actor("demo.nhataitro", uow=uow), amount=1_000_000, province_code=66,
+                          today=date(2026, 1, 5), uow=uow,
+                          instalments=[(400_000, date(2026, 2, 1)), (600_000, date(2026, 3, 1))])
+    engine.dispose()
+    without = json.loads(cli("remind", "--json", env=database).stdout)
+    assert without == {"overdue": 2, "emailed": 0, "without_email": 0, "recently_reminded": 0, "dry_run": False,
+                       "smtp": False}
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        smtp = {**database, "BHYT_SMTP_HOST": "127.0.0.1", "BHYT_SMTP_PORT": str(port),
+                "BHYT_SMTP_FROM": "bhxh@example.vn", "BHYT_SMTP_STARTTLS": "false"}
+        dry = json.loads(cli("remind", "--dry-run", "--json", env=smtp).stdout)
+        assert (dry["overdue"], dry["emailed"], dry["dry_run"]) == (2, 0, True) and inbox.messages == []
+        sent = cli("remind", "--json", env=smtp)
+        assert sent.returncode == 0, sent.stderr
+        assert json.loads(sent.stdout)["emailed"] == 2 and len(inbox.messages) == 2
+    finally:
+        controller.stop()
