@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     # None means "the default for this database": on for the embedded SQLite file, off for PostgreSQL.
     demo: bool | None = Field(None, validation_alias="BHYT_DEMO")
     demo_beneficiaries: int = Field(300, ge=0, le=100_000, validation_alias="BHYT_DEMO_BENEFICIARIES")
+    demo_pledges: int = Field(40, ge=0, le=10_000, validation_alias="BHYT_DEMO_PLEDGES")
     sqlite_busy_timeout_ms: int = Field(5000, ge=0, validation_alias="BHYT_SQLITE_BUSY_TIMEOUT_MS")
     secret_key: str | None = Field(None, validation_alias="BHYT_SECRET_KEY", repr=False)
     # Cheap argon2 parameters, for the test suite only: never set in production.

@@ -52,6 +52,8 @@ SPECS: dict[str, SettingSpec] = {spec.key: spec for spec in (
     SettingSpec("session_idle_minutes", "Tự đăng xuất sau (phút không thao tác)", 30, _whole(5, 24 * 60)),
     SettingSpec("hold_days", "Giữ chỗ nhu cầu chờ thanh toán (ngày)", 7, _whole(1, 90),
                 "Nhà tài trợ chọn người cụ thể và giữ chỗ trong số ngày này; quá hạn chưa thanh toán thì trả lại."),
+    SettingSpec("pledge_expiry_days", "Cam kết chưa nộp đồng nào hết hạn sau (ngày)", 60, _whole(7, 365),
+                "Tính từ hạn nộp của đợt cuối, hoặc từ ngày cam kết nếu nộp một lần."),
     SettingSpec("objection_days", "Thời gian niêm yết công khai để nhận ý kiến (ngày)", 7, _whole(1, 60)),
     SettingSpec("approval_months", "Thời hạn của một lần duyệt (tháng, theo năm chương trình)", 12, _whole(1, 36),
                 "Hết thời hạn, người được duyệt cần được xét duyệt lại."),

@@ -178,17 +178,19 @@ def audit_verify(as_json) -> None:
               "được đề cử ở các tỉnh miền Trung, Tây Nguyên bị lũ.")
 @click.option("--beneficiaries", type=int, default=0, show_default=True,
               help="Số người được đề cử (chỉ thêm khi sổ đề cử còn trống).")
+@click.option("--pledges", type=int, default=0, show_default=True,
+              help="Số cam kết tài trợ, với nhà tài trợ và khoản nộp (chỉ thêm khi chưa có cam kết nào).")
 @click.option("--seed", type=int, default=1, show_default=True, help="Hạt giống để dữ liệu mẫu lặp lại được.")
 @click.option("--json", "as_json", is_flag=True)
 @handles_errors
-def seed_demo(beneficiaries, seed, as_json) -> None:
+def seed_demo(beneficiaries, pledges, seed, as_json) -> None:
     setup.initialise()
-    result = demo.seed_demo(seed=seed, beneficiaries=beneficiaries)
+    result = demo.seed_demo(seed=seed, beneficiaries=beneficiaries, pledges=pledges)
     if as_json:
         _emit(result.as_dict())
     else:
-        click.echo(f"Thêm {result.accounts_added} tài khoản demo (mật khẩu chung: {demo.DEMO_PASSWORD}) và "
-                   f"{sum(result.beneficiaries.values())} người được đề cử.")
+        click.echo(f"Thêm {result.accounts_added} tài khoản demo (mật khẩu chung: {demo.DEMO_PASSWORD}), "
+                   f"{sum(result.beneficiaries.values())} người được đề cử và {sum(result.pledges.values())} cam kết.")
 
 
 @main.command("import-beneficiaries", help="Nhập danh sách đề cử (Excel/CSV theo mẫu) vào một xã. Chạy lệnh này là "
@@ -309,3 +311,15 @@ def remind(dry_run, as_json) -> None:
     click.echo(f"{result.overdue} đợt quá hạn: đã gửi {result.emailed} thư, {result.without_email} không có thư "
                f"điện tử, {result.recently_reminded} đã nhắc trong tuần" + ("" if result.smtp else
                                                                              " (chưa cấu hình SMTP)") + ".")
+
+
+@pledges_group.command("expire", help="Cho hết hạn các cam kết chưa nộp đồng nào quá số ngày trong thiết lập.")
+@click.option("--dry-run", is_flag=True, help="Chỉ liệt kê, không đổi.")
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def pledges_expire(dry_run, as_json) -> None:
+    codes = pledges.expire_unpaid(SYSTEM_ACTOR, today=today_vn(), dry_run=dry_run)
+    if as_json:
+        _emit({"expired": len(codes), "codes": codes, "dry_run": dry_run})
+    else:
+        click.echo(f"{len(codes)} cam kết {'sẽ ' if dry_run else ''}hết hạn.")

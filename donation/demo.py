@@ -11,7 +11,7 @@ from sqlmodel import func, select
 
 from db.models import Commune, Donor, Nomination, ReceivingOffice, UserAccount
 from db.uow import UnitOfWork
-from donation import auth, demo_people, donors, offices, registry, review
+from donation import auth, demo_people, demo_pledges, donors, offices, registry, review
 from donation.actors import (
     ADMIN,
     COMMUNE_OFFICIAL,
@@ -53,23 +53,30 @@ DEMO_ACCOUNTS = (
 class DemoResult:
     accounts_added: int
     beneficiaries: dict[str, int] = field(default_factory=dict)  # status -> count of nominations added
+    pledges: dict[str, int] = field(default_factory=dict)  # status -> count of pledges added
 
     def as_dict(self) -> dict:
         return {"accounts_added": self.accounts_added, "accounts": [a.username for a in DEMO_ACCOUNTS],
-                "beneficiaries": sum(self.beneficiaries.values()), "by_status": self.beneficiaries}
+                "beneficiaries": sum(self.beneficiaries.values()), "by_status": self.beneficiaries,
+                "pledges": sum(self.pledges.values()), "pledges_by_status": self.pledges}
 
 
-def seed_demo(*, seed: int = 1, beneficiaries: int = 0, uow: UnitOfWork | None = None,
+def seed_demo(*, seed: int = 1, beneficiaries: int = 0, pledges: int = 0, uow: UnitOfWork | None = None,
               today: date | None = None) -> DemoResult:
-    """Add the demo accounts that are missing, then `beneficiaries` demo people (only into an empty registry).
+    """Add the demo accounts that are missing, then `beneficiaries` demo people (only into an empty registry) and
+    `pledges` demo pledges with their donors and payments (only into an empty pledge book).
 
     Everything goes through the same services officials use, so the data obeys the same rules and is audited.
     """
+    if not 0 <= pledges <= 10_000:
+        raise InvalidInput("Số cam kết demo phải từ 0 đến 10.000")
+    today = today or today_vn()
     accounts = _seed_accounts(uow or UnitOfWork())
-    _seed_donor_profile(uow or UnitOfWork(), today or today_vn())
+    _seed_donor_profile(uow or UnitOfWork(), today)
     _seed_office_accounts(uow or UnitOfWork())
-    by_status = _seed_people(beneficiaries, seed, uow or UnitOfWork(), today or today_vn()) if beneficiaries else {}
-    return DemoResult(accounts, by_status)
+    by_status = _seed_people(beneficiaries, seed, uow or UnitOfWork(), today) if beneficiaries else {}
+    pledged = demo_pledges.seed_pledges(pledges, seed=seed, uow=uow or UnitOfWork(), today=today) if pledges else {}
+    return DemoResult(accounts, by_status, pledged)
 
 
 def _seed_accounts(uow: UnitOfWork) -> int:

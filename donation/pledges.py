@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from db.models import Donor, Instalment, Pledge
 from db.uow import UnitOfWork
-from donation import audit, pledge_codes, vietqr
+from donation import app_settings, audit, pledge_codes, vietqr
 from donation.actors import ADMIN, DONOR, NATIONAL_OFFICER, PROVINCE_OFFICER, SYSTEM, Actor, require_role
 from donation.donors import donor_of
 from donation.errors import Forbidden, InvalidInput, NotFound
@@ -330,3 +330,27 @@ def confirmation(actor: Actor, code: str, *, uow: UnitOfWork | None = None) -> C
     parts = tuple((part, payment_code(code, instalment=part.number, uow=uow) if payable and part.due else None)
                   for part in row.instalments)
     return Confirmation(row, office, buys, whole, parts)
+
+
+def expire_unpaid(actor: Actor, *, today: date, dry_run: bool = False, uow: UnitOfWork | None = None) -> list[str]:
+    """Pledges with nothing paid, past their last due date (or their date) by the `pledge_expiry_days` setting,
+    expire: their codes no longer ask for money. For the scheduler and administrators. Returns the codes."""
+    require_role(actor, ADMIN)
+    with uow or UnitOfWork() as work:
+        days = app_settings.get(work.session, "pledge_expiry_days")
+        last_due = (select(func.max(Instalment.due_on)).where(Instalment.pledge_id == Pledge.id)
+                    .scalar_subquery())
+        limit = today - timedelta(days=days)
+        stale = work.session.exec(select(Pledge).where(
+            Pledge.status == "pledged", Pledge.paid == 0,
+            func.coalesce(last_due, Pledge.quoted_on) < limit).order_by(Pledge.id)).all()
+        codes = [pledge.code for pledge in stale]
+        if dry_run or not stale:
+            return codes
+        now = datetime.now(UTC)
+        for pledge in stale:
+            check_transition(pledge.status, "expired")
+            pledge.status, pledge.status_reason, pledge.updated_at = "expired", f"Quá {days} ngày chưa nộp", now
+        audit.record(work.session, actor, "expire_pledges", "pledge", None, after={"count": len(codes)})
+        work.commit()
+        return codes

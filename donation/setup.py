@@ -47,7 +47,8 @@ def prepare_app(engine: Engine | None = None) -> InitResult:
     result = initialise(engine)
     settings = get_settings()
     if settings.demo_enabled and not demo.has_accounts(uow=UnitOfWork(engine)):
-        demo.seed_demo(beneficiaries=settings.demo_beneficiaries, uow=UnitOfWork(engine))
+        demo.seed_demo(beneficiaries=settings.demo_beneficiaries, pledges=settings.demo_pledges,
+                       uow=UnitOfWork(engine))
     return result
 
 

@@ -18,6 +18,7 @@ os.environ["BHYT_FAST_PASSWORD_HASH"] = "1"
 os.environ.setdefault("BHYT_SECRET_KEY", "test-secret-" + "x" * 40)
 # Apps started by tests get the demo accounts but an empty registry, so that counts in tests are their own.
 os.environ["BHYT_DEMO_BENEFICIARIES"] = "0"
+os.environ["BHYT_DEMO_PLEDGES"] = "0"
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 

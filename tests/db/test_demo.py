@@ -5,9 +5,9 @@ from datetime import date
 
 from sqlmodel import func, select
 
-from db.models import Nomination, Person
+from db.models import Donor, Nomination, Payment, Person, Pledge, StatementLine
 from db.uow import UnitOfWork
-from donation import audit, demo
+from donation import audit, auth, demo
 from donation.nomination_rows import validate_row
 from donation.setup import initialise
 
@@ -63,8 +63,30 @@ def test_first_start_of_the_embedded_database_seeds_the_demo(engine, monkeypatch
     from donation import setup
 
     monkeypatch.setattr(setup, "get_settings",
-                        lambda: type("S", (), {"demo_enabled": True, "demo_beneficiaries": 30})())
+                        lambda: type("S", (), {"demo_enabled": True, "demo_beneficiaries": 30, "demo_pledges": 12})())
     setup.prepare_app(engine)
     setup.prepare_app(engine)
     with UnitOfWork(engine) as work:
         assert len(work.session.exec(select(Nomination.id)).all()) == 30
+        assert len(work.session.exec(select(Pledge.id)).all()) == 12
+
+
+def test_demo_pledges_cover_every_kind_and_payment_status(engine):
+    from donation import pledges as pledge_book
+
+    result, _, uow = seeded(engine, count=0)
+    made = demo.seed_demo(seed=2, pledges=80, uow=uow, today=TODAY)
+    assert sum(made.pledges.values()) == 80
+    assert {"pledged", "partly_paid", "paid", "cancelled", "expired"} <= set(made.pledges)
+    with uow as work:
+        kinds = set(work.session.exec(select(Donor.kind).join(Pledge, Pledge.donor_id == Donor.id)))
+        statement_paid = work.session.exec(select(func.count()).select_from(Payment).where(
+            Payment.source == "statement")).one()
+        waiting_lines = work.session.exec(select(func.count()).select_from(StatementLine)).one()
+        assert audit.verify(work.session).ok
+    assert kinds == {"budget", "organisation", "individual"}
+    assert statement_paid > 0 and waiting_lines == 1  # the line without a code waits for a person
+    rows, _ = pledge_book.list_pledges(auth.find_actor("demo.admin", uow=uow), limit=200, uow=uow)
+    assert all(r.paid <= r.amount for r in rows)  # demo payments never exceed their pledge
+    assert all((r.paid == 0) == (r.status in ("pledged", "cancelled", "expired")) for r in rows)
+    assert demo.seed_demo(seed=2, pledges=80, uow=uow, today=TODAY).pledges == {}  # only into an empty book

@@ -198,3 +198,22 @@ def test_nobody_outside_the_roles_pledges(uow):
     with pytest.raises(Forbidden):
         pledges.create_pledge(Actor("x", "commune_official", province_code=66, commune_code=22276, user_id=1),
                               amount=1_000_000, today=TODAY, uow=uow)
+
+
+def test_unpaid_pledges_expire_after_the_setting(uow, people):
+    from datetime import timedelta
+
+    old = pledge(people["demo.nhataitro"], uow, today=date(2026, 8, 1))
+    planned = pledge(people["demo.nhataitro"], uow, today=date(2026, 8, 1),
+                     instalments=[(1_000_000, date(2026, 9, 1)), (1_000_000, date(2026, 11, 1))])
+    fresh = pledge(people["demo.nhataitro"], uow, today=TODAY - timedelta(days=10))
+    with pytest.raises(Forbidden):
+        pledges.expire_unpaid(people["demo.tinh"], today=TODAY, uow=uow)
+    assert pledges.expire_unpaid(people["demo.admin"], today=TODAY, dry_run=True, uow=uow) == [old.code]
+    assert pledges.expire_unpaid(people["demo.admin"], today=TODAY, uow=uow) == [old.code]
+    assert pledges.get_pledge(people["demo.nhataitro"], old.code, uow=uow).status == "expired"
+    with pytest.raises(InvalidInput, match="hết hạn: không cần nộp thêm"):
+        pledges.payment_code(old.code, uow=uow)
+    assert {pledges.get_pledge(people["demo.admin"], c, uow=uow).status for c in (planned.code, fresh.code)} == {
+        "pledged"}
+    assert pledges.expire_unpaid(people["demo.admin"], today=date(2027, 1, 1), uow=uow) == [planned.code]
