@@ -9,7 +9,7 @@ from sqlmodel import func, select
 
 from db.models import Commune, UserAccount
 from db.uow import UnitOfWork
-from donation import audit, registry
+from donation import audit, overdue, payments, pledges, reconcile, registry
 from donation.actors import ADMIN, COMMUNE_OFFICIAL, DONOR, NATIONAL_OFFICER, PROVINCE_OFFICER, Actor, require_role
 from donation.money import format_number, format_vnd
 from donation.premium import quote_premium
@@ -54,6 +54,10 @@ def overview(actor: Actor, on: date, *, uow: UnitOfWork | None = None) -> Today:
             if due:
                 attention.append(f"{format_number(due)} đề cử đã duyệt sắp hết hạn hoặc đã hết hạn một năm chương "
                                  "trình: gia hạn ở trang Danh sách đề cử.")
+        if actor.role in (PROVINCE_OFFICER, NATIONAL_OFFICER):
+            attention += _office_work(actor, UnitOfWork(work.engine), on)
+        if actor.role == DONOR:
+            facts += _my_pledges(actor, UnitOfWork(work.engine))
         if actor.role == COMMUNE_OFFICIAL:
             scope = f"{commune.name}, {province.name}"
             if commune.is_poor:
@@ -84,3 +88,29 @@ def overview(actor: Actor, on: date, *, uow: UnitOfWork | None = None) -> Today:
             scope = "Cả nước"
         return Today(scope, facts, attention)
 
+
+
+def _office_work(actor: Actor, uow: UnitOfWork, on: date) -> list[str]:
+    """What the office's money needs today: records to confirm, statement lines to settle, instalments overdue."""
+    waiting = len(payments.awaiting_confirmation(actor, uow=uow))
+    lines = reconcile.unmatched_lines(actor, limit=1, uow=uow)[1]
+    late = overdue.overdue(actor, today=on, uow=uow)
+    notes = []
+    if waiting:
+        notes.append(f"{format_number(waiting)} khoản nộp ghi tay chờ một cán bộ khác xác nhận.")
+    if lines:
+        notes.append(f"{format_number(lines)} dòng sao kê chưa khớp cam kết nào: gắn vào cam kết hoặc đánh dấu.")
+    if late:
+        notes.append(f"{format_number(len(late))} đợt nộp quá hạn, còn thiếu "
+                     f"{format_vnd(sum(r.owed for r in late))}.")
+    return notes
+
+
+def _my_pledges(actor: Actor, uow: UnitOfWork) -> list[tuple[str, str]]:
+    rows, total = pledges.list_pledges(actor, limit=1000, uow=uow)
+    live = [r for r in rows if r.status not in ("cancelled", "expired")]
+    if not total:
+        return [("Cam kết của bạn", "chưa có: ghi cam kết ở trang Cam kết tài trợ")]
+    return [("Cam kết của bạn", f"{total} cam kết, {format_vnd(sum(r.amount for r in live))}"),
+            ("Đã nộp", format_vnd(sum(r.paid for r in rows))),
+            ("Còn phải nộp", format_vnd(sum(r.due for r in live)))]

@@ -90,3 +90,15 @@ def test_without_smtp_the_list_is_the_reminder(uow, plans):
     tinh, _, _ = plans
     result = overdue.remind(tinh, today=TODAY, mail_settings=None, uow=uow)
     assert (result.overdue, result.emailed, result.smtp) == (3, 0, False)
+
+
+def test_home_pages_say_what_the_money_needs(uow, plans):
+    from donation import today as home
+
+    tinh, first, _ = plans
+    payments.record_payment(tinh, first.code, amount=100_000, method="cash", paid_on=TODAY, today=TODAY, uow=uow)
+    attention = home.overview(tinh, TODAY, uow=uow).attention
+    assert "1 khoản nộp ghi tay chờ một cán bộ khác xác nhận." in attention
+    assert "3 đợt nộp quá hạn, còn thiếu 2.250.000 ₫." in attention
+    facts = dict(home.overview(auth.find_actor("demo.nhataitro", uow=uow), TODAY, uow=uow).facts)
+    assert facts["Cam kết của bạn"] == "1 cam kết, 3.000.000 ₫" and facts["Còn phải nộp"] == "3.000.000 ₫"
