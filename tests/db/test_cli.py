@@ -188,7 +188,8 @@ def test_seed_demo_then_audit_verify(database, tmp_path):
     assert json.loads(first.stdout)["accounts_added"] == 5
     assert json.loads(cli("seed-demo", "--json", env=database).stdout)["accounts_added"] == 0
     check = cli("audit", "verify", "--json", env=database)
-    assert check.returncode == 0 and json.loads(check.stdout) == {"events": 5, "ok": True, "first_bad": None,
+    # 5 accounts, the demo donor's profile and the 35 offices' bank accounts
+    assert check.returncode == 0 and json.loads(check.stdout) == {"events": 41, "ok": True, "first_bad": None,
                                                                    "reason": ""}
     connection = sqlite3.connect(database["DATABASE_URL"].removeprefix("sqlite:///"))
     connection.execute("DELETE FROM audit_event WHERE seq = 2")
@@ -197,7 +198,7 @@ def test_seed_demo_then_audit_verify(database, tmp_path):
     broken = cli("audit", "verify", "--json", env=database)
     assert broken.returncode == 1
     data = json.loads(broken.stdout)
-    assert (data["events"], data["ok"]) == (4, False) and isinstance(data["first_bad"], int)
+    assert (data["events"], data["ok"]) == (40, False) and isinstance(data["first_bad"], int)
 
 
 def test_import_beneficiaries_json_contract(database, tmp_path):
