@@ -94,6 +94,11 @@ class PledgeRow:
         return max(0, self.amount - self.paid)
 
     @property
+    def over(self) -> int:
+        """Money received beyond the pledge: kept and shown, to be used or returned as the office decides."""
+        return max(0, self.paid - self.amount)
+
+    @property
     def status_name(self) -> str:
         return STATUS_NAMES[self.status]
 

@@ -52,6 +52,8 @@ def pledge_sheet(actor: Actor, code: str) -> None:
     third.metric("Trạng thái", pledge.status_name)
     st.caption(f"{pledge.donor} · {pledge.scope} · {pledge.months} tháng · giá theo quy định {pledge.rule_version} "
                f"ngày {pledge.quoted_on:%d/%m/%Y} · {sheet.office} nhận")
+    if pledge.over:
+        st.warning(f"Đã nhận nhiều hơn cam kết {format_vnd(pledge.over)}: văn phòng sẽ liên hệ để dùng thêm hoặc hoàn lại.")
     st.info(sheet.buys)
     if sheet.whole:
         code_box, how = st.columns([1, 2])

@@ -28,7 +28,8 @@ if not rows:
 st.dataframe(pd.DataFrame({
     "Mã": [r.code for r in rows], "Nhà tài trợ": [r.donor for r in rows], "Phạm vi": [r.scope for r in rows],
     "Cam kết": [format_vnd(r.amount) for r in rows], "Đã nộp": [format_vnd(r.paid) for r in rows],
-    "Còn phải nộp": [format_vnd(r.due) for r in rows], "Trạng thái": [r.status_name for r in rows],
+    "Còn phải nộp": [format_vnd(r.due) for r in rows],
+    "Nộp thừa": [format_vnd(r.over) if r.over else "" for r in rows], "Trạng thái": [r.status_name for r in rows],
     "Ngày": [f"{r.quoted_on:%d/%m/%Y}" for r in rows],
 }), hide_index=True, width="stretch")
 
