@@ -69,7 +69,8 @@ def seed_pledges(count: int, *, seed: int, uow: UnitOfWork, today: date) -> dict
             method = "treasury" if rng.random() < 0.2 else rng.choice(["cash", "bank_transfer"])
             recorded = payments.record_payment(officer, row.code, amount=part, method=method, paid_on=paid_on,
                                                today=today, decision_number="125/QĐ-UBND" if method == "treasury"
-                                               else "", uow=uow)
+                                               else "", bank_reference=f"FT{seed:02d}{index:06d}M"
+                                               if method == "bank_transfer" else "", uow=uow)
             payments.confirm_payment(staff["demo.admin"], recorded.id, uow=uow)
         elif outcome == "cancelled":
             pledges.cancel_pledge(officer, row.code, "Nhà tài trợ đổi kế hoạch", uow=uow)

@@ -65,8 +65,11 @@ def check_profile(kind: str, fields: dict[str, object], *, today: date) -> dict[
     required = {"budget": ("name", "authority", "decision_number", "decision_date"),
                 "organisation": ("name", "tax_code", "representative", "address"),
                 "individual": ("name",)}[kind]
-    for key in ("authority", "decision_number", "representative", "address"):
+    for key in ("authority", "representative", "address"):
         profile[key] = _text(fields, key)
+    profile["decision_number"] = _text(fields, "decision_number")
+    if len(profile["decision_number"]) > 64:
+        problems.append("Số quyết định dài quá 64 ký tự")
     profile["decision_date"] = None
     if _text(fields, "decision_date"):
         try:
@@ -85,7 +88,7 @@ def check_profile(kind: str, fields: dict[str, object], *, today: date) -> dict[
     if phone and not _PHONE.fullmatch(phone):
         problems.append("Số điện thoại không đúng: ghi 10 chữ số bắt đầu bằng 0, ví dụ 0912345678")
     email = _text(fields, "email").lower()
-    if email and not _EMAIL.fullmatch(email):
+    if email and (len(email) > 254 or not _EMAIL.fullmatch(email)):
         problems.append("Thư điện tử không đúng: ví dụ ten@example.com")
     profile["phone"], profile["email"] = phone, email
     if kind == "individual" and not phone and not email:
@@ -148,10 +151,11 @@ def my_profile(actor: Actor, *, uow: UnitOfWork | None = None) -> DonorRow:
 
 
 def find_donors(actor: Actor, search: str = "", *, limit: int = 20, uow: UnitOfWork | None = None) -> list[DonorRow]:
-    """Donors whose name (without accents) or tax code contains the search, for an official entering a pledge."""
+    """Walk-in donors whose name (without accents) or tax code contains the search, for an official entering a
+    pledge. Donors with their own account pledge for themselves: nobody pledges in their name."""
     require_role(actor, *OFFICE_STAFF)
     with uow or UnitOfWork() as work:
-        query = select(Donor).order_by(Donor.name).limit(limit)
+        query = select(Donor).where(Donor.user_id.is_(None)).order_by(Donor.name).limit(limit)
         if search.strip():
             query = query.where(Donor.name_key.contains(name_key(search)) | Donor.tax_code.contains(search.strip()))
         return [_row(d) for d in work.session.exec(query)]

@@ -34,20 +34,27 @@ class Letter:
     body: str
 
 
-def send(mail: MailSettings, letters: list[Letter]) -> int:
-    """Send the letters over one connection; returns how many the server accepted."""
+def send(mail: MailSettings, letters: list[Letter]) -> list[bool]:
+    """Send the letters over one connection; for each, whether the server accepted it (a refused address does not
+    stop the others). With `starttls` the connection must be encrypted before the password or any letter goes."""
     if not letters:
-        return 0
-    sent = 0
+        return []
+    accepted = []
     with smtplib.SMTP(mail.host, mail.port, timeout=30) as server:
-        if mail.starttls and server.has_extn("starttls"):
-            server.starttls()
+        server.ehlo()
+        if mail.starttls:
+            server.starttls()  # refuses, rather than sending in clear, when the server cannot encrypt
+            server.ehlo()
         if mail.user:
             server.login(mail.user, mail.password)
         for letter in letters:
             message = EmailMessage()
             message["From"], message["To"], message["Subject"] = mail.sender, letter.to, letter.subject
             message.set_content(letter.body)
-            server.send_message(message)
-            sent += 1
-    return sent
+            try:
+                server.send_message(message)
+            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPSenderRefused):
+                accepted.append(False)
+            else:
+                accepted.append(True)
+    return accepted

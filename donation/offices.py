@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from db.models import Province, ReceivingOffice
@@ -72,6 +73,13 @@ def office_of(session: Session, code: int) -> Office:
     if row is None:
         raise NotFound(f"Không có văn phòng nhận tiền mã {code}")
     return _office(row)
+
+
+def lock_office(session: Session, office_code: int) -> None:
+    """Serialise changes of an office's money and pledges: a no-op update takes the office row's lock (SQLite: the
+    write lock), so what is read next cannot change under the caller until it commits."""
+    table = ReceivingOffice.__table__
+    session.execute(update(table).where(table.c.code == office_code).values(code=table.c.code))
 
 
 def require_office(actor: Actor, office_code: int) -> None:

@@ -109,10 +109,12 @@ def remind(actor: Actor, *, today: date, dry_run: bool = False, mail_settings: m
             office_row = office_of(work.session, row.office_code)
             account = f"tài khoản {office_row.account_number} tại {office_row.bank_name} ({office_row.account_holder})"
             letters.append(_letter(row, office_row.name, account))
-    sent = mail.send(mail_settings, letters)
+    accepted = mail.send(mail_settings, letters)
+    sent = sum(accepted)
     with uow or UnitOfWork() as work:
-        for row in due[:sent]:
-            work.session.get(Instalment, row.instalment_id).reminded_on = today
+        for row, ok in zip(due, accepted, strict=True):
+            if ok:
+                work.session.get(Instalment, row.instalment_id).reminded_on = today
         audit.record(work.session, actor, "remind_overdue", "instalment", None, after={"emailed": sent})
         work.commit()
     return RemindResult(len(rows), sent, without, recent, False, True)

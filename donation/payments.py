@@ -9,23 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import update
 from sqlmodel import Session, select
 
-from db.models import Payment, Pledge, ReceivingOffice
+from db.models import Payment, Pledge, StatementLine
 from db.uow import UnitOfWork
 from donation import audit
 from donation.actors import ADMIN, DONOR, NATIONAL_OFFICER, PROVINCE_OFFICER, SYSTEM, Actor, require_role
 from donation.errors import Forbidden, InvalidInput, NotFound
-from donation.offices import NATIONAL, require_office
+from donation.offices import NATIONAL, lock_office, require_office
 from donation.pledge_states import STATUS_NAMES, check_transition, status_for_payment
 from donation.pledges import find_pledge, require_visible
+from donation.statement_rows import normalise_reference
 
 METHODS = {"bank_transfer": "Chuyển khoản", "cash": "Tiền mặt tại văn phòng",
            "treasury": "Kho bạc Nhà nước (ngân sách)"}
 PAYMENT_STATUSES = {"awaiting_confirmation": "Chờ xác nhận", "confirmed": "Đã xác nhận", "rejected": "Bị từ chối"}
 OFFICE_STAFF = (PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)
-PAYABLE = ("pledged", "partly_paid", "paid", "allocated")
+PAYABLE = ("pledged", "partly_paid", "paid", "allocated", "expired")  # money revives an expired pledge
 
 
 @dataclass(frozen=True)
@@ -56,18 +56,13 @@ def _row(payment: Payment, code: str) -> PaymentRow:
                       payment.decision_number, payment.source, payment.status, payment.recorded_by, payment.note)
 
 
-def lock_office(session: Session, office_code: int) -> None:
-    """Serialise changes of money per office: a no-op update takes the row's lock (SQLite: the write lock)."""
-    table = ReceivingOffice.__table__
-    session.execute(update(table).where(table.c.code == office_code).values(code=table.c.code))
-
-
 def apply_payment(pledge: Pledge, amount: int, now: datetime) -> None:
     """Add confirmed money to a pledge and move its status with the money (an over-payment stays visible)."""
     if pledge.status not in PAYABLE:
         raise InvalidInput(f"Cam kết {pledge.code} {STATUS_NAMES[pledge.status].lower()}: không nhận thêm tiền")
     pledge.paid += amount
-    target = "paid" if pledge.status == "allocated" else status_for_payment(pledge.amount, pledge.paid)
+    # Extra money on an allocated pledge is money still to allocate: the allocation run sees it, the status stays.
+    target = pledge.status if pledge.status == "allocated" else status_for_payment(pledge.amount, pledge.paid)
     if target != pledge.status:
         check_transition(pledge.status, target)
         pledge.status = target
@@ -85,9 +80,16 @@ def record_payment(actor: Actor, code: str, *, amount: int, method: str, paid_on
         raise InvalidInput("Số tiền phải là số nguyên đồng lớn hơn 0")
     if paid_on > today:
         raise InvalidInput(f"Ngày nộp {paid_on:%d/%m/%Y} ở tương lai: ghi ngày tiền đã đến")
-    reference = " ".join((bank_reference or "").split()) or None
+    reference = normalise_reference(bank_reference)
+    if method == "bank_transfer" and not reference:
+        # Without it the same money would be counted again when the bank statement is imported.
+        raise InvalidInput("Chuyển khoản cần mã giao dịch của ngân hàng (để không tính trùng khi nhập sao kê)")
+    if reference and len(reference) > 64:
+        raise InvalidInput("Mã giao dịch dài quá 64 ký tự: kiểm tra lại")
     if method == "treasury" and not decision_number.strip():
         raise InvalidInput("Tiền ngân sách qua Kho bạc cần số quyết định cấp kinh phí")
+    if len(decision_number.strip()) > 64:
+        raise InvalidInput("Số quyết định dài quá 64 ký tự: kiểm tra lại")
     with uow or UnitOfWork() as work:
         pledge = find_pledge(work.session, code)
         require_office(actor, pledge.office_code)
@@ -97,6 +99,10 @@ def record_payment(actor: Actor, code: str, *, amount: int, method: str, paid_on
         if reference and work.session.exec(select(Payment.id).where(
                 Payment.office_code == pledge.office_code, Payment.bank_reference == reference)).first():
             raise InvalidInput(f"Mã giao dịch {reference} đã được ghi: khoản tiền này đã có")
+        if reference and work.session.exec(select(StatementLine.id).where(
+                StatementLine.office_code == pledge.office_code, StatementLine.bank_reference == reference)).first():
+            raise InvalidInput(f"Mã giao dịch {reference} đã có trên sao kê: gắn dòng sao kê đó vào cam kết ở mục "
+                               "«Dòng chưa khớp» thay vì ghi tay")
         payment = Payment(pledge_id=pledge.id, office_code=pledge.office_code, amount=amount, method=method,
                                 paid_on=paid_on, bank_reference=reference, decision_number=decision_number.strip(),
                                 note=note.strip(), recorded_by=actor.user_id)
@@ -132,6 +138,12 @@ def confirm_payment(actor: Actor, payment_id: int, *, uow: UnitOfWork | None = N
         now = datetime.now(UTC)
         apply_payment(pledge, payment.amount, now)
         payment.status, payment.confirmed_by, payment.confirmed_at = "confirmed", actor.user_id, now
+        if payment.bank_reference:  # the statement already showed this money: that line is now settled by it
+            for line in work.session.exec(select(StatementLine).where(
+                    StatementLine.office_code == payment.office_code, StatementLine.status == "unmatched",
+                    StatementLine.bank_reference == payment.bank_reference)):
+                line.status, line.pledge_id, line.payment_id = "linked", pledge.id, payment.id
+                line.resolved_by, line.resolved_at = actor.user_id, now
         audit.record(work.session, actor, "confirm_payment", "payment", payment.id, before=before,
                      after={"paid": pledge.paid, "status": pledge.status})
         work.commit()

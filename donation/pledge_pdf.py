@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -47,18 +48,20 @@ def pledge_pdf(sheet: Confirmation) -> bytes:
         ["Giá tính theo", f"quy định {pledge.rule_version}, ngày {pledge.quoted_on:%d/%m/%Y}"],
         ["Dự kiến mua được", sheet.buys],
     ]
-    table = Table([[nfc(k), Paragraph(nfc(v), body)] for k, v in facts], colWidths=[42 * mm, 132 * mm])
+    # escape(): names and scopes are text, never markup (a "<" in a company name must not break the page)
+    table = Table([[nfc(k), Paragraph(nfc(escape(v)), body)] for k, v in facts], colWidths=[42 * mm, 132 * mm])
     table.setStyle(TableStyle([("FONT", (0, 0), (0, -1), BOLD, 10), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.lightgrey)]))
     story = [Paragraph(nfc("GIẤY XÁC NHẬN CAM KẾT TÀI TRỢ THẺ BẢO HIỂM Y TẾ"), title),
-             Paragraph(nfc(sheet.office), ParagraphStyle("office", parent=body, alignment=1)),
+             Paragraph(nfc(escape(sheet.office)), ParagraphStyle("office", parent=body, alignment=1)),
              Spacer(1, 5 * mm), table, Spacer(1, 6 * mm)]
     if sheet.whole:
         code = sheet.whole
         how = Paragraph(nfc(
             f"<b>Chuyển khoản {format_vnd(code.amount)}</b> bằng ứng dụng ngân hàng: quét mã VietQR, hoặc chuyển vào "
-            f"tài khoản <b>{code.account_number}</b> tại <b>{code.bank}</b>, chủ tài khoản <b>{code.account_holder}"
-            f"</b>, nội dung <b>{code.message}</b> (giữ nguyên mã cam kết để văn phòng đối chiếu)."), body)
+            f"tài khoản <b>{escape(code.account_number)}</b> tại <b>{escape(code.bank)}</b>, chủ tài khoản "
+            f"<b>{escape(code.account_holder)}</b>, nội dung <b>{escape(code.message)}</b> (giữ nguyên mã cam kết để "
+            "văn phòng đối chiếu)."), body)
         box = Table([[_qr(code), how]], colWidths=[QR_SIZE + 6 * mm, 174 * mm - QR_SIZE - 6 * mm])
         box.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("BOX", (0, 0), (-1, -1), 0.6,
                                                                              colors.HexColor("#1B6B45"))]))
@@ -67,7 +70,7 @@ def pledge_pdf(sheet: Confirmation) -> bytes:
         rows = [["Đợt", "Hạn nộp", "Số tiền", "Còn phải nộp", "Mã VietQR của đợt"]]
         for part, code in sheet.instalments:
             rows.append([str(part.number), f"{part.due_on:%d/%m/%Y}", format_vnd(part.amount), format_vnd(part.due),
-                         _qr(code, 26 * mm) if code else "Đã nộp đủ"])
+                         _qr(code, 26 * mm) if code else ("Đã nộp đủ" if part.due == 0 else pledge.status_name)])
         plan = Table(rows, colWidths=[14 * mm, 26 * mm, 36 * mm, 36 * mm, 62 * mm], repeatRows=1)
         plan.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, 9), ("FONT", (0, 0), (-1, 0), BOLD, 9),
                                   ("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))

@@ -20,6 +20,7 @@ DONOR_GROUPS = ("household", "near_poor", "pupil", "student", "farm_household")
 CARD_NAMES = {"household": "thẻ hộ gia đình", "near_poor": "thẻ hộ cận nghèo", "pupil": "thẻ học sinh",
               "student": "thẻ sinh viên", "farm_household": "thẻ hộ nông, lâm, ngư, diêm nghiệp"}
 MAX_CARDS = 100_000
+MAX_AMOUNT = 1_000_000_000_000  # 1.000 tỷ đồng: far above any pledge seen, and within a VietQR amount field
 
 
 @dataclass(frozen=True)
@@ -81,5 +82,8 @@ def quote_pledge(rules: RuleBook, *, amount: int | None = None, cards: int | Non
         raise InvalidInput("Ghi số tiền cam kết hoặc số thẻ")
     if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
         raise InvalidInput("Số tiền cam kết phải là số nguyên đồng lớn hơn 0")
+    if amount > MAX_AMOUNT:
+        raise InvalidInput(f"Số tiền cam kết lớn hơn {format_vnd(MAX_AMOUNT)}: kiểm tra lại, hoặc chia thành nhiều "
+                           "cam kết")
     prices = tuple(CardPrice(group, price, amount // price) for group, price in per_card.items())
     return PledgeQuote(amount, months, on, version, prices)

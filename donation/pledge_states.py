@@ -1,7 +1,7 @@
 """The pledge's life in one place: which status may follow which, and why not when it may not.
 
-pledged -> partly_paid -> paid -> allocated -> completed; pledged or partly paid may be cancelled, and an unpaid
-pledge expires. Payment statuses follow the money: `status_for_payment` says which one the paid amount means.
+pledged -> partly_paid -> paid -> allocated -> completed; pledged or partly paid may be cancelled, an unpaid
+pledge expires, and money that still arrives for an expired pledge revives it. Payment statuses follow the money: `status_for_payment` says which one the paid amount means.
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "allocated": frozenset({"completed", "paid"}),  # back to paid when a sponsorship is released
     "completed": frozenset(),
     "cancelled": frozenset(),
-    "expired": frozenset(),
+    "expired": frozenset({"partly_paid", "paid"}),  # money that arrives late revives the pledge
 }
 
 _WHY_NOT = {
     "completed": "đã hoàn thành: mọi khoản tiền đã mua thẻ",
     "cancelled": "đã hủy",
-    "expired": "đã hết hạn vì không nộp tiền",
+    "expired": "đã hết hạn vì không nộp tiền (chỉ nhận thêm tiền nộp)",
 }
 
 

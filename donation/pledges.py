@@ -13,14 +13,14 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
-from db.models import Donor, Instalment, Pledge
+from db.models import Donor, Instalment, Payment, Pledge
 from db.uow import UnitOfWork
 from donation import app_settings, audit, pledge_codes, vietqr
 from donation.actors import ADMIN, DONOR, NATIONAL_OFFICER, PROVINCE_OFFICER, SYSTEM, Actor, require_role
 from donation.donors import donor_of
 from donation.errors import Forbidden, InvalidInput, NotFound
 from donation.money import format_vnd
-from donation.offices import NATIONAL, office_of, require_office
+from donation.offices import NATIONAL, lock_office, office_of, require_office
 from donation.pledge_quote import PledgeQuote, quote_pledge
 from donation.pledge_states import STATUS_NAMES, check_transition
 from donation.rules import load_rule_book
@@ -146,6 +146,8 @@ def create_pledge(actor: Actor, *, amount: int | None = None, cards: int | None 
             donor = session.get(Donor, donor_id) if donor_id is not None else None
             if donor is None:
                 raise NotFound("Chọn nhà tài trợ (hoặc thêm mới) trước khi ghi cam kết")
+            if donor.user_id is not None:
+                raise Forbidden(f"{donor.name} có tài khoản riêng: nhà tài trợ tự ghi cam kết của mình")
         scope = scope_of(session, province_code, commune_code)
         if actor.role != DONOR:
             require_office(actor, scope.office_code)
@@ -261,7 +263,14 @@ def cancel_pledge(actor: Actor, code: str, reason: str, *, uow: UnitOfWork | Non
     with uow or UnitOfWork() as work:
         pledge = find_pledge(work.session, code)
         require_visible(actor, work.session, pledge)
+        lock_office(work.session, pledge.office_code)  # no payment is confirmed or matched while we decide
+        work.session.refresh(pledge)
         check_transition(pledge.status, "cancelled")
+        if _awaiting(work.session, pledge.id):
+            raise InvalidInput(f"Cam kết {pledge.code} còn khoản nộp chờ xác nhận: xác nhận hoặc từ chối trước khi hủy")
+        if pledge.paid and actor.role == DONOR:
+            raise InvalidInput(f"Cam kết {pledge.code} đã nhận {format_vnd(pledge.paid)}: liên hệ văn phòng BHXH để "
+                               "hủy và dùng hoặc hoàn số tiền đã nộp")
         before = pledge.status
         pledge.status, pledge.status_reason, pledge.updated_at = "cancelled", reason.strip(), datetime.now(UTC)
         audit.record(work.session, actor, "cancel_pledge", "pledge", pledge.id, before={"status": before},
@@ -349,6 +358,13 @@ def expire_unpaid(actor: Actor, *, today: date, dry_run: bool = False, uow: Unit
         stale = work.session.exec(select(Pledge).where(
             Pledge.status == "pledged", Pledge.paid == 0,
             func.coalesce(last_due, Pledge.quoted_on) < limit).order_by(Pledge.id)).all()
+        if not dry_run:
+            for office in sorted({pledge.office_code for pledge in stale}):
+                lock_office(work.session, office)
+            for pledge in stale:
+                work.session.refresh(pledge)  # as it is now that no money can move
+        # money recorded by hand and waiting for its confirmation keeps the pledge alive
+        stale = [p for p in stale if p.status == "pledged" and p.paid == 0 and not _awaiting(work.session, p.id)]
         codes = [pledge.code for pledge in stale]
         if dry_run or not stale:
             return codes
@@ -359,3 +375,8 @@ def expire_unpaid(actor: Actor, *, today: date, dry_run: bool = False, uow: Unit
         audit.record(work.session, actor, "expire_pledges", "pledge", None, after={"count": len(codes)})
         work.commit()
         return codes
+
+
+def _awaiting(session: Session, pledge_id: int) -> bool:
+    return session.exec(select(Payment.id).where(Payment.pledge_id == pledge_id,
+                                                 Payment.status == "awaiting_confirmation")).first() is not None

@@ -19,8 +19,8 @@ from donation.actors import ADMIN, NATIONAL_OFFICER, PROVINCE_OFFICER, Actor, re
 from donation.batches import no_cycle_collection
 from donation.errors import InvalidInput, NotFound
 from donation.nomination_rows import Issue
-from donation.offices import NATIONAL, require_office
-from donation.payments import PAYABLE, apply_payment, lock_office
+from donation.offices import NATIONAL, lock_office, require_office
+from donation.payments import PAYABLE, apply_payment
 from donation.pledge_states import STATUS_NAMES
 from donation.spreadsheets import read_rows
 from donation.statement_rows import Entry, find_columns, read_entries
@@ -110,18 +110,23 @@ def _reconcile(actor: Actor, data: bytes, filename: str, office: int, columns: d
         session = work.session
         if not dry_run:
             lock_office(session, office)
-        known = _known_references(session, office, [e.reference for e in entries])
+        entries = _one_line_per_reference(entries, report)
+        known, waiting = _known_references(session, office, [e.reference for e in entries])
         codes_of = {e.reference: pledge_codes.find_codes(e.description) for e in entries}
         found = _pledges(session, office, {c for codes in codes_of.values() for c in codes})
         now = datetime.now(UTC)
         matched: list[tuple[Entry, _Pledge]] = []
         unmatched: list[tuple[Entry, str]] = []
-        seen: set[str] = set()
         for entry in sorted(entries, key=lambda e: (e.line_date, e.row)):
-            if entry.reference in known or entry.reference in seen:
+            if entry.reference in known:
                 report.duplicates += 1
                 continue
-            seen.add(entry.reference)
+            if entry.reference in waiting:
+                # A hand-recorded payment with this reference waits for confirmation: queue the line, so that
+                # neither is lost whichever way that record is decided (confirming it settles the line).
+                unmatched.append((entry, f"Trùng mã giao dịch với khoản nộp ghi tay mã {waiting[entry.reference]} "
+                                         "đang chờ xác nhận"))
+                continue
             pledge, reason = _why_not(codes_of[entry.reference], found, office)
             if pledge is None:
                 unmatched.append((entry, reason))
@@ -144,15 +149,43 @@ def _reconcile(actor: Actor, data: bytes, filename: str, office: int, columns: d
     return report
 
 
-def _known_references(session: Session, office: int, references: list[str]) -> set[str]:
+def _one_line_per_reference(entries: list[Entry], report: ReconcileReport) -> list[Entry]:
+    """A line repeated in the file is counted once; two different lines under one reference are refused, so that a
+    wrongly mapped column cannot make money disappear as 'duplicates'."""
+    first: dict[str, Entry] = {}
+    kept = []
+    for entry in entries:
+        earlier = first.get(entry.reference)
+        if earlier is None:
+            first[entry.reference] = entry
+            kept.append(entry)
+        elif (earlier.line_date, earlier.amount, earlier.description) == (entry.line_date, entry.amount,
+                                                                         entry.description):
+            report.duplicates += 1
+        else:
+            report.errors.append(Issue(entry.row, "Mã giao dịch", "reference_reused",
+                                       f"Mã giao dịch {entry.reference} đã dùng cho dòng {earlier.row} với số tiền "
+                                       "hoặc nội dung khác: kiểm tra cột «Mã giao dịch» đã chọn đúng chưa"))
+    report.lines -= len(entries) - len(kept) - report.duplicates
+    return kept
+
+
+def _known_references(session: Session, office: int, references: list[str]) -> tuple[set[str], dict[str, int]]:
+    """References already counted (queued lines, confirmed payments), and those of payments awaiting confirmation."""
     known: set[str] = set()
+    waiting: dict[str, int] = {}
     dialect = session.get_bind().dialect.name
     for chunk in _chunks(sorted(set(references))):
         known.update(session.exec(select(StatementLine.bank_reference).where(
             StatementLine.office_code == office, one_of(StatementLine.bank_reference, chunk, dialect))))
-        known.update(session.exec(select(Payment.bank_reference).where(
-            Payment.office_code == office, one_of(Payment.bank_reference, chunk, dialect))))
-    return known
+        for reference, payment_id, status in session.exec(select(
+                Payment.bank_reference, Payment.id, Payment.status).where(
+                Payment.office_code == office, one_of(Payment.bank_reference, chunk, dialect))):
+            if status == "awaiting_confirmation":
+                waiting[reference] = payment_id
+            else:
+                known.add(reference)
+    return known, waiting
 
 
 def _pledges(session: Session, office: int, codes: set[str]) -> dict[str, _Pledge]:
@@ -241,6 +274,11 @@ def link_line(actor: Actor, line_id: int, pledge_code: str, *, uow: UnitOfWork |
             raise NotFound(f"Không có cam kết mã {pledge_codes.normalise(pledge_code)}")
         if pledge.office_code != line.office_code:
             raise InvalidInput(f"Cam kết {pledge.code} nộp cho văn phòng khác: không gắn được với sao kê này")
+        recorded = session.exec(select(Payment.id).where(Payment.office_code == line.office_code,
+                                                         Payment.bank_reference == line.bank_reference)).first()
+        if recorded is not None:
+            raise InvalidInput(f"Mã giao dịch {line.bank_reference} đã có khoản nộp ghi tay mã {recorded}: xác nhận "
+                               "khoản đó (dòng này tự được gắn) hoặc từ chối nó rồi gắn dòng này")
         now = datetime.now(UTC)
         apply_payment(pledge, line.amount, now)
         payment = Payment(pledge_id=pledge.id, office_code=line.office_code, amount=line.amount,

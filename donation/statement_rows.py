@@ -91,9 +91,21 @@ def _cell(row: list[object], column: int) -> object:
 
 
 def _text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # a reference typed as a number
     return " ".join(str(value).split()) if value is not None else ""
+
+
+def normalise_reference(text: object) -> str | None:
+    """A bank reference as banks print it, whatever way it was typed: upper case, no spaces."""
+    return "".join(str(text or "").split()).upper() or None
+
+
+def _reference(value: object) -> str | None:
+    if isinstance(value, float):
+        # A reference Excel stored as a number: exact only up to 2^53; beyond, digits are already lost.
+        if not value.is_integer() or abs(value) >= 2 ** 53:
+            raise ValueError
+        value = int(value)
+    return normalise_reference(value)
 
 
 def read_entries(rows: list[list[object]], header: int, columns: dict[str, int],
@@ -127,7 +139,13 @@ def read_entries(rows: list[list[object]], header: int, columns: dict[str, int],
         if line_date > today:
             issues.append(Issue(number, FIELDS["date"], "future_date", f"Ngày {line_date:%d/%m/%Y} ở tương lai"))
             continue
-        reference = _text(raw_reference)
+        try:
+            reference = _reference(raw_reference)
+        except ValueError:
+            issues.append(Issue(number, FIELDS["reference"], "reference_as_number",
+                                "Mã giao dịch bị Excel lưu thành số và đã mất chữ số: định dạng cột là văn bản rồi "
+                                "xuất lại sao kê"))
+            continue
         if not reference or len(reference) > 64:
             issues.append(Issue(number, FIELDS["reference"], "missing_reference",
                                 "Thiếu mã giao dịch (hoặc dài quá 64 ký tự): mỗi dòng sao kê cần mã của ngân hàng"))

@@ -47,6 +47,8 @@ def payload(*, bank_bin: str, account_number: str, amount: int | None, message: 
         raise InvalidInput("Số tài khoản chỉ gồm chữ số hoặc chữ cái, tối đa 19 ký tự")
     if amount is not None and (not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0):
         raise InvalidInput("Số tiền của mã VietQR phải là số nguyên đồng lớn hơn 0")
+    if amount is not None and len(str(amount)) > 13:
+        raise InvalidInput("Số tiền của mã VietQR tối đa 13 chữ số")
     beneficiary = _field("00", bank_bin) + _field("01", account_number)
     account = _field("00", NAPAS_GUID) + _field("01", beneficiary) + _field("02", TO_ACCOUNT)
     text = _field("00", "01") + _field("01", "12" if amount is not None else "11") + _field("38", account)

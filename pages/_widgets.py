@@ -65,7 +65,7 @@ def pledge_sheet(actor: Actor, code: str) -> None:
         how.caption("Giữ nguyên mã cam kết trong nội dung chuyển khoản để văn phòng đối chiếu tự động.")
     for part, part_code in sheet.instalments:
         with st.expander(f"Đợt {part.number}: {format_vnd(part.amount)}, hạn {part.due_on:%d/%m/%Y}"
-                         + ("" if part_code else " (đã nộp đủ)")):
+                         + (" (đã nộp đủ)" if part.due == 0 else f" (còn {format_vnd(part.due)})")):
             if part_code:
                 st.image(qr_png(part_code.payload), width=180, output_format="PNG",
                          caption=f"{format_vnd(part_code.amount)}, nội dung {part_code.message}")

@@ -30,7 +30,7 @@ def done(message: str) -> None:
 record, confirm, statement, queue, late = st.tabs(["Ghi tiền nộp", "Chờ xác nhận", "Nhập sao kê", "Dòng chưa khớp",
                                                   "Đợt nộp quá hạn"])
 
-with record, st.form("payments.record", clear_on_submit=True):
+with record, st.form("payments.record"):
     st.caption("Tiền mặt tại văn phòng, chuyển khoản chưa có trên sao kê, hoặc tiền ngân sách qua Kho bạc. Khoản ghi "
                "tay chỉ được tính khi một cán bộ khác xác nhận.")
     left, right = st.columns(2)
@@ -50,6 +50,8 @@ with record, st.form("payments.record", clear_on_submit=True):
         except DonationError as exc:
             st.error(str(exc))
         else:
+            for key in ("payments.code", "payments.amount", "payments.reference", "payments.decision", "payments.note"):
+                del st.session_state[key]  # a fresh form for the next payment; kept as typed when refused
             done(f"Đã ghi {format_vnd(row.amount)} cho cam kết {row.pledge_code}: chờ cán bộ khác xác nhận.")
 
 with confirm:

@@ -6,7 +6,7 @@ from datetime import timedelta
 import streamlit as st
 
 from donation import donors, pledges
-from donation.actors import DONOR, PROVINCE_OFFICER
+from donation.actors import DONOR, NATIONAL_OFFICER, PROVINCE_OFFICER
 from donation.dates import format_date, parse_date, today_vn
 from donation.errors import DonationError
 from donation.money import format_vnd, parse_vnd
@@ -33,7 +33,7 @@ if actor.role != DONOR:
     with st.expander("Thêm nhà tài trợ đến văn phòng"):
         kind = st.radio("Loại", list(donors.KINDS), format_func=donors.KINDS.get, horizontal=True,
                         key="pledge.new_kind")
-        with st.form("pledge.new_donor", clear_on_submit=True):
+        with st.form("pledge.new_donor"):
             keys = {"budget": ("name", "authority", "decision_number", "decision_date"),
                     "organisation": ("name", "tax_code", "representative", "address"),
                     "individual": ("name", "phone", "email")}[kind]
@@ -65,8 +65,12 @@ except DonationError as exc:
     st.error(str(exc))
     st.stop()
 st.markdown("**Phạm vi**: tiền được dùng cho người được đề cử ở đâu")
-fixed = actor.province_code if actor.role == PROVINCE_OFFICER else None
-province, commune = _widgets.place_picker("pledge", province=fixed)
+if actor.role == NATIONAL_OFFICER:
+    province, commune = None, None  # BHXH Việt Nam receives the pledges for the whole country
+    st.caption("Phạm vi: **cả nước** (BHXH Việt Nam nhận tiền).")
+else:
+    fixed = actor.province_code if actor.role == PROVINCE_OFFICER else None
+    province, commune = _widgets.place_picker("pledge", province=fixed)
 
 try:
     quote = pledges.quote_for(amount=amount, cards=cards, groups=groups, months=int(months), on=today_vn(),
@@ -84,9 +88,10 @@ if count > 1:
     try:
         for number in range(1, count + 1):
             first, second = st.columns(2)
-            part = first.text_input(f"Đợt {number}: số tiền", key=f"pledge.part.{number}",
+            # keyed by the amount and the count too: a new amount or count offers a fresh, even split
+            part = first.text_input(f"Đợt {number}: số tiền", key=f"pledge.part.{quote.amount}.{count}.{number}",
                                     value=format_vnd(share + (rest if number == count else 0)).removesuffix(" ₫"))
-            due = second.text_input(f"Đợt {number}: hạn nộp (dd/mm/yyyy)", key=f"pledge.due.{number}",
+            due = second.text_input(f"Đợt {number}: hạn nộp (dd/mm/yyyy)", key=f"pledge.due.{count}.{number}",
                                     value=format_date(today_vn() + timedelta(days=30 * (number - 1))))
             plan.append((parse_vnd(part), parse_date(due, field=f"Hạn nộp đợt {number}")))
     except DonationError as exc:

@@ -37,7 +37,7 @@ chosen = st.selectbox("Xem cam kết", [r.code for r in rows], key="pledges.open
                       placeholder="Chọn mã cam kết")
 if chosen:
     _widgets.pledge_sheet(actor, chosen)
-    with st.form("pledges.cancel", clear_on_submit=True):
+    with st.form("pledges.cancel"):
         reason = st.text_input("Lý do hủy", key="pledges.cancel_reason")
         if st.form_submit_button("Hủy cam kết này"):
             try:

@@ -50,17 +50,29 @@ def test_a_pledge_with_instalments_checks_their_sum(app):
     at.text_input(key="pledge.amount").set_value("3.000.000")
     at.number_input(key="pledge.instalments").set_value(2)
     at.run()
-    assert at.text_input(key="pledge.part.1").value == "1.500.000"
-    at.text_input(key="pledge.part.2").set_value("1.000.000")
+    assert at.text_input(key="pledge.part.3000000.2.1").value == "1.500.000"
+    at.text_input(key="pledge.part.3000000.2.2").set_value("1.000.000")
     at.run()
     at.button(key="pledge.confirm").click()
     at.run()
     assert "Các đợt cộng lại 2.500.000 ₫, khác số tiền cam kết 3.000.000 ₫" in at.error[0].value
-    at.text_input(key="pledge.part.2").set_value("1.500.000")
+    at.text_input(key="pledge.part.3000000.2.2").set_value("1.500.000")
     at.run()
     at.button(key="pledge.confirm").click()
     at.run()
     assert at.success and len(images(at)) == 3  # the whole amount and each instalment
+
+
+def test_a_new_amount_offers_a_fresh_split_of_instalments(app):
+    at = open_page(sign_in(app, "demo.nhataitro", DEMO_PASSWORD), "pages/pledge.py")
+    at.text_input(key="pledge.amount").set_value("1.000.000")
+    at.number_input(key="pledge.instalments").set_value(2)
+    at.run()
+    at.text_input(key="pledge.amount").set_value("3.000.000")
+    at.number_input(key="pledge.instalments").set_value(3)
+    at.run()
+    assert [at.text_input(key=f"pledge.part.3000000.3.{n}").value for n in (1, 2, 3)] == [
+        "1.000.000", "1.000.000", "1.000.000"]
 
 
 def test_registration_signs_the_new_donor_in(app):

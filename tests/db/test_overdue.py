@@ -102,3 +102,14 @@ def test_home_pages_say_what_the_money_needs(uow, plans):
     assert "3 đợt nộp quá hạn, còn thiếu 2.250.000 ₫." in attention
     facts = dict(home.overview(auth.find_actor("demo.nhataitro", uow=uow), TODAY, uow=uow).facts)
     assert facts["Cam kết của bạn"] == "1 cam kết, 3.000.000 ₫" and facts["Còn phải nộp"] == "3.000.000 ₫"
+
+
+def test_a_server_that_cannot_encrypt_gets_no_letter_when_starttls_is_asked(uow, plans, smtp):
+    import smtplib
+
+    inbox, settings = smtp
+    tinh, _, _ = plans
+    wanted = MailSettings(settings.host, settings.port, settings.sender, starttls=True)
+    with pytest.raises(smtplib.SMTPNotSupportedError):
+        overdue.remind(tinh, today=TODAY, mail_settings=wanted, uow=uow)
+    assert inbox.messages == []

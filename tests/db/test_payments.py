@@ -203,3 +203,78 @@ def test_money_is_counted_exactly_once_however_statements_overlap(uow, people, a
     paid, status = state(uow, made.code)
     assert paid == sum(amounts)
     assert status == ("paid" if paid >= 5_000_000 else "partly_paid")
+
+
+def test_a_transfer_recorded_by_hand_needs_its_reference_and_is_not_counted_again(uow, people):
+    made = pledge(people, uow)
+    with pytest.raises(InvalidInput, match="cần mã giao dịch"):
+        payments.record_payment(people["demo.tinh"], made.code, amount=500_000, method="bank_transfer",
+                                paid_on=TODAY, today=TODAY, uow=uow)
+    recorded = payments.record_payment(people["demo.tinh"], made.code, amount=500_000, method="bank_transfer",
+                                       paid_on=TODAY, today=TODAY, bank_reference="ft 2633 001", uow=uow)
+    assert recorded.bank_reference == "FT2633001"
+    payments.confirm_payment(people["tinh.hai"], recorded.id, uow=uow)
+    report = reconcile.reconcile(people["demo.tinh"], statement(["24/11/2026", "500000", made.code, "FT2633001"]),
+                                 "sk.csv", today=TODAY, uow=uow)
+    assert (report.matched, report.duplicates) == (0, 1) and state(uow, made.code) == (500_000, "partly_paid")
+
+
+@pytest.mark.parametrize("decide", ["confirm", "reject"])
+def test_a_statement_line_of_money_recorded_by_hand_waits_until_that_record_is_decided(uow, people, decide):
+    made = pledge(people, uow)
+    recorded = payments.record_payment(people["demo.tinh"], made.code, amount=700_000, method="bank_transfer",
+                                       paid_on=TODAY, today=TODAY, bank_reference="FT77", uow=uow)
+    report = reconcile.reconcile(people["demo.tinh"], statement(["24/11/2026", "700000", made.code, "FT77"]),
+                                 "sk.csv", today=TODAY, uow=uow)
+    assert (report.matched, report.unmatched) == (0, 1)
+    assert f"khoản nộp ghi tay mã {recorded.id}" in report.unmatched_lines[0][1]
+    line = reconcile.unmatched_lines(people["demo.tinh"], uow=uow)[0][0]
+    with pytest.raises(InvalidInput, match="đã có khoản nộp ghi tay"):
+        reconcile.link_line(people["demo.tinh"], line.id, made.code, uow=uow)
+    if decide == "confirm":
+        payments.confirm_payment(people["tinh.hai"], recorded.id, uow=uow)  # settles the line too
+    else:
+        payments.reject_payment(people["tinh.hai"], recorded.id, "Ghi nhầm", uow=uow)
+        reconcile.link_line(people["demo.tinh"], line.id, made.code, uow=uow)
+    assert state(uow, made.code) == (700_000, "partly_paid")  # counted once either way
+    assert reconcile.unmatched_lines(people["demo.tinh"], uow=uow)[1] == 0
+
+
+def test_one_reference_on_two_different_lines_is_refused_not_dropped(uow, people):
+    made = pledge(people, uow)
+    report = reconcile.reconcile(people["demo.tinh"], statement(["24/11/2026", "500000", made.code, "0001"],
+                                                                ["24/11/2026", "500000", made.code, "0001"],
+                                                                ["24/11/2026", "700000", "khac", "0001"]),
+                                 "sk.csv", today=TODAY, uow=uow)
+    assert (report.lines, report.matched, report.duplicates) == (2, 1, 1)
+    assert [(e.row, e.code) for e in report.errors] == [(4, "reference_reused")]
+
+
+def test_cancelling_waits_for_pending_money_and_a_donor_cannot_cancel_paid_money(uow, people):
+    made = pledge(people, uow)
+    recorded = payments.record_payment(people["demo.tinh"], made.code, amount=300_000, method="cash",
+                                       paid_on=TODAY, today=TODAY, uow=uow)
+    with pytest.raises(InvalidInput, match="còn khoản nộp chờ xác nhận"):
+        pledges.cancel_pledge(people["demo.nhataitro"], made.code, "Đổi ý", uow=uow)
+    payments.confirm_payment(people["tinh.hai"], recorded.id, uow=uow)
+    with pytest.raises(InvalidInput, match="đã nhận 300.000 ₫: liên hệ văn phòng"):
+        pledges.cancel_pledge(people["demo.nhataitro"], made.code, "Đổi ý", uow=uow)
+    assert pledges.cancel_pledge(people["demo.tinh"], made.code, "Nhà tài trợ xin dừng", uow=uow).paid == 300_000
+
+
+def test_money_for_an_expired_pledge_revives_it_and_pending_money_keeps_it_alive(uow, people):
+    old = pledges.create_pledge(people["demo.nhataitro"], amount=1_000_000, province_code=66,
+                                today=date(2026, 8, 1), uow=uow)
+    waiting = pledges.create_pledge(people["demo.nhataitro"], amount=1_000_000, province_code=66,
+                                    today=date(2026, 8, 1), uow=uow)
+    payments.record_payment(people["demo.tinh"], waiting.code, amount=100_000, method="cash", paid_on=TODAY,
+                            today=TODAY, uow=uow)
+    assert pledges.expire_unpaid(people["demo.admin"], today=TODAY, uow=uow) == [old.code]
+    late = reconcile.reconcile(people["demo.tinh"], statement(["24/11/2026", "1000000", old.code, "FT9"]), "sk.csv",
+                               today=TODAY, uow=uow)
+    assert late.matched == 1 and state(uow, old.code) == (1_000_000, "paid")
+
+
+def test_amounts_beyond_any_real_pledge_are_refused(uow, people):
+    with pytest.raises(InvalidInput, match="lớn hơn 1.000.000.000.000 ₫"):
+        pledge(people, uow, amount=10**14)

@@ -217,3 +217,29 @@ def test_unpaid_pledges_expire_after_the_setting(uow, people):
     assert {pledges.get_pledge(people["demo.admin"], c, uow=uow).status for c in (planned.code, fresh.code)} == {
         "pledged"}
     assert pledges.expire_unpaid(people["demo.admin"], today=date(2027, 1, 1), uow=uow) == [planned.code]
+
+
+def test_officials_pledge_only_for_walk_in_donors(uow, people):
+    registered = donors.register(kind="individual", username="co.lan", password="Mat-khau-dai-du",
+                                 fields={"name": "Lê Thị Lan", "phone": "0987654321"}, public=False, today=TODAY,
+                                 uow=uow)
+    assert donors.find_donors(people["demo.tinh"], "lan", uow=uow) == []
+    with uow as work:
+        donor_id = donors.donor_of(work.session, registered).id
+    with pytest.raises(Forbidden, match="có tài khoản riêng"):
+        pledge(people["demo.tinh"], uow, donor_id=donor_id)
+
+
+def test_the_confirmation_pdf_takes_names_as_text():
+    import pypdfium2
+
+    from donation.pledge_pdf import pledge_pdf
+
+    row = pledges.PledgeRow(1, "BH2222222X", 1, "Công ty <A & B>", "organisation", 66, "Đắk Lắk", ("pupil",), 12,
+                            None, 1_000_000, 0, "cancelled", TODAY, "2026-07", None,
+                            (pledges.InstalmentRow(1, 1_000_000, TODAY, 1_000_000),))
+    sheet = pledges.Confirmation(row, "BHXH Đắk Lắk", "1.000.000 ₫ mua được 1 thẻ học sinh 12 tháng", None,
+                                 ((row.instalments[0], None),))
+    document = pypdfium2.PdfDocument(pledge_pdf(sheet))
+    text = document[0].get_textpage().get_text_range()
+    assert "Công ty <A & B>" in text and "Đã hủy" in text and "Đã nộp đủ" not in text

@@ -16,6 +16,7 @@ ALLOWED = {
     ("partly_paid", "paid"), ("partly_paid", "cancelled"),
     ("paid", "allocated"),
     ("allocated", "completed"), ("allocated", "paid"),
+    ("expired", "partly_paid"), ("expired", "paid"),
 }
 
 
