@@ -27,3 +27,26 @@ def test_bulk_insert_matches_a_core_insert(engine):
         core = connection.execute(select(*columns).where(Person.national_id.startswith("0")).order_by(Person.id))
         bulk = connection.execute(select(*columns).where(Person.national_id.startswith("1")).order_by(Person.id))
         assert list(core) == list(bulk)
+
+
+def test_constants_written_into_the_statement_keep_quotes_percents_and_accents(engine):
+    from sqlalchemy import func as sql_func
+
+    from db.bulk import bulk_update, one_of
+
+    migrate.upgrade(engine)
+    tricky = "O'Brien 100% Nguyễn; --"
+    with engine.begin() as connection:
+        bulk_insert(connection, Person.__table__, [
+            {"full_name": tricky, "name_key": tricky, "birth_date": date(1990, 1, 1), "birth_year_only": False,
+             "gender": None, "national_id": f"0661900{i:05d}", "social_insurance_code": None} for i in range(5)])
+        ids = list(connection.execute(select(Person.id).order_by(Person.id)).scalars())
+        bulk_update(connection, Person.__table__, ["full_name"],
+                    [{"id": ids[0], "full_name": "Đổi 50%"}, {"id": ids[1], "full_name": "It's"}])
+        dialect = connection.dialect.name
+        found = set(connection.execute(select(Person.national_id).where(
+            one_of(Person.national_id, ["066190000003", "066190000004", "nope'"], dialect))).scalars())
+        names = list(connection.execute(select(Person.full_name).order_by(Person.id)).scalars())
+        nulls = connection.execute(select(sql_func.count()).where(Person.gender.is_(None))).scalar()
+    assert names == ["Đổi 50%", "It's", tricky, tricky, tricky]
+    assert found == {"066190000003", "066190000004"} and nulls == 5
