@@ -180,7 +180,8 @@ def _decide(rng: random.Random, nominator, actors, commune: int, province: int, 
     else:
         reviewer = actors["demo.tinh"] if nominator.username == "demo.xa" else actors["demo.admin"]
     rng.shuffle(posted)
-    cut = [int(len(posted) * share) for share in (0.85, 0.90, 0.95)]
+    # most approved (at least one of a small list), then a few rejected and a few returned
+    cut = [max(1, int(len(posted) * 0.85)), *(int(len(posted) * share) for share in (0.90, 0.95))]
     review.decide(reviewer, posted[: cut[0]], "approve", uow=uow, today=today)
     if cut[1] > cut[0]:
         review.decide(reviewer, posted[cut[0]: cut[1]], "reject", "Đã được cấp thẻ hộ nghèo", uow=uow, today=today)

@@ -39,7 +39,7 @@ with record, st.form("payments.record"):
     method = left.selectbox("Hình thức", list(payments.METHODS), format_func=payments.METHODS.get,
                             key="payments.method")
     paid_on = right.text_input("Ngày nộp (dd/mm/yyyy)", value=f"{today_vn():%d/%m/%Y}", key="payments.paid_on")
-    reference = left.text_input("Mã giao dịch ngân hàng (nếu có)", key="payments.reference")
+    reference = left.text_input("Mã giao dịch ngân hàng (bắt buộc với chuyển khoản)", key="payments.reference")
     decision = right.text_input("Số quyết định cấp kinh phí (tiền qua Kho bạc)", key="payments.decision")
     note = st.text_input("Ghi chú", key="payments.note")
     if st.form_submit_button("Ghi khoản nộp", type="primary"):

@@ -90,3 +90,13 @@ def test_demo_pledges_cover_every_kind_and_payment_status(engine):
     assert all(r.paid <= r.amount for r in rows)  # demo payments never exceed their pledge
     assert all((r.paid == 0) == (r.status in ("pledged", "cancelled", "expired")) for r in rows)
     assert demo.seed_demo(seed=2, pledges=80, uow=uow, today=TODAY).pledges == {}  # only into an empty book
+
+
+def test_the_first_start_defaults_seed_completely(engine):
+    """The embedded database's first start: 300 people and 40 pledges with seed 1, small communes included."""
+    from db.config import Settings
+
+    defaults = Settings.model_fields
+    result, rows, uow = seeded(engine, seed=1, count=defaults["demo_beneficiaries"].default)
+    made = demo.seed_demo(seed=1, pledges=defaults["demo_pledges"].default, uow=uow, today=TODAY)
+    assert len(rows) == 300 and sum(made.pledges.values()) == 40
