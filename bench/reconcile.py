@@ -8,27 +8,16 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import random
-import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("BHYT_SECRET_KEY", "bench-secret-" + "x" * 40)
-os.environ.setdefault("BHYT_FAST_PASSWORD_HASH", "1")
+import xlsxwriter
+from _demo_database import demo_database, read_seconds  # sets the path and the test-only settings first
 
-import xlsxwriter  # noqa: E402
-
-from db.bulk import bulk_insert  # noqa: E402
-from db.engine import make_engine  # noqa: E402
-from db.models import Pledge  # noqa: E402
-from db.uow import UnitOfWork  # noqa: E402
-from donation import auth, demo, pledge_codes, reconcile  # noqa: E402
-from donation.setup import initialise  # noqa: E402
-from donation.spreadsheets import read_rows  # noqa: E402
+from db.bulk import bulk_insert
+from db.models import Pledge
+from donation import auth, pledge_codes, reconcile
 
 TODAY = date(2026, 11, 25)
 
@@ -65,14 +54,8 @@ def main() -> None:
     rng = random.Random(5)
     all_codes = codes(count, rng)
     data = statement(all_codes, rng)
-    began = time.perf_counter()
-    read_rows(data, "bench.xlsx")
-    floor = time.perf_counter() - began
-    with tempfile.TemporaryDirectory() as folder:
-        engine = make_engine(f"sqlite:///{folder}/bench.db")
-        initialise(engine)
-        uow = UnitOfWork(engine)
-        demo.seed_demo(uow=uow)
+    floor = read_seconds(data, "bench.xlsx")
+    with demo_database() as uow:
         officer = auth.find_actor("demo.tinh", uow=uow)
         now = datetime.now(UTC)
         with uow as work:
@@ -85,7 +68,6 @@ def main() -> None:
         began = time.perf_counter()
         report = reconcile.reconcile(officer, data, "bench.xlsx", today=TODAY, uow=uow)
         seconds = time.perf_counter() - began
-        engine.dispose()
     print(f"lines={report.lines} matched={report.matched} unmatched={report.unmatched} "
           f"amount_matched={report.amount_matched}")
     print(f"RESULT lines={report.lines} matched={report.matched} seconds={seconds:.3f} floor_seconds={floor:.3f} "

@@ -38,6 +38,8 @@ class Actor:
 
 # Batch jobs that a scheduler runs act as this built-in actor; the audit log names it.
 SYSTEM_ACTOR = Actor(SYSTEM, SYSTEM, "Hệ thống (tác vụ tự động)")
+# The staff of a receiving office (a province's BHXH, or BHXH Việt Nam), and administrators.
+OFFICE_STAFF = (PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)
 
 
 def require_role(actor: Actor | None, *roles: str) -> Actor:

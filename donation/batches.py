@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 
@@ -19,3 +19,9 @@ def no_cycle_collection() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def chunks(values: Sequence, size: int) -> Iterator[Sequence]:
+    """`values` in slices of at most `size`: lookups by thousands of keys stay within a statement's limits."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]

@@ -16,14 +16,13 @@ from sqlmodel import Session, select
 from db.models import Donor
 from db.uow import UnitOfWork
 from donation import audit
-from donation.actors import ADMIN, DONOR, NATIONAL_OFFICER, PROVINCE_OFFICER, Actor, require_role
+from donation.actors import DONOR, OFFICE_STAFF, Actor, require_role
 from donation.auth import actor_of, add_user
 from donation.dates import parse_date
 from donation.errors import InvalidInput, NotFound
 from donation.identity import check_tax_code, name_key, normalise_name
 
 KINDS = {"budget": "Ngân sách địa phương", "organisation": "Doanh nghiệp, tổ chức", "individual": "Cá nhân"}
-OFFICE_STAFF = (PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)
 LABELS = {"name": "Tên", "authority": "Cơ quan ban hành quyết định", "decision_number": "Số quyết định",
           "decision_date": "Ngày quyết định", "tax_code": "Mã số thuế", "representative": "Người đại diện",
           "address": "Địa chỉ", "phone": "Số điện thoại", "email": "Thư điện tử"}

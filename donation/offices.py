@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from db.models import Province, ReceivingOffice
 from db.uow import UnitOfWork
 from donation import audit
-from donation.actors import ADMIN, NATIONAL_OFFICER, PROVINCE_OFFICER, SYSTEM, Actor, require_role
+from donation.actors import ADMIN, NATIONAL_OFFICER, OFFICE_STAFF, PROVINCE_OFFICER, SYSTEM, Actor, require_role
 from donation.errors import Forbidden, InvalidInput, NotFound
 
 NATIONAL = 0
@@ -82,13 +82,19 @@ def lock_office(session: Session, office_code: int) -> None:
     session.execute(update(table).where(table.c.code == office_code).values(code=table.c.code))
 
 
+def own_office(actor: Actor) -> int | None:
+    """The office an officer works for: their province's, or BHXH Việt Nam's; None for administrators (every one)."""
+    if actor.role == PROVINCE_OFFICER:
+        return actor.province_code
+    return NATIONAL if actor.role == NATIONAL_OFFICER else None
+
+
 def require_office(actor: Actor, office_code: int) -> None:
     """Office staff: a provincial officer for their province's office, a national officer for BHXH Việt Nam."""
-    require_role(actor, PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)
+    require_role(actor, *OFFICE_STAFF)
     if actor.role in (ADMIN, SYSTEM):
         return
-    mine = actor.province_code if actor.role == PROVINCE_OFFICER else NATIONAL
-    if mine != office_code:
+    if own_office(actor) != office_code:
         raise Forbidden(f"Tài khoản {actor.username} không thuộc văn phòng nhận tiền mã {office_code}")
 
 

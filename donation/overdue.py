@@ -15,12 +15,11 @@ from sqlmodel import select
 from db.models import Donor, Instalment, Pledge
 from db.uow import UnitOfWork
 from donation import audit, mail
-from donation.actors import ADMIN, NATIONAL_OFFICER, PROVINCE_OFFICER, SYSTEM, Actor, require_role
+from donation.actors import OFFICE_STAFF, Actor, require_role
 from donation.money import format_vnd
-from donation.offices import NATIONAL, office_of, require_office
+from donation.offices import office_of, own_office, require_office
 from donation.pledges import instalments_due
 
-OFFICE_STAFF = (PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)
 REMIND_EVERY = timedelta(days=7)
 
 
@@ -43,8 +42,8 @@ def overdue(actor: Actor, *, today: date, office: int | None = None,
             uow: UnitOfWork | None = None) -> list[OverdueRow]:
     """Overdue instalments of the officer's office (administrators and the scheduler: every office), oldest first."""
     require_role(actor, *OFFICE_STAFF)
-    if office is None and actor.role not in (ADMIN, SYSTEM):
-        office = actor.province_code if actor.role == PROVINCE_OFFICER else NATIONAL
+    if office is None:
+        office = own_office(actor)
     if office is not None:
         require_office(actor, office)
     with uow or UnitOfWork() as work:

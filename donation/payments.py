@@ -14,9 +14,9 @@ from sqlmodel import Session, select
 from db.models import Payment, Pledge, StatementLine
 from db.uow import UnitOfWork
 from donation import audit
-from donation.actors import ADMIN, DONOR, NATIONAL_OFFICER, PROVINCE_OFFICER, SYSTEM, Actor, require_role
+from donation.actors import DONOR, OFFICE_STAFF, Actor, require_role
 from donation.errors import Forbidden, InvalidInput, NotFound
-from donation.offices import NATIONAL, lock_office, require_office
+from donation.offices import lock_office, own_office, require_office
 from donation.pledge_states import STATUS_NAMES, check_transition, status_for_payment
 from donation.pledges import find_pledge, require_visible
 from donation.statement_rows import normalise_reference
@@ -24,7 +24,6 @@ from donation.statement_rows import normalise_reference
 METHODS = {"bank_transfer": "Chuyển khoản", "cash": "Tiền mặt tại văn phòng",
            "treasury": "Kho bạc Nhà nước (ngân sách)"}
 PAYMENT_STATUSES = {"awaiting_confirmation": "Chờ xác nhận", "confirmed": "Đã xác nhận", "rejected": "Bị từ chối"}
-OFFICE_STAFF = (PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)
 PAYABLE = ("pledged", "partly_paid", "paid", "allocated", "expired")  # money revives an expired pledge
 
 
@@ -172,8 +171,8 @@ def awaiting_confirmation(actor: Actor, *, office: int | None = None,
                           uow: UnitOfWork | None = None) -> list[PaymentRow]:
     """Payments recorded by hand in the officer's office that wait for a second officer."""
     require_role(actor, *OFFICE_STAFF)
-    if office is None and actor.role not in (ADMIN, SYSTEM):
-        office = actor.province_code if actor.role == PROVINCE_OFFICER else NATIONAL
+    if office is None:
+        office = own_office(actor)
     with uow or UnitOfWork() as work:
         query = (select(Payment, Pledge.code).join(Pledge, Pledge.id == Payment.pledge_id)
                  .where(Payment.status == "awaiting_confirmation").order_by(Payment.recorded_at))

@@ -16,18 +16,17 @@ from sqlmodel import Session, func, select
 from db.models import Donor, Instalment, Payment, Pledge
 from db.uow import UnitOfWork
 from donation import app_settings, audit, pledge_codes, vietqr
-from donation.actors import ADMIN, DONOR, NATIONAL_OFFICER, PROVINCE_OFFICER, SYSTEM, Actor, require_role
+from donation.actors import ADMIN, DONOR, OFFICE_STAFF, Actor, require_role
 from donation.donors import donor_of
 from donation.errors import Forbidden, InvalidInput, NotFound
 from donation.money import format_vnd
-from donation.offices import NATIONAL, lock_office, office_of, require_office
+from donation.offices import NATIONAL, lock_office, office_of, own_office, require_office
 from donation.pledge_quote import PledgeQuote, quote_pledge
 from donation.pledge_states import STATUS_NAMES, check_transition
 from donation.rules import load_rule_book
 from donation.units import resolve_place
 
 MAX_INSTALMENTS = 12
-OFFICE_STAFF = (PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)
 
 
 @dataclass(frozen=True)
@@ -111,6 +110,13 @@ def instalments_due(amounts: Sequence[int], paid: int) -> list[int]:
         due.append(amount - covered)
         left -= covered
     return due
+
+
+def even_plan(amount: int, count: int, first_due: date) -> list[tuple[int, date]]:
+    """`count` instalments a month apart from `first_due`, equal but for the last, which takes the remainder."""
+    share, rest = divmod(amount, count)
+    return [(share + (rest if number == count - 1 else 0), first_due + timedelta(days=30 * number))
+            for number in range(count)]
 
 
 def check_instalments(amount: int, plan: Sequence[tuple[int, date]], today: date) -> None:
@@ -240,8 +246,8 @@ def list_pledges(actor: Actor, *, office: int | None = None, status: str | None 
         if actor.role == DONOR:
             query = query.where(Pledge.donor_id == donor_of(work.session, actor).id)
         else:
-            if office is None and actor.role not in (ADMIN, SYSTEM):
-                office = actor.province_code if actor.role == PROVINCE_OFFICER else NATIONAL
+            if office is None:
+                office = own_office(actor)
             if office is not None:
                 require_office(actor, office)
                 query = query.where(Pledge.office_code == office)

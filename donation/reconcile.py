@@ -15,17 +15,16 @@ from db.bulk import bulk_insert, bulk_update, one_of
 from db.models import Payment, Pledge, StatementLine
 from db.uow import UnitOfWork
 from donation import audit, pledge_codes
-from donation.actors import ADMIN, NATIONAL_OFFICER, PROVINCE_OFFICER, Actor, require_role
-from donation.batches import no_cycle_collection
+from donation.actors import OFFICE_STAFF, Actor, require_role
+from donation.batches import chunks, no_cycle_collection
 from donation.errors import InvalidInput, NotFound
 from donation.nomination_rows import Issue
-from donation.offices import NATIONAL, lock_office, require_office
+from donation.offices import lock_office, own_office, require_office
 from donation.payments import PAYABLE, apply_payment
 from donation.pledge_states import STATUS_NAMES
 from donation.spreadsheets import read_rows
-from donation.statement_rows import Entry, find_columns, read_entries
+from donation.statement_rows import Entry, find_columns, header_row, read_entries
 
-OFFICE_STAFF = (PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)
 _CHUNK = 20_000  # identifiers per lookup, sent as one array parameter
 
 
@@ -47,20 +46,17 @@ class ReconcileReport:
                 "committed": self.committed, "errors": [e.as_dict() for e in self.errors]}
 
 
+def statement_headers(data: bytes, filename: str) -> list[str]:
+    """The texts of a statement's header row, for the officer to say which column is which."""
+    return [text for text in header_row(read_rows(data, filename))[1] if text]
+
+
 def office_for(actor: Actor, office: int | None) -> int:
     """The office whose statement this is: the officer's own, or (administrators) the one named."""
+    office = own_office(actor) if office is None else office
     if office is None:
-        if actor.role == PROVINCE_OFFICER:
-            return actor.province_code
-        if actor.role == NATIONAL_OFFICER:
-            return NATIONAL
         raise InvalidInput("Chọn văn phòng có sao kê này")
     return office
-
-
-def _chunks(values: list, size: int = _CHUNK):
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
 
 
 class _Pledge:
@@ -175,7 +171,7 @@ def _known_references(session: Session, office: int, references: list[str]) -> t
     known: set[str] = set()
     waiting: dict[str, int] = {}
     dialect = session.get_bind().dialect.name
-    for chunk in _chunks(sorted(set(references))):
+    for chunk in chunks(sorted(set(references)), _CHUNK):
         known.update(session.exec(select(StatementLine.bank_reference).where(
             StatementLine.office_code == office, one_of(StatementLine.bank_reference, chunk, dialect))))
         for reference, payment_id, status in session.exec(select(
@@ -198,7 +194,7 @@ def _pledges(session: Session, office: int, codes: set[str]) -> dict[str, _Pledg
                                                        Pledge.status.in_(("pledged", "partly_paid")))):
             if row[1] in codes:
                 found[row[1]] = _Pledge(*row)
-    for chunk in _chunks(sorted(codes - found.keys())):
+    for chunk in chunks(sorted(codes - found.keys()), _CHUNK):
         for row in session.exec(select(*columns).where(one_of(Pledge.code, chunk, session.get_bind().dialect.name))):
             found[row[1]] = _Pledge(*row)
     return found

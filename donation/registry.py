@@ -6,7 +6,6 @@ the database, then saved in one transaction (all valid rows, or nothing).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -20,7 +19,7 @@ from db.uow import UnitOfWork
 from donation import app_settings, audit
 from donation.actors import ADMIN, COMMUNE_OFFICIAL, PROVINCE_OFFICER, Actor, require_commune, require_role
 from donation.audit import mask
-from donation.batches import no_cycle_collection
+from donation.batches import chunks, no_cycle_collection
 from donation.dates import today_vn
 from donation.errors import Forbidden, InvalidInput, NotFound
 from donation.identity import name_key
@@ -183,11 +182,6 @@ def _drop_duplicates_in_file(candidates: list[Candidate], report: ImportReport) 
     return kept
 
 
-def _chunks(values: list, size: int = _CHUNK) -> Iterable[list]:
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
-
-
 def _drop_known_people(session: Session, actor: Actor, candidates: list[Candidate],
                        report: ImportReport) -> list[Candidate]:
     """People already nominated anywhere are refused; where, only officials whose scope holds it are told."""
@@ -195,7 +189,7 @@ def _drop_known_people(session: Session, actor: Actor, candidates: list[Candidat
     codes = [c.social_insurance_code for c in candidates if c.social_insurance_code]
     known: dict[str, tuple[int, int | None]] = {}  # identifier -> (person id, commune of an active nomination)
     for column, values in ((Person.national_id, ids), (Person.social_insurance_code, codes)):
-        for chunk in _chunks(values):
+        for chunk in chunks(values, _CHUNK):
             rows = session.exec(
                 select(Person.id, column, Nomination.commune_code)
                 .join(Nomination, (Nomination.person_id == Person.id) & Nomination.status.in_(ACTIVE), isouter=True)

@@ -2,14 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import pandas as pd
 import streamlit as st
 
 from donation import payments, pledges, quotes, registry
 from donation.actors import Actor
+from donation.errors import DonationError
 from donation.money import format_vnd
 from donation.pledge_pdf import pledge_pdf
 from donation.qr_images import qr_png
+
+T = TypeVar("T")
+
+
+def show_flash(key: str) -> None:
+    """The message an action left for the page it redrew."""
+    if message := st.session_state.pop(key, None):
+        st.success(message)
+
+
+def act(flash_key: str, call: Callable[[], T], success: Callable[[T], str]) -> None:
+    """One button's service call: a refusal is shown in place, as typed; a success redraws the page (drawn before
+    the change) with its message on top, shown by `show_flash(flash_key)`."""
+    try:
+        result = call()
+    except DonationError as exc:
+        st.error(str(exc))
+        return
+    st.session_state[flash_key] = success(result)
+    st.rerun()
 
 
 def commune_picker(actor: Actor, key: str) -> int | None:

@@ -4,15 +4,13 @@ import pandas as pd
 import streamlit as st
 
 from donation import offices
-from donation.errors import DonationError
-from pages import _auth
+from pages import _auth, _widgets
 
 actor = _auth.require_page(__file__)
 st.title("Tài khoản nhận tiền")
 st.caption("Mỗi BHXH tỉnh nhận tiền cam kết trong tỉnh; BHXH Việt Nam nhận cam kết cho cả nước. Mã VietQR của "
            "cam kết dẫn tới tài khoản này: kiểm tra kỹ trước khi lưu. Mọi thay đổi được ghi nhật ký.")
-if flash := st.session_state.pop("accounts.flash", None):
-    st.success(flash)
+_widgets.show_flash("accounts.flash")
 rows = offices.list_offices(actor)
 st.dataframe(pd.DataFrame({
     "Mã": [o.code for o in rows], "Văn phòng": [o.name for o in rows],
@@ -30,11 +28,6 @@ with st.form("accounts.set"):
     number = left.text_input("Số tài khoản", key="accounts.number")
     holder = right.text_input("Chủ tài khoản (như trên sổ ngân hàng)", key="accounts.holder")
     if st.form_submit_button("Lưu tài khoản", type="primary"):
-        try:
-            saved = offices.set_account(actor, office, bank_bin=other.strip() or bank, account_number=number,
-                                        account_holder=holder)
-        except DonationError as exc:
-            st.error(str(exc))
-        else:
-            st.session_state["accounts.flash"] = f"Đã lưu tài khoản của {saved.name}."
-            st.rerun()
+        _widgets.act("accounts.flash", lambda: offices.set_account(
+            actor, office, bank_bin=other.strip() or bank, account_number=number, account_holder=holder),
+            lambda saved: f"Đã lưu tài khoản của {saved.name}.")

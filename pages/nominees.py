@@ -11,8 +11,7 @@ from pages import _auth, _widgets
 PAGE_SIZE = 50
 actor = _auth.require_page(__file__)
 st.title("Danh sách đề cử")
-if flash := st.session_state.pop("nominees.flash", None):
-    st.success(flash)
+_widgets.show_flash("nominees.flash")
 commune = _widgets.commune_picker(actor, "nominees.commune")
 if commune is None:
     st.stop()
@@ -43,26 +42,19 @@ if status == registry.DUE_FOR_RENEWAL and rows:
                                     format_func={r.id: f"{r.id} · {r.full_name}" for r in rows}.get)
         every = st.checkbox(f"Chọn cả {len(rows)} đề cử của trang này", key="nominees.renew_all")
         if st.form_submit_button("Gia hạn"):
-            try:
-                renewed = registry.renew(actor, [r.id for r in rows] if every else chosen_ids)
-            except DonationError as exc:
-                st.error(str(exc))
-            else:
-                st.session_state["nominees.flash"] = (f"Đã gia hạn {renewed} đề cử: chờ niêm yết lại rồi xét duyệt.")
-                st.rerun()
+            _widgets.act("nominees.flash", lambda: registry.renew(actor, [r.id for r in rows] if every else chosen_ids),
+                         lambda renewed: f"Đã gia hạn {renewed} đề cử: chờ niêm yết lại rồi xét duyệt.")
 
-with st.form("nominees.withdraw", clear_on_submit=True):
+with st.form("nominees.withdraw"):
     st.subheader("Rút đề cử")
     chosen = st.number_input("Mã đề cử", min_value=1, step=1, key="nominees.withdraw_id")
     reason = st.text_input("Lý do (đã mất, chuyển đi, đã có thẻ khác…)", key="nominees.withdraw_reason")
     if st.form_submit_button("Rút đề cử"):
-        try:
-            registry.withdraw(actor, int(chosen), reason)
-        except DonationError as exc:
-            st.error(str(exc))
-        else:
-            st.session_state["nominees.flash"] = f"Đã rút đề cử {int(chosen)}."
-            st.rerun()
+        def withdrawn(_) -> str:
+            del st.session_state["nominees.withdraw_reason"]  # cleared after success, kept as typed when refused
+            return f"Đã rút đề cử {int(chosen)}."
+
+        _widgets.act("nominees.flash", lambda: registry.withdraw(actor, int(chosen), reason), withdrawn)
 
 st.subheader("Sửa đề cử")
 st.caption("Sửa được khi chưa bị từ chối hay rút; đề cử đã duyệt mà sửa thì phải được xét duyệt lại.")
@@ -94,12 +86,8 @@ if cells and st.session_state.get("nominees.editing") == int(editing):
             "reason": right.text_input("Lý do", value=cells["reason"]),
         }
         if st.form_submit_button("Lưu thay đổi"):
-            try:
-                status = registry.update_nomination(actor, int(editing), changed)
-            except DonationError as exc:
-                st.error(str(exc))
-            else:
+            def saved(status: str) -> str:
                 st.session_state.pop("nominees.cells", None)
-                # The list above was drawn before the change: show it again, with the message on top.
-                st.session_state["nominees.flash"] = f"Đã lưu. Trạng thái: {registry.STATUS_NAMES[status]}."
-                st.rerun()
+                return f"Đã lưu. Trạng thái: {registry.STATUS_NAMES[status]}."
+
+            _widgets.act("nominees.flash", lambda: registry.update_nomination(actor, int(editing), changed), saved)

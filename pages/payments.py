@@ -9,22 +9,22 @@ from donation.actors import ADMIN
 from donation.dates import parse_date, today_vn
 from donation.errors import DonationError
 from donation.money import format_vnd, parse_vnd
-from donation.spreadsheets import read_rows
-from pages import _auth
+from pages import _auth, _widgets
 
+FLASH = "payments.flash"
 actor = _auth.require_page(__file__)
 st.title("Tiền nộp và sao kê")
-if flash := st.session_state.pop("payments.flash", None):
-    st.success(flash)
+_widgets.show_flash(FLASH)
 office = None
 if actor.role == ADMIN:
     names = {o.code: o.name for o in offices.list_offices(actor)}
     office = st.selectbox("Văn phòng", list(names), format_func=names.get, key="payments.office")
 
 
-def done(message: str) -> None:
-    st.session_state["payments.flash"] = message
-    st.rerun()
+def recorded(row: payments.PaymentRow) -> str:
+    for key in ("payments.code", "payments.amount", "payments.reference", "payments.decision", "payments.note"):
+        del st.session_state[key]  # a fresh form for the next payment (kept as typed when refused)
+    return f"Đã ghi {format_vnd(row.amount)} cho cam kết {row.pledge_code}: chờ cán bộ khác xác nhận."
 
 
 record, confirm, statement, queue, late = st.tabs(["Ghi tiền nộp", "Chờ xác nhận", "Nhập sao kê", "Dòng chưa khớp",
@@ -43,16 +43,9 @@ with record, st.form("payments.record"):
     decision = right.text_input("Số quyết định cấp kinh phí (tiền qua Kho bạc)", key="payments.decision")
     note = st.text_input("Ghi chú", key="payments.note")
     if st.form_submit_button("Ghi khoản nộp", type="primary"):
-        try:
-            row = payments.record_payment(actor, code, amount=parse_vnd(amount), method=method,
-                                          paid_on=parse_date(paid_on, field="Ngày nộp"), today=today_vn(),
-                                          bank_reference=reference, decision_number=decision, note=note)
-        except DonationError as exc:
-            st.error(str(exc))
-        else:
-            for key in ("payments.code", "payments.amount", "payments.reference", "payments.decision", "payments.note"):
-                del st.session_state[key]  # a fresh form for the next payment; kept as typed when refused
-            done(f"Đã ghi {format_vnd(row.amount)} cho cam kết {row.pledge_code}: chờ cán bộ khác xác nhận.")
+        _widgets.act(FLASH, lambda: payments.record_payment(
+            actor, code, amount=parse_vnd(amount), method=method, paid_on=parse_date(paid_on, field="Ngày nộp"),
+            today=today_vn(), bank_reference=reference, decision_number=decision, note=note), recorded)
 
 with confirm:
     waiting = payments.awaiting_confirmation(actor, office=office)
@@ -70,20 +63,12 @@ with confirm:
                                                          for p in waiting if p.id == i))
         left, right = st.columns(2)
         if left.button("Xác nhận đã nhận tiền", type="primary", key="payments.confirm"):
-            try:
-                row = payments.confirm_payment(actor, chosen)
-            except DonationError as exc:
-                st.error(str(exc))
-            else:
-                done(f"Đã xác nhận {format_vnd(row.amount)} cho cam kết {row.pledge_code}.")
+            _widgets.act(FLASH, lambda: payments.confirm_payment(actor, chosen),
+                         lambda row: f"Đã xác nhận {format_vnd(row.amount)} cho cam kết {row.pledge_code}.")
         why = right.text_input("Lý do từ chối", key="payments.reject_reason")
         if right.button("Từ chối khoản này", key="payments.reject"):
-            try:
-                payments.reject_payment(actor, chosen, why)
-            except DonationError as exc:
-                st.error(str(exc))
-            else:
-                done(f"Đã từ chối khoản nộp {chosen}.")
+            _widgets.act(FLASH, lambda: payments.reject_payment(actor, chosen, why),
+                         lambda _: f"Đã từ chối khoản nộp {chosen}.")
 
 with statement:
     st.caption("Sao kê CSV hoặc Excel của tài khoản nhận tiền. Mỗi dòng có mã cam kết trong nội dung được ghi nhận "
@@ -94,11 +79,11 @@ with statement:
         columns = None
         with st.expander("Cột của sao kê (ngân hàng khác mẫu)"):
             try:
-                _, headers = statement_rows.header_row(read_rows(data, upload.name))
+                headers = reconcile.statement_headers(data, upload.name)
             except DonationError as exc:
                 st.error(str(exc))
                 headers = []
-            mapping = {field: st.selectbox(label, [None, *[h for h in headers if h]], key=f"payments.col.{field}",
+            mapping = {field: st.selectbox(label, [None, *headers], key=f"payments.col.{field}",
                                            format_func=lambda h: "Mặc định" if h is None else h)
                        for field, label in statement_rows.FIELDS.items()}
             columns = {field: header for field, header in mapping.items() if header} or None
@@ -128,14 +113,10 @@ with statement:
             if preview.matched or preview.unmatched:
                 if st.button(f"Lưu sao kê: {preview.matched} khoản khớp, {preview.unmatched} dòng chờ xử lý",
                              type="primary", key="payments.save_statement"):
-                    try:
-                        saved = reconcile.reconcile(actor, data, upload.name, office=office, columns=columns,
-                                                    today=today_vn())
-                    except DonationError as exc:
-                        st.error(str(exc))
-                    else:
-                        done(f"Đã lưu sao kê: {saved.matched} khoản nộp ({format_vnd(saved.amount_matched)}), "
-                             f"{saved.unmatched} dòng chờ xử lý.")
+                    _widgets.act(FLASH, lambda: reconcile.reconcile(actor, data, upload.name, office=office,
+                                                                     columns=columns, today=today_vn()),
+                                 lambda saved: f"Đã lưu sao kê: {saved.matched} khoản nộp "
+                                               f"({format_vnd(saved.amount_matched)}), {saved.unmatched} dòng chờ xử lý.")
 
 with queue:
     lines, total = reconcile.unmatched_lines(actor, office=office, limit=100)
@@ -150,20 +131,12 @@ with queue:
         left, right = st.columns(2)
         pledge_code = left.text_input("Gắn với cam kết mã", key="payments.link_code")
         if left.button("Gắn vào cam kết", key="payments.link"):
-            try:
-                reconcile.link_line(actor, line_id, pledge_code)
-            except DonationError as exc:
-                st.error(str(exc))
-            else:
-                done(f"Đã gắn dòng {line_id} vào cam kết {pledge_code.strip().upper()}.")
+            _widgets.act(FLASH, lambda: reconcile.link_line(actor, line_id, pledge_code),
+                         lambda _: f"Đã gắn dòng {line_id} vào cam kết {pledge_code.strip().upper()}.")
         reason = right.text_input("Không phải tiền tài trợ vì", key="payments.not_ours_reason")
         if right.button("Không phải tiền tài trợ", key="payments.not_ours"):
-            try:
-                reconcile.mark_not_ours(actor, line_id, reason)
-            except DonationError as exc:
-                st.error(str(exc))
-            else:
-                done(f"Đã đánh dấu dòng {line_id}.")
+            _widgets.act(FLASH, lambda: reconcile.mark_not_ours(actor, line_id, reason),
+                         lambda _: f"Đã đánh dấu dòng {line_id}.")
 
 with late:
     rows = overdue.overdue(actor, today=today_vn(), office=office)
@@ -186,4 +159,5 @@ with late:
             except (DonationError, OSError) as exc:
                 st.error(f"Không gửi được thư: {exc}")
             else:
-                done(f"Đã gửi {result.emailed} thư nhắc.")
+                st.session_state[FLASH] = f"Đã gửi {result.emailed} thư nhắc."
+                st.rerun()

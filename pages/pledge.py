@@ -1,7 +1,6 @@
 """Pledge (donors; office staff for a walk-in donor): amount or cards, scope, groups, months, instalments, with a
 live quote; then the pledge's code and its VietQR."""
 
-from datetime import timedelta
 
 import streamlit as st
 
@@ -9,7 +8,7 @@ from donation import donors, pledges
 from donation.actors import DONOR, NATIONAL_OFFICER, PROVINCE_OFFICER
 from donation.dates import format_date, parse_date, today_vn
 from donation.errors import DonationError
-from donation.money import format_vnd, parse_vnd
+from donation.money import format_number, format_vnd, parse_vnd
 from donation.pledge_quote import DONOR_GROUPS, MONTHS
 from donation.priority import GROUP_NAMES
 from pages import _auth, _widgets
@@ -84,15 +83,14 @@ count = int(st.number_input("Số đợt nộp", min_value=1, max_value=pledges.
                             key="pledge.instalments", help="1: nộp một lần. Nhiều đợt: mỗi đợt có mã VietQR riêng."))
 plan: list[tuple[int, object]] = []
 if count > 1:
-    share, rest = divmod(quote.amount, count)
     try:
-        for number in range(1, count + 1):
+        for number, (share, due_on) in enumerate(pledges.even_plan(quote.amount, count, today_vn()), start=1):
             first, second = st.columns(2)
             # keyed by the amount and the count too: a new amount or count offers a fresh, even split
             part = first.text_input(f"Đợt {number}: số tiền", key=f"pledge.part.{quote.amount}.{count}.{number}",
-                                    value=format_vnd(share + (rest if number == count else 0)).removesuffix(" ₫"))
+                                    value=format_number(share))
             due = second.text_input(f"Đợt {number}: hạn nộp (dd/mm/yyyy)", key=f"pledge.due.{count}.{number}",
-                                    value=format_date(today_vn() + timedelta(days=30 * (number - 1))))
+                                    value=format_date(due_on))
             plan.append((parse_vnd(part), parse_date(due, field=f"Hạn nộp đợt {number}")))
     except DonationError as exc:
         st.error(str(exc))

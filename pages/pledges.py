@@ -5,7 +5,6 @@ import streamlit as st
 
 from donation import pledges
 from donation.actors import DONOR
-from donation.errors import DonationError
 from donation.money import format_vnd
 from donation.pledge_states import STATUS_NAMES
 from pages import _auth, _widgets
@@ -14,8 +13,7 @@ PAGE_SIZE = 50
 actor = _auth.require_page(__file__)
 st.title("Danh sách cam kết")
 st.caption("Cam kết của bạn." if actor.role == DONOR else "Cam kết mà văn phòng của bạn nhận tiền.")
-if flash := st.session_state.pop("pledges.flash", None):
-    st.success(flash)
+_widgets.show_flash("pledges.flash")
 left, right = st.columns(2)
 status = left.selectbox("Trạng thái", [None, *STATUS_NAMES], key="pledges.status",
                         format_func=lambda s: "Tất cả" if s is None else STATUS_NAMES[s])
@@ -40,10 +38,5 @@ if chosen:
     with st.form("pledges.cancel"):
         reason = st.text_input("Lý do hủy", key="pledges.cancel_reason")
         if st.form_submit_button("Hủy cam kết này"):
-            try:
-                pledges.cancel_pledge(actor, chosen, reason)
-            except DonationError as exc:
-                st.error(str(exc))
-            else:
-                st.session_state["pledges.flash"] = f"Đã hủy cam kết {chosen}."
-                st.rerun()
+            _widgets.act("pledges.flash", lambda: pledges.cancel_pledge(actor, chosen, reason),
+                         lambda _: f"Đã hủy cam kết {chosen}.")

@@ -2,7 +2,6 @@
 
 import json
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -357,12 +356,10 @@ def test_reconcile_json_contract(database, tmp_path):
 def test_remind_json_sends_through_the_configured_smtp(database):
     from datetime import date
 
-    from aiosmtpd.controller import Controller
-
     from db.engine import make_engine
     from db.uow import UnitOfWork
     from donation import auth, pledges
-    from tests.db.test_overdue import Inbox
+    from tests.smtp import smtp_server
 
     assert cli("seed-demo", env=database).returncode == 0
     engine = make_engine(database["DATABASE_URL"])
@@ -374,13 +371,7 @@ def test_remind_json_sends_through_the_configured_smtp(database):
     without = json.loads(cli("remind", "--json", env=database).stdout)
     assert without == {"overdue": 2, "emailed": 0, "without_email": 0, "recently_reminded": 0, "dry_run": False,
                        "smtp": False}
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    with smtp_server() as (inbox, port):
         smtp = {**database, "BHYT_SMTP_HOST": "127.0.0.1", "BHYT_SMTP_PORT": str(port),
                 "BHYT_SMTP_FROM": "bhxh@example.vn", "BHYT_SMTP_STARTTLS": "false"}
         dry = json.loads(cli("remind", "--dry-run", "--json", env=smtp).stdout)
@@ -388,5 +379,3 @@ def test_remind_json_sends_through_the_configured_smtp(database):
         sent = cli("remind", "--json", env=smtp)
         assert sent.returncode == 0, sent.stderr
         assert json.loads(sent.stdout)["emailed"] == 2 and len(inbox.messages) == 2
-    finally:
-        controller.stop()

@@ -1,39 +1,21 @@
 """Overdue instalments and reminders through a real SMTP server on localhost (aiosmtpd)."""
 
-import socket
 from datetime import date, timedelta
-from email import message_from_bytes
-from email.policy import default
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from donation import auth, donors, overdue, payments, pledges
 from donation.mail import MailSettings
+from tests.smtp import smtp_server
 
 MADE = date(2026, 10, 1)
 TODAY = date(2026, 11, 25)
 
 
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802  (aiosmtpd's hook name)
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=default)))
-        return "250 OK"
-
-
 @pytest.fixture
 def smtp():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, MailSettings("127.0.0.1", port, "bhxh@example.vn", starttls=False)
-    controller.stop()
+    with smtp_server() as (inbox, port):
+        yield inbox, MailSettings("127.0.0.1", port, "bhxh@example.vn", starttls=False)
 
 
 @pytest.fixture

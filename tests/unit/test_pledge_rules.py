@@ -85,3 +85,15 @@ def test_instalments_owe_what_is_left_in_order(amounts, paid):
     # earlier instalments are filled first: once one is still owed, every later one is owed in full
     first_owed = next((i for i, d in enumerate(due) if d), len(due))
     assert all(due[i] == amounts[i] for i in range(first_owed + 1, len(due)))
+
+
+@given(amount=st.integers(1, 10**12), count=st.integers(1, 12))
+def test_an_even_plan_adds_up_and_falls_due_a_month_apart(amount, count):
+    from datetime import date, timedelta
+
+    from donation.pledges import even_plan
+
+    plan = even_plan(amount, count, date(2026, 11, 25))
+    assert sum(part for part, _ in plan) == amount and len(plan) == count
+    assert len({part for part, _ in plan[:-1]}) <= 1 and plan[-1][0] >= plan[0][0]
+    assert [due for _, due in plan] == [date(2026, 11, 25) + timedelta(days=30 * n) for n in range(count)]

@@ -1,0 +1,43 @@
+"""Shared by the import benchmarks: the floor (reading the file alone) and a fresh SQLite database with the demo
+accounts. Not a benchmark itself (`.ci/run` skips files that start with `_`)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("BHYT_SECRET_KEY", "bench-secret-" + "x" * 40)
+os.environ.setdefault("BHYT_FAST_PASSWORD_HASH", "1")
+
+from db.engine import make_engine  # noqa: E402
+from db.uow import UnitOfWork  # noqa: E402
+from donation import demo  # noqa: E402
+from donation.setup import initialise  # noqa: E402
+from donation.spreadsheets import read_rows  # noqa: E402
+
+
+def read_seconds(data: bytes, filename: str) -> float:
+    """The floor: how long python-calamine takes to read the file, and nothing else."""
+    began = time.perf_counter()
+    read_rows(data, filename)
+    return time.perf_counter() - began
+
+
+@contextmanager
+def demo_database() -> Iterator[UnitOfWork]:
+    """A fresh SQLite file with units, rules and the demo accounts, removed afterwards."""
+    with tempfile.TemporaryDirectory() as folder:
+        engine = make_engine(f"sqlite:///{folder}/bench.db")
+        initialise(engine)
+        uow = UnitOfWork(engine)
+        demo.seed_demo(uow=uow)
+        try:
+            yield uow
+        finally:
+            engine.dispose()
