@@ -138,16 +138,21 @@ def _minutes(delta: timedelta) -> int:
     return max(1, -(-int(delta.total_seconds()) // 60))
 
 
+def _open_session(session: Session, token: str) -> tuple[UserSession, UserAccount] | None:
+    """The session a token opened, with its user, while it has not ended."""
+    return session.exec(
+        select(UserSession, UserAccount).join(UserAccount, UserAccount.id == UserSession.user_id)
+        .where(UserSession.token_hash == _token_hash(token), UserSession.ended_at.is_(None))
+    ).first()
+
+
 def resolve_session(token: str | None, *, uow: UnitOfWork | None = None, now: datetime | None = None) -> Actor | None:
     """The signed-in actor for a session token, or None when it has ended, idled out, or its user cannot sign in."""
     if not token:
         return None
     now = _now(now)
     with uow or UnitOfWork() as work:
-        found = work.session.exec(
-            select(UserSession, UserAccount).join(UserAccount, UserAccount.id == UserSession.user_id)
-            .where(UserSession.token_hash == _token_hash(token), UserSession.ended_at.is_(None))
-        ).first()
+        found = _open_session(work.session, token)
         if found is None:
             return None
         row, user = found
@@ -183,10 +188,7 @@ def sign_out(token: str | None, *, uow: UnitOfWork | None = None, now: datetime 
         return
     now = _now(now)
     with uow or UnitOfWork() as work:
-        found = work.session.exec(
-            select(UserSession, UserAccount).join(UserAccount, UserAccount.id == UserSession.user_id)
-            .where(UserSession.token_hash == _token_hash(token), UserSession.ended_at.is_(None))
-        ).first()
+        found = _open_session(work.session, token)
         if found is None:
             return
         row, user = found
