@@ -14,6 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("BHYT_SECRET_KEY", "bench-secret-" + "x" * 40)
 os.environ.setdefault("BHYT_FAST_PASSWORD_HASH", "1")
+os.environ.setdefault("BHYT_SIGNING_KEY", "YmVuY2gtc2lnbmluZy1rZXktMzItYnl0ZXMtbG9uZyE")
 
 from db.engine import make_engine  # noqa: E402
 from db.uow import UnitOfWork  # noqa: E402

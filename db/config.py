@@ -6,6 +6,7 @@ import functools
 import os
 import secrets
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import Field, ValidationError, field_validator
@@ -30,6 +31,8 @@ class Settings(BaseSettings):
     demo_pledges: int = Field(40, ge=0, le=10_000, validation_alias="BHYT_DEMO_PLEDGES")
     sqlite_busy_timeout_ms: int = Field(5000, ge=0, validation_alias="BHYT_SQLITE_BUSY_TIMEOUT_MS")
     secret_key: str | None = Field(None, validation_alias="BHYT_SECRET_KEY", repr=False)
+    # The receipts' Ed25519 private key: PEM (PKCS#8) or the 32 raw bytes in base64.
+    signing_key: str | None = Field(None, validation_alias="BHYT_SIGNING_KEY", repr=False)
     # Cheap argon2 parameters, for the test suite only: never set in production.
     fast_password_hash: bool = Field(False, validation_alias="BHYT_FAST_PASSWORD_HASH")
     # Reminders by e-mail: off unless a host is set (then the overdue list is the reminder).
@@ -103,41 +106,55 @@ def secret_key(settings: Settings | None = None) -> bytes:
     once beside the database file. PostgreSQL deployments must configure it: replicas have to share it.
     """
     settings = settings or get_settings()
-    configured = settings.secret_key or _secret_from_toml()
+    configured = settings.secret_key or _secret_from_toml("BHYT_SECRET_KEY")
     if configured:
         if len(configured) < 32 or configured.lower() in {"changeme", "change-me", "secret"}:
             raise ConfigError("BHYT_SECRET_KEY quá ngắn hoặc là giá trị mẫu: dùng ít nhất 32 ký tự ngẫu nhiên")
         return configured.encode()
+    key = generated_secret(settings, "secret.key", "BHYT_SECRET_KEY", lambda: secrets.token_urlsafe(48))
+    if len(key) < 32:
+        raise ConfigError("Tệp khóa secret.key hỏng (quá ngắn): xóa tệp để tạo lại, hoặc đặt BHYT_SECRET_KEY")
+    return key.encode()
+
+
+def signing_key_text(settings: Settings | None = None, *, make: Callable[[], str]) -> str:
+    """The receipts' signing key as configured (BHYT_SIGNING_KEY, then secrets.toml); for a SQLite database without
+    one, the key `make` returns, generated once under the database's folder. The caller parses it."""
+    settings = settings or get_settings()
+    return (settings.signing_key or _secret_from_toml("BHYT_SIGNING_KEY")
+            or generated_secret(settings, "signing.key", "BHYT_SIGNING_KEY", make))
+
+
+def generated_secret(settings: Settings, filename: str, setting: str, make: Callable[[], str]) -> str:
+    """A secret kept in a file beside the embedded SQLite database, made by `make` the first time it is needed.
+    PostgreSQL deployments must configure `setting`: replicas have to share it."""
     if not settings.is_sqlite:
-        raise ConfigError("Chưa đặt BHYT_SECRET_KEY (bắt buộc với PostgreSQL): đặt trong môi trường hoặc secrets.toml")
+        raise ConfigError(f"Chưa đặt {setting} (bắt buộc với PostgreSQL): đặt trong môi trường hoặc secrets.toml")
     database = settings.database_url.removeprefix("sqlite:///")
     folder = PROJECT_ROOT / "data" if database in {"", ":memory:"} else Path(database).parent
-    path = folder / "secret.key"
+    path = folder / filename
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)
         # Written whole under another name, then linked in place: a second process starting at the same moment
         # either finds no file and links its own (one wins), or reads a complete key; never an empty one.
-        draft = folder / f".secret.key.{os.getpid()}.{secrets.token_hex(4)}"
+        draft = folder / f".{filename}.{os.getpid()}.{secrets.token_hex(4)}"
         descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
+            handle.write(make())
         try:
             os.link(draft, path)
         except FileExistsError:
             pass
         finally:
             draft.unlink()
-    key = path.read_text().strip()
-    if len(key) < 32:
-        raise ConfigError(f"Tệp khóa {path} hỏng (quá ngắn): xóa tệp để tạo lại, hoặc đặt BHYT_SECRET_KEY")
-    return key.encode()
+    return path.read_text().strip()
 
 
-def _secret_from_toml() -> str | None:
+def _secret_from_toml(name: str) -> str | None:
     if not SECRETS_TOML.is_file():
         return None
     with SECRETS_TOML.open("rb") as handle:
-        value = tomllib.load(handle).get("BHYT_SECRET_KEY")
+        value = tomllib.load(handle).get(name)
     if value is not None and not isinstance(value, str):
-        raise ConfigError("BHYT_SECRET_KEY trong secrets.toml phải là một chuỗi")
+        raise ConfigError(f"{name} trong secrets.toml phải là một chuỗi")
     return value

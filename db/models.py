@@ -414,3 +414,46 @@ class StatementLine(SQLModel, table=True):
     imported_at: datetime = Field(default_factory=utcnow)
     resolved_by: int | None = Field(default=None, foreign_key="user_account.id")
     resolved_at: datetime | None = None
+
+
+class Receipt(SQLModel, table=True):
+    """The acknowledgement of a confirmed payment, numbered `PP-YYYY-NNNNNN` without gaps per office and year of the
+    payment's date. Never deleted: a voided receipt keeps its number (never reused) and its payment gets a new one."""
+
+    __table_args__ = (
+        CheckConstraint("status IN ('valid', 'void_requested', 'voided')", name="status_known"),
+        CheckConstraint("sequence > 0", name="sequence_positive"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+        UniqueConstraint("office_code", "year", "sequence", name="uq_receipt_office_code_year_sequence"),
+        # a payment has one receipt in force at a time; voided ones stay beside it
+        Index("uq_receipt_payment_in_force", "payment_id", unique=True, sqlite_where=text("status != 'voided'"),
+              postgresql_where=text("status != 'voided'")),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    office_code: int = Field(foreign_key="receiving_office.code")
+    year: int  # of the payment's date (Vietnam's)
+    sequence: int
+    payment_id: int = Field(foreign_key="payment.id")
+    amount: int = Field(sa_column=Column(BigInteger, nullable=False))  # as signed: the payment's amount
+    paid_on: date  # as signed: the payment's date
+    status: str = Field(default="valid", max_length=16)
+    official_number: str = Field(default="", max_length=64)  # the office's own collection receipt (biên lai thu)
+    replaces_id: int | None = Field(default=None, foreign_key="receipt.id")  # the voided receipt this reissues
+    issued_by: int | None = Field(default=None, foreign_key="user_account.id")  # None: the system actor
+    issued_at: datetime = Field(default_factory=utcnow)
+    void_reason: str = Field(default="")
+    void_requested_by: int | None = Field(default=None, foreign_key="user_account.id")
+    void_requested_at: datetime | None = None
+    voided_by: int | None = Field(default=None, foreign_key="user_account.id")
+    voided_at: datetime | None = None
+    print_count: int = Field(default=0)  # office prints so far: every one after the first says it is a copy
+
+    @property
+    def number(self) -> str:
+        return receipt_number(self.office_code, self.year, self.sequence)
+
+
+def receipt_number(office_code: int, year: int, sequence: int) -> str:
+    """`PP-YYYY-NNNNNN`: the office's province code (00 for the national office), the year, the sequence. Not
+    stored: the three columns are (and are unique together)."""
+    return f"{office_code:02d}-{year}-{sequence:06d}"

@@ -14,6 +14,7 @@ from db.uow import UnitOfWork
 from donation import audit
 from donation.actors import ADMIN, Actor, require_role
 from donation.errors import InvalidInput, NotFound
+from donation.receipt_pdf import PAPERS
 
 
 def _whole(low: int, high: int) -> Callable[[object], int]:
@@ -31,6 +32,15 @@ def _weights(value: object) -> dict[str, int]:
     return {str(k): _whole(0, 1000)(v) for k, v in value.items()}
 
 
+def _one_of(choices: dict[str, str]) -> Callable[[object], str]:
+    def check(value: object) -> str:
+        if value not in choices:
+            raise InvalidInput("Chọn một trong: " + "; ".join(f"{k} ({v})" for k, v in choices.items()))
+        return str(value)
+
+    return check
+
+
 def _offices(value: object) -> dict[str, dict[str, str]]:
     if not isinstance(value, dict):
         raise InvalidInput("Thông tin cơ quan phải là bảng mã cơ quan → tên, người ký")
@@ -46,6 +56,7 @@ class SettingSpec:
     default: object
     check: Callable[[object], object]
     help: str = ""
+    choices: dict[str, str] | None = None  # a setting picked from a list: value -> what the page shows
 
 
 SPECS: dict[str, SettingSpec] = {spec.key: spec for spec in (
@@ -63,6 +74,8 @@ SPECS: dict[str, SettingSpec] = {spec.key: spec for spec in (
         "flood_damage_livelihood": 20, "disability": 20, "chronic_illness": 15, "elderly_alone": 15,
         "orphan": 20, "ethnic_minority": 10, "child_or_elderly": 10, "waiting_per_month": 2,
     }, _weights, "Điểm cộng cho mỗi đặc điểm của người được đề cử; điểm cao được tài trợ trước."),
+    SettingSpec("receipt_paper", "Khổ giấy in biên nhận", "a5", _one_of(PAPERS),
+                "Khổ giấy mặc định khi in biên nhận theo lô; người in vẫn chọn được khổ khác.", PAPERS),
     SettingSpec("offices", "Cơ quan, người ký", {
         "national": {"name": "BẢO HIỂM XÃ HỘI VIỆT NAM", "parent": "", "signer_title": "TỔNG GIÁM ĐỐC",
                      "signer_name": "", "place": "Hà Nội"},

@@ -16,7 +16,7 @@ import click
 
 from db.uow import UnitOfWork
 from donation import audit as audit_log
-from donation import auth, demo, mail, offices, overdue, pledges, quotes, registry, setup
+from donation import auth, demo, mail, offices, overdue, pledges, quotes, receipt_signing, receipts, registry, setup
 from donation import reconcile as reconcile_statements
 from donation.actors import SYSTEM_ACTOR
 from donation.dates import format_date, parse_date, today_vn
@@ -323,3 +323,59 @@ def pledges_expire(dry_run, as_json) -> None:
         _emit({"expired": len(codes), "codes": codes, "dry_run": dry_run})
     else:
         click.echo(f"{len(codes)} cam kết {'sẽ ' if dry_run else ''}hết hạn.")
+
+
+@main.group("receipts", help="Biên nhận: in theo lô, kiểm tra, khóa công khai để kiểm tra không cần mạng.")
+def receipts_group() -> None:
+    pass
+
+
+@receipts_group.command("public-key", help="In khóa công khai (PEM) để kiểm tra chữ ký trên mã QR của biên nhận.")
+@handles_errors
+def receipts_public_key() -> None:
+    click.echo(receipts.public_key_pem(), nl=False)
+
+
+@receipts_group.command("verify", help="Kiểm tra một biên nhận: đường link trên mã QR, hoặc số biên nhận.")
+@click.argument("text")
+@click.option("--public-key", "key_file", type=click.Path(exists=True, dir_okay=False),
+              help="Chỉ kiểm tra chữ ký bằng khóa công khai này, không cần cơ sở dữ liệu.")
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def receipts_verify(text, key_file, as_json) -> None:
+    key = receipt_signing.load_public_key(Path(key_file).read_text()) if key_file else None
+    result = receipts.verify(text, public_key=key)
+    if as_json:
+        _emit(result.as_dict())
+        return
+    verdict = {"valid": "HỢP LỆ", "voided": "ĐÃ HỦY", "not_genuine": "KHÔNG HỢP LỆ"}[result.status]
+    facts = (f" số {result.number}, {format_vnd(result.amount)}, ngày {format_date(result.paid_on)}"
+             if result.amount is not None and result.paid_on else "")
+    click.echo(f"{verdict}:{facts}. {result.reason}")
+
+
+@receipts_group.command("print", help="In biên nhận của một văn phòng theo khoảng ngày nộp tiền vào một tệp PDF (hoặc "
+                                      "ZIP gồm từng tệp PDF).")
+@click.option("--province", "office", required=True, help="Mã tỉnh, hoặc national (BHXH Việt Nam).")
+@click.option("--from", "since", default=None, help="Từ ngày nộp (dd/mm/yyyy hoặc YYYY-MM-DD).")
+@click.option("--to", "until", default=None, help="Đến ngày nộp.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Tệp .pdf hoặc .zip.")
+@click.option("--voided", is_flag=True, help="In cả biên nhận đã hủy (có đánh dấu).")
+@click.option("--paper", type=click.Choice(["a5", "a4_two"]), default=None, help="Khổ giấy (mặc định: thiết lập).")
+@click.option("--user", "as_user", default=None, help="Cán bộ in (mặc định: tác vụ hệ thống).")
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def receipts_print(office, since, until, out, voided, paper, as_user, as_json) -> None:
+    path = Path(out)
+    if path.suffix.lower() not in (".pdf", ".zip"):
+        raise InvalidInput("Tệp ra phải có đuôi .pdf hoặc .zip")
+    printed = receipts.print_receipts(
+        _actor(as_user) if as_user else SYSTEM_ACTOR, office=offices.parse_office(office),
+        since=parse_date(since, field="--from") if since else None,
+        until=parse_date(until, field="--to") if until else None, include_voided=voided,
+        as_zip=path.suffix.lower() == ".zip", paper=paper)
+    path.write_bytes(printed.data)
+    if as_json:
+        _emit({"receipts": printed.count, "out": str(path), "bytes": len(printed.data)})
+    else:
+        click.echo(f"Đã in {printed.count} biên nhận vào {path}.")

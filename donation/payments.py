@@ -6,7 +6,7 @@ count the same money twice or compute a pledge's status from a stale total, on S
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from sqlmodel import Session, select
@@ -19,6 +19,7 @@ from donation.errors import Forbidden, InvalidInput, NotFound
 from donation.offices import lock_office, own_office, require_office
 from donation.pledge_states import STATUS_NAMES, check_transition, status_for_payment
 from donation.pledges import find_pledge, require_visible
+from donation.receipt_numbers import Confirmed, issue_receipts
 from donation.statement_rows import normalise_reference
 
 METHODS = {"bank_transfer": "Chuyển khoản", "cash": "Tiền mặt tại văn phòng",
@@ -40,6 +41,7 @@ class PaymentRow:
     status: str
     recorded_by: int
     note: str
+    receipt: str = ""  # the number of its receipt in force, once confirmed
 
     @property
     def method_name(self) -> str:
@@ -137,6 +139,8 @@ def confirm_payment(actor: Actor, payment_id: int, *, uow: UnitOfWork | None = N
         now = datetime.now(UTC)
         apply_payment(pledge, payment.amount, now)
         payment.status, payment.confirmed_by, payment.confirmed_at = "confirmed", actor.user_id, now
+        (receipt,) = issue_receipts(work.session, [Confirmed(payment.id, payment.office_code, payment.amount,
+                                                             payment.paid_on)], actor.user_id, now)
         if payment.bank_reference:  # the statement already showed this money: that line is now settled by it
             for line in work.session.exec(select(StatementLine).where(
                     StatementLine.office_code == payment.office_code, StatementLine.status == "unmatched",
@@ -144,9 +148,9 @@ def confirm_payment(actor: Actor, payment_id: int, *, uow: UnitOfWork | None = N
                 line.status, line.pledge_id, line.payment_id = "linked", pledge.id, payment.id
                 line.resolved_by, line.resolved_at = actor.user_id, now
         audit.record(work.session, actor, "confirm_payment", "payment", payment.id, before=before,
-                     after={"paid": pledge.paid, "status": pledge.status})
+                     after={"paid": pledge.paid, "status": pledge.status, "receipt": receipt})
         work.commit()
-        return _row(payment, pledge.code)
+        return replace(_row(payment, pledge.code), receipt=receipt)
 
 
 def reject_payment(actor: Actor, payment_id: int, reason: str, *, uow: UnitOfWork | None = None) -> PaymentRow:

@@ -22,6 +22,7 @@ from donation.nomination_rows import Issue
 from donation.offices import lock_office, own_office, require_office
 from donation.payments import PAYABLE, apply_payment
 from donation.pledge_states import STATUS_NAMES
+from donation.receipt_numbers import Confirmed, issue_receipts
 from donation.spreadsheets import read_rows
 from donation.statement_rows import Entry, find_columns, header_row, read_entries
 
@@ -205,6 +206,7 @@ def _save(session: Session, actor: Actor, office: int, filename: str, matched: l
     """A matched line is stored as its payment (reference, date, amount, description); the rest as queue lines."""
     connection = session.connection()
     if matched:
+        before = session.exec(select(func.coalesce(func.max(Payment.id), 0))).one()
         bulk_insert(connection, Payment.__table__, [
             {"pledge_id": pledge.id, "office_code": office, "amount": entry.amount, "method": "bank_transfer",
              "paid_on": entry.line_date, "bank_reference": entry.reference, "decision_number": "",
@@ -215,6 +217,13 @@ def _save(session: Session, actor: Actor, office: int, filename: str, matched: l
         bulk_update(connection, Pledge.__table__, ["paid", "status", "updated_at"],
                     [{"id": p.id, "paid": p.paid, "status": p.status, "updated_at": now}
                      for p in sorted(found.values(), key=lambda p: p.id) if p.changed])
+        # The payments just written (the office's lock keeps other writers of this office out), receipted in
+        # the order of their dates.
+        issue_receipts(session, [Confirmed(*row) for row in session.exec(
+            select(Payment.id, Payment.office_code, Payment.amount, Payment.paid_on)
+            .where(Payment.office_code == office, Payment.id > before, Payment.source == "statement")
+            .order_by(Payment.paid_on, Payment.id))],
+            actor.user_id, now)
     bulk_insert(connection, StatementLine.__table__, [
         {"office_code": office, "bank_reference": entry.reference, "line_date": entry.line_date,
          "amount": entry.amount, "description": entry.description, "status": "unmatched", "reason": reason,
@@ -258,9 +267,9 @@ def _queued(session: Session, actor: Actor, line_id: int) -> StatementLine:
     return line
 
 
-def link_line(actor: Actor, line_id: int, pledge_code: str, *, uow: UnitOfWork | None = None) -> None:
+def link_line(actor: Actor, line_id: int, pledge_code: str, *, uow: UnitOfWork | None = None) -> str:
     """A person links a waiting line to the pledge it pays: it becomes a confirmed payment (the statement is the
-    evidence)."""
+    evidence); returns its receipt's number."""
     require_role(actor, *OFFICE_STAFF)
     with uow or UnitOfWork() as work:
         session = work.session
@@ -283,11 +292,15 @@ def link_line(actor: Actor, line_id: int, pledge_code: str, *, uow: UnitOfWork |
                           recorded_at=now, confirmed_by=actor.user_id, confirmed_at=now)
         session.add(payment)
         session.flush()
+        (receipt,) = issue_receipts(session, [Confirmed(payment.id, payment.office_code, payment.amount,
+                                                        payment.paid_on)], actor.user_id, now)
         line.status, line.pledge_id, line.payment_id = "linked", pledge.id, payment.id
         line.resolved_by, line.resolved_at = actor.user_id, now
         audit.record(session, actor, "link_statement_line", "statement_line", line.id,
-                     after={"pledge": pledge.code, "amount": line.amount, "payment_id": payment.id})
+                     after={"pledge": pledge.code, "amount": line.amount, "payment_id": payment.id,
+                            "receipt": receipt})
         work.commit()
+        return receipt
 
 
 def mark_not_ours(actor: Actor, line_id: int, reason: str, *, uow: UnitOfWork | None = None) -> None:

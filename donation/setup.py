@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from db import migrate
 from db.config import get_settings
 from db.uow import UnitOfWork
-from donation import demo
+from donation import demo, receipt_signing
 from donation.offices import seed_offices
 from donation.rules import seed_rules
 from donation.units import load_units
@@ -34,6 +34,8 @@ def initialise(engine: Engine | None = None) -> InitResult:
         added = seed_rules(uow.session)
         seed_offices(uow.session)
         uow.commit()
+    if get_settings().is_sqlite:
+        receipt_signing.signing_key()  # generated under data/ now when not configured, not at the first receipt
     return InitResult(provinces, communes, revision, added)
 
 

@@ -9,7 +9,7 @@ from sqlmodel import func, select
 
 from db.models import Commune, UserAccount
 from db.uow import UnitOfWork
-from donation import audit, overdue, payments, pledges, reconcile, registry
+from donation import audit, overdue, payments, pledges, receipts, reconcile, registry
 from donation.actors import ADMIN, COMMUNE_OFFICIAL, DONOR, NATIONAL_OFFICER, PROVINCE_OFFICER, Actor, require_role
 from donation.money import format_number, format_vnd
 from donation.premium import quote_premium
@@ -91,8 +91,10 @@ def overview(actor: Actor, on: date, *, uow: UnitOfWork | None = None) -> Today:
 
 
 def _office_work(actor: Actor, uow: UnitOfWork, on: date) -> list[str]:
-    """What the office's money needs today: records to confirm, statement lines to settle, instalments overdue."""
+    """What the office's money needs today: records to confirm, statement lines to settle, instalments overdue,
+    receipts another officer asked to void."""
     waiting = len(payments.awaiting_confirmation(actor, uow=uow))
+    voids = len(receipts.void_requests(actor, uow=uow))
     lines = reconcile.unmatched_lines(actor, limit=1, uow=uow)[1]
     late = overdue.overdue(actor, today=on, uow=uow)
     notes = []
@@ -103,6 +105,8 @@ def _office_work(actor: Actor, uow: UnitOfWork, on: date) -> list[str]:
     if late:
         notes.append(f"{format_number(len(late))} đợt nộp quá hạn, còn thiếu "
                      f"{format_vnd(sum(r.owed for r in late))}.")
+    if voids:
+        notes.append(f"{format_number(voids)} biên nhận được đề nghị hủy, chờ một cán bộ khác xác nhận.")
     return notes
 
 

@@ -8,8 +8,9 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
-from donation import payments, pledges, quotes, registry
-from donation.actors import Actor
+from donation import payments, pledges, quotes, receipts, registry
+from donation.actors import DONOR, Actor
+from donation.dates import today_vn
 from donation.errors import DonationError
 from donation.money import format_vnd
 from donation.pledge_pdf import pledge_pdf
@@ -102,3 +103,26 @@ def pledge_sheet(actor: Actor, code: str) -> None:
         }), hide_index=True)
     st.download_button("Tải giấy xác nhận cam kết (PDF)", pledge_pdf(sheet), file_name=f"cam-ket-{pledge.code}.pdf",
                        mime="application/pdf", key=f"pledge.pdf.{pledge.code}")
+    pledge_receipts(actor, pledge.code)
+
+
+def pledge_receipts(actor: Actor, code: str) -> None:
+    """A pledge's receipts; its donor downloads each one, and the thank-you certificate."""
+    issued = receipts.receipts_of_pledge(actor, code)
+    if not issued:
+        return
+    st.markdown("**Biên nhận**")
+    st.dataframe(pd.DataFrame({
+        "Số": [r.number for r in issued], "Ngày nộp": [f"{r.paid_on:%d/%m/%Y}" for r in issued],
+        "Số tiền": [format_vnd(r.amount) for r in issued], "Trạng thái": [r.status_name for r in issued],
+    }), hide_index=True)
+    if actor.role == DONOR:
+        valid = [r.number for r in issued if r.status != "voided"]
+        number = st.selectbox("Biên nhận để tải", valid, key=f"pledge.receipt.{code}")
+        if number:
+            st.download_button(f"Tải biên nhận {number} (PDF)", receipts.receipt_pdf(actor, number),
+                               file_name=f"bien-nhan-{number}.pdf", mime="application/pdf",
+                               key=f"pledge.receipt_pdf.{code}")
+    st.download_button("Tải giấy chứng nhận tài trợ (PDF)", receipts.certificate(actor, code, today=today_vn()),
+                       file_name=f"giay-chung-nhan-{code}.pdf", mime="application/pdf",
+                       key=f"pledge.certificate.{code}")

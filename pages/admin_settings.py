@@ -17,14 +17,17 @@ for key, spec in app_settings.SPECS.items():
         if spec.help:
             st.caption(spec.help)
         value = current[key]
-        if isinstance(spec.default, int):
+        if spec.choices:
+            typed = st.selectbox("Giá trị", list(spec.choices), index=list(spec.choices).index(value),
+                                 format_func=spec.choices.get, key=f"settings.{key}.value")
+        elif isinstance(spec.default, int):
             typed = st.number_input("Giá trị", value=int(value), step=1, key=f"settings.{key}.value")
         else:
             typed = st.text_area("Giá trị (JSON)", value=json.dumps(value, ensure_ascii=False, indent=2),
                                  height=200, key=f"settings.{key}.value")
         if st.form_submit_button("Lưu"):
             try:
-                parsed = int(typed) if isinstance(spec.default, int) else json.loads(typed)
+                parsed = typed if spec.choices else int(typed) if isinstance(spec.default, int) else json.loads(typed)
                 app_settings.update(actor, key, parsed)
             except json.JSONDecodeError as exc:
                 st.error(f"{spec.label}: JSON sai ở dòng {exc.lineno}, cột {exc.colno}: {exc.msg}")

@@ -64,7 +64,8 @@ with confirm:
         left, right = st.columns(2)
         if left.button("Xác nhận đã nhận tiền", type="primary", key="payments.confirm"):
             _widgets.act(FLASH, lambda: payments.confirm_payment(actor, chosen),
-                         lambda row: f"Đã xác nhận {format_vnd(row.amount)} cho cam kết {row.pledge_code}.")
+                         lambda row: f"Đã xác nhận {format_vnd(row.amount)} cho cam kết {row.pledge_code}; "
+                                     f"biên nhận số {row.receipt}.")
         why = right.text_input("Lý do từ chối", key="payments.reject_reason")
         if right.button("Từ chối khoản này", key="payments.reject"):
             _widgets.act(FLASH, lambda: payments.reject_payment(actor, chosen, why),
@@ -116,7 +117,8 @@ with statement:
                     _widgets.act(FLASH, lambda: reconcile.reconcile(actor, data, upload.name, office=office,
                                                                      columns=columns, today=today_vn()),
                                  lambda saved: f"Đã lưu sao kê: {saved.matched} khoản nộp "
-                                               f"({format_vnd(saved.amount_matched)}), {saved.unmatched} dòng chờ xử lý.")
+                                               f"({format_vnd(saved.amount_matched)}, mỗi khoản một biên nhận), "
+                                               f"{saved.unmatched} dòng chờ xử lý.")
 
 with queue:
     lines, total = reconcile.unmatched_lines(actor, office=office, limit=100)
@@ -132,7 +134,8 @@ with queue:
         pledge_code = left.text_input("Gắn với cam kết mã", key="payments.link_code")
         if left.button("Gắn vào cam kết", key="payments.link"):
             _widgets.act(FLASH, lambda: reconcile.link_line(actor, line_id, pledge_code),
-                         lambda _: f"Đã gắn dòng {line_id} vào cam kết {pledge_code.strip().upper()}.")
+                         lambda receipt: f"Đã gắn dòng {line_id} vào cam kết {pledge_code.strip().upper()}; "
+                                         f"biên nhận số {receipt}.")
         reason = right.text_input("Không phải tiền tài trợ vì", key="payments.not_ours_reason")
         if right.button("Không phải tiền tài trợ", key="payments.not_ours"):
             _widgets.act(FLASH, lambda: reconcile.mark_not_ours(actor, line_id, reason),

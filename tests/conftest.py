@@ -16,6 +16,8 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 # Cheap password hashing and a fixed secret for every test, including the servers and commands they start.
 os.environ["BHYT_FAST_PASSWORD_HASH"] = "1"
 os.environ.setdefault("BHYT_SECRET_KEY", "test-secret-" + "x" * 40)
+# A fixed receipt-signing key (Ed25519, the 32 bytes 0..31): tests that need a generated one unset it.
+os.environ.setdefault("BHYT_SIGNING_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8")
 # Apps started by tests get the demo accounts but an empty registry, so that counts in tests are their own.
 os.environ["BHYT_DEMO_BENEFICIARIES"] = "0"
 os.environ["BHYT_DEMO_PLEDGES"] = "0"

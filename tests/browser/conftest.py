@@ -37,18 +37,24 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
-def app_server(tmp_path_factory):
+def app_database(tmp_path_factory) -> str:
+    """The server's database, for tests that prepare data through the services as another office would."""
+    return f"sqlite:///{tmp_path_factory.mktemp('server') / 'bhyt.db'}"
+
+
+@pytest.fixture(scope="session")
+def app_server(app_database):
     """Start the app on an empty SQLite file, wait for /_stcore/health, stop it whatever happens."""
     port = _free_port()
-    folder = tmp_path_factory.mktemp("server")
-    log_path = folder / "streamlit.log"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'bhyt.db'}"}
+    url = f"http://127.0.0.1:{port}"
+    log_path = Path(app_database.removeprefix("sqlite:///")).parent / "streamlit.log"
+    # its own address in the links that receipts' QR codes carry, so that a scanned link opens here
+    env = {**os.environ, "DATABASE_URL": app_database, "BHYT_PUBLIC_URL": url}
     command = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     with open(log_path, "w") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:

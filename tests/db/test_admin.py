@@ -18,6 +18,7 @@ from donation import (
     overdue,
     payments,
     pledges,
+    receipts,
     reconcile,
     registry,
     review,
@@ -91,6 +92,19 @@ CALLS = {
     "unmatched_lines": (lambda a, u: reconcile.unmatched_lines(a, uow=u), OFFICE_STAFF),
     "overdue": (lambda a, u: overdue.overdue(a, today=date(2026, 11, 25), uow=u), OFFICE_STAFF),
     "remind": (lambda a, u: overdue.remind(a, today=date(2026, 11, 25), dry_run=True, uow=u), OFFICE_STAFF),
+    "list_receipts": (lambda a, u: receipts.list_receipts(a, uow=u), OFFICE_STAFF),
+    "void_requests": (lambda a, u: receipts.void_requests(a, uow=u), OFFICE_STAFF),
+    "request_void": (lambda a, u: receipts.request_void(a, "66-2026-999999", "lý do hủy", uow=u), OFFICE_STAFF),
+    "decide_void": (lambda a, u: receipts.decide_void(a, "66-2026-999999", confirm=True, uow=u), OFFICE_STAFF),
+    "set_official_number": (lambda a, u: receipts.set_official_number(a, "66-2026-999999", "BL1", uow=u),
+                            OFFICE_STAFF),
+    "print_receipts": (lambda a, u: receipts.print_receipts(a, uow=u), OFFICE_STAFF),
+    "receipt_pdf": (lambda a, u: receipts.receipt_pdf(a, "66-2026-999999", uow=u),
+                    {"donor", "province_officer", "national_officer", "admin"}),
+    "receipts_of_pledge": (lambda a, u: receipts.receipts_of_pledge(a, "BH2222222X", uow=u),
+                           {"donor", "province_officer", "national_officer", "admin"}),
+    "certificate": (lambda a, u: receipts.certificate(a, "BH2222222X", today=date(2026, 11, 25), uow=u),
+                    {"donor", "province_officer", "national_officer", "admin"}),
 }
 
 
@@ -115,10 +129,11 @@ def test_role_table(work, role, name):
             call(actor, work)
         except NotFound as exc:
             assert str(exc) in (f"Không có đề cử mã {NO_SUCH_NOMINATION}", "Không có cam kết mã BH2222222X",
+                                "Không có biên nhận số 66-2026-999999", "Không có biên nhận nào trong khoảng đã chọn",
                                 "Tài khoản này chưa có hồ sơ nhà tài trợ: liên hệ văn phòng BHXH")
         except InvalidInput as exc:  # allowed, but this row already exists from another role's turn
             assert any(text in str(exc) for text in ("Đã có", "đã có", "không có đề cử nào chờ niêm yết",
-                                                     "Chọn văn phòng có sao kê này"))
+                                                     "Chọn văn phòng có sao kê này", "Chọn văn phòng cấp biên nhận"))
     else:
         with pytest.raises(Forbidden, match=f"^{ROLE_NAMES[role]} không được làm việc này: chỉ "):
             call(actor, work)

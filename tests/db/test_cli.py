@@ -379,3 +379,60 @@ def test_remind_json_sends_through_the_configured_smtp(database):
         sent = cli("remind", "--json", env=smtp)
         assert sent.returncode == 0, sent.stderr
         assert json.loads(sent.stdout)["emailed"] == 2 and len(inbox.messages) == 2
+
+
+def test_receipts_print_verify_and_check_offline_with_the_public_key(database, tmp_path):
+    import zipfile
+
+    import pypdfium2 as pdfium
+
+    from donation.qr_images import read_qr
+
+    assert cli("seed-demo", "--pledges", "12", env=database).returncode == 0
+    out = tmp_path / "bien-nhan.pdf"
+    printed = cli("receipts", "print", "--province", "66", "--out", str(out), "--json", env=database)
+    assert printed.returncode == 0, printed.stderr
+    data = json.loads(printed.stdout)
+    assert data["receipts"] > 0 and data["out"] == str(out)
+    document = pdfium.PdfDocument(out.read_bytes())
+    assert len(document) == data["receipts"]
+    assert "Số: 66-2026-000001" in document[0].get_textpage().get_text_range()  # the first page, the first receipt
+    (link,) = read_qr(document[0].render(scale=3).to_pil())
+    document.close()
+    checked = cli("receipts", "verify", link, "--json", env=database)
+    assert checked.returncode == 0, checked.stderr
+    result = json.loads(checked.stdout)
+    assert set(result) == {"valid", "status", "number", "amount", "date", "reason"}
+    assert (result["valid"], result["status"], result["number"]) == (True, "valid", "66-2026-000001")
+    assert isinstance(result["amount"], int) and result["amount"] > 0
+    key = tmp_path / "khoa.pem"
+    key.write_text(cli("receipts", "public-key", env=database).stdout)
+    assert key.read_text().startswith("-----BEGIN PUBLIC KEY-----")
+    no_database = {"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"}  # nothing listens there
+    offline = json.loads(cli("receipts", "verify", link, "--public-key", str(key), "--json", env=no_database).stdout)
+    assert (offline["valid"], offline["amount"]) == (True, result["amount"])
+    changed = link.replace(f"amount={result['amount']}", f"amount={result['amount'] + 1000}")
+    for env, extra in ((database, ()), (no_database, ("--public-key", str(key)))):
+        refused = json.loads(cli("receipts", "verify", changed, *extra, "--json", env=env).stdout)
+        assert (refused["valid"], refused["status"]) == (False, "not_genuine")
+    text = cli("receipts", "verify", "66-2026-000001", env=database)
+    assert text.stdout.startswith("HỢP LỆ: số 66-2026-000001")
+    archive = tmp_path / "bien-nhan.zip"
+    assert cli("receipts", "print", "--province", "66", "--from", "01/01/2026", "--out", str(archive),
+               env=database).returncode == 0
+    assert len(zipfile.ZipFile(archive).namelist()) == data["receipts"]
+    wrong = cli("receipts", "print", "--province", "66", "--out", str(tmp_path / "x.docx"), env=database)
+    assert wrong.returncode == 1 and "đuôi .pdf hoặc .zip" in wrong.stderr
+
+
+def test_init_generates_the_signing_key_once_beside_a_sqlite_database(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db' / 'bhyt.db'}", "BHYT_SIGNING_KEY": ""}
+    assert cli("init", env=env).returncode == 0
+    key = tmp_path / "db" / "signing.key"
+    assert key.read_text().startswith("-----BEGIN PRIVATE KEY-----") and key.stat().st_mode & 0o777 == 0o600
+    first = cli("receipts", "public-key", env=env).stdout
+    assert cli("init", env=env).returncode == 0
+    assert cli("receipts", "public-key", env=env).stdout == first != ""
+    pg = cli("receipts", "public-key", env={"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none",
+                                            "BHYT_SIGNING_KEY": ""})
+    assert pg.returncode == 1 and "Chưa đặt BHYT_SIGNING_KEY" in pg.stderr

@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlmodel import func, select
 
-from db.models import Donor, Nomination, Payment, Person, Pledge, StatementLine
+from db.models import Donor, Nomination, Payment, Person, Pledge, Receipt, StatementLine
 from db.uow import UnitOfWork
 from donation import audit, auth, demo
 from donation.nomination_rows import validate_row
@@ -63,7 +63,8 @@ def test_first_start_of_the_embedded_database_seeds_the_demo(engine, monkeypatch
     from donation import setup
 
     monkeypatch.setattr(setup, "get_settings",
-                        lambda: type("S", (), {"demo_enabled": True, "demo_beneficiaries": 30, "demo_pledges": 12})())
+                        lambda: type("S", (), {"demo_enabled": True, "demo_beneficiaries": 30, "demo_pledges": 12,
+                                                  "is_sqlite": True})())
     setup.prepare_app(engine)
     setup.prepare_app(engine)
     with UnitOfWork(engine) as work:
@@ -83,9 +84,12 @@ def test_demo_pledges_cover_every_kind_and_payment_status(engine):
         statement_paid = work.session.exec(select(func.count()).select_from(Payment).where(
             Payment.source == "statement")).one()
         waiting_lines = work.session.exec(select(func.count()).select_from(StatementLine)).one()
+        confirmed = set(work.session.exec(select(Payment.id).where(Payment.status == "confirmed")))
+        receipted = list(work.session.exec(select(Receipt.payment_id).where(Receipt.status == "valid")))
         assert audit.verify(work.session).ok
     assert kinds == {"budget", "organisation", "individual"}
     assert statement_paid > 0 and waiting_lines == 1  # the line without a code waits for a person
+    assert confirmed and sorted(receipted) == sorted(confirmed)  # the demo's payments are confirmed, with receipts
     rows, _ = pledge_book.list_pledges(auth.find_actor("demo.admin", uow=uow), limit=200, uow=uow)
     assert all(r.paid <= r.amount for r in rows)  # demo payments never exceed their pledge
     assert all((r.paid == 0) == (r.status in ("pledged", "cancelled", "expired")) for r in rows)

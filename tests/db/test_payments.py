@@ -11,21 +11,11 @@ from hypothesis import strategies as st
 from sqlmodel import func, select
 
 from db.models import Payment, Pledge, StatementLine
-from donation import audit, auth, payments, pledges, reconcile
+from donation import audit, payments, pledges, reconcile
 from donation.errors import Forbidden, InvalidInput
 
 TODAY = date(2026, 11, 25)
 HEADER = ["Ngày giao dịch", "Số tiền", "Nội dung", "Mã giao dịch"]
-
-
-@pytest.fixture
-def people(uow):
-    actors = {name: auth.find_actor(name, uow=uow) for name in ("demo.nhataitro", "demo.tinh", "demo.admin",
-                                                                  "demo.quocgia")}
-    auth.create_user(actors["demo.admin"], username="tinh.hai", password="Mat-khau-dai-du",
-                     role="province_officer", province_code=66, uow=uow)
-    actors["tinh.hai"] = auth.find_actor("tinh.hai", uow=uow)
-    return actors
 
 
 def pledge(people, uow, amount=2_000_000, province=66):

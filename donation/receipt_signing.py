@@ -1,0 +1,160 @@
+"""Receipt signatures: Ed25519 over a receipt's number, amount and date, carried in the verify link its QR holds.
+
+Anyone with the published public key can check a link offline. The link carries no personal data: only the number,
+the amount in đồng, the payment's date and the signature over the three.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import re
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from db.config import ConfigError, get_settings, signing_key_text
+from donation.errors import InvalidInput
+
+NUMBER = re.compile(r"(\d{2})-(\d{4})-(\d{6,})")
+VERIFY_PATH = "verify"
+
+
+def number_parts(number: str) -> tuple[int, int, int] | None:
+    """(office, year, sequence) of a receipt number, or None when it has not that shape."""
+    found = NUMBER.fullmatch((number or "").strip())
+    return (int(found.group(1)), int(found.group(2)), int(found.group(3))) if found else None
+
+
+@dataclass(frozen=True)
+class Link:
+    """What a verify link says: the number, and (when scanned, not typed) the amount, date and signature."""
+
+    number: str
+    amount: int | None = None
+    paid_on: date | None = None
+    signature: str = ""
+
+    @property
+    def signed(self) -> bool:
+        return bool(self.signature)
+
+
+def message(number: str, amount: int, paid_on: date) -> bytes:
+    return f"{number}|{amount}|{paid_on:%Y-%m-%d}".encode()
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def sign(key: Ed25519PrivateKey, number: str, amount: int, paid_on: date) -> str:
+    """The signature as URL-safe base64 without padding (86 characters)."""
+    return _b64(key.sign(message(number, amount, paid_on)))
+
+
+def signature_holds(public_key: Ed25519PublicKey, link: Link) -> bool:
+    if not link.signed or link.amount is None or link.paid_on is None:
+        return False
+    try:
+        public_key.verify(_unb64(link.signature), message(link.number, link.amount, link.paid_on))
+    except (InvalidSignature, ValueError, binascii.Error):
+        return False
+    return True
+
+
+def verify_link(base_url: str, key: Ed25519PrivateKey, number: str, amount: int, paid_on: date) -> str:
+    query = urlencode({"number": number, "amount": amount, "date": f"{paid_on:%Y-%m-%d}",
+                       "sig": sign(key, number, amount, paid_on)})
+    return f"{base_url.rstrip('/')}/{VERIFY_PATH}?{query}"
+
+
+def read_link(text: str) -> Link:
+    """A scanned link (or its query string), or a typed receipt number; a clear message for anything else."""
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput("Dán đường link trên mã QR của biên nhận, hoặc gõ số biên nhận (ví dụ 66-2026-000123)")
+    typed = NUMBER.fullmatch(text.upper().removeprefix("SỐ").strip(" :"))
+    if typed:
+        return Link(typed.group(0))
+    query = urlsplit(text).query if "://" in text or text.startswith("/") else text.lstrip("?")
+    fields = {key: values[0].strip() for key, values in parse_qs(query).items()}
+    number = fields.get("number", "")
+    if not NUMBER.fullmatch(number):
+        raise InvalidInput("Không đọc được số biên nhận trong nội dung này: quét lại mã QR, hoặc gõ số biên nhận "
+                           "dạng 66-2026-000123")
+    amount_text, date_text = fields.get("amount", ""), fields.get("date", "")
+    if not amount_text.isascii() or not amount_text.isdigit():
+        raise InvalidInput(f"Số tiền trong đường link ('{amount_text}') không phải số nguyên đồng: link đã bị sửa")
+    try:
+        paid_on = date.fromisoformat(date_text)
+    except ValueError:
+        raise InvalidInput(f"Ngày trong đường link ('{date_text}') không đúng dạng: link đã bị sửa") from None
+    return Link(number, int(amount_text), paid_on, fields.get("sig", ""))
+
+
+def public_pem(public_key: Ed25519PublicKey) -> str:
+    return public_key.public_bytes(serialization.Encoding.PEM,
+                                   serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
+def load_public_key(text: str) -> Ed25519PublicKey:
+    """A public key as `receipts public-key` prints it (PEM), or its 32 raw bytes in base64."""
+    text = text.strip()
+    try:
+        if text.startswith("-----BEGIN"):
+            key = serialization.load_pem_public_key(text.encode())
+        else:
+            key = Ed25519PublicKey.from_public_bytes(_unb64(text.replace("+", "-").replace("/", "_")))
+    except (ValueError, binascii.Error):
+        raise InvalidInput("Tệp khóa công khai không đọc được: dùng nội dung lệnh `receipts public-key`") from None
+    if not isinstance(key, Ed25519PublicKey):
+        raise InvalidInput("Khóa công khai không phải khóa Ed25519")
+    return key
+
+
+def _new_key_pem() -> str:
+    return Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+
+
+def parse_private_key(text: str) -> Ed25519PrivateKey:
+    text = text.strip()
+    try:
+        if text.startswith("-----BEGIN"):
+            key = serialization.load_pem_private_key(text.encode(), password=None)
+        else:
+            key = Ed25519PrivateKey.from_private_bytes(_unb64(text.replace("+", "-").replace("/", "_")))
+    except (ValueError, TypeError, binascii.Error):
+        raise ConfigError("BHYT_SIGNING_KEY không đọc được: dùng khóa Ed25519 dạng PEM (PKCS#8) hoặc 32 byte "
+                          "base64") from None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ConfigError("BHYT_SIGNING_KEY không phải khóa Ed25519")
+    return key
+
+
+@functools.cache
+def _key_for(text: str) -> Ed25519PrivateKey:
+    return parse_private_key(text)
+
+
+def signing_key() -> Ed25519PrivateKey:
+    """The configured key (generated once under data/ for the embedded SQLite database)."""
+    return _key_for(signing_key_text(get_settings(), make=_new_key_pem))
+
+
+def public_key() -> Ed25519PublicKey:
+    return signing_key().public_key()
+
+
+def public_url() -> str:
+    return get_settings().public_url

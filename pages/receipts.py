@@ -1,0 +1,124 @@
+"""Receipts (office staff): find one and print it, print a batch, record the office's collection receipt number, and
+void a receipt with a second officer's confirmation (the payment gets a new one)."""
+
+import pandas as pd
+import streamlit as st
+
+from donation import offices, receipts
+from donation.actors import ADMIN
+from donation.dates import parse_date
+from donation.errors import DonationError
+from donation.money import format_vnd
+from donation.receipt_pdf import PAPERS
+from pages import _auth, _widgets
+
+FLASH = "receipts.flash"
+PAGE_SIZE = 50
+actor = _auth.require_page(__file__)
+st.title("Biên nhận")
+st.caption("Mỗi khoản nộp được xác nhận có một biên nhận đánh số liên tục theo năm, có mã QR kiểm tra được. "
+           "Biên nhận in lần thứ hai trở đi ghi «Bản sao».")
+_widgets.show_flash(FLASH)
+office = None
+if actor.role == ADMIN:
+    names = {o.code: o.name for o in offices.list_offices(actor)}
+    office = st.selectbox("Văn phòng", list(names), format_func=names.get, key="receipts.office")
+
+
+def print_batch(since_text: str, until_text: str, numbers_text: str, **choices) -> receipts.Printed:
+    bar = st.progress(0.0, text="Đang chuẩn bị…")
+    printed = receipts.print_receipts(
+        actor, office=office, since=parse_date(since_text, field="Từ ngày") if since_text.strip() else None,
+        until=parse_date(until_text, field="Đến ngày") if until_text.strip() else None,
+        numbers=[n for part in numbers_text.replace(",", "\n").splitlines() if (n := part.strip())],
+        progress=lambda done, total: bar.progress(done / total, text=f"Đã in {done}/{total} biên nhận"), **choices)
+    bar.progress(1.0, text=f"Xong: {printed.count} biên nhận")
+    return printed
+
+
+listing, batch, voiding = st.tabs(["Danh sách", "In theo lô", "Chờ xác nhận hủy"])
+
+with listing:
+    left, middle, right = st.columns(3)
+    text = left.text_input("Số biên nhận, mã cam kết hoặc mã giao dịch", key="receipts.text")
+    status = middle.selectbox("Trạng thái", [None, *receipts.STATUSES], key="receipts.status",
+                              format_func=lambda s: "Tất cả" if s is None else receipts.STATUSES[s])
+    page = right.number_input("Trang", min_value=1, value=1, step=1, key="receipts.page")
+    rows, total = receipts.list_receipts(actor, office=office, status=status, text=text, limit=PAGE_SIZE,
+                                         offset=(int(page) - 1) * PAGE_SIZE)
+    st.caption(f"{total} biên nhận; trang {int(page)}/{max(1, -(-total // PAGE_SIZE))}; số mới nhất trước")
+    if rows:
+        st.dataframe(pd.DataFrame({
+            "Số": [r.number for r in rows], "Ngày nộp": [f"{r.paid_on:%d/%m/%Y}" for r in rows],
+            "Số tiền": [format_vnd(r.amount) for r in rows], "Nhà tài trợ": [r.donor for r in rows],
+            "Cam kết": [r.pledge_code for r in rows], "Biên lai thu": [r.official_number for r in rows],
+            "Trạng thái": [r.status_name for r in rows], "Đã in": [r.print_count for r in rows],
+        }), hide_index=True, width="stretch")
+        chosen = st.selectbox("Biên nhận", [r.number for r in rows], key="receipts.chosen", index=None,
+                              placeholder="Chọn số biên nhận")
+        if chosen:
+            if st.button("Tạo PDF để in", key="receipts.print_one"):
+                st.session_state["receipts.one"] = (chosen, receipts.receipt_pdf(actor, chosen))
+            made = st.session_state.get("receipts.one")
+            if made and made[0] == chosen:
+                st.download_button(f"Tải biên nhận {chosen} (PDF)", made[1], file_name=f"bien-nhan-{chosen}.pdf",
+                                   mime="application/pdf", key="receipts.one_download")
+            left, right = st.columns(2)
+            with left.form("receipts.official"):
+                official = st.text_input("Số biên lai thu của văn phòng", key="receipts.official_number")
+                if st.form_submit_button("Ghi số biên lai thu"):
+                    _widgets.act(FLASH, lambda: receipts.set_official_number(actor, chosen, official),
+                                 lambda _: f"Đã ghi biên lai thu số {official.strip()} cho biên nhận {chosen}.")
+            with right.form("receipts.void"):
+                reason = st.text_input("Lý do hủy", key="receipts.void_reason")
+                if st.form_submit_button("Đề nghị hủy biên nhận"):
+                    _widgets.act(FLASH, lambda: receipts.request_void(actor, chosen, reason),
+                                 lambda _: f"Đã đề nghị hủy biên nhận {chosen}: chờ cán bộ khác xác nhận.")
+    else:
+        st.info("Chưa có biên nhận nào khớp điều kiện.")
+
+with batch, st.form("receipts.batch"):
+    st.caption("In mọi biên nhận còn hiệu lực trong khoảng ngày nộp tiền, hoặc theo danh sách số; trang đầu là biên "
+               "nhận đầu tiên, theo thứ tự số.")
+    left, right = st.columns(2)
+    since = left.text_input("Từ ngày nộp (dd/mm/yyyy)", key="receipts.since")
+    until = right.text_input("Đến ngày nộp (dd/mm/yyyy)", key="receipts.until")
+    numbers = st.text_area("Hoặc danh sách số biên nhận (mỗi dòng một số, hoặc cách nhau bằng dấu phẩy)",
+                           key="receipts.numbers")
+    left, right = st.columns(2)
+    as_zip = left.radio("Dạng tệp", [False, True], key="receipts.as_zip", horizontal=True,
+                        format_func=lambda z: "Một tệp PDF" if not z else "ZIP, mỗi biên nhận một PDF")
+    paper = right.selectbox("Khổ giấy", [None, *PAPERS], key="receipts.paper",
+                            format_func=lambda p: "Theo thiết lập" if p is None else PAPERS[p])
+    voided = st.checkbox("In cả biên nhận đã hủy (có đánh dấu «ĐÃ HỦY»)", key="receipts.voided")
+    if st.form_submit_button("In biên nhận", type="primary"):
+        st.session_state.pop("receipts.printed", None)
+        try:
+            st.session_state["receipts.printed"] = print_batch(since, until, numbers, include_voided=voided,
+                                                               as_zip=as_zip, paper=paper)
+        except DonationError as exc:
+            st.error(str(exc))
+if printed := st.session_state.get("receipts.printed"):
+    batch.download_button(f"Tải {printed.filename} ({printed.count} biên nhận)", printed.data,
+                          file_name=printed.filename, mime=printed.mime, key="receipts.batch_download")
+
+with voiding:
+    waiting = receipts.void_requests(actor, office=office)
+    if not waiting:
+        st.info("Không có biên nhận nào chờ xác nhận hủy.")
+    else:
+        st.dataframe(pd.DataFrame({
+            "Số": [r.number for r in waiting], "Số tiền": [format_vnd(r.amount) for r in waiting],
+            "Nhà tài trợ": [r.donor for r in waiting], "Lý do hủy": [r.void_reason for r in waiting],
+        }), hide_index=True, width="stretch")
+        chosen_void = st.selectbox("Biên nhận", [r.number for r in waiting], key="receipts.void_chosen")
+        new_official = st.text_input("Số biên lai thu cho biên nhận cấp lại (để trống: giữ số cũ)",
+                                     key="receipts.new_official")
+        left, right = st.columns(2)
+        if left.button("Xác nhận hủy và cấp biên nhận mới", type="primary", key="receipts.void_confirm"):
+            _widgets.act(FLASH, lambda: receipts.decide_void(actor, chosen_void, confirm=True,
+                                                              official_number=new_official or None),
+                         lambda number: f"Đã hủy biên nhận {chosen_void}; cấp lại số {number}.")
+        if right.button("Không hủy", key="receipts.void_reject"):
+            _widgets.act(FLASH, lambda: receipts.decide_void(actor, chosen_void, confirm=False),
+                         lambda _: f"Biên nhận {chosen_void} vẫn còn hiệu lực.")

@@ -1,0 +1,336 @@
+"""Receipts against a real database: issued with each confirmation in its transaction, numbered without gaps per office
+and year (also under 20 concurrent confirmations on PostgreSQL), voided by two officers and reissued, printed in
+batches (copies marked), verified by link or number, online and offline."""
+
+import io
+import re
+import threading
+import zipfile
+from datetime import date
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pypdfium2 as pdfium
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import func, select
+
+from db.models import Payment, Pledge, Receipt
+from db.uow import UnitOfWork
+from donation import auth, donors, payments, pledges, receipt_signing, receipts, reconcile, today
+from donation.errors import Forbidden, InvalidInput, NotFound
+from donation.qr_images import read_qr
+from tests.db.test_payments import statement
+
+TODAY = date(2026, 11, 25)
+
+
+def paid(people, uow, amount=1_000_000, *, on=TODAY, province=66, officers=("demo.tinh", "tinh.hai")):
+    """A pledge with one cash payment confirmed by a second officer; returns (pledge code, receipt number)."""
+    made = pledges.create_pledge(people["demo.nhataitro"], amount=amount, province_code=province, today=on, uow=uow)
+    recorded = payments.record_payment(people[officers[0]], made.code, amount=amount, method="cash", paid_on=on,
+                                       today=TODAY, uow=uow)
+    return made.code, payments.confirm_payment(people[officers[1]], recorded.id, uow=uow).receipt
+
+
+def in_force(uow):
+    """(number, payment id, amount) of every receipt in force, and the confirmed payments."""
+    with uow as work:
+        held = [(r.number, r.payment_id, r.amount) for r in work.session.exec(
+            select(Receipt).where(Receipt.status != "voided").order_by(Receipt.id))]
+        confirmed = {p.id: p.amount for p in work.session.exec(select(Payment).where(Payment.status == "confirmed"))}
+    return held, confirmed
+
+
+def sequences(uow) -> dict[tuple[int, int], list[int]]:
+    with uow as work:
+        found: dict[tuple[int, int], list[int]] = {}
+        for office, year, sequence in work.session.exec(select(Receipt.office_code, Receipt.year, Receipt.sequence)
+                                                        .order_by(Receipt.sequence)):
+            found.setdefault((office, year), []).append(sequence)
+    return found
+
+
+def test_confirming_a_payment_issues_its_receipt_in_the_same_transaction(uow, people):
+    code, number = paid(people, uow)
+    assert number == "66-2026-000001"
+    second_code, second = paid(people, uow, amount=500_000)
+    assert second == "66-2026-000002"
+    held, confirmed = in_force(uow)
+    assert {payment for _, payment, _ in held} == set(confirmed)  # every confirmed payment has its receipt
+    shown = receipts.receipts_of_pledge(people["demo.nhataitro"], code, uow=uow)
+    assert [(r.number, r.amount, r.status) for r in shown] == [("66-2026-000001", 1_000_000, "valid")]
+    assert [p.receipt for p in payments.payments_of(people["demo.tinh"], code, uow=uow)] == [""]
+
+
+def test_numbers_run_per_office_and_per_year_of_the_payment_date(uow, people):
+    for name in ("hanoi.mot", "hanoi.hai"):
+        auth.create_user(people["demo.admin"], username=name, password="Mat-khau-dai-du", role="province_officer",
+                         province_code=1, uow=uow)
+        people[name] = auth.find_actor(name, uow=uow)
+    assert paid(people, uow, on=date(2025, 12, 31))[1] == "66-2025-000001"
+    assert paid(people, uow)[1] == "66-2026-000001"
+    assert paid(people, uow, on=date(2025, 12, 30))[1] == "66-2025-000002"
+    assert paid(people, uow, province=1, officers=("hanoi.mot", "hanoi.hai"))[1] == "01-2026-000001"  # Hà Nội's office: its own sequence
+    assert sequences(uow) == {(66, 2025): [1, 2], (66, 2026): [1], (1, 2026): [1]}
+
+
+def test_a_statement_receipts_every_matched_line_in_date_order_and_linking_a_line_too(uow, people):
+    codes = [pledges.create_pledge(people["demo.nhataitro"], amount=1_000_000, province_code=66, today=TODAY,
+                                   uow=uow).code for _ in range(3)]
+    data = statement(["24/11/2026", 1_000_000, f"ung ho {codes[0]}", "FT1"],
+                     ["20/11/2026", 400_000, f"{codes[1].lower()} ung ho", "FT2"],
+                     ["22/11/2026", 300_000, "khong co ma", "FT3"])
+    report = reconcile.reconcile(people["demo.tinh"], data, "sk.csv", today=TODAY, uow=uow)
+    assert (report.matched, report.unmatched) == (2, 1)
+    with uow as work:
+        numbered = {work.session.get(Payment, r.payment_id).bank_reference: r.number
+                    for r in work.session.exec(select(Receipt))}
+    assert numbered == {"FT2": "66-2026-000001", "FT1": "66-2026-000002"}  # the earlier payment first
+    (line,), _ = reconcile.unmatched_lines(people["demo.tinh"], uow=uow)
+    assert reconcile.link_line(people["tinh.hai"], line.id, codes[2], uow=uow) == "66-2026-000003"
+    reconcile.reconcile(people["demo.tinh"], data, "sk.csv", today=TODAY, uow=uow)  # again: nothing new
+    assert sequences(uow) == {(66, 2026): [1, 2, 3]}
+
+
+def test_voiding_needs_a_second_officer_and_reissues_under_a_new_number(uow, people):
+    code, number = paid(people, uow)
+    with pytest.raises(InvalidInput, match="Ghi lý do"):
+        receipts.request_void(people["demo.tinh"], number, "", uow=uow)
+    receipts.request_void(people["demo.tinh"], number, "Sai tên nhà tài trợ", uow=uow)
+    assert [r.number for r in receipts.void_requests(people["tinh.hai"], uow=uow)] == [number]
+    assert "1 biên nhận được đề nghị hủy, chờ một cán bộ khác xác nhận." in today.overview(
+        people["tinh.hai"], TODAY, uow=uow).attention
+    with pytest.raises(Forbidden, match="một cán bộ khác"):
+        receipts.decide_void(people["demo.tinh"], number, confirm=True, uow=uow)
+    assert receipts.decide_void(people["tinh.hai"], number, confirm=False, uow=uow) is None
+    assert receipts.verify(number, uow=uow).status == "valid"  # turned down: still valid
+    receipts.request_void(people["tinh.hai"], number, "Sai tên nhà tài trợ", uow=uow)
+    reissued = receipts.decide_void(people["demo.tinh"], number, confirm=True, official_number="BL-0099", uow=uow)
+    assert reissued == "66-2026-000002"
+    assert paid(people, uow)[1] == "66-2026-000003"  # the voided number is never reused
+    shown = {r.number: r for r in receipts.receipts_of_pledge(people["demo.nhataitro"], code, uow=uow)}
+    assert (shown[number].status, shown[number].void_reason) == ("voided", "Sai tên nhà tài trợ")
+    assert (shown[reissued].status, shown[reissued].official_number) == ("valid", "BL-0099")
+    checked = receipts.verify(number, uow=uow)
+    assert (checked.valid, checked.status) == (False, "voided")
+    assert "Sai tên nhà tài trợ" in checked.reason and reissued in checked.reason
+    with pytest.raises(InvalidInput, match="không chờ hủy"):
+        receipts.decide_void(people["tinh.hai"], number, confirm=True, uow=uow)
+    held, confirmed = in_force(uow)
+    assert sorted(p for _, p, _ in held) == sorted(confirmed)  # still one receipt in force per payment
+
+
+def test_the_database_refuses_a_second_receipt_in_force_for_one_payment(uow, people):
+    _, number = paid(people, uow)
+    with uow as work, pytest.raises(IntegrityError):
+        first = work.session.exec(select(Receipt)).one()
+        work.session.add(Receipt(office_code=66, year=2026, sequence=2, payment_id=first.payment_id,
+                                 amount=first.amount, paid_on=first.paid_on))
+        work.session.flush()
+
+
+def test_the_office_receipt_number_is_recorded_once(uow, people):
+    _, number = paid(people, uow)
+    receipts.set_official_number(people["demo.tinh"], number, " BL/2026/ 0001 ", uow=uow)
+    with pytest.raises(InvalidInput, match="đề nghị hủy biên nhận và cấp lại"):
+        receipts.set_official_number(people["demo.tinh"], number, "BL2", uow=uow)
+    (row,), _ = receipts.list_receipts(people["tinh.hai"], text=number, uow=uow)
+    assert row.official_number == "BL/2026/ 0001"
+
+
+def test_scope_a_donor_sees_only_their_receipts_and_an_officer_only_their_office(uow, people):
+    code, number = paid(people, uow)
+    stranger = donors.register(username="nha.tai.tro.khac", password="Mat-khau-dai-du", kind="individual",
+                               fields={"name": "Trần Văn Khác", "phone": "0912345678"}, public=False, today=TODAY,
+                               uow=uow)
+    with pytest.raises(Forbidden):
+        receipts.receipts_of_pledge(stranger, code, uow=uow)
+    with pytest.raises(Forbidden):
+        receipts.receipt_pdf(stranger, number, uow=uow)
+    with pytest.raises(Forbidden):
+        receipts.list_receipts(people["demo.tinh"], office=0, uow=uow)
+    with pytest.raises(Forbidden):
+        receipts.request_void(people["demo.quocgia"], number, "Không phải của văn phòng này", uow=uow)
+    assert receipts.list_receipts(people["demo.quocgia"], uow=uow) == ([], 0)
+
+
+def _pages(data: bytes) -> list[str]:
+    document = pdfium.PdfDocument(data)
+    try:
+        return [page.get_textpage().get_text_range() for page in document]
+    finally:
+        document.close()
+
+
+def test_a_batch_is_one_pdf_in_number_order_and_a_reprint_says_it_is_a_copy(uow, people):
+    numbers = [paid(people, uow, amount=100_000 * (i + 1), on=date(2026, 11, 10 + i))[1] for i in range(4)]
+    receipts.request_void(people["demo.tinh"], numbers[1], "Nhập sai số tiền", uow=uow)
+    receipts.decide_void(people["tinh.hai"], numbers[1], confirm=True, uow=uow)
+    seen: list[tuple[int, int]] = []
+    printed = receipts.print_receipts(people["demo.tinh"], since=date(2026, 11, 10), until=date(2026, 11, 12),
+                                      progress=lambda done, total: seen.append((done, total)), uow=uow)
+    pages = _pages(printed.data)
+    assert printed.count == 3 and len(pages) == 3 and seen[-1] == (3, 3)
+    assert "Số: 66-2026-000001" in pages[0] and "Số: 66-2026-000003" in pages[1]  # voided 000002 left out
+    assert "Số: 66-2026-000005" in pages[2] and "BẢN SAO" not in "".join(pages)
+    again = _pages(receipts.print_receipts(people["demo.tinh"], numbers=[numbers[0]], uow=uow).data)
+    assert "BẢN SAO" in again[0]
+    with_voided = receipts.print_receipts(people["demo.tinh"], since=date(2026, 11, 11), until=date(2026, 11, 11),
+                                          include_voided=True, paper="a4_two", uow=uow)
+    (page,) = _pages(with_voided.data)
+    assert "ĐÃ HỦY: Nhập sai số tiền" in page and "Số: 66-2026-000002" in page and "66-2026-000005" in page
+    archive = zipfile.ZipFile(io.BytesIO(receipts.print_receipts(people["demo.tinh"], as_zip=True, uow=uow).data))
+    assert sorted(archive.namelist()) == [f"bien-nhan-66-2026-00000{n}.pdf" for n in (1, 3, 4, 5)]
+    with pytest.raises(NotFound, match="66-2026-000099"):
+        receipts.print_receipts(people["demo.tinh"], numbers=["66-2026-000099"], uow=uow)
+    with pytest.raises(NotFound, match="Không có biên nhận nào"):
+        receipts.print_receipts(people["demo.tinh"], since=date(2026, 1, 1), until=date(2026, 1, 2), uow=uow)
+    with pytest.raises(InvalidInput, match="sau đến ngày"):
+        receipts.print_receipts(people["demo.tinh"], since=date(2026, 2, 1), until=date(2026, 1, 2), uow=uow)
+
+
+def _link_of(data: bytes) -> str:
+    document = pdfium.PdfDocument(data)
+    try:
+        (text,) = read_qr(document[0].render(scale=3).to_pil())
+    finally:
+        document.close()
+    return text
+
+
+def test_the_printed_qr_verifies_and_any_change_is_refused(uow, people):
+    _, number = paid(people, uow, amount=1_263_600)
+    link = _link_of(receipts.receipt_pdf(people["demo.nhataitro"], number, uow=uow))
+    fields = {k: v[0] for k, v in parse_qs(urlsplit(link).query).items()}
+    assert link.startswith("http://localhost:8501/verify?")
+    assert set(fields) == {"number", "amount", "date", "sig"}  # nothing personal in the code
+    assert (fields["number"], fields["amount"], fields["date"]) == (number, "1263600", "2026-11-25")
+    good = receipts.verify(link, uow=uow)
+    assert (good.valid, good.status, good.amount, good.paid_on) == (True, "valid", 1_263_600, TODAY)
+    assert good.donor == "Phạm Thu Dung" and good.office == "BHXH Đắk Lắk"  # the demo donor is named publicly
+    for changed in ({"amount": "12636000"}, {"date": "2026-11-24"}, {"number": "66-2026-000002"},
+                    {"sig": fields["sig"][:-2] + ("AA" if fields["sig"][-2:] != "AA" else "BA")}):
+        result = receipts.verify("?" + urlencode({**fields, **changed}), uow=uow)
+        assert (result.valid, result.status) == (False, "not_genuine"), changed
+        assert "Chữ ký không khớp" in result.reason
+    forged_key = Ed25519PrivateKey.generate()
+    forged = receipt_signing.verify_link("http://x", forged_key, number, 1_263_600, TODAY)
+    assert receipts.verify(forged, uow=uow).status == "not_genuine"
+    unknown = receipt_signing.verify_link("http://x", receipt_signing.signing_key(), "66-2026-000777", 5, TODAY)
+    assert "Không có biên nhận số 66-2026-000777" in receipts.verify(unknown, uow=uow).reason
+    public = receipt_signing.load_public_key(receipts.public_key_pem())
+    offline = receipts.verify(link, public_key=public)
+    assert (offline.valid, offline.amount) == (True, 1_263_600)
+    assert receipts.verify(link.replace("1263600", "1263601"), public_key=public).status == "not_genuine"
+    assert receipts.verify(number, public_key=public).status == "not_genuine"  # offline needs the signature
+    assert receipts.verify("xin chào", uow=uow).status == "not_genuine"
+
+
+def test_a_public_donor_is_named_on_the_verify_page_and_the_certificate_thanks_them(uow, people):
+    walk_in = donors.create_donor(people["demo.tinh"], kind="organisation", public=True, today=TODAY, uow=uow,
+                                  fields={"name": "Công ty TNHH Sông Ba", "tax_code": "0100109106",
+                                          "representative": "Lê Văn An", "address": "Buôn Ma Thuột"})
+    made = pledges.create_pledge(people["demo.tinh"], donor_id=walk_in.id, amount=2_000_000, province_code=66,
+                                 groups=["near_poor"], today=TODAY, uow=uow)
+    recorded = payments.record_payment(people["demo.tinh"], made.code, amount=2_000_000, method="cash",
+                                       paid_on=TODAY, today=TODAY, uow=uow)
+    number = payments.confirm_payment(people["tinh.hai"], recorded.id, uow=uow).receipt
+    assert receipts.verify(number, uow=uow).donor == "Công ty TNHH Sông Ba"
+    (page,) = _pages(receipts.receipt_pdf(people["demo.tinh"], number, uow=uow))
+    assert "Công ty TNHH Sông Ba (doanh nghiệp, tổ chức), Mã số thuế 0100109106" in page
+    assert "Hai triệu đồng" in page and "Mua thẻ hộ cận nghèo 12 tháng tại Đắk Lắk" in page
+    (certificate,) = _pages(receipts.certificate(people["demo.tinh"], made.code, today=TODAY, uow=uow))
+    assert "GIẤY CHỨNG NHẬN" in certificate and "Công ty TNHH Sông Ba" in certificate and number in certificate
+    anonymous = donors.create_donor(people["demo.tinh"], kind="individual", public=False, today=TODAY, uow=uow,
+                                    fields={"name": "Trần Thị Kín", "phone": "0912345678"})
+    hidden = pledges.create_pledge(people["demo.tinh"], donor_id=anonymous.id, amount=300_000, province_code=66,
+                                   today=TODAY, uow=uow)
+    recorded = payments.record_payment(people["demo.tinh"], hidden.code, amount=300_000, method="cash",
+                                       paid_on=TODAY, today=TODAY, uow=uow)
+    shown = receipts.verify(payments.confirm_payment(people["tinh.hai"], recorded.id, uow=uow).receipt, uow=uow)
+    assert shown.donor == "Nhà tài trợ ẩn danh" and "Trần Thị Kín" not in repr(shown)
+    unpaid = pledges.create_pledge(people["demo.nhataitro"], amount=500_000, province_code=66, today=TODAY, uow=uow)
+    with pytest.raises(InvalidInput, match="chưa có khoản nộp nào"):
+        receipts.certificate(people["demo.nhataitro"], unpaid.code, today=TODAY, uow=uow)
+
+
+@pytest.mark.postgres
+def test_twenty_officers_confirming_at_once_share_no_number_and_skip_none(postgres_url, new_database):
+    from db.engine import make_engine
+    from donation import demo
+    from donation.setup import initialise
+
+    engine = make_engine(new_database("postgres"))
+    try:
+        initialise(engine)
+        uow = UnitOfWork(engine)
+        demo.seed_demo(uow=uow)
+        admin, recorder, donor = (auth.find_actor(n, uow=uow) for n in ("demo.admin", "demo.tinh", "demo.nhataitro"))
+        checkers = []
+        for index in range(20):
+            name = f"kiem.tra.{index}"
+            auth.create_user(admin, username=name, password="Mat-khau-dai-du", role="province_officer",
+                             province_code=66, uow=uow)
+            checkers.append(auth.find_actor(name, uow=uow))
+        waiting = []
+        for index in range(20):
+            made = pledges.create_pledge(donor, amount=100_000 + index, province_code=66, today=TODAY, uow=uow)
+            waiting.append(payments.record_payment(recorder, made.code, amount=100_000 + index, method="cash",
+                                                   paid_on=TODAY, today=TODAY, uow=uow).id)
+        start, numbers, failures = threading.Barrier(20), [], []
+
+        def confirm(checker, payment_id):
+            start.wait()
+            try:
+                numbers.append(payments.confirm_payment(checker, payment_id, uow=UnitOfWork(engine)).receipt)
+            except Exception as exc:  # noqa: BLE001  (reported below)
+                failures.append(exc)
+
+        threads = [threading.Thread(target=confirm, args=pair) for pair in zip(checkers, waiting, strict=True)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert failures == []
+        assert sorted(numbers) == [f"66-2026-{n:06d}" for n in range(1, 21)]
+        with uow as work:
+            assert work.session.exec(select(func.count()).select_from(Receipt)).one() == 20
+            assert work.session.exec(select(func.sum(Pledge.paid))).one() == sum(100_000 + i for i in range(20))
+    finally:
+        engine.dispose()
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.tuples(st.sampled_from(["hand", "statement", "void"]), st.integers(0, 3),
+                                st.sampled_from([date(2025, 12, 31), date(2026, 1, 2), date(2026, 11, 20)])),
+                      min_size=1, max_size=12))
+def test_numbers_never_skip_and_each_confirmed_payment_has_one_receipt_in_force(uow, people, steps):
+    """Any mix of hand-confirmed payments, statements and voids: per office and year the numbers are 1..n, every
+    confirmed payment has exactly one receipt in force for its amount, and what is in force adds up to what was paid."""
+    with uow as work:
+        before = work.session.exec(select(func.count()).select_from(Payment)).one()
+    for index, (kind, amount_step, on) in enumerate(steps):
+        amount = 100_000 * (amount_step + 1)
+        if kind == "hand":
+            paid(people, uow, amount=amount, on=on)
+        elif kind == "statement":
+            made = pledges.create_pledge(people["demo.nhataitro"], amount=amount, province_code=66, today=on, uow=uow)
+            reference = f"FT{before}{index}{amount_step}"
+            reconcile.reconcile(people["demo.tinh"], statement([f"{on:%d/%m/%Y}", amount, made.code, reference]),
+                                "s.csv", today=TODAY, uow=uow)
+        else:
+            rows, _ = receipts.list_receipts(people["demo.tinh"], status="valid", uow=uow)
+            if rows:
+                receipts.request_void(people["demo.tinh"], rows[-1].number, "Kiểm thử hủy", uow=uow)
+                receipts.decide_void(people["tinh.hai"], rows[-1].number, confirm=True, uow=uow)
+    for run in sequences(uow).values():
+        assert run == list(range(1, len(run) + 1))
+    held, confirmed = in_force(uow)
+    assert sorted(p for _, p, _ in held) == sorted(confirmed)
+    assert all(amount == confirmed[payment] for _, payment, amount in held)
+    with uow as work:
+        assert sum(a for _, _, a in held) == work.session.exec(select(func.sum(Pledge.paid))).one()
+        assert all(re.fullmatch(r"66-20(25|26)-\d{6}", n) for n, _, _ in held)

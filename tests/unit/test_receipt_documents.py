@@ -1,0 +1,170 @@
+"""Receipt documents without a database: every Vietnamese string survives text extraction of the PDF, the QR is at
+least 30 mm and decodes to a link whose signature holds, copies and voided receipts say so, two fit on an A4 sheet;
+the signing and the link reader; the fast QR encoder against the automatic one."""
+
+import string
+from dataclasses import replace
+from datetime import date
+
+import pypdfium2 as pdfium
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from donation import receipt_signing
+from donation.errors import InvalidInput
+from donation.money import amount_in_words
+from donation.qr_images import qr_image, qr_modules, read_qr
+from donation.receipt_pdf import CertificateDoc, OfficeHeader, ReceiptDoc, certificate_pdf, receipts_pdf
+
+KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+OFFICE = OfficeHeader(parent="BẢO HIỂM XÃ HỘI VIỆT NAM", name="BẢO HIỂM XÃ HỘI TỈNH ĐẮK LẮK", place="Đắk Lắk",
+                      signer_title="GIÁM ĐỐC", signer_name="Nguyễn Thị Hường")
+PAID_ON = date(2026, 11, 24)
+
+
+def doc(number="66-2026-000123", amount=1_263_600, **changes) -> ReceiptDoc:
+    made = ReceiptDoc(
+        number=number, office=OFFICE, paid_on=PAID_ON, amount=amount, donor="Công ty CP Cà phê Buôn Ma Thuột",
+        donor_kind="Doanh nghiệp, tổ chức", donor_reference="Mã số thuế 6000123456", pledge_code="BHK7M2QX4P",
+        method="Chuyển khoản", bank_reference="FT26328001234", official_number="BL/2026/0001234",
+        purpose="Mua thẻ hộ cận nghèo, thẻ học sinh 12 tháng tại Xã Hòa Thịnh, Đắk Lắk",
+        link=receipt_signing.verify_link("https://bhyt.example.vn", KEY, number, amount, PAID_ON))
+    return replace(made, **changes)
+
+
+def pages(data: bytes, scale: float = 0) -> list:
+    document = pdfium.PdfDocument(data)
+    try:
+        if scale:
+            return [page.render(scale=scale).to_pil() for page in document]
+        return [page.get_textpage().get_text_range() for page in document]
+    finally:
+        document.close()
+
+
+def test_every_string_of_a_receipt_round_trips_through_the_pdf():
+    (text,) = pages(receipts_pdf([doc()]))
+    flat = " ".join(text.split())
+    for expected in ("BẢO HIỂM XÃ HỘI VIỆT NAM", "BẢO HIỂM XÃ HỘI TỈNH ĐẮK LẮK", "Số: 66-2026-000123",
+                     "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                     "Đắk Lắk, ngày 24 tháng 11 năm 2026", "BIÊN NHẬN TÀI TRỢ",
+                     "Công ty CP Cà phê Buôn Ma Thuột (doanh nghiệp, tổ chức), Mã số thuế 6000123456",
+                     "Số tiền: 1.263.600 ₫", f"Bằng chữ: {amount_in_words(1_263_600)}",
+                     "Chuyển khoản, mã giao dịch FT26328001234, ngày 24/11/2026", "BHK7M2QX4P",
+                     "Mua thẻ hộ cận nghèo, thẻ học sinh 12 tháng tại Xã Hòa Thịnh, Đắk Lắk",
+                     "Biên lai thu số: BL/2026/0001234", "GIÁM ĐỐC", "Nguyễn Thị Hường", "không phải hóa đơn"):
+        assert expected in flat, expected
+    assert amount_in_words(1_263_600) == "Một triệu hai trăm sáu mươi ba nghìn sáu trăm đồng"
+    assert "BẢN SAO" not in flat and "ĐÃ HỦY" not in flat
+
+
+def test_decomposed_accents_are_composed_before_drawing():
+    import unicodedata
+
+    (text,) = pages(receipts_pdf([doc(donor=unicodedata.normalize("NFD", "Hội Doanh nhân trẻ Phú Yên"))]))
+    assert "Hội Doanh nhân trẻ Phú Yên" in text
+
+
+def test_the_qr_is_at_least_30_mm_and_holds_a_signed_link_without_personal_data():
+    scale = 4  # pixels per point
+    (image,) = pages(receipts_pdf([doc()]), scale=scale)
+    import zxingcpp
+
+    (found,) = zxingcpp.read_barcodes(image.convert("L"))
+    corners = found.position
+    width_mm = (corners.top_right.x - corners.top_left.x) / scale / 72 * 25.4
+    assert width_mm >= 30  # the symbol alone, quiet zone not counted
+    link = receipt_signing.read_link(found.text)
+    assert (link.number, link.amount, link.paid_on) == ("66-2026-000123", 1_263_600, PAID_ON)
+    assert receipt_signing.signature_holds(KEY.public_key(), link)
+    assert "Công ty" not in found.text and "6000123456" not in found.text and "BHK7M2QX4P" not in found.text
+
+
+def test_a_copy_and_a_voided_receipt_say_so():
+    (copy,) = pages(receipts_pdf([doc(copy=True)]))
+    assert "BẢN SAO" in copy
+    (voided,) = pages(receipts_pdf([doc(voided_reason="Sai tên nhà tài trợ")]))
+    assert "ĐÃ HỦY: Sai tên nhà tài trợ" in voided
+
+
+def test_two_receipts_share_an_a4_sheet_and_the_first_page_holds_the_first():
+    docs = [doc(f"66-2026-{n:06d}") for n in (1, 2, 3)]
+    document = pdfium.PdfDocument(receipts_pdf(docs, paper="a4_two"))
+    try:
+        assert len(document) == 2 and [round(v) for v in document[0].get_size()] == [595, 842]
+        first = document[0].get_textpage().get_text_range()
+        assert first.index("66-2026-000001") < first.index("66-2026-000002")
+        assert "66-2026-000003" in document[1].get_textpage().get_text_range()
+        codes = read_qr(document[0].render(scale=3).to_pil())
+        assert sorted(receipt_signing.read_link(c).number for c in codes) == ["66-2026-000001", "66-2026-000002"]
+    finally:
+        document.close()
+    a5 = pdfium.PdfDocument(receipts_pdf(docs))
+    try:
+        assert len(a5) == 3 and [round(v) for v in a5[0].get_size()] == [595, 420]
+    finally:
+        a5.close()
+
+
+def test_the_certificate_thanks_the_donor_in_words():
+    (text,) = pages(certificate_pdf(CertificateDoc(office=OFFICE, donor="UBND xã Hòa Thịnh", amount=50_000_000,
+                                                    pledge_code="BHK7M2QX4P", receipts=("66-2026-000001",),
+                                                    purpose="Mua thẻ hộ cận nghèo 12 tháng tại Đắk Lắk",
+                                                    on=date(2026, 11, 25))))
+    flat = " ".join(text.split())
+    for expected in ("GIẤY CHỨNG NHẬN", "UBND xã Hòa Thịnh", "50.000.000 ₫", "Năm mươi triệu đồng",
+                     "Biên nhận số: 66-2026-000001", "Đắk Lắk, ngày 25 tháng 11 năm 2026"):
+        assert expected in flat, expected
+
+
+@pytest.mark.parametrize("text, number, amount, paid_on, signed", [
+    ("66-2026-000123", "66-2026-000123", None, None, False),
+    ("  số: 01-2025-000007 ", "01-2025-000007", None, None, False),
+    ("00-2026-1234567", "00-2026-1234567", None, None, False),
+    ("https://bhyt.example.vn/verify?number=66-2026-000123&amount=5&date=2026-11-24&sig=abc",
+     "66-2026-000123", 5, PAID_ON, True),
+    ("?number=66-2026-000123&amount=5&date=2026-11-24&sig=abc", "66-2026-000123", 5, PAID_ON, True),
+    ("number=66-2026-000123&amount=5&date=2026-11-24", "66-2026-000123", 5, PAID_ON, False),
+])
+def test_read_link_takes_a_link_a_query_or_a_typed_number(text, number, amount, paid_on, signed):
+    link = receipt_signing.read_link(text)
+    assert (link.number, link.amount, link.paid_on, link.signed) == (number, amount, paid_on, signed)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "Dán đường link"),
+    ("66-2026-12", "Không đọc được số biên nhận"),
+    ("https://x/verify?number=66-2026-000123&amount=1.000&date=2026-11-24&sig=a", "không phải số nguyên đồng"),
+    ("https://x/verify?number=66-2026-000123&amount=١٠&date=2026-11-24&sig=a", "không phải số nguyên đồng"),
+    ("https://x/verify?number=66-2026-000123&amount=10&date=24/11/2026&sig=a", "không đúng dạng"),
+])
+def test_read_link_refuses_what_it_cannot_read(text, message):
+    with pytest.raises(InvalidInput, match=message):
+        receipt_signing.read_link(text)
+
+
+def test_public_keys_load_as_pem_or_raw_base64_and_nothing_else():
+    public = KEY.public_key()
+    pem = receipt_signing.public_pem(public)
+    raw = public.public_bytes_raw()
+    import base64
+
+    for text in (pem, base64.b64encode(raw).decode(), base64.urlsafe_b64encode(raw).decode().rstrip("=")):
+        assert receipt_signing.load_public_key(text).public_bytes_raw() == raw
+    with pytest.raises(InvalidInput, match="không đọc được"):
+        receipt_signing.load_public_key("khóa giả")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=string.ascii_letters + string.digits + "-_.~:/?&=%", min_size=1, max_size=220),
+       st.text(alphabet=string.digits, min_size=1, max_size=40))
+def test_the_fast_encoder_scans_back_to_the_same_text(first, second):
+    """Codes made at a remembered version with a fixed mask decode to their text; a text of the same length that
+    needs more room (digits pack tighter than letters) falls back to the automatic encoder."""
+    for text in (first, second, second + first, first + second):
+        for _ in range(2):  # the second time, the remembered version is used
+            modules = qr_modules(text)
+            assert modules.shape[0] == modules.shape[1] and modules[0].sum() == 0  # square, quiet zone white
+            assert read_qr(qr_image(text, module_px=3)) == [text]
