@@ -428,6 +428,7 @@ class Receipt(SQLModel, table=True):
         # a payment has one receipt in force at a time; voided ones stay beside it
         Index("uq_receipt_payment_in_force", "payment_id", unique=True, sqlite_where=text("status != 'voided'"),
               postgresql_where=text("status != 'voided'")),
+        Index("ix_receipt_replaces_id", "replaces_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     office_code: int = Field(foreign_key="receiving_office.code")
@@ -441,7 +442,8 @@ class Receipt(SQLModel, table=True):
     replaces_id: int | None = Field(default=None, foreign_key="receipt.id")  # the voided receipt this reissues
     issued_by: int | None = Field(default=None, foreign_key="user_account.id")  # None: the system actor
     issued_at: datetime = Field(default_factory=utcnow)
-    void_reason: str = Field(default="")
+    void_reason: str = Field(default="")  # one of receipts.VOID_REASONS: shown on the public verify page
+    void_note: str = Field(default="")  # the officers' own words: never shown publicly (it may name someone)
     void_requested_by: int | None = Field(default=None, foreign_key="user_account.id")
     void_requested_at: datetime | None = None
     voided_by: int | None = Field(default=None, foreign_key="user_account.id")

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Session, select
 
-from db.models import Payment, Pledge, StatementLine
+from db.models import Payment, Pledge, Receipt, StatementLine
 from db.uow import UnitOfWork
 from donation import audit
 from donation.actors import DONOR, OFFICE_STAFF, Actor, require_role
@@ -192,6 +192,8 @@ def payments_of(actor: Actor, code: str, *, uow: UnitOfWork | None = None) -> li
     with uow or UnitOfWork() as work:
         pledge = find_pledge(work.session, code)
         require_visible(actor, work.session, pledge)
-        rows = work.session.exec(select(Payment).where(Payment.pledge_id == pledge.id)
-                                 .order_by(Payment.paid_on, Payment.id))
-        return [_row(payment, pledge.code) for payment in rows]
+        rows = list(work.session.exec(select(Payment).where(Payment.pledge_id == pledge.id)
+                                      .order_by(Payment.paid_on, Payment.id)))
+        numbers = {r.payment_id: r.number for r in work.session.exec(select(Receipt).where(
+            Receipt.payment_id.in_([p.id for p in rows]), Receipt.status != "voided"))}
+        return [replace(_row(payment, pledge.code), receipt=numbers.get(payment.id, "")) for payment in rows]

@@ -18,27 +18,27 @@ _MASK = 3  # any of 0..7 is valid; fixed so that the encoder does not try all ei
 _versions: dict[int, int] = {}  # text length (bytes) -> the version an automatic encode chose
 
 
-def _auto(text: str) -> zxingcpp.Barcode:
-    barcode = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
-    size = np.asarray(barcode.to_image(scale=1, add_quiet_zones=False)).shape[0]
-    _versions[len(text.encode())] = (size - 17) // 4
-    return barcode
+def _fixed(text: str, version: int) -> zxingcpp.Barcode:
+    # zxing-cpp reads the level only together with a version (it falls back to L otherwise)
+    return zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode,
+                                   options=f"ecLevel=M, version={version}, dataMask={_MASK}")
 
 
 def qr_modules(text: str, *, quiet_zone: bool = True) -> np.ndarray:
     """The code's modules, True where dark (error correction M), with the four white modules around it that the
     standard asks for unless `quiet_zone` is False (the page around it is white)."""
-    version = _versions.get(len(text.encode()))
+    length = len(text.encode())
     barcode = None
-    if version is not None:
+    if length in _versions:
         try:
-            # zxing-cpp reads the level only together with a version (it falls back to L otherwise)
-            barcode = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode,
-                                              options=f"ecLevel=M, version={version}, dataMask={_MASK}")
+            barcode = _fixed(text, _versions[length])
         except ValueError:  # this text's characters need a larger version than the last one of its length
             barcode = None
     if barcode is None:
-        barcode = _auto(text)
+        automatic = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+        version = (np.asarray(automatic.to_image(scale=1, add_quiet_zones=False)).shape[0] - 17) // 4
+        _versions[length] = version
+        barcode = _fixed(text, version)
     return np.asarray(barcode.to_image(scale=1, add_quiet_zones=quiet_zone)) < 128
 
 

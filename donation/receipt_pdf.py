@@ -11,6 +11,7 @@ import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import repeat
 
 from reportlab.lib.colors import Color, HexColor, black
 from reportlab.lib.pagesizes import A4, A5, landscape
@@ -18,9 +19,9 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
+from donation import qr_worker
 from donation.money import amount_in_words, format_vnd
 from donation.pdf import BOLD, REGULAR, nfc, register_fonts
-from donation.qr_images import qr_bits
 
 PAPERS = {"a5": "A5 (một biên nhận một tờ)", "a4_two": "A4 (hai biên nhận một tờ, có đường cắt)"}
 RECEIPT_W, RECEIPT_H = landscape(A5)  # 210 × 148 mm
@@ -101,16 +102,16 @@ def _heading(canvas: Canvas, office: OfficeHeader, number: str, day: date) -> fl
     top = RECEIPT_H - MARGIN - 3 * mm
     left_x, right_x = MARGIN + 38 * mm, RECEIPT_W - MARGIN - 50 * mm
     if office.parent:
-        _centred(canvas, office.parent, left_x, top, REGULAR, 8)
+        _centred(canvas, nfc(office.parent), left_x, top, REGULAR, 8)
     name_y = top - 4 * mm if office.parent else top
-    width = _centred(canvas, office.name, left_x, name_y, BOLD, 8)
+    width = _centred(canvas, nfc(office.name), left_x, name_y, BOLD, 8)
     canvas.setLineWidth(0.5)
     canvas.line(left_x - width / 6, name_y - 1.6 * mm, left_x + width / 6, name_y - 1.6 * mm)
     _centred(canvas, f"Số: {number}", left_x, name_y - 6 * mm, REGULAR, 9)
     _centred(canvas, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", right_x, top, BOLD, 8)
     width = _centred(canvas, "Độc lập - Tự do - Hạnh phúc", right_x, top - 4 * mm, BOLD, 8.5)
     canvas.line(right_x - width / 2, top - 5.6 * mm, right_x + width / 2, top - 5.6 * mm)
-    _centred(canvas, _date_line(office.place, day), right_x, top - 10 * mm, REGULAR, 8.5)
+    _centred(canvas, nfc(_date_line(office.place, day)), right_x, top - 10 * mm, REGULAR, 8.5)
     return top - 19 * mm
 
 
@@ -197,8 +198,8 @@ def receipts_pdf(docs: Sequence[ReceiptDoc], *, paper: str = "a5", qr: bool = Tr
     canvas.setAuthor("Tặng thẻ BHYT")
     on_page = 0
     count = 0
-    for count, doc in enumerate(docs, start=1):
-        code = qr_bits(doc.link) if qr else None
+    codes = qr_worker.codes([doc.link for doc in docs]) if qr else repeat(None)
+    for count, (doc, code) in enumerate(zip(docs, codes, strict=False), start=1):
         if paper == "a4_two":
             canvas.saveState()
             if on_page == 0:

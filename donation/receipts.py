@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from sqlalchemy import and_, false, tuple_, update
@@ -28,9 +28,13 @@ from donation.payments import METHODS
 from donation.pledge_quote import CARD_NAMES
 from donation.pledges import find_pledge, require_visible
 from donation.receipt_numbers import Confirmed, issue_receipts
-from donation.receipt_pdf import CertificateDoc, OfficeHeader, ReceiptDoc, certificate_pdf, receipts_pdf
+from donation.receipt_pdf import PAPERS, CertificateDoc, OfficeHeader, ReceiptDoc, certificate_pdf, receipts_pdf
 
 STATUSES = {"valid": "Còn hiệu lực", "void_requested": "Chờ xác nhận hủy", "voided": "Đã hủy"}
+# Why a receipt is voided, as the public verify page says it; the officers' own words stay in `void_note`.
+VOID_REASONS = {"donor_details": "Sai thông tin nhà tài trợ", "official_number": "Sai số biên lai thu",
+                "purpose": "Sai nội dung, mục đích tài trợ", "damaged": "Bản in hỏng hoặc thất lạc",
+                "other": "Lý do khác"}
 MAX_BATCH = 20_000  # receipts in one print run
 
 
@@ -47,13 +51,18 @@ class ReceiptRow:
     method: str
     bank_reference: str
     official_number: str
-    void_reason: str
+    void_reason: str  # a key of VOID_REASONS, "" when none
+    void_note: str
     void_requested_by: int | None
     print_count: int
 
     @property
     def status_name(self) -> str:
         return STATUSES[self.status]
+
+    @property
+    def void_reason_name(self) -> str:
+        return VOID_REASONS.get(self.void_reason, "")
 
 
 def by_number(number: str):
@@ -73,7 +82,7 @@ def _query():
 def _row(receipt: Receipt, method: str, reference: str | None, pledge_code: str, donor: str) -> ReceiptRow:
     return ReceiptRow(receipt.id, receipt.number, receipt.office_code, receipt.paid_on, receipt.amount,
                       receipt.status, donor, pledge_code, method, reference or "", receipt.official_number,
-                      receipt.void_reason, receipt.void_requested_by, receipt.print_count)
+                      receipt.void_reason, receipt.void_note, receipt.void_requested_by, receipt.print_count)
 
 
 def _office(actor: Actor, office: int | None) -> int:
@@ -128,13 +137,18 @@ def _receipt(session: Session, actor: Actor, number: str) -> Receipt:
     return receipt
 
 
+def _official(text: str) -> str:
+    official = " ".join((text or "").split())
+    if not official or len(official) > 64:
+        raise InvalidInput("Ghi số biên lai thu (tối đa 64 ký tự), ví dụ 0001234 hoặc BL/2026/0001234")
+    return official
+
+
 def set_official_number(actor: Actor, number: str, official_number: str, *, uow: UnitOfWork | None = None) -> None:
     """Record the number of the office's own collection receipt (biên lai thu); a wrong one is corrected by voiding
     and reissuing, like any printed fact."""
     require_role(actor, *OFFICE_STAFF)
-    official = " ".join((official_number or "").split())
-    if not official or len(official) > 64:
-        raise InvalidInput("Ghi số biên lai thu (tối đa 64 ký tự), ví dụ 0001234 hoặc BL/2026/0001234")
+    official = _official(official_number)
     with uow or UnitOfWork() as work:
         receipt = _receipt(work.session, actor, number)
         if receipt.status == "voided":
@@ -148,18 +162,23 @@ def set_official_number(actor: Actor, number: str, official_number: str, *, uow:
         work.commit()
 
 
-def request_void(actor: Actor, number: str, reason: str, *, uow: UnitOfWork | None = None) -> None:
-    """The first of two officers asks for a receipt to be voided, with the reason; a second officer decides."""
+def request_void(actor: Actor, number: str, reason: str, note: str = "", *, uow: UnitOfWork | None = None) -> None:
+    """The first of two officers asks for a receipt to be voided: the reason (a key of VOID_REASONS, said publicly)
+    and, for the office, what exactly is wrong; a second officer decides."""
     require_role(actor, *OFFICE_STAFF)
-    reason = " ".join((reason or "").split())
-    if len(reason) < 5:
-        raise InvalidInput("Ghi lý do hủy biên nhận (ví dụ: sai tên nhà tài trợ)")
+    if reason not in VOID_REASONS:
+        raise InvalidInput("Chọn lý do hủy: " + "; ".join(VOID_REASONS.values()))
+    note = " ".join((note or "").split())
+    if len(note) < 5 or len(note) > 500:
+        raise InvalidInput("Ghi rõ điều cần sửa (5 đến 500 ký tự), ví dụ: tên đúng của nhà tài trợ; chỉ văn phòng "
+                           "xem được ghi chú này")
     with uow or UnitOfWork() as work:
         receipt = _receipt(work.session, actor, number)
         if receipt.status != "valid":
             raise InvalidInput(f"Biên nhận {receipt.number} {STATUSES[receipt.status].lower()}")
-        receipt.status, receipt.void_reason = "void_requested", reason
+        receipt.status, receipt.void_reason, receipt.void_note = "void_requested", reason, note
         receipt.void_requested_by, receipt.void_requested_at = actor.user_id, datetime.now(UTC)
+        # the note stays out of the audit log: it may name a person
         audit.record(work.session, actor, "request_receipt_void", "receipt", receipt.number, after={"reason": reason})
         work.commit()
 
@@ -167,26 +186,27 @@ def request_void(actor: Actor, number: str, reason: str, *, uow: UnitOfWork | No
 def decide_void(actor: Actor, number: str, *, confirm: bool, official_number: str | None = None,
                 uow: UnitOfWork | None = None) -> str | None:
     """A second officer confirms the voiding (the payment gets a new receipt, whose number is returned) or turns it
-    down (the receipt stays valid). Whoever asked cannot decide."""
+    down (the receipt stays valid). Whoever asked cannot confirm, but may withdraw the request."""
     require_role(actor, *OFFICE_STAFF)
+    official = None if official_number is None or not official_number.strip() else _official(official_number)
     with uow or UnitOfWork() as work:
         session = work.session
         receipt = _receipt(session, actor, number)
         if receipt.status != "void_requested":
             raise InvalidInput(f"Biên nhận {receipt.number} không chờ hủy ({STATUSES[receipt.status].lower()})")
-        if receipt.void_requested_by == actor.user_id:
+        if confirm and receipt.void_requested_by == actor.user_id:
             raise Forbidden(f"Bạn đề nghị hủy biên nhận {receipt.number}: một cán bộ khác phải xác nhận")
         now = datetime.now(UTC)
         if not confirm:
             audit.record(session, actor, "reject_receipt_void", "receipt", receipt.number,
                          before={"reason": receipt.void_reason})
-            receipt.status, receipt.void_reason, receipt.void_requested_by = "valid", "", None
-            receipt.void_requested_at = None
+            receipt.status, receipt.void_reason, receipt.void_note = "valid", "", ""
+            receipt.void_requested_by, receipt.void_requested_at = None, None
             work.commit()
             return None
         receipt.status, receipt.voided_by, receipt.voided_at = "voided", actor.user_id, now
         session.flush()  # the voided one leaves the "one receipt in force per payment" index before the new one
-        official = receipt.official_number if official_number is None else " ".join(official_number.split())[:64]
+        official = receipt.official_number if official is None else official
         (reissued,) = issue_receipts(session, [Confirmed(receipt.payment_id, receipt.office_code, receipt.amount,
                                                          receipt.paid_on)], actor.user_id, now,
                                      official_number=official, replaces_id=receipt.id)
@@ -289,7 +309,7 @@ def documents(session: Session, receipts: Sequence[Receipt], *, copies: dict[int
             purpose=purposes[pledge.id],
             link=receipt_signing.verify_link(base, key, receipt.number, receipt.amount, receipt.paid_on),
             copy=copies.get(receipt.id, False),
-            voided_reason=receipt.void_reason if receipt.status == "voided" else None))
+            voided_reason=VOID_REASONS.get(receipt.void_reason, "") if receipt.status == "voided" else None))
     return docs
 
 
@@ -297,20 +317,48 @@ def _paper(session: Session, paper: str | None) -> str:
     return paper or str(app_settings.get(session, "receipt_paper"))
 
 
-def _count_prints(session: Session, receipts: Sequence[Receipt]) -> dict[int, bool]:
-    """Count this print of each receipt; a receipt printed before is a copy now. Counted before drawing, so two
-    officers printing at once never both get an original."""
+def _claim_prints(session: Session, ids: Sequence[int], *, include_voided: bool) -> dict[int, int]:
+    """Count one more print of each receipt and return each one's count now: a receipt whose count is above 1 is a
+    copy. One atomic increment per row, so two officers printing at once never both get an original. A receipt
+    voided since it was read is left out (unless voided ones were asked for)."""
     table = Receipt.__table__
-    for chunk in chunks([r.id for r in receipts], 5_000):
-        session.execute(update(table).where(table.c.id.in_(chunk)).values(print_count=table.c.print_count + 1))
-    return {r.id: r.print_count > 0 for r in receipts}
+    counts: dict[int, int] = {}
+    for chunk in chunks(sorted(ids), 5_000):  # in id order: two overlapping runs take their row locks alike
+        statement = update(table).where(table.c.id.in_(chunk)).values(print_count=table.c.print_count + 1)
+        if not include_voided:
+            statement = statement.where(table.c.status != "voided")
+        counts.update(session.execute(statement.returning(table.c.id, table.c.print_count)).all())
+    return counts
+
+
+def _unclaim_prints(work: UnitOfWork, ids: Sequence[int]) -> None:
+    """A print that failed before anyone got it gives its count back."""
+    table = Receipt.__table__
+    with work:
+        for chunk in chunks(sorted(ids), 5_000):
+            work.session.execute(update(table).where(table.c.id.in_(chunk), table.c.print_count > 0)
+                                 .values(print_count=table.c.print_count - 1))
+        work.commit()
+
+
+def _printed(work: UnitOfWork, actor: Actor, office: int, docs: list[ReceiptDoc], ids: list[int], *,
+             include_voided: bool, what: dict) -> list[ReceiptDoc]:
+    """Claim the prints in a short transaction of their own (drawing thousands of pages must not hold the office's
+    rows or SQLite's write lock); the documents come back marked as copies where they are."""
+    with work:
+        counts = _claim_prints(work.session, ids, include_voided=include_voided)
+        audit.record(work.session, actor, "print_receipts", "receiving_office", office,
+                     after={**what, "count": len(counts)})
+        work.commit()
+    return [replace(doc, copy=counts[id_] > 1) for doc, id_ in zip(docs, ids, strict=True) if id_ in counts]
 
 
 def receipt_pdf(actor: Actor, number: str, *, uow: UnitOfWork | None = None) -> bytes:
-    """One receipt as a PDF: office staff print it (the second print on says it is a copy); its donor downloads
-    it (a copy once the office has printed it)."""
+    """One receipt as a PDF: office staff print it (from the second print on it says it is a copy); its donor
+    downloads a copy (the original is the office's signed and stamped paper)."""
     require_role(actor, DONOR, *OFFICE_STAFF)
-    with uow or UnitOfWork() as work:
+    work = uow or UnitOfWork()
+    with work:
         session = work.session
         receipt = session.exec(select(Receipt).where(by_number(number))).first()
         if receipt is None:
@@ -318,15 +366,20 @@ def receipt_pdf(actor: Actor, number: str, *, uow: UnitOfWork | None = None) -> 
         if actor.role == DONOR:
             pledge = session.get(Pledge, session.get(Payment, receipt.payment_id).pledge_id)
             require_visible(actor, session, pledge)
-            copies = {receipt.id: receipt.print_count > 0}
         else:
             require_office(actor, receipt.office_code)
-            copies = _count_prints(session, [receipt])
-            audit.record(session, actor, "print_receipts", "receipt", receipt.number, after={"count": 1})
-        docs = documents(session, [receipt], copies=copies)
-        paper = "a5"
-        work.commit()
-    return receipts_pdf(docs, paper=paper, title=f"Biên nhận {number}")
+        docs = documents(session, [receipt], copies={receipt.id: True})
+        receipt_id, office = receipt.id, receipt.office_code  # plain values: the unit of work ends here
+    title = f"Biên nhận {docs[0].number}"
+    if actor.role == DONOR:
+        return receipts_pdf(docs, title=title)
+    docs = _printed(work, actor, office, docs, [receipt_id], include_voided=True,
+                    what={"first": docs[0].number, "last": docs[0].number})
+    try:
+        return receipts_pdf(docs, title=title)
+    except BaseException:
+        _unclaim_prints(work, [receipt_id])
+        raise
 
 
 @dataclass(frozen=True)
@@ -345,6 +398,8 @@ def print_receipts(actor: Actor, *, office: int | None = None, since: date | Non
     whose first page is the first receipt, or a ZIP of one PDF each. Voided receipts only on request, marked."""
     require_role(actor, *OFFICE_STAFF)
     office = _office(actor, office)
+    if paper is not None and paper not in PAPERS:
+        raise InvalidInput("Khổ giấy là " + " hoặc ".join(PAPERS))
     wanted = [n.strip() for n in numbers if n and n.strip()]
     if since and until and since > until:
         raise InvalidInput(f"Từ ngày {since:%d/%m/%Y} sau đến ngày {until:%d/%m/%Y}: đổi lại")
@@ -355,16 +410,19 @@ def print_receipts(actor: Actor, *, office: int | None = None, since: date | Non
         query = query.where(Receipt.paid_on >= since)
     if until:
         query = query.where(Receipt.paid_on <= until)
-    with uow or UnitOfWork() as work:
+    work = uow or UnitOfWork()
+    with work:
         session = work.session
         if wanted:
-            keys = [parts for parts in map(receipt_signing.number_parts, wanted) if parts]
-            found = {r.number: r for chunk in chunks(keys, 5_000)
+            keys = {number: receipt_signing.number_parts(number) for number in wanted}
+            found = {(r.office_code, r.year, r.sequence): r
+                     for chunk in chunks([k for k in keys.values() if k], 5_000)
                      for r in session.exec(query.where(tuple_(Receipt.office_code, Receipt.year,
                                                               Receipt.sequence).in_(chunk)))}
-            missing = [n for n in wanted if n not in found]
+            missing = [number for number, parts in keys.items() if parts not in found]
             if missing:
                 raise NotFound(f"Không có biên nhận số {', '.join(missing[:5])} của văn phòng này"
+                               + ("" if since is None and until is None else " trong khoảng ngày đã chọn")
                                + ("" if include_voided else " (hoặc đã hủy: chọn in cả biên nhận đã hủy)"))
             receipts = sorted(found.values(), key=lambda r: (r.year, r.sequence))
         else:
@@ -373,13 +431,22 @@ def print_receipts(actor: Actor, *, office: int | None = None, since: date | Non
             raise NotFound("Không có biên nhận nào trong khoảng đã chọn")
         if len(receipts) > MAX_BATCH:
             raise InvalidInput(f"Hơn {MAX_BATCH:,} biên nhận: chọn khoảng ngày ngắn hơn".replace(",", "."))
-        copies = _count_prints(session, receipts)
-        docs = documents(session, receipts, copies=copies)
+        docs = documents(session, receipts, copies={})
         paper = _paper(session, paper)
-        audit.record(session, actor, "print_receipts", "receiving_office", office,
-                     after={"count": len(docs), "first": docs[0].number, "last": docs[-1].number,
-                            "zip": as_zip, "voided": include_voided})
-        work.commit()
+        ids = [r.id for r in receipts]
+    docs = _printed(work, actor, office, docs, ids, include_voided=include_voided,
+                    what={"first": docs[0].number, "last": docs[-1].number, "zip": as_zip, "voided": include_voided})
+    if not docs:
+        raise NotFound("Không có biên nhận nào trong khoảng đã chọn")
+    try:
+        return _drawn(docs, paper=paper, as_zip=as_zip, progress=progress)
+    except BaseException:
+        _unclaim_prints(work, ids)
+        raise
+
+
+def _drawn(docs: list[ReceiptDoc], *, paper: str, as_zip: bool,
+           progress: Callable[[int, int], None] | None) -> Printed:
     total = len(docs)
     tell = (lambda done: progress(done, total)) if progress else None
     stem = f"bien-nhan-{docs[0].number}" + (f"-den-{docs[-1].number}" if total > 1 else "")
@@ -473,8 +540,9 @@ def verify(text: str, *, public_key=None, uow: UnitOfWork | None = None) -> Veri
         shown = donor if public else "Nhà tài trợ ẩn danh"
         if receipt.status == "voided":
             reissued = session.exec(select(Receipt).where(Receipt.replaces_id == receipt.id)).first()
-            reason = f"Biên nhận đã bị hủy: {receipt.void_reason}" + (f"; thay bằng biên nhận số {reissued.number}"
-                                                                    if reissued else "")
+            why = VOID_REASONS.get(receipt.void_reason, VOID_REASONS["other"]).lower()
+            reason = f"Biên nhận đã bị hủy ({why})" + (f"; thay bằng biên nhận số {reissued.number}" if reissued
+                                                        else "")
             return Verification(False, "voided", receipt.number, receipt.amount, receipt.paid_on, reason, shown,
                                 office)
         return Verification(True, "valid", receipt.number, receipt.amount, receipt.paid_on,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import Engine
@@ -13,6 +14,8 @@ from donation import demo, receipt_signing
 from donation.offices import seed_offices
 from donation.rules import seed_rules
 from donation.units import load_units
+
+log = logging.getLogger("bhyt.setup")
 
 
 @dataclass(frozen=True)
@@ -34,8 +37,11 @@ def initialise(engine: Engine | None = None) -> InitResult:
         added = seed_rules(uow.session)
         seed_offices(uow.session)
         uow.commit()
-    if get_settings().is_sqlite:
-        receipt_signing.signing_key()  # generated under data/ now when not configured, not at the first receipt
+    # Checked (and for the embedded SQLite file generated under data/) now, not at the first receipt printed.
+    receipt_signing.signing_key()
+    settings = get_settings()
+    if not settings.is_sqlite and any(host in settings.public_url for host in ("localhost", "127.0.0.1")):
+        log.warning("BHYT_PUBLIC_URL is %s: receipts' QR codes will carry that address", settings.public_url)
     return InitResult(provinces, communes, revision, added)
 
 

@@ -100,6 +100,7 @@ def pledge_sheet(actor: Actor, code: str) -> None:
         st.dataframe(pd.DataFrame({
             "Ngày": [f"{p.paid_on:%d/%m/%Y}" for p in received], "Số tiền": [format_vnd(p.amount) for p in received],
             "Hình thức": [p.method_name for p in received], "Trạng thái": [p.status_name for p in received],
+            "Biên nhận": [p.receipt for p in received],
         }), hide_index=True)
     st.download_button("Tải giấy xác nhận cam kết (PDF)", pledge_pdf(sheet), file_name=f"cam-ket-{pledge.code}.pdf",
                        mime="application/pdf", key=f"pledge.pdf.{pledge.code}")

@@ -7,7 +7,7 @@ import streamlit as st
 from donation import offices, receipts
 from donation.actors import ADMIN
 from donation.dates import parse_date
-from donation.errors import DonationError
+from donation.errors import DonationError, InvalidInput
 from donation.money import format_vnd
 from donation.receipt_pdf import PAPERS
 from pages import _auth, _widgets
@@ -25,13 +25,27 @@ if actor.role == ADMIN:
     office = st.selectbox("Văn phòng", list(names), format_func=names.get, key="receipts.office")
 
 
+def done(message: str) -> str:
+    """A change's message; the PDFs made before it are dropped (they may show a receipt now voided)."""
+    st.session_state.pop("receipts.one", None)
+    st.session_state.pop("receipts.printed", None)
+    return message
+
+
 def print_batch(since_text: str, until_text: str, numbers_text: str, **choices) -> receipts.Printed:
+    numbers = [n for part in numbers_text.replace(",", "\n").splitlines() if (n := part.strip())]
+    if not (since_text.strip() or until_text.strip() or numbers):
+        raise InvalidInput("Chọn khoảng ngày nộp tiền hoặc ghi danh sách số biên nhận cần in")
     bar = st.progress(0.0, text="Đang chuẩn bị…")
+
+    def show(count: int, total: int) -> None:
+        if count == total or count % max(1, total // 50) == 0:  # about fifty updates, however large the batch
+            bar.progress(count / total, text=f"Đã in {count}/{total} biên nhận")
+
     printed = receipts.print_receipts(
         actor, office=office, since=parse_date(since_text, field="Từ ngày") if since_text.strip() else None,
-        until=parse_date(until_text, field="Đến ngày") if until_text.strip() else None,
-        numbers=[n for part in numbers_text.replace(",", "\n").splitlines() if (n := part.strip())],
-        progress=lambda done, total: bar.progress(done / total, text=f"Đã in {done}/{total} biên nhận"), **choices)
+        until=parse_date(until_text, field="Đến ngày") if until_text.strip() else None, numbers=numbers,
+        progress=show, **choices)
     bar.progress(1.0, text=f"Xong: {printed.count} biên nhận")
     return printed
 
@@ -57,23 +71,29 @@ with listing:
         chosen = st.selectbox("Biên nhận", [r.number for r in rows], key="receipts.chosen", index=None,
                               placeholder="Chọn số biên nhận")
         if chosen:
-            if st.button("Tạo PDF để in", key="receipts.print_one"):
-                st.session_state["receipts.one"] = (chosen, receipts.receipt_pdf(actor, chosen))
+            if st.button("Tạo PDF để in (lần in thứ hai trở đi ghi «Bản sao»)", key="receipts.print_one"):
+                try:
+                    st.session_state["receipts.one"] = (office, chosen, receipts.receipt_pdf(actor, chosen))
+                except DonationError as exc:
+                    st.error(str(exc))
             made = st.session_state.get("receipts.one")
-            if made and made[0] == chosen:
-                st.download_button(f"Tải biên nhận {chosen} (PDF)", made[1], file_name=f"bien-nhan-{chosen}.pdf",
+            if made and made[:2] == (office, chosen):
+                st.download_button(f"Tải biên nhận {chosen} (PDF)", made[2], file_name=f"bien-nhan-{chosen}.pdf",
                                    mime="application/pdf", key="receipts.one_download")
             left, right = st.columns(2)
             with left.form("receipts.official"):
                 official = st.text_input("Số biên lai thu của văn phòng", key="receipts.official_number")
                 if st.form_submit_button("Ghi số biên lai thu"):
                     _widgets.act(FLASH, lambda: receipts.set_official_number(actor, chosen, official),
-                                 lambda _: f"Đã ghi biên lai thu số {official.strip()} cho biên nhận {chosen}.")
+                                 lambda _: done(f"Đã ghi biên lai thu số {' '.join(official.split())} cho biên "
+                                                f"nhận {chosen}."))
             with right.form("receipts.void"):
-                reason = st.text_input("Lý do hủy", key="receipts.void_reason")
+                reason = st.selectbox("Lý do hủy (hiện trên trang kiểm tra công khai)", list(receipts.VOID_REASONS),
+                                      format_func=receipts.VOID_REASONS.get, key="receipts.void_reason")
+                note = st.text_input("Điều cần sửa (chỉ văn phòng xem)", key="receipts.void_note")
                 if st.form_submit_button("Đề nghị hủy biên nhận"):
-                    _widgets.act(FLASH, lambda: receipts.request_void(actor, chosen, reason),
-                                 lambda _: f"Đã đề nghị hủy biên nhận {chosen}: chờ cán bộ khác xác nhận.")
+                    _widgets.act(FLASH, lambda: receipts.request_void(actor, chosen, reason, note),
+                                 lambda _: done(f"Đã đề nghị hủy biên nhận {chosen}: chờ cán bộ khác xác nhận."))
     else:
         st.info("Chưa có biên nhận nào khớp điều kiện.")
 
@@ -94,11 +114,12 @@ with batch, st.form("receipts.batch"):
     if st.form_submit_button("In biên nhận", type="primary"):
         st.session_state.pop("receipts.printed", None)
         try:
-            st.session_state["receipts.printed"] = print_batch(since, until, numbers, include_voided=voided,
-                                                               as_zip=as_zip, paper=paper)
+            st.session_state["receipts.printed"] = (office, print_batch(since, until, numbers, include_voided=voided,
+                                                                        as_zip=as_zip, paper=paper))
         except DonationError as exc:
             st.error(str(exc))
-if printed := st.session_state.get("receipts.printed"):
+if (printed := st.session_state.get("receipts.printed")) and printed[0] == office:
+    printed = printed[1]
     batch.download_button(f"Tải {printed.filename} ({printed.count} biên nhận)", printed.data,
                           file_name=printed.filename, mime=printed.mime, key="receipts.batch_download")
 
@@ -109,16 +130,20 @@ with voiding:
     else:
         st.dataframe(pd.DataFrame({
             "Số": [r.number for r in waiting], "Số tiền": [format_vnd(r.amount) for r in waiting],
-            "Nhà tài trợ": [r.donor for r in waiting], "Lý do hủy": [r.void_reason for r in waiting],
+            "Nhà tài trợ": [r.donor for r in waiting], "Lý do hủy": [r.void_reason_name for r in waiting],
+            "Điều cần sửa": [r.void_note for r in waiting],
         }), hide_index=True, width="stretch")
-        chosen_void = st.selectbox("Biên nhận", [r.number for r in waiting], key="receipts.void_chosen")
+        chosen_void = st.selectbox("Biên nhận", [r.number for r in waiting], key="receipts.void_chosen", index=None,
+                                   placeholder="Chọn biên nhận chờ hủy")
         new_official = st.text_input("Số biên lai thu cho biên nhận cấp lại (để trống: giữ số cũ)",
                                      key="receipts.new_official")
         left, right = st.columns(2)
-        if left.button("Xác nhận hủy và cấp biên nhận mới", type="primary", key="receipts.void_confirm"):
+        if left.button("Xác nhận hủy và cấp biên nhận mới", type="primary", key="receipts.void_confirm",
+                       disabled=chosen_void is None):
             _widgets.act(FLASH, lambda: receipts.decide_void(actor, chosen_void, confirm=True,
                                                               official_number=new_official or None),
-                         lambda number: f"Đã hủy biên nhận {chosen_void}; cấp lại số {number}.")
-        if right.button("Không hủy", key="receipts.void_reject"):
+                         lambda number: done(f"Đã hủy biên nhận {chosen_void}; cấp lại số {number}."))
+        if right.button("Không hủy (hoặc rút đề nghị của mình)", key="receipts.void_reject",
+                        disabled=chosen_void is None):
             _widgets.act(FLASH, lambda: receipts.decide_void(actor, chosen_void, confirm=False),
-                         lambda _: f"Biên nhận {chosen_void} vẫn còn hiệu lực.")
+                         lambda _: done(f"Biên nhận {chosen_void} vẫn còn hiệu lực."))

@@ -22,7 +22,7 @@ if text.strip():
         st.error(f"**Biên nhận đã bị hủy.** {result.reason}.")
     else:
         st.error(f"**Biên nhận không hợp lệ.** {result.reason}.")
-    if result.amount is not None and result.paid_on is not None:
+    if result.status in ("valid", "voided") and result.amount is not None and result.paid_on is not None:
         facts = {"Số biên nhận": result.number, "Số tiền": format_vnd(result.amount),
                  "Ngày nộp tiền": f"{result.paid_on:%d/%m/%Y}"}
         if result.office:

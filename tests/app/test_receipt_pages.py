@@ -51,6 +51,9 @@ def test_the_office_prints_a_batch_and_two_officers_void_a_receipt(app):
     _, number = confirmed()
     at = open_page(sign_in(app, "demo.tinh", DEMO_PASSWORD), "pages/receipts.py")
     assert list(at.dataframe[0].value["Số"]) == [number]
+    next(b for b in at.button if b.label == "In biên nhận").click()
+    at.run()
+    assert at.error[0].value == "Chọn khoảng ngày nộp tiền hoặc ghi danh sách số biên nhận cần in"
     at.text_input(key="receipts.since").input(f"{date.today():%d/%m/%Y}")
     next(b for b in at.button if b.label == "In biên nhận").click()
     at.run()
@@ -63,10 +66,13 @@ def test_the_office_prints_a_batch_and_two_officers_void_a_receipt(app):
     assert "Từ ngày" in at.error[0].value  # a wrong date is said, nothing printed
     at.selectbox(key="receipts.chosen").set_value(number)
     at.run()
-    at.text_input(key="receipts.void_reason").input("Sai tên nhà tài trợ")
+    at.selectbox(key="receipts.void_reason").set_value("donor_details")
+    at.text_input(key="receipts.void_note").input("Tên đúng là Phạm Thu Dung")
     next(b for b in at.button if b.label == "Đề nghị hủy biên nhận").click()
     at.run()
     assert at.success[0].value == f"Đã đề nghị hủy biên nhận {number}: chờ cán bộ khác xác nhận."
+    at.selectbox(key="receipts.void_chosen").set_value(number)
+    at.run()
     at.button(key="receipts.void_confirm").click()
     at.run()
     assert "một cán bộ khác phải xác nhận" in at.error[0].value
@@ -74,6 +80,9 @@ def test_the_office_prints_a_batch_and_two_officers_void_a_receipt(app):
     fresh = AppTest.from_file(ENTRY, default_timeout=60)  # a second browser, for the second officer
     fresh.run()
     other = open_page(sign_in(fresh, "tinh.hai", "Mat-khau-dai-du"), "pages/receipts.py")
+    assert list(other.dataframe[-1].value["Điều cần sửa"]) == ["Tên đúng là Phạm Thu Dung"]
+    other.selectbox(key="receipts.void_chosen").set_value(number)
+    other.run()
     other.button(key="receipts.void_confirm").click()
     other.run()
     year = date.today().year

@@ -94,7 +94,7 @@ CALLS = {
     "remind": (lambda a, u: overdue.remind(a, today=date(2026, 11, 25), dry_run=True, uow=u), OFFICE_STAFF),
     "list_receipts": (lambda a, u: receipts.list_receipts(a, uow=u), OFFICE_STAFF),
     "void_requests": (lambda a, u: receipts.void_requests(a, uow=u), OFFICE_STAFF),
-    "request_void": (lambda a, u: receipts.request_void(a, "66-2026-999999", "lý do hủy", uow=u), OFFICE_STAFF),
+    "request_void": (lambda a, u: receipts.request_void(a, "66-2026-999999", "other", "lý do hủy", uow=u), OFFICE_STAFF),
     "decide_void": (lambda a, u: receipts.decide_void(a, "66-2026-999999", confirm=True, uow=u), OFFICE_STAFF),
     "set_official_number": (lambda a, u: receipts.set_official_number(a, "66-2026-999999", "BL1", uow=u),
                             OFFICE_STAFF),

@@ -19,7 +19,7 @@ from sqlmodel import func, select
 
 from db.models import Payment, Pledge, Receipt
 from db.uow import UnitOfWork
-from donation import auth, donors, payments, pledges, receipt_signing, receipts, reconcile, today
+from donation import audit, auth, donors, payments, pledges, receipt_signing, receipts, reconcile, today
 from donation.errors import Forbidden, InvalidInput, NotFound
 from donation.qr_images import read_qr
 from tests.db.test_payments import statement
@@ -62,7 +62,7 @@ def test_confirming_a_payment_issues_its_receipt_in_the_same_transaction(uow, pe
     assert {payment for _, payment, _ in held} == set(confirmed)  # every confirmed payment has its receipt
     shown = receipts.receipts_of_pledge(people["demo.nhataitro"], code, uow=uow)
     assert [(r.number, r.amount, r.status) for r in shown] == [("66-2026-000001", 1_000_000, "valid")]
-    assert [p.receipt for p in payments.payments_of(people["demo.tinh"], code, uow=uow)] == [""]
+    assert [p.receipt for p in payments.payments_of(people["demo.tinh"], code, uow=uow)] == [number]
 
 
 def test_numbers_run_per_office_and_per_year_of_the_payment_date(uow, people):
@@ -97,26 +97,38 @@ def test_a_statement_receipts_every_matched_line_in_date_order_and_linking_a_lin
 
 def test_voiding_needs_a_second_officer_and_reissues_under_a_new_number(uow, people):
     code, number = paid(people, uow)
-    with pytest.raises(InvalidInput, match="Ghi lý do"):
-        receipts.request_void(people["demo.tinh"], number, "", uow=uow)
-    receipts.request_void(people["demo.tinh"], number, "Sai tên nhà tài trợ", uow=uow)
-    assert [r.number for r in receipts.void_requests(people["tinh.hai"], uow=uow)] == [number]
+    with pytest.raises(InvalidInput, match="Chọn lý do hủy"):
+        receipts.request_void(people["demo.tinh"], number, "sai tên", "Tên đúng là Trần Thị Kín", uow=uow)
+    with pytest.raises(InvalidInput, match="Ghi rõ điều cần sửa"):
+        receipts.request_void(people["demo.tinh"], number, "donor_details", "", uow=uow)
+    receipts.request_void(people["demo.tinh"], number, "donor_details", "Tên đúng là Trần Thị Kín", uow=uow)
+    (waiting,) = receipts.void_requests(people["tinh.hai"], uow=uow)
+    assert (waiting.number, waiting.void_reason_name, waiting.void_note) == (
+        number, "Sai thông tin nhà tài trợ", "Tên đúng là Trần Thị Kín")
     assert "1 biên nhận được đề nghị hủy, chờ một cán bộ khác xác nhận." in today.overview(
         people["tinh.hai"], TODAY, uow=uow).attention
     with pytest.raises(Forbidden, match="một cán bộ khác"):
         receipts.decide_void(people["demo.tinh"], number, confirm=True, uow=uow)
-    assert receipts.decide_void(people["tinh.hai"], number, confirm=False, uow=uow) is None
-    assert receipts.verify(number, uow=uow).status == "valid"  # turned down: still valid
-    receipts.request_void(people["tinh.hai"], number, "Sai tên nhà tài trợ", uow=uow)
+    assert receipts.decide_void(people["demo.tinh"], number, confirm=False, uow=uow) is None  # withdrawn by its maker
+    assert receipts.verify(number, uow=uow).status == "valid"
+    receipts.request_void(people["tinh.hai"], number, "donor_details", "Tên đúng là Trần Thị Kín", uow=uow)
+    assert receipts.decide_void(people["demo.tinh"], number, confirm=False, uow=uow) is None  # turned down
+    receipts.request_void(people["tinh.hai"], number, "donor_details", "Tên đúng là Trần Thị Kín", uow=uow)
+    with pytest.raises(InvalidInput, match="tối đa 64 ký tự"):
+        receipts.decide_void(people["demo.tinh"], number, confirm=True, official_number="9" * 65, uow=uow)
     reissued = receipts.decide_void(people["demo.tinh"], number, confirm=True, official_number="BL-0099", uow=uow)
     assert reissued == "66-2026-000002"
     assert paid(people, uow)[1] == "66-2026-000003"  # the voided number is never reused
     shown = {r.number: r for r in receipts.receipts_of_pledge(people["demo.nhataitro"], code, uow=uow)}
-    assert (shown[number].status, shown[number].void_reason) == ("voided", "Sai tên nhà tài trợ")
+    assert (shown[number].status, shown[number].void_reason_name) == ("voided", "Sai thông tin nhà tài trợ")
     assert (shown[reissued].status, shown[reissued].official_number) == ("valid", "BL-0099")
     checked = receipts.verify(number, uow=uow)
     assert (checked.valid, checked.status) == (False, "voided")
-    assert "Sai tên nhà tài trợ" in checked.reason and reissued in checked.reason
+    assert checked.reason == f"Biên nhận đã bị hủy (sai thông tin nhà tài trợ); thay bằng biên nhận số {reissued}"
+    assert "Kín" not in repr(checked)  # the officers' note never reaches the public page
+    with uow as work:
+        events, _ = audit.list_events(work.session, limit=500)
+        assert events and all("Kín" not in repr(event) for event in events)  # nor the audit log
     with pytest.raises(InvalidInput, match="không chờ hủy"):
         receipts.decide_void(people["tinh.hai"], number, confirm=True, uow=uow)
     held, confirmed = in_force(uow)
@@ -153,7 +165,7 @@ def test_scope_a_donor_sees_only_their_receipts_and_an_officer_only_their_office
     with pytest.raises(Forbidden):
         receipts.list_receipts(people["demo.tinh"], office=0, uow=uow)
     with pytest.raises(Forbidden):
-        receipts.request_void(people["demo.quocgia"], number, "Không phải của văn phòng này", uow=uow)
+        receipts.request_void(people["demo.quocgia"], number, "other", "Không phải của văn phòng này", uow=uow)
     assert receipts.list_receipts(people["demo.quocgia"], uow=uow) == ([], 0)
 
 
@@ -167,7 +179,7 @@ def _pages(data: bytes) -> list[str]:
 
 def test_a_batch_is_one_pdf_in_number_order_and_a_reprint_says_it_is_a_copy(uow, people):
     numbers = [paid(people, uow, amount=100_000 * (i + 1), on=date(2026, 11, 10 + i))[1] for i in range(4)]
-    receipts.request_void(people["demo.tinh"], numbers[1], "Nhập sai số tiền", uow=uow)
+    receipts.request_void(people["demo.tinh"], numbers[1], "damaged", "Máy in kẹt giấy", uow=uow)
     receipts.decide_void(people["tinh.hai"], numbers[1], confirm=True, uow=uow)
     seen: list[tuple[int, int]] = []
     printed = receipts.print_receipts(people["demo.tinh"], since=date(2026, 11, 10), until=date(2026, 11, 12),
@@ -181,7 +193,7 @@ def test_a_batch_is_one_pdf_in_number_order_and_a_reprint_says_it_is_a_copy(uow,
     with_voided = receipts.print_receipts(people["demo.tinh"], since=date(2026, 11, 11), until=date(2026, 11, 11),
                                           include_voided=True, paper="a4_two", uow=uow)
     (page,) = _pages(with_voided.data)
-    assert "ĐÃ HỦY: Nhập sai số tiền" in page and "Số: 66-2026-000002" in page and "66-2026-000005" in page
+    assert "ĐÃ HỦY: Bản in hỏng hoặc thất lạc" in page and "kẹt" not in page and "Số: 66-2026-000002" in page and "66-2026-000005" in page
     archive = zipfile.ZipFile(io.BytesIO(receipts.print_receipts(people["demo.tinh"], as_zip=True, uow=uow).data))
     assert sorted(archive.namelist()) == [f"bien-nhan-66-2026-00000{n}.pdf" for n in (1, 3, 4, 5)]
     with pytest.raises(NotFound, match="66-2026-000099"):
@@ -324,7 +336,7 @@ def test_numbers_never_skip_and_each_confirmed_payment_has_one_receipt_in_force(
         else:
             rows, _ = receipts.list_receipts(people["demo.tinh"], status="valid", uow=uow)
             if rows:
-                receipts.request_void(people["demo.tinh"], rows[-1].number, "Kiểm thử hủy", uow=uow)
+                receipts.request_void(people["demo.tinh"], rows[-1].number, "other", "Kiểm thử hủy", uow=uow)
                 receipts.decide_void(people["tinh.hai"], rows[-1].number, confirm=True, uow=uow)
     for run in sequences(uow).values():
         assert run == list(range(1, len(run) + 1))
@@ -334,3 +346,105 @@ def test_numbers_never_skip_and_each_confirmed_payment_has_one_receipt_in_force(
     with uow as work:
         assert sum(a for _, _, a in held) == work.session.exec(select(func.sum(Pledge.paid))).one()
         assert all(re.fullmatch(r"66-20(25|26)-\d{6}", n) for n, _, _ in held)
+
+
+def test_the_migration_gives_payments_confirmed_before_receipts_theirs(engine):
+    """A database at revision 0008 with confirmed payments: upgrading numbers their receipts by office, year and
+    date."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from db.migrate import alembic_config, upgrade
+    from donation import demo
+    from donation.offices import seed_offices
+    from donation.rules import seed_rules
+    from donation.units import load_units
+
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0008")
+    uow = UnitOfWork(engine)
+    with uow as work:
+        load_units(work.session)
+        seed_rules(work.session)
+        seed_offices(work.session)
+        work.commit()
+    demo.seed_demo(uow=uow)
+    donor, officer = auth.find_actor("demo.nhataitro", uow=uow), auth.find_actor("demo.tinh", uow=uow)
+    recorded = []
+    for amount, on in ((300_000, date(2026, 3, 1)), (200_000, date(2025, 12, 31)), (100_000, date(2026, 1, 5))):
+        made = pledges.create_pledge(donor, amount=amount, province_code=66, today=on, uow=uow)
+        recorded.append(payments.record_payment(officer, made.code, amount=amount, method="cash", paid_on=on,
+                                                today=TODAY, uow=uow).id)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE payment SET status = 'confirmed' WHERE id IN (:a, :b)"),
+                           {"a": recorded[0], "b": recorded[2]})
+    upgrade(engine)
+    with uow as work:
+        made = {r.payment_id: (r.number, r.amount, r.status) for r in work.session.exec(select(Receipt))}
+    assert made == {recorded[2]: ("66-2026-000001", 100_000, "valid"),
+                    recorded[0]: ("66-2026-000002", 300_000, "valid")}  # the unconfirmed one has none
+
+
+def _print_count(uow, number: str) -> int:
+    with uow as work:
+        return work.session.exec(select(Receipt.print_count).where(receipts.by_number(number))).one()
+
+
+def test_a_print_that_fails_gives_its_count_back_and_a_donor_always_gets_a_copy(uow, people, monkeypatch):
+    _, number = paid(people, uow)
+    with pytest.raises(InvalidInput, match="Khổ giấy"):
+        receipts.print_receipts(people["demo.tinh"], numbers=[number], paper="a3", uow=uow)
+    assert _print_count(uow, number) == 0
+    with monkeypatch.context() as patched:
+        patched.setattr(receipts, "receipts_pdf", lambda *a, **k: (_ for _ in ()).throw(OSError("đĩa đầy")))
+        with pytest.raises(OSError):
+            receipts.print_receipts(people["demo.tinh"], numbers=[number], uow=uow)
+        with pytest.raises(OSError):
+            receipts.receipt_pdf(people["demo.tinh"], number, uow=uow)
+    assert _print_count(uow, number) == 0  # nobody got a page: the next print is still the original
+    (donor_copy,) = _pages(receipts.receipt_pdf(people["demo.nhataitro"], number, uow=uow))
+    assert "BẢN SAO" in donor_copy and _print_count(uow, number) == 0  # the donor's download is not a print
+    (original,) = _pages(receipts.print_receipts(people["demo.tinh"], numbers=[number.replace("-0", "-00")],
+                                                 uow=uow).data)  # 66-2026-0000001 names the same receipt
+    assert "BẢN SAO" not in original and _print_count(uow, number) == 1
+    with pytest.raises(Forbidden):
+        receipts.receipt_pdf(people["demo.quocgia"], number, uow=uow)
+    with pytest.raises(Forbidden):
+        receipts.print_receipts(people["demo.quocgia"], office=66, uow=uow)
+
+
+@pytest.mark.postgres
+def test_two_officers_printing_the_same_receipt_at_once_get_one_original(postgres_url, new_database):
+    from db.engine import make_engine
+    from donation import demo
+    from donation.setup import initialise
+
+    engine = make_engine(new_database("postgres"))
+    try:
+        initialise(engine)
+        uow = UnitOfWork(engine)
+        demo.seed_demo(uow=uow)
+        admin = auth.find_actor("demo.admin", uow=uow)
+        auth.create_user(admin, username="tinh.hai", password="Mat-khau-dai-du", role="province_officer",
+                         province_code=66, uow=uow)
+        people = {n: auth.find_actor(n, uow=uow) for n in ("demo.nhataitro", "demo.tinh", "tinh.hai")}
+        numbers = [paid(people, uow, amount=100_000 + i)[1] for i in range(30)]
+        start, pages, failures = threading.Barrier(4), [], []
+
+        def print_all(officer):
+            start.wait()
+            try:
+                pages.extend(_pages(receipts.print_receipts(officer, numbers=numbers, uow=UnitOfWork(engine)).data))
+            except Exception as exc:  # noqa: BLE001  (reported below)
+                failures.append(exc)
+
+        threads = [threading.Thread(target=print_all, args=(people[n],)) for n in ("demo.tinh", "tinh.hai") * 2]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert failures == [] and len(pages) == 4 * 30
+        originals = [page for page in pages if "BẢN SAO" not in page]
+        assert sorted(re.search(r"Số: (\S+)", page)[1] for page in originals) == sorted(numbers)  # one each
+    finally:
+        engine.dispose()

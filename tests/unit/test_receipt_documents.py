@@ -85,8 +85,8 @@ def test_the_qr_is_at_least_30_mm_and_holds_a_signed_link_without_personal_data(
 def test_a_copy_and_a_voided_receipt_say_so():
     (copy,) = pages(receipts_pdf([doc(copy=True)]))
     assert "BẢN SAO" in copy
-    (voided,) = pages(receipts_pdf([doc(voided_reason="Sai tên nhà tài trợ")]))
-    assert "ĐÃ HỦY: Sai tên nhà tài trợ" in voided
+    (voided,) = pages(receipts_pdf([doc(voided_reason="Sai thông tin nhà tài trợ")]))
+    assert "ĐÃ HỦY: Sai thông tin nhà tài trợ" in voided
 
 
 def test_two_receipts_share_an_a4_sheet_and_the_first_page_holds_the_first():
@@ -139,10 +139,18 @@ def test_read_link_takes_a_link_a_query_or_a_typed_number(text, number, amount, 
     ("https://x/verify?number=66-2026-000123&amount=1.000&date=2026-11-24&sig=a", "không phải số nguyên đồng"),
     ("https://x/verify?number=66-2026-000123&amount=١٠&date=2026-11-24&sig=a", "không phải số nguyên đồng"),
     ("https://x/verify?number=66-2026-000123&amount=10&date=24/11/2026&sig=a", "không đúng dạng"),
+    ("http://[abc/verify?number=66-2026-000123&amount=10&date=2026-11-24", "Không đọc được số biên nhận"),
 ])
 def test_read_link_refuses_what_it_cannot_read(text, message):
     with pytest.raises(InvalidInput, match=message):
         receipt_signing.read_link(text)
+
+
+def test_what_a_link_says_is_never_repeated_back_on_the_public_page():
+    crafted = "?number=66-2026-000001&amount=[Bấm đây](https://lua-dao.example)&date=2026-11-24&sig=a"
+    with pytest.raises(InvalidInput) as refused:
+        receipt_signing.read_link(crafted)
+    assert "lua-dao" not in str(refused.value) and "Bấm" not in str(refused.value)
 
 
 def test_public_keys_load_as_pem_or_raw_base64_and_nothing_else():
@@ -168,3 +176,36 @@ def test_the_fast_encoder_scans_back_to_the_same_text(first, second):
             modules = qr_modules(text)
             assert modules.shape[0] == modules.shape[1] and modules[0].sum() == 0  # square, quiet zone white
             assert read_qr(qr_image(text, module_px=3)) == [text]
+
+
+def test_a_second_process_makes_the_same_codes_and_what_it_does_not_make_is_made_here(monkeypatch):
+    import numpy as np
+    from PIL import Image
+
+    from donation import qr_worker
+
+    links = [receipt_signing.verify_link("https://bhyt.example.vn", KEY, f"66-2026-{n:06d}", 1000 + n, PAID_ON)
+             for n in range(1, 8)]
+    monkeypatch.setattr(qr_worker, "WORKER_FROM", 3)
+
+    def scanned(codes) -> list[str]:
+        texts = []
+        for width, bits in codes:
+            rows = np.unpackbits(np.frombuffer(bits, dtype=np.uint8).reshape(width, -1), axis=1)[:, :width]
+            image = Image.fromarray(np.pad(rows, 4, constant_values=1).astype(bool)).convert("L")
+            texts += read_qr(image.resize((image.width * 3, image.height * 3), Image.NEAREST))
+        return texts
+
+    assert scanned(qr_worker.codes(links)) == links
+    import subprocess
+    import sys
+
+    served = subprocess.run([sys.executable, "-m", "donation.qr_worker"], cwd=qr_worker.ROOT, capture_output=True,
+                            input="".join(link + "\n" for link in links[:2]).encode(), timeout=60).stdout
+    width = int.from_bytes(served[:2], "big")
+    first, rest = served[2:2 + width * ((width + 7) // 8)], served[2 + width * ((width + 7) // 8):]
+    assert scanned([(width, first), (int.from_bytes(rest[:2], "big"), rest[2:])]) == links[:2]  # the worker itself
+    monkeypatch.setattr(qr_worker.sys, "executable", "/bin/false")  # a worker that stops at once
+    assert scanned(qr_worker.codes(links)) == links
+    monkeypatch.setattr(qr_worker.sys, "executable", "/nonexistent/python")  # one that cannot start
+    assert scanned(qr_worker.codes(links)) == links
