@@ -8,8 +8,8 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
-from donation import payments, pledges, quotes, receipts, registry
-from donation.actors import DONOR, Actor
+from donation import offices, payments, pledges, quotes, receipts, registry
+from donation.actors import ADMIN, DONOR, Actor
 from donation.dates import today_vn
 from donation.errors import DonationError
 from donation.money import format_vnd
@@ -35,6 +35,14 @@ def act(flash_key: str, call: Callable[[], T], success: Callable[[T], str]) -> N
         return
     st.session_state[flash_key] = success(result)
     st.rerun()
+
+
+def office_picker(actor: Actor, key: str) -> int | None:
+    """The office an administrator works on (None for office staff: their own office)."""
+    if actor.role != ADMIN:
+        return None
+    names = {o.code: o.name for o in offices.list_offices(actor)}
+    return st.selectbox("Văn phòng", list(names), format_func=names.get, key=key)
 
 
 def commune_picker(actor: Actor, key: str) -> int | None:

@@ -4,8 +4,7 @@ the lines that did not match a pledge."""
 import pandas as pd
 import streamlit as st
 
-from donation import mail, offices, overdue, payments, reconcile, statement_rows
-from donation.actors import ADMIN
+from donation import mail, overdue, payments, reconcile, statement_rows
 from donation.dates import parse_date, today_vn
 from donation.errors import DonationError
 from donation.money import format_vnd, parse_vnd
@@ -15,10 +14,7 @@ FLASH = "payments.flash"
 actor = _auth.require_page(__file__)
 st.title("Tiền nộp và sao kê")
 _widgets.show_flash(FLASH)
-office = None
-if actor.role == ADMIN:
-    names = {o.code: o.name for o in offices.list_offices(actor)}
-    office = st.selectbox("Văn phòng", list(names), format_func=names.get, key="payments.office")
+office = _widgets.office_picker(actor, "payments.office")
 
 
 def recorded(row: payments.PaymentRow) -> str:

@@ -4,8 +4,7 @@ void a receipt with a second officer's confirmation (the payment gets a new one)
 import pandas as pd
 import streamlit as st
 
-from donation import offices, receipts
-from donation.actors import ADMIN
+from donation import receipts
 from donation.dates import parse_date
 from donation.errors import DonationError, InvalidInput
 from donation.money import format_vnd
@@ -19,10 +18,7 @@ st.title("Biên nhận")
 st.caption("Mỗi khoản nộp được xác nhận có một biên nhận đánh số liên tục theo năm, có mã QR kiểm tra được. "
            "Biên nhận in lần thứ hai trở đi ghi «Bản sao».")
 _widgets.show_flash(FLASH)
-office = None
-if actor.role == ADMIN:
-    names = {o.code: o.name for o in offices.list_offices(actor)}
-    office = st.selectbox("Văn phòng", list(names), format_func=names.get, key="receipts.office")
+office = _widgets.office_picker(actor, "receipts.office")
 
 
 def done(message: str) -> str:

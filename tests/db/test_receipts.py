@@ -269,50 +269,41 @@ def test_a_public_donor_is_named_on_the_verify_page_and_the_certificate_thanks_t
         receipts.certificate(people["demo.nhataitro"], unpaid.code, today=TODAY, uow=uow)
 
 
-@pytest.mark.postgres
-def test_twenty_officers_confirming_at_once_share_no_number_and_skip_none(postgres_url, new_database):
-    from db.engine import make_engine
-    from donation import demo
-    from donation.setup import initialise
+ON_POSTGRES = pytest.mark.parametrize("database_url", [pytest.param("postgres", marks=pytest.mark.postgres)],
+                                      indirect=True)
 
-    engine = make_engine(new_database("postgres"))
-    try:
-        initialise(engine)
-        uow = UnitOfWork(engine)
-        demo.seed_demo(uow=uow)
-        admin, recorder, donor = (auth.find_actor(n, uow=uow) for n in ("demo.admin", "demo.tinh", "demo.nhataitro"))
-        checkers = []
-        for index in range(20):
-            name = f"kiem.tra.{index}"
-            auth.create_user(admin, username=name, password="Mat-khau-dai-du", role="province_officer",
-                             province_code=66, uow=uow)
-            checkers.append(auth.find_actor(name, uow=uow))
-        waiting = []
-        for index in range(20):
-            made = pledges.create_pledge(donor, amount=100_000 + index, province_code=66, today=TODAY, uow=uow)
-            waiting.append(payments.record_payment(recorder, made.code, amount=100_000 + index, method="cash",
-                                                   paid_on=TODAY, today=TODAY, uow=uow).id)
-        start, numbers, failures = threading.Barrier(20), [], []
 
-        def confirm(checker, payment_id):
-            start.wait()
-            try:
-                numbers.append(payments.confirm_payment(checker, payment_id, uow=UnitOfWork(engine)).receipt)
-            except Exception as exc:  # noqa: BLE001  (reported below)
-                failures.append(exc)
+@ON_POSTGRES
+def test_twenty_officers_confirming_at_once_share_no_number_and_skip_none(uow, people):
+    checkers, waiting = [], []
+    for index in range(20):
+        name = f"kiem.tra.{index}"
+        auth.create_user(people["demo.admin"], username=name, password="Mat-khau-dai-du", role="province_officer",
+                         province_code=66, uow=uow)
+        checkers.append(auth.find_actor(name, uow=uow))
+        made = pledges.create_pledge(people["demo.nhataitro"], amount=100_000 + index, province_code=66, today=TODAY,
+                                     uow=uow)
+        waiting.append(payments.record_payment(people["demo.tinh"], made.code, amount=100_000 + index, method="cash",
+                                               paid_on=TODAY, today=TODAY, uow=uow).id)
+    start, numbers, failures = threading.Barrier(20), [], []
 
-        threads = [threading.Thread(target=confirm, args=pair) for pair in zip(checkers, waiting, strict=True)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert failures == []
-        assert sorted(numbers) == [f"66-2026-{n:06d}" for n in range(1, 21)]
-        with uow as work:
-            assert work.session.exec(select(func.count()).select_from(Receipt)).one() == 20
-            assert work.session.exec(select(func.sum(Pledge.paid))).one() == sum(100_000 + i for i in range(20))
-    finally:
-        engine.dispose()
+    def confirm(checker, payment_id):
+        start.wait()
+        try:
+            numbers.append(payments.confirm_payment(checker, payment_id, uow=UnitOfWork(uow.engine)).receipt)
+        except Exception as exc:  # noqa: BLE001  (reported below)
+            failures.append(exc)
+
+    threads = [threading.Thread(target=confirm, args=pair) for pair in zip(checkers, waiting, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert sorted(numbers) == [f"66-2026-{n:06d}" for n in range(1, 21)]
+    with uow as work:
+        assert work.session.exec(select(func.count()).select_from(Receipt)).one() == 20
+        assert work.session.exec(select(func.sum(Pledge.paid))).one() == sum(100_000 + i for i in range(20))
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -413,38 +404,23 @@ def test_a_print_that_fails_gives_its_count_back_and_a_donor_always_gets_a_copy(
         receipts.print_receipts(people["demo.quocgia"], office=66, uow=uow)
 
 
-@pytest.mark.postgres
-def test_two_officers_printing_the_same_receipt_at_once_get_one_original(postgres_url, new_database):
-    from db.engine import make_engine
-    from donation import demo
-    from donation.setup import initialise
+@ON_POSTGRES
+def test_two_officers_printing_the_same_receipt_at_once_get_one_original(uow, people):
+    numbers = [paid(people, uow, amount=100_000 + i)[1] for i in range(30)]
+    start, pages, failures = threading.Barrier(4), [], []
 
-    engine = make_engine(new_database("postgres"))
-    try:
-        initialise(engine)
-        uow = UnitOfWork(engine)
-        demo.seed_demo(uow=uow)
-        admin = auth.find_actor("demo.admin", uow=uow)
-        auth.create_user(admin, username="tinh.hai", password="Mat-khau-dai-du", role="province_officer",
-                         province_code=66, uow=uow)
-        people = {n: auth.find_actor(n, uow=uow) for n in ("demo.nhataitro", "demo.tinh", "tinh.hai")}
-        numbers = [paid(people, uow, amount=100_000 + i)[1] for i in range(30)]
-        start, pages, failures = threading.Barrier(4), [], []
+    def print_all(officer):
+        start.wait()
+        try:
+            pages.extend(_pages(receipts.print_receipts(officer, numbers=numbers, uow=UnitOfWork(uow.engine)).data))
+        except Exception as exc:  # noqa: BLE001  (reported below)
+            failures.append(exc)
 
-        def print_all(officer):
-            start.wait()
-            try:
-                pages.extend(_pages(receipts.print_receipts(officer, numbers=numbers, uow=UnitOfWork(engine)).data))
-            except Exception as exc:  # noqa: BLE001  (reported below)
-                failures.append(exc)
-
-        threads = [threading.Thread(target=print_all, args=(people[n],)) for n in ("demo.tinh", "tinh.hai") * 2]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert failures == [] and len(pages) == 4 * 30
-        originals = [page for page in pages if "BẢN SAO" not in page]
-        assert sorted(re.search(r"Số: (\S+)", page)[1] for page in originals) == sorted(numbers)  # one each
-    finally:
-        engine.dispose()
+    threads = [threading.Thread(target=print_all, args=(people[n],)) for n in ("demo.tinh", "tinh.hai") * 2]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == [] and len(pages) == 4 * 30
+    originals = [page for page in pages if "BẢN SAO" not in page]
+    assert sorted(re.search(r"Số: (\S+)", page)[1] for page in originals) == sorted(numbers)  # one each
