@@ -7,9 +7,9 @@ The rules, each checked by a test:
    approved, not covered for the period, and not paid in full by the state or the province.
 2. Units. People nominated together (one household) are funded together or not at all, at their highest member's
    score; a pledge must help every member's group.
-3. Order. Units are taken in one global order: score (highest first); then the unit's place among the units of its
-   own commune with that score (every commune's first before any commune's second: a commune that nominated earlier
-   or more does not go first for that reason); then nomination time; then id.
+3. Order. Units are taken by score, highest first. Among units of one score, the commune with the fewest units funded
+   so far in this run goes next (a commune that nominated earlier or more does not go first for that reason), then
+   the earlier nomination, then the lower id. `Allocation.considered` lists the units in the order they were taken.
 4. Money. A unit held by a pledge is funded from that pledge first, before the global order. Otherwise money paid
    first is spent first (the time its money came, then the pledge's id). All the lines of one sponsorship come from
    pledges of the same number of months, at the price for that many months, and add up to the price exactly. A unit
@@ -20,7 +20,9 @@ The rules, each checked by a test:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import heapq
+from collections import deque
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 MONTHS = (3, 6, 12)
@@ -80,6 +82,7 @@ class Allocation:
     sponsorships: list[Sponsorship] = field(default_factory=list)
     remainder: dict[int, int] = field(default_factory=dict)  # pledge id -> money left on it
     unfunded: list[int] = field(default_factory=list)  # eligible need ids left for lack of fitting money
+    considered: list[int] = field(default_factory=list)  # units' first need ids, in the order they were taken
 
     def digest(self) -> str:
         """A hash of the sorted (person, pledge, amount, months) lines: equal for equal results."""
@@ -116,20 +119,28 @@ def _units(needs: Needs) -> list[_Unit]:
     return units
 
 
-def order(units: list[_Unit], *, fair: bool = True) -> list[_Unit]:
-    """Rule 3: score, then place among the commune's units of that score, then nomination time, then id. Without
-    `fair`, the plain order (score, nomination time, id), kept to compare with."""
-    units = sorted(units, key=lambda u: (-u.score, u.first_nominated, u.first_id))
-    if not fair:
-        return units
-    place: dict[tuple[int, int], int] = {}
-    ranked = []
-    for unit in units:
-        key = (unit.commune, unit.score)
-        place[key] = place.get(key, 0) + 1
-        ranked.append((-unit.score, place[key], unit.first_nominated, unit.first_id, unit))
-    ranked.sort(key=lambda item: item[:4])
-    return [item[4] for item in ranked]
+def _bands(units: list[_Unit]) -> list[list[_Unit]]:
+    """Units grouped by score, highest first, each band in (nomination time, id) order."""
+    bands: dict[int, list[_Unit]] = {}
+    for unit in sorted(units, key=lambda u: (-u.score, u.first_nominated, u.first_id)):
+        bands.setdefault(unit.score, []).append(unit)
+    return list(bands.values())
+
+
+def _taken_in_turn(band: list[_Unit], funded: dict[int, int]) -> Iterator[_Unit]:
+    """Rule 3 within one score: the commune with the fewest units funded so far goes next (`funded` is read as the
+    caller updates it), then the earlier nomination, then the lower id."""
+    queues: dict[int, deque[_Unit]] = {}
+    for unit in band:
+        queues.setdefault(unit.commune, deque()).append(unit)
+    heap = [(funded.get(c, 0), q[0].first_nominated, q[0].first_id, c) for c, q in queues.items()]
+    heapq.heapify(heap)
+    while heap:
+        _, _, _, commune = heapq.heappop(heap)
+        queue = queues[commune]
+        yield queue.popleft()
+        if queue:
+            heapq.heappush(heap, (funded.get(commune, 0), queue[0].first_nominated, queue[0].first_id, commune))
 
 
 class _Money:
@@ -209,9 +220,12 @@ def _in_scope(f: Funds, unit: _Unit) -> bool:
 
 
 def allocate(needs: Needs, funds: Sequence[Funds], *, fair: bool = True) -> Allocation:
-    """Fund as many units as the money allows by the rules above; the money left stays on each pledge."""
-    units = order(_units(needs), fair=fair)
+    """Fund as many units as the money allows by the rules above; the money left stays on each pledge. Without
+    `fair`, units of one score are taken in plain nomination order (kept to compare with)."""
+    bands = _bands(_units(needs))
+    units = [unit for band in bands for unit in band]
     position = {id(unit): index for index, unit in enumerate(units)}
+    funded_in: dict[int, int] = {}  # commune -> units funded in this run
     money = _Money(funds)
     result = Allocation()
     funded_people: set[int] = set()
@@ -234,6 +248,7 @@ def allocate(needs: Needs, funds: Sequence[Funds], *, fair: bool = True) -> Allo
                                                    needs.prices[months][row], tuple(own), held))
             funded_people.add(needs.people[row])
         done.add(unit.rows[0])
+        funded_in[unit.commune] = funded_in.get(unit.commune, 0) + 1
 
     unit_of_need = {needs.ids[row]: unit for unit in units for row in unit.rows}
     for f in sorted((f for f in funds if f.holds), key=lambda f: (f.paid_at, f.id)):
@@ -247,13 +262,15 @@ def allocate(needs: Needs, funds: Sequence[Funds], *, fair: bool = True) -> Allo
             taken = money.fund(unit, first=f) if money.left.get(f.id, 0) > 0 else None
             if taken:
                 record(unit, *taken, held=True)
-    for unit in units:
-        if unit.rows[0] in done or any(needs.people[r] in funded_people for r in unit.rows):
-            continue
-        taken = money.fund(unit)
-        if taken:
-            record(unit, *taken, held=False)
-        elif money.any_eligible(unit):
-            result.unfunded.extend(needs.ids[r] for r in unit.rows)
+    for band in bands:
+        for unit in _taken_in_turn(band, funded_in) if fair else band:
+            if unit.rows[0] in done or any(needs.people[r] in funded_people for r in unit.rows):
+                continue
+            result.considered.append(needs.ids[unit.rows[0]])
+            taken = money.fund(unit)
+            if taken:
+                record(unit, *taken, held=False)
+            elif money.any_eligible(unit):
+                result.unfunded.extend(needs.ids[r] for r in unit.rows)
     result.remainder = {f.id: money.left.get(f.id, 0) for f in funds}
     return result

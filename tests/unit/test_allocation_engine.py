@@ -153,9 +153,8 @@ def test_no_unit_is_skipped_while_its_price_fitted_the_money_left(rows, amounts)
     instance = needs(*[(i + 1, i + 1, 10 * commune, 1, "household", score * 10, i, price)
                        for i, (score, price, commune) in enumerate(rows)])
     result = allocate(instance, [Funds(100 + i, amount, i, 12) for i, amount in enumerate(amounts)])
-    from donation.allocation_engine import _units, order
-
-    sequence = [unit.rows[0] for unit in order(_units(instance))]
+    sequence = [instance.ids.index(need) for need in result.considered]
+    assert [instance.scores[row] for row in sequence] == sorted(instance.scores, reverse=True)  # by score
     took = {instance.ids.index(s.need_id): s.price for s in result.sponsorships}
     left_at_end = sum(result.remainder.values())
     for position, row in enumerate(sequence):
