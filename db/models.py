@@ -322,6 +322,7 @@ class Pledge(SQLModel, table=True):
                         "'expired')", name="status_known"),
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("paid >= 0", name="paid_non_negative"),
+        CheckConstraint("allocated >= 0 AND allocated <= paid", name="allocated_within_paid"),
         Index("ix_pledge_office_code_status", "office_code", "status"),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -335,6 +336,7 @@ class Pledge(SQLModel, table=True):
     cards: int | None = None  # a pledge of a number of cards
     amount: int = Field(sa_column=Column(BigInteger, nullable=False))
     paid: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+    allocated: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0, server_default="0"))
     quoted_on: date  # the price basis: the day the quote was made
     rule_version: str = Field(max_length=16)
     status: str = Field(default="pledged", max_length=16)
@@ -459,3 +461,59 @@ def receipt_number(office_code: int, year: int, sequence: int) -> str:
     """`PP-YYYY-NNNNNN`: the office's province code (00 for the national office), the year, the sequence. Not
     stored: the three columns are (and are unique together)."""
     return f"{office_code:02d}-{year}-{sequence:06d}"
+
+
+class AllocationRun(SQLModel, table=True):
+    """One saved allocation: its scope, date, who ran it, and what it did."""
+
+    __tablename__ = "allocation_run"
+    id: int | None = Field(default=None, primary_key=True)
+    province_code: int | None = Field(default=None, foreign_key="province.code")  # None: every office
+    run_on: date  # the allocation's date (Vietnam's): covers start from it
+    run_by: int | None = Field(default=None, foreign_key="user_account.id")  # None: the system actor
+    run_at: datetime = Field(default_factory=utcnow)
+    sponsorships: int = Field(default=0)
+    amount: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+    digest: str = Field(default="", max_length=64)
+
+
+class Sponsorship(SQLModel, table=True):
+    """A person's card paid for by pledges over a period; its funding lines add up to its price. Released (with a
+    reason) before purchase, its money returns to the pledges."""
+
+    __table_args__ = (
+        CheckConstraint("status IN ('allocated', 'released')", name="status_known"),
+        CheckConstraint("months IN (3, 6, 12)", name="months_allowed"),
+        CheckConstraint("price > 0", name="price_positive"),
+        Index("ix_sponsorship_person_id_status", "person_id", "status"),
+        Index("ix_sponsorship_run_id", "run_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="allocation_run.id")
+    nomination_id: int = Field(foreign_key="nomination.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
+    household_id: int = Field(foreign_key="household.id")
+    commune_code: int = Field(foreign_key="commune.code")
+    province_code: int = Field(foreign_key="province.code")
+    group_key: str = Field(max_length=32)
+    months: int
+    price: int = Field(sa_column=Column(BigInteger, nullable=False))
+    starts_on: date
+    ends_on: date
+    score: int = Field(default=0)
+    rule: str = Field(default="", max_length=16)  # why: held, or priority
+    status: str = Field(default="allocated", max_length=16)
+    release_reason: str = Field(default="")
+    released_by: int | None = Field(default=None, foreign_key="user_account.id")
+    released_at: datetime | None = None
+
+
+class FundingLine(SQLModel, table=True):
+    """The part of a sponsorship's price one pledge pays."""
+
+    __tablename__ = "funding_line"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+    id: int | None = Field(default=None, primary_key=True)
+    sponsorship_id: int = Field(foreign_key="sponsorship.id", index=True)
+    pledge_id: int = Field(foreign_key="pledge.id", index=True)
+    amount: int = Field(sa_column=Column(BigInteger, nullable=False))

@@ -15,8 +15,21 @@ from pathlib import Path
 import click
 
 from db.uow import UnitOfWork
+from donation import (
+    allocation,
+    auth,
+    demo,
+    mail,
+    offices,
+    overdue,
+    pledges,
+    quotes,
+    receipt_signing,
+    receipts,
+    registry,
+    setup,
+)
 from donation import audit as audit_log
-from donation import auth, demo, mail, offices, overdue, pledges, quotes, receipt_signing, receipts, registry, setup
 from donation import reconcile as reconcile_statements
 from donation.actors import SYSTEM_ACTOR
 from donation.dates import format_date, parse_date, today_vn
@@ -181,16 +194,18 @@ def audit_verify(as_json) -> None:
 @click.option("--pledges", type=int, default=0, show_default=True,
               help="Số cam kết tài trợ, với nhà tài trợ và khoản nộp (chỉ thêm khi chưa có cam kết nào).")
 @click.option("--seed", type=int, default=1, show_default=True, help="Hạt giống để dữ liệu mẫu lặp lại được.")
+@click.option("--allocate", "run_allocation", is_flag=True, help="Rồi phân bổ tiền đã nộp (mặc định: để lệnh allocate).")
 @click.option("--json", "as_json", is_flag=True)
 @handles_errors
-def seed_demo(beneficiaries, pledges, seed, as_json) -> None:
+def seed_demo(beneficiaries, pledges, seed, run_allocation, as_json) -> None:
     setup.initialise()
-    result = demo.seed_demo(seed=seed, beneficiaries=beneficiaries, pledges=pledges)
+    result = demo.seed_demo(seed=seed, beneficiaries=beneficiaries, pledges=pledges, allocate=run_allocation)
     if as_json:
         _emit(result.as_dict())
     else:
         click.echo(f"Thêm {result.accounts_added} tài khoản demo (mật khẩu chung: {demo.DEMO_PASSWORD}), "
-                   f"{sum(result.beneficiaries.values())} người được đề cử và {sum(result.pledges.values())} cam kết.")
+                   f"{sum(result.beneficiaries.values())} người được đề cử, {sum(result.pledges.values())} cam kết"
+                   + (f"; phân bổ cho {result.sponsorships} người." if run_allocation else "."))
 
 
 @main.command("import-beneficiaries", help="Nhập danh sách đề cử (Excel/CSV theo mẫu) vào một xã. Chạy lệnh này là "
@@ -379,3 +394,22 @@ def receipts_print(office, since, until, out, voided, paper, as_user, as_json) -
         _emit({"receipts": printed.count, "out": str(path), "bytes": len(printed.data)})
     else:
         click.echo(f"Đã in {printed.count} biên nhận vào {path}.")
+
+
+@main.command(help="Phân bổ tiền đã nộp cho người được duyệt theo quy tắc công khai (xem trước với --dry-run).")
+@click.option("--province", default=None, help="Mã tỉnh (quản trị viên, tác vụ hệ thống); cán bộ tỉnh: tỉnh của mình.")
+@click.option("--on", "on_text", default=None, help="Ngày phân bổ (YYYY-MM-DD hoặc dd/mm/yyyy); mặc định hôm nay.")
+@click.option("--user", "as_user", default=None, help="Người chạy (mặc định: tác vụ hệ thống).")
+@click.option("--dry-run", is_flag=True, help="Chỉ xem trước, không lưu.")
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def allocate(province, on_text, as_user, dry_run, as_json) -> None:
+    report = allocation.allocate(_actor(as_user) if as_user else SYSTEM_ACTOR,
+                                 on=parse_date(on_text, field="--on") if on_text else today_vn(),
+                                 province=offices.parse_office(province) if province else None, dry_run=dry_run)
+    if as_json:
+        _emit(report.as_dict())
+        return
+    click.echo(f"{'Xem trước' if dry_run else 'Đã phân bổ'}: {report.people_funded} người "
+               f"({report.households_funded} hộ), {format_vnd(report.amount_allocated)} từ {report.pledges_used} cam "
+               f"kết; còn {report.needs_left} người chờ, {format_vnd(report.remainder_total)} chưa phân bổ.")

@@ -11,7 +11,7 @@ from sqlmodel import func, select
 
 from db.models import Commune, Donor, Nomination, ReceivingOffice, UserAccount
 from db.uow import UnitOfWork
-from donation import auth, demo_people, demo_pledges, donors, offices, registry, review
+from donation import allocation, auth, demo_people, demo_pledges, donors, offices, registry, review
 from donation.actors import (
     ADMIN,
     COMMUNE_OFFICIAL,
@@ -54,17 +54,20 @@ class DemoResult:
     accounts_added: int
     beneficiaries: dict[str, int] = field(default_factory=dict)  # status -> count of nominations added
     pledges: dict[str, int] = field(default_factory=dict)  # status -> count of pledges added
+    sponsorships: int = 0  # people funded by the allocation run, when one was asked for
 
     def as_dict(self) -> dict:
         return {"accounts_added": self.accounts_added, "accounts": [a.username for a in DEMO_ACCOUNTS],
                 "beneficiaries": sum(self.beneficiaries.values()), "by_status": self.beneficiaries,
-                "pledges": sum(self.pledges.values()), "pledges_by_status": self.pledges}
+                "pledges": sum(self.pledges.values()), "pledges_by_status": self.pledges,
+                "sponsorships": self.sponsorships}
 
 
-def seed_demo(*, seed: int = 1, beneficiaries: int = 0, pledges: int = 0, uow: UnitOfWork | None = None,
-              today: date | None = None) -> DemoResult:
+def seed_demo(*, seed: int = 1, beneficiaries: int = 0, pledges: int = 0, allocate: bool = False,
+              uow: UnitOfWork | None = None, today: date | None = None) -> DemoResult:
     """Add the demo accounts that are missing, then `beneficiaries` demo people (only into an empty registry) and
-    `pledges` demo pledges with their donors and payments (only into an empty pledge book).
+    `pledges` demo pledges with their donors and payments (only into an empty pledge book); with `allocate`, an
+    allocation run as the system actor, so that people are funded.
 
     Everything goes through the same services officials use, so the data obeys the same rules and is audited.
     """
@@ -76,7 +79,8 @@ def seed_demo(*, seed: int = 1, beneficiaries: int = 0, pledges: int = 0, uow: U
     _seed_office_accounts(uow or UnitOfWork())
     by_status = _seed_people(beneficiaries, seed, uow or UnitOfWork(), today) if beneficiaries else {}
     pledged = demo_pledges.seed_pledges(pledges, seed=seed, uow=uow or UnitOfWork(), today=today) if pledges else {}
-    return DemoResult(accounts, by_status, pledged)
+    funded = allocation.allocate(SYSTEM_ACTOR, on=today, uow=uow or UnitOfWork()).sponsorships if allocate else 0
+    return DemoResult(accounts, by_status, pledged, funded)
 
 
 def _seed_accounts(uow: UnitOfWork) -> int:

@@ -65,4 +65,5 @@ def qr_bits(text: str) -> tuple[int, bytes]:
 
 def read_qr(image: Image.Image) -> list[str]:
     """The texts of the QR codes found in an image."""
-    return [found.text for found in zxingcpp.read_barcodes(image.convert("L"))]
+    # QR codes only: a QR's modules can also read as a short one-dimensional barcode (an ITF "5131" was seen)
+    return [found.text for found in zxingcpp.read_barcodes(image.convert("L"), formats=zxingcpp.BarcodeFormat.QRCode)]

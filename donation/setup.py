@@ -55,7 +55,7 @@ def prepare_app(engine: Engine | None = None) -> InitResult:
     result = initialise(engine)
     settings = get_settings()
     if settings.demo_enabled and not demo.has_accounts(uow=UnitOfWork(engine)):
-        demo.seed_demo(beneficiaries=settings.demo_beneficiaries, pledges=settings.demo_pledges,
+        demo.seed_demo(beneficiaries=settings.demo_beneficiaries, pledges=settings.demo_pledges, allocate=True,
                        uow=UnitOfWork(engine))
     return result
 

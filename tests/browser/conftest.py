@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -42,21 +44,22 @@ def app_database(tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('server') / 'bhyt.db'}"
 
 
-@pytest.fixture(scope="session")
-def app_server(app_database):
-    """Start the app on an empty SQLite file, wait for /_stcore/health, stop it whatever happens."""
+@contextmanager
+def serving(database: str, **settings: str) -> Iterator[str]:
+    """`streamlit run` on `database` (with extra settings in its environment) until /_stcore/health answers; stopped
+    whatever happens. Yields its address."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log_path = Path(app_database.removeprefix("sqlite:///")).parent / "streamlit.log"
+    log_path = Path(database.removeprefix("sqlite:///")).parent / "streamlit.log"
     # its own address in the links that receipts' QR codes carry, so that a scanned link opens here
-    env = {**os.environ, "DATABASE_URL": app_database, "BHYT_PUBLIC_URL": url}
+    env = {**os.environ, "DATABASE_URL": database, "BHYT_PUBLIC_URL": url, **settings}
     command = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     with open(log_path, "w") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 90
         while True:
             if process.poll() is not None:
                 pytest.fail(f"streamlit exited with {process.returncode}:\n{log_path.read_text()}", pytrace=False)
@@ -67,7 +70,7 @@ def app_server(app_database):
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not answer in 60 s:\n{log_path.read_text()}", pytrace=False)
+                pytest.fail(f"streamlit did not answer in 90 s:\n{log_path.read_text()}", pytrace=False)
             time.sleep(0.25)
         yield url
     finally:
@@ -77,6 +80,13 @@ def app_server(app_database):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def app_server(app_database):
+    """The app on an empty SQLite file (demo accounts only), shared by the browser tests."""
+    with serving(app_database) as url:
+        yield url
 
 
 def wait_for_app(page) -> None:

@@ -9,6 +9,7 @@ from db.engine import make_engine
 from db.models import Commune, ProvinceTopUp
 from db.uow import UnitOfWork
 from donation import (
+    allocation,
     app_settings,
     audit,
     auth,
@@ -92,6 +93,8 @@ CALLS = {
     "unmatched_lines": (lambda a, u: reconcile.unmatched_lines(a, uow=u), OFFICE_STAFF),
     "overdue": (lambda a, u: overdue.overdue(a, today=date(2026, 11, 25), uow=u), OFFICE_STAFF),
     "remind": (lambda a, u: overdue.remind(a, today=date(2026, 11, 25), dry_run=True, uow=u), OFFICE_STAFF),
+    "allocate": (lambda a, u: allocation.allocate(a, on=date(2026, 11, 25), dry_run=True, uow=u), OFFICE_STAFF),
+    "release": (lambda a, u: allocation.release(a, 999_999, "lý do trả lại", uow=u), OFFICE_STAFF),
     "list_receipts": (lambda a, u: receipts.list_receipts(a, uow=u), OFFICE_STAFF),
     "void_requests": (lambda a, u: receipts.void_requests(a, uow=u), OFFICE_STAFF),
     "request_void": (lambda a, u: receipts.request_void(a, "66-2026-999999", "other", "lý do hủy", uow=u), OFFICE_STAFF),
@@ -130,6 +133,7 @@ def test_role_table(work, role, name):
         except NotFound as exc:
             assert str(exc) in (f"Không có đề cử mã {NO_SUCH_NOMINATION}", "Không có cam kết mã BH2222222X",
                                 "Không có biên nhận số 66-2026-999999", "Không có biên nhận nào trong khoảng đã chọn",
+                                "Không có suất tài trợ mã 999999",
                                 "Tài khoản này chưa có hồ sơ nhà tài trợ: liên hệ văn phòng BHXH")
         except InvalidInput as exc:  # allowed, but this row already exists from another role's turn
             assert any(text in str(exc) for text in ("Đã có", "đã có", "không có đề cử nào chờ niêm yết",

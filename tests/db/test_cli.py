@@ -436,3 +436,22 @@ def test_init_generates_the_signing_key_once_beside_a_sqlite_database(tmp_path):
     pg = cli("receipts", "public-key", env={"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none",
                                             "BHYT_SIGNING_KEY": ""})
     assert pg.returncode == 1 and "Chưa đặt BHYT_SIGNING_KEY" in pg.stderr
+
+
+def test_allocate_json_contract_preview_then_save(database):
+    assert cli("seed-demo", "--beneficiaries", "120", "--pledges", "10", env=database).returncode == 0
+    keys = {"dry_run", "pledges_used", "sponsorships", "people_funded", "households_funded", "amount_allocated",
+            "needs_left", "remainder_total", "result_digest"}
+    preview = cli("allocate", "--on", "2026-11-25", "--dry-run", "--json", env=database)
+    assert preview.returncode == 0, preview.stderr
+    shown = json.loads(preview.stdout)
+    assert set(shown) == keys and shown["dry_run"] is True and shown["sponsorships"] > 0
+    assert all(isinstance(shown[k], int) for k in keys - {"dry_run", "result_digest"})
+    saved = json.loads(cli("allocate", "--on", "25/11/2026", "--user", "demo.admin", "--json", env=database).stdout)
+    assert saved["result_digest"] == shown["result_digest"] and saved["dry_run"] is False
+    again = json.loads(cli("allocate", "--on", "2026-11-25", "--json", env=database).stdout)
+    assert again["sponsorships"] == 0 and again["remainder_total"] == saved["remainder_total"]
+    refused = cli("allocate", "--user", "demo.nhataitro", "--json", env=database)
+    assert refused.returncode == 1 and refused.stdout == "" and "không được" in refused.stderr
+    other = cli("allocate", "--user", "demo.tinh", "--province", "1", "--json", env=database)
+    assert other.returncode == 1 and "chỉ phân bổ trong tỉnh của mình" in other.stderr

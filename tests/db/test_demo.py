@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlmodel import func, select
 
-from db.models import Donor, Nomination, Payment, Person, Pledge, Receipt, StatementLine
+from db.models import Donor, Nomination, Payment, Person, Pledge, Receipt, Sponsorship, StatementLine
 from db.uow import UnitOfWork
 from donation import audit, auth, demo
 from donation.nomination_rows import validate_row
@@ -70,6 +70,7 @@ def test_first_start_of_the_embedded_database_seeds_the_demo(engine, monkeypatch
     with UnitOfWork(engine) as work:
         assert len(work.session.exec(select(Nomination.id)).all()) == 30
         assert len(work.session.exec(select(Pledge.id)).all()) == 12
+        assert work.session.exec(select(Sponsorship.id)).first() is not None  # the first start allocates
 
 
 def test_demo_pledges_cover_every_kind_and_payment_status(engine):

@@ -360,15 +360,24 @@ def test_the_migration_gives_payments_confirmed_before_receipts_theirs(engine):
         seed_offices(work.session)
         work.commit()
     demo.seed_demo(uow=uow)
-    donor, officer = auth.find_actor("demo.nhataitro", uow=uow), auth.find_actor("demo.tinh", uow=uow)
+    officer = auth.find_actor("demo.tinh", uow=uow)
     recorded = []
-    for amount, on in ((300_000, date(2026, 3, 1)), (200_000, date(2025, 12, 31)), (100_000, date(2026, 1, 5))):
-        made = pledges.create_pledge(donor, amount=amount, province_code=66, today=on, uow=uow)
-        recorded.append(payments.record_payment(officer, made.code, amount=amount, method="cash", paid_on=on,
-                                                today=TODAY, uow=uow).id)
+    # the tables as they were at 0008 (the models have moved on since): plain SQL
     with engine.begin() as connection:
-        connection.execute(text("UPDATE payment SET status = 'confirmed' WHERE id IN (:a, :b)"),
-                           {"a": recorded[0], "b": recorded[2]})
+        for index, (amount, on, status) in enumerate(((300_000, "2026-03-01", "confirmed"),
+                                                      (200_000, "2025-12-31", "awaiting_confirmation"),
+                                                      (100_000, "2026-01-05", "confirmed"))):
+            pledge = connection.execute(text(
+                "INSERT INTO pledge (code, donor_id, office_code, province_code, groups, months, amount, paid, "
+                "quoted_on, rule_version, status, status_reason, created_at, updated_at) VALUES (:code, 1, 66, 66, "
+                "'', 12, :amount, 0, :on, '2025-07', 'pledged', '', :at, :at) RETURNING id"),
+                {"code": f"BHMIGRATE{index}", "amount": amount, "on": on, "at": "2026-11-25 00:00:00"}).scalar_one()
+            recorded.append(connection.execute(text(
+                "INSERT INTO payment (pledge_id, office_code, amount, method, paid_on, decision_number, note, source, "
+                "status, recorded_by, recorded_at, rejection_reason) VALUES (:pledge, 66, :amount, 'cash', :on, '', "
+                "'', 'manual', :status, :user, :at, '') RETURNING id"),
+                {"pledge": pledge, "amount": amount, "on": on, "status": status, "user": officer.user_id,
+                 "at": "2026-11-25 00:00:00"}).scalar_one())
     upgrade(engine)
     with uow as work:
         made = {r.payment_id: (r.number, r.amount, r.status) for r in work.session.exec(select(Receipt))}

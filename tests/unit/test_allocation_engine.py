@@ -36,6 +36,12 @@ def test_scope_and_groups_decide_who_a_pledge_may_fund():
     assert funded(allocate(rows, [Funds(7, 9_000_000, 1, 12, groups=frozenset({"pupil"}))])) == [2, 3]
 
 
+def test_a_member_no_pledge_helps_does_not_hold_the_household_back():
+    rows = needs((1, 5, 10, 1, "pupil", 30, 1), (2, 5, 10, 1, "household", 30, 1))
+    result = allocate(rows, [Funds(7, 9_000_000, 1, 12, groups=frozenset({"pupil"}))])
+    assert funded(result) == [1] and result.unfunded == []  # the parent waits for a pledge that helps households
+
+
 def test_a_household_is_funded_whole_at_its_highest_score_or_skipped():
     rows = needs((1, 5, 10, 1, "household", 10, 1), (2, 5, 10, 1, "household", 60, 1),
                  (3, 6, 10, 1, "household", 50, 1))
@@ -132,9 +138,24 @@ def test_the_invariants_hold_on_any_instance(instance):
         assert result.remainder[f.id] == f.available - spent.get(f.id, 0)
     people = [s.person_id for s in result.sponsorships]
     assert len(people) == len(set(people))  # nobody funded twice
+    funded_rows = {row_of[s.need_id] for s in result.sponsorships}
     funded_households = {s.household_id for s in result.sponsorships}
-    members = [h for h in rows.households if h in funded_households]
-    assert len(members) == len(result.sponsorships)  # households whole or not at all
+
+    def money_left_for(row: int, months: int) -> int:  # what the pledges that may help this member have left
+        return sum(result.remainder[f.id] for f in funds if f.months == months
+                   and f.province_code in (None, rows.provinces[row]) and f.commune_code in (None, rows.communes[row])
+                   and (not f.groups or rows.groups[row] in f.groups))
+
+    for row, household in enumerate(rows.households):  # households whole, but for members nobody could pay for
+        if household in funded_households and row not in funded_rows:
+            assert all(money_left_for(row, m) < rows.prices[m][row] for m in (6, 12))
+    # running again on what is left (the people not funded, the money not spent) funds nobody
+    left_rows = [row for row in range(len(rows)) if row not in funded_rows]
+    rest = Needs(**{name: [getattr(rows, name)[i] for i in left_rows] for name in
+                    ("ids", "people", "households", "communes", "provinces", "groups", "scores", "nominated")},
+                 prices={m: [rows.prices[m][i] for i in left_rows] for m in rows.prices})
+    rerun = allocate(rest, [Funds(**{**f.__dict__, "available": result.remainder[f.id], "holds": ()}) for f in funds])
+    assert rerun.sponsorships == []
     # the same input in any row order gives the same result
     shuffled = list(range(len(rows)))
     random.Random(len(rows)).shuffle(shuffled)
@@ -146,20 +167,21 @@ def test_the_invariants_hold_on_any_instance(instance):
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 3), st.sampled_from([400_000, 800_000, 1_600_000]), st.integers(1, 3)),
-                max_size=30), st.lists(st.integers(0, 3_000_000), min_size=1, max_size=4))
+                max_size=30), st.lists(st.integers(1, 3_000_000), min_size=1, max_size=4))
 def test_no_unit_is_skipped_while_its_price_fitted_the_money_left(rows, amounts):
     """One scope, one number of months, no group limits: a unit is left unfunded only if, when its turn came, its
     price was more than all the money then left (the money left at the end plus what later units took)."""
     instance = needs(*[(i + 1, i + 1, 10 * commune, 1, "household", score * 10, i, price)
                        for i, (score, price, commune) in enumerate(rows)])
     result = allocate(instance, [Funds(100 + i, amount, i, 12) for i, amount in enumerate(amounts)])
-    sequence = [instance.ids.index(need) for need in result.considered]
-    assert [instance.scores[row] for row in sequence] == sorted(instance.scores, reverse=True)  # by score
-    took = {instance.ids.index(s.need_id): s.price for s in result.sponsorships}
+    sequence = [(instance.ids.index(need), funded) for need, funded in result.considered]
+    first_pass = sequence[:len({row for row, _ in sequence})]
+    assert [instance.scores[row] for row, _ in first_pass] == sorted(
+        (instance.scores[row] for row, _ in first_pass), reverse=True)  # tried by score
     left_at_end = sum(result.remainder.values())
-    for position, row in enumerate(sequence):
-        if row not in took:
-            later = sum(took.get(r, 0) for r in sequence[position + 1:])
+    for position, (row, funded) in enumerate(sequence):
+        if not funded:  # when its turn came, its price was more than all the money left then
+            later = sum(instance.prices[12][r] for r, f in sequence[position + 1:] if f)
             assert instance.prices[12][row] > left_at_end + later
 
 

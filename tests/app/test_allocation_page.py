@@ -1,0 +1,35 @@
+"""The allocation page through AppTest: the provincial officer previews (nothing saved), then saves."""
+
+from sqlmodel import func, select
+
+from db.models import Sponsorship
+from db.uow import UnitOfWork
+from donation import demo
+from donation.demo import DEMO_PASSWORD
+from tests.app.test_sign_in import open_page, sign_in
+
+
+def sponsorships() -> int:
+    with UnitOfWork() as work:
+        return work.session.exec(select(func.count()).select_from(Sponsorship)).one()
+
+
+def test_the_officer_previews_then_saves_an_allocation(app):
+    demo.seed_demo(seed=5, beneficiaries=120, pledges=12)
+    at = open_page(sign_in(app, "demo.tinh", DEMO_PASSWORD), "pages/allocation.py")
+    at.button(key="allocation.preview").click()
+    at.run()
+    assert not at.exception and not at.error
+    shown = {m.label: m.value for m in at.metric}
+    assert int(shown["Người được tài trợ"].replace(".", "")) > 0 and sponsorships() == 0  # a preview saves nothing
+    tables = [frame.value for frame in at.dataframe]
+    assert list(tables[0].columns) == ["Xã", "Số người", "Số tiền"] and list(tables[1].columns)[0] == "Nhóm"
+    assert tables[0]["Số người"].sum() == int(shown["Người được tài trợ"].replace(".", ""))  # figures beside charts
+    at.button(key="allocation.save").click()
+    at.run()
+    assert not at.exception
+    assert at.success[0].value.startswith("Đã lưu phân bổ: ")
+    assert sponsorships() == int(shown["Người được tài trợ"].replace(".", ""))
+    at.button(key="allocation.preview").click()
+    at.run()
+    assert "Không có ai được tài trợ thêm" in at.info[0].value  # running again: nothing new

@@ -1,0 +1,162 @@
+"""Allocation runs against a real database: preview equals the saved result, a second run allocates only what is new,
+the money on each pledge adds up, releasing returns it, officers allocate only their own office's money, cover starts
+where the rules say, and on PostgreSQL two runs at once give the result of one."""
+
+import threading
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import func, select
+
+from db.models import FundingLine, Nomination, Pledge, Sponsorship
+from db.uow import UnitOfWork
+from donation import allocation, auth, demo, payments, pledges
+from donation.actors import SYSTEM_ACTOR
+from donation.errors import Forbidden, InvalidInput
+
+TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture
+def seeded(uow):
+    demo.seed_demo(seed=3, beneficiaries=300, pledges=12, uow=uow, today=TODAY)  # more need than money
+    return uow
+
+
+def money_adds_up(uow) -> None:
+    """Every pledge's allocated money is the sum of its live funding lines, within what was paid; every live
+    sponsorship's lines add up to its price; nobody holds two live sponsorships."""
+    with uow as work:
+        session = work.session
+        live = {s.id: s for s in session.exec(select(Sponsorship).where(Sponsorship.status == "allocated"))}
+        per_pledge: dict[int, int] = {}
+        per_sponsorship: dict[int, int] = {}
+        for line in session.exec(select(FundingLine)):
+            if line.sponsorship_id in live:
+                per_pledge[line.pledge_id] = per_pledge.get(line.pledge_id, 0) + line.amount
+                per_sponsorship[line.sponsorship_id] = per_sponsorship.get(line.sponsorship_id, 0) + line.amount
+        for pledge in session.exec(select(Pledge)):
+            assert pledge.allocated == per_pledge.get(pledge.id, 0) <= pledge.paid, pledge.code
+        assert all(per_sponsorship[i] == s.price for i, s in live.items())
+        people = [s.person_id for s in live.values()]
+        assert len(people) == len(set(people))
+
+
+def test_a_preview_saves_nothing_and_equals_the_saved_run_and_a_second_run_only_adds_what_is_new(seeded):
+    uow = seeded
+    preview = allocation.allocate(SYSTEM_ACTOR, on=TODAY, dry_run=True, uow=uow)
+    assert preview.sponsorships > 0 and preview.dry_run
+    with uow as work:
+        assert work.session.exec(select(func.count()).select_from(Sponsorship)).one() == 0
+    saved = allocation.allocate(SYSTEM_ACTOR, on=TODAY, uow=uow)
+    assert (saved.result_digest, saved.sponsorships, saved.amount_allocated) == (
+        preview.result_digest, preview.sponsorships, preview.amount_allocated)
+    money_adds_up(uow)
+    again = allocation.allocate(SYSTEM_ACTOR, on=TODAY, uow=uow)
+    assert (again.sponsorships, again.amount_allocated) == (0, 0)
+    assert again.needs_left == saved.needs_left and again.remainder_total == saved.remainder_total
+    # new money: a new pledge paid in full funds the next needs, and only those
+    officer = auth.find_actor("demo.tinh", uow=uow)
+    auth.create_user(auth.find_actor("demo.admin", uow=uow), username="tinh.hai", password="Mat-khau-dai-du",
+                     role="province_officer", province_code=66, uow=uow)
+    made = pledges.create_pledge(auth.find_actor("demo.nhataitro", uow=uow), amount=20_000_000, province_code=66,
+                                 today=TODAY, uow=uow)
+    recorded = payments.record_payment(officer, made.code, amount=20_000_000, method="cash", paid_on=TODAY,
+                                       today=TODAY, uow=uow)
+    payments.confirm_payment(auth.find_actor("tinh.hai", uow=uow), recorded.id, uow=uow)
+    more = allocation.allocate(officer, on=TODAY, uow=uow)
+    assert more.sponsorships > 0 and more.amount_allocated <= 20_000_000 + again.remainder_total
+    money_adds_up(uow)
+
+
+def test_cover_starts_after_the_current_card_or_thirty_days_after_the_run(seeded):
+    uow = seeded
+    with uow as work:
+        carded = work.session.exec(select(Nomination).where(Nomination.status == "approved",
+                                                            Nomination.province_code == 66)).first()
+        carded.current_card_until = TODAY + timedelta(days=10)
+        work.session.add(carded)
+        work.commit()
+        carded_id = carded.id
+    allocation.allocate(SYSTEM_ACTOR, on=TODAY, uow=uow)
+    with uow as work:
+        for s in work.session.exec(select(Sponsorship)):
+            expected = TODAY + timedelta(days=11) if s.nomination_id == carded_id else TODAY + timedelta(days=30)
+            assert s.starts_on == expected
+            assert s.ends_on == allocation.add_months(s.starts_on, s.months) - timedelta(days=1)
+    assert allocation.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert allocation.add_months(date(2026, 11, 30), 3) == date(2027, 2, 28)
+
+
+def test_releasing_a_sponsorship_returns_its_money_and_the_person_waits_again(seeded):
+    uow = seeded
+    allocation.allocate(SYSTEM_ACTOR, on=TODAY, uow=uow)
+    with uow as work:
+        chosen = work.session.exec(select(Sponsorship).where(Sponsorship.province_code == 66)).first()
+        chosen_id, price, person = chosen.id, chosen.price, chosen.person_id
+        before = work.session.exec(select(func.sum(Pledge.allocated))).one()
+    officer = auth.find_actor("demo.tinh", uow=uow)
+    with pytest.raises(InvalidInput, match="Ghi lý do"):
+        allocation.release(officer, chosen_id, "", uow=uow)
+    with pytest.raises(Forbidden):
+        allocation.release(auth.find_actor("demo.tinh.48", uow=uow), chosen_id, "Đã có thẻ khác", uow=uow)
+    allocation.release(officer, chosen_id, "Người được tài trợ đã có thẻ BHYT khác", uow=uow)
+    with uow as work:
+        assert work.session.exec(select(func.sum(Pledge.allocated))).one() == before - price
+        assert work.session.get(Sponsorship, chosen_id).status == "released"
+    money_adds_up(uow)
+    with pytest.raises(InvalidInput, match="đã được trả lại"):
+        allocation.release(officer, chosen_id, "Trả lại lần nữa", uow=uow)
+    again = allocation.allocate(SYSTEM_ACTOR, on=TODAY, uow=uow)
+    assert again.sponsorships >= 1  # the money went back, and the next need in line (maybe the same) gets it
+    with uow as work:
+        live = work.session.exec(select(func.count()).select_from(Sponsorship).where(
+            Sponsorship.person_id == person, Sponsorship.status == "allocated")).one()
+    assert live <= 1
+    money_adds_up(uow)
+
+
+def test_each_officer_allocates_only_their_own_office_money(seeded):
+    uow = seeded
+    provincial = allocation.allocate(auth.find_actor("demo.tinh", uow=uow), on=TODAY, uow=uow)
+    with uow as work:
+        offices = set(work.session.exec(select(Pledge.office_code).join(FundingLine, FundingLine.pledge_id == Pledge.id)))
+        provinces = set(work.session.exec(select(Sponsorship.province_code)))
+    assert provincial.sponsorships > 0 and offices == {66} and provinces == {66}
+    national = allocation.allocate(auth.find_actor("demo.quocgia", uow=uow), on=TODAY, uow=uow)
+    with uow as work:
+        offices = set(work.session.exec(select(Pledge.office_code).join(FundingLine, FundingLine.pledge_id == Pledge.id)))
+    assert offices <= {66, 0} and (national.sponsorships == 0 or 0 in offices)
+    with pytest.raises(Forbidden):
+        allocation.allocate(auth.find_actor("demo.tinh", uow=uow), on=TODAY, province=1, uow=uow)
+    with pytest.raises(Forbidden):
+        allocation.allocate(auth.find_actor("demo.nhataitro", uow=uow), on=TODAY, uow=uow)
+    money_adds_up(uow)
+
+
+ON_POSTGRES = pytest.mark.parametrize("database_url", [pytest.param("postgres", marks=pytest.mark.postgres)],
+                                      indirect=True)
+
+
+@ON_POSTGRES
+def test_two_runs_started_at_once_give_the_result_of_one(seeded):
+    uow = seeded
+    single = allocation.allocate(SYSTEM_ACTOR, on=TODAY, dry_run=True, uow=uow)
+    start, reports, failures = threading.Barrier(2), [], []
+
+    def run():
+        start.wait()
+        try:
+            reports.append(allocation.allocate(SYSTEM_ACTOR, on=TODAY, uow=UnitOfWork(uow.engine)))
+        except Exception as exc:  # noqa: BLE001  (reported below)
+            failures.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert sorted(r.sponsorships for r in reports) == [0, single.sponsorships]
+    assert {r.result_digest for r in reports if r.sponsorships} == {single.result_digest}
+    money_adds_up(uow)
