@@ -485,16 +485,17 @@ class Sponsorship(SQLModel, table=True):
         CheckConstraint("status IN ('allocated', 'released')", name="status_known"),
         CheckConstraint("months IN (3, 6, 12)", name="months_allowed"),
         CheckConstraint("price > 0", name="price_positive"),
-        Index("ix_sponsorship_person_id_status", "person_id", "status"),
         Index("ix_sponsorship_run_id", "run_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     run_id: int = Field(foreign_key="allocation_run.id")
     nomination_id: int = Field(foreign_key="nomination.id", index=True)
-    person_id: int = Field(foreign_key="person.id")
-    household_id: int = Field(foreign_key="household.id")
-    commune_code: int = Field(foreign_key="commune.code")
-    province_code: int = Field(foreign_key="province.code")
+    # Copies of the nomination's facts at funding time, for reports by place and group without a join; not foreign
+    # keys of their own (the nomination's are): a million rows are written in one run.
+    person_id: int
+    household_id: int
+    commune_code: int
+    province_code: int
     group_key: str = Field(max_length=32)
     months: int
     price: int = Field(sa_column=Column(BigInteger, nullable=False))

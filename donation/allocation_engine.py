@@ -96,7 +96,7 @@ class Allocation:
         return hashlib.sha256(repr(lines).encode()).hexdigest()
 
 
-@dataclass
+@dataclass(slots=True)
 class _Unit:
     rows: list[int]
     score: int
@@ -106,6 +106,10 @@ class _Unit:
     first_id: int
     member_groups: list[str]  # per member (rows order)
     member_prices: dict[int, list[int]]  # months -> per member
+    scopes: tuple = ()  # the money lists' scopes that hold its place: its commune's, its province's, the country's
+
+    def __post_init__(self):
+        self.scopes = (("commune", self.commune), ("province", self.province), ("country",))
 
 
 def _units(needs: Needs, helped: Callable[[int, int, str], bool]) -> list[_Unit]:
@@ -171,10 +175,6 @@ class _Money:
                 self.start[key] = 0
                 self.total[key] = self.total.get(key, 0) + f.available
 
-    @staticmethod
-    def scopes(unit: _Unit) -> tuple[tuple, tuple, tuple]:
-        return ("commune", unit.commune), ("province", unit.province), ("country",)
-
     def helps(self, commune: int, province: int, group: str) -> bool:
         """Whether any pledge of the run whose scope holds the place helps the group."""
         places = (("commune", commune), ("province", province), ("country",))
@@ -183,7 +183,7 @@ class _Money:
     def could_pay(self, unit: _Unit, member: int) -> bool:
         """Whether the pledges whose scope holds the unit's place still have, for the member's group, at least the
         member's own price at some number of months."""
-        group, scopes = unit.member_groups[member], self.scopes(unit)
+        group, scopes = unit.member_groups[member], unit.scopes
         return any(sum(self.total.get((scope, months, group), 0) for scope in scopes)
                    >= unit.member_prices[months][member] > 0 for months in self.months if months in unit.member_prices)
 
@@ -199,7 +199,7 @@ class _Money:
         months and each member's lines; None when no number of months covers them all (nothing is taken)."""
         order = ([first.months] if first is not None else []) + [m for m in self.months
                                                                  if first is None or m != first.months]
-        scopes = self.scopes(unit)
+        scopes = unit.scopes
         for months in order:
             prices = unit.member_prices.get(months)
             if prices is None or min(prices) <= 0:
@@ -244,8 +244,9 @@ class _Money:
                 lines.append(Line(first.id, take))
                 taken[first.id] = taken.get(first.id, 0) + take
                 needed -= take
-        heads = [self.start.get(key, 0) for key in keys]
-        lists = [self.lists.get(key, ()) for key in keys]
+        keys = [key for key in keys if key in self.lists]  # most places have no pledge of their own
+        heads = [self.start[key] for key in keys]
+        lists = [self.lists[key] for key in keys]
         while needed:
             best = None
             for k, pledges in enumerate(lists):

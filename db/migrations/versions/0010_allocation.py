@@ -53,18 +53,13 @@ def upgrade() -> None:
     sa.CheckConstraint("status IN ('allocated', 'released')", name=op.f('ck_sponsorship_status_known')),
     sa.CheckConstraint('months IN (3, 6, 12)', name=op.f('ck_sponsorship_months_allowed')),
     sa.CheckConstraint('price > 0', name=op.f('ck_sponsorship_price_positive')),
-    sa.ForeignKeyConstraint(['commune_code'], ['commune.code'], name=op.f('fk_sponsorship_commune_code_commune')),
-    sa.ForeignKeyConstraint(['household_id'], ['household.id'], name=op.f('fk_sponsorship_household_id_household')),
     sa.ForeignKeyConstraint(['nomination_id'], ['nomination.id'], name=op.f('fk_sponsorship_nomination_id_nomination')),
-    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_sponsorship_person_id_person')),
-    sa.ForeignKeyConstraint(['province_code'], ['province.code'], name=op.f('fk_sponsorship_province_code_province')),
     sa.ForeignKeyConstraint(['released_by'], ['user_account.id'], name=op.f('fk_sponsorship_released_by_user_account')),
     sa.ForeignKeyConstraint(['run_id'], ['allocation_run.id'], name=op.f('fk_sponsorship_run_id_allocation_run')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sponsorship'))
     )
     with op.batch_alter_table('sponsorship', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_sponsorship_nomination_id'), ['nomination_id'], unique=False)
-        batch_op.create_index('ix_sponsorship_person_id_status', ['person_id', 'status'], unique=False)
         batch_op.create_index('ix_sponsorship_run_id', ['run_id'], unique=False)
 
     op.create_table('funding_line',
@@ -107,7 +102,6 @@ def downgrade() -> None:
     op.drop_table('funding_line')
     with op.batch_alter_table('sponsorship', schema=None) as batch_op:
         batch_op.drop_index('ix_sponsorship_run_id')
-        batch_op.drop_index('ix_sponsorship_person_id_status')
         batch_op.drop_index(batch_op.f('ix_sponsorship_nomination_id'))
 
     op.drop_table('sponsorship')
