@@ -31,13 +31,14 @@ from db.models import (
 )
 from db.uow import UnitOfWork
 from donation import audit
-from donation.actors import ADMIN, NATIONAL_OFFICER, PROVINCE_OFFICER, Actor, require_role
+from donation.actors import ADMIN, DONOR, NATIONAL_OFFICER, PROVINCE_OFFICER, Actor, require_role
 from donation.allocation_engine import MONTHS, Allocation, Funds, Needs
 from donation.allocation_engine import allocate as run_engine
 from donation.batches import no_cycle_collection
 from donation.errors import Forbidden, InvalidInput, NotFound
 from donation.offices import NATIONAL, lock_office
 from donation.pledge_states import check_transition
+from donation.pledges import find_pledge, require_visible
 from donation.premium import RuleBook, quote_premium
 from donation.rules import load_rule_book
 
@@ -321,3 +322,32 @@ def release(actor: Actor, sponsorship_id: int, reason: str, *, uow: UnitOfWork |
         audit.record(session, actor, "release_sponsorship", "sponsorship", sponsorship_id,
                      after={"reason": reason, "returned": sum(line.amount for line in lines)})
         work.commit()
+
+
+@dataclass(frozen=True)
+class Bought:
+    """What a pledge's money bought in one commune for one group: cards, their length, the money. No names."""
+
+    commune: str
+    group: str
+    cards: int
+    months: int
+    amount: int
+
+
+def what_it_bought(actor: Actor, pledge_code: str, *, uow: UnitOfWork | None = None) -> list[Bought]:
+    """For a pledge's donor or its office: the cards its money pays for (sponsorships not released), by commune,
+    group and length; the people are never named."""
+    require_role(actor, DONOR, *ALLOCATORS)
+    with uow or UnitOfWork() as work:
+        session = work.session
+        pledge = find_pledge(session, pledge_code)
+        require_visible(actor, session, pledge)
+        rows = session.exec(
+            select(Commune.name, Sponsorship.group_key, Sponsorship.months, func.count(), func.sum(FundingLine.amount))
+            .join(Sponsorship, Sponsorship.id == FundingLine.sponsorship_id)
+            .join(Commune, Commune.code == Sponsorship.commune_code)
+            .where(FundingLine.pledge_id == pledge.id, Sponsorship.status == "allocated")
+            .group_by(Commune.name, Sponsorship.group_key, Sponsorship.months)
+            .order_by(func.count().desc(), Commune.name)).all()
+        return [Bought(commune, group, cards, months, int(amount)) for commune, group, months, cards, amount in rows]

@@ -8,12 +8,13 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
-from donation import offices, payments, pledges, quotes, receipts, registry
+from donation import allocation, offices, payments, pledges, quotes, receipts, registry
 from donation.actors import ADMIN, DONOR, Actor
 from donation.dates import today_vn
 from donation.errors import DonationError
 from donation.money import format_vnd
 from donation.pledge_pdf import pledge_pdf
+from donation.pledge_quote import CARD_NAMES
 from donation.qr_images import qr_png
 
 T = TypeVar("T")
@@ -113,6 +114,14 @@ def pledge_sheet(actor: Actor, code: str) -> None:
     st.download_button("Tải giấy xác nhận cam kết (PDF)", pledge_pdf(sheet), file_name=f"cam-ket-{pledge.code}.pdf",
                        mime="application/pdf", key=f"pledge.pdf.{pledge.code}")
     pledge_receipts(actor, pledge.code)
+    bought = allocation.what_it_bought(actor, pledge.code)
+    if bought:
+        st.markdown(f"**Tiền của cam kết đã mua {sum(b.cards for b in bought)} thẻ BHYT** (không nêu tên người nhận)")
+        st.dataframe(pd.DataFrame({
+            "Xã": [b.commune for b in bought], "Nhóm": [CARD_NAMES.get(b.group, b.group) for b in bought],
+            "Số thẻ": [b.cards for b in bought], "Thời hạn": [f"{b.months} tháng" for b in bought],
+            "Số tiền": [format_vnd(b.amount) for b in bought],
+        }), hide_index=True)
 
 
 def pledge_receipts(actor: Actor, code: str) -> None:

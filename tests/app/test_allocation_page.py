@@ -2,7 +2,7 @@
 
 from sqlmodel import func, select
 
-from db.models import Sponsorship
+from db.models import Pledge, Sponsorship
 from db.uow import UnitOfWork
 from donation import demo
 from donation.demo import DEMO_PASSWORD
@@ -33,3 +33,13 @@ def test_the_officer_previews_then_saves_an_allocation(app):
     at.button(key="allocation.preview").click()
     at.run()
     assert "Không có ai được tài trợ thêm" in at.info[0].value  # running again: nothing new
+    with UnitOfWork() as work:  # the pledge sheet now says what the money bought, without names
+        code, allocated = work.session.exec(select(Pledge.code, Pledge.allocated).where(
+            Pledge.allocated > 0, Pledge.office_code == 66).order_by(Pledge.allocated.desc())).first()
+    at = open_page(at, "pages/pledges.py")
+    at.selectbox(key="pledges.open").set_value(code)
+    at.run()
+    assert not at.exception
+    (heading,) = [m.value for m in at.markdown if m.value.startswith("**Tiền của cam kết đã mua ")]
+    bought = next(frame.value for frame in at.dataframe if "Số thẻ" in frame.value.columns)
+    assert heading == f"**Tiền của cam kết đã mua {bought['Số thẻ'].sum()} thẻ BHYT** (không nêu tên người nhận)"

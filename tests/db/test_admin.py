@@ -95,6 +95,8 @@ CALLS = {
     "remind": (lambda a, u: overdue.remind(a, today=date(2026, 11, 25), dry_run=True, uow=u), OFFICE_STAFF),
     "allocate": (lambda a, u: allocation.allocate(a, on=date(2026, 11, 25), dry_run=True, uow=u), OFFICE_STAFF),
     "release": (lambda a, u: allocation.release(a, 999_999, "lý do trả lại", uow=u), OFFICE_STAFF),
+    "what_it_bought": (lambda a, u: allocation.what_it_bought(a, "BH2222222X", uow=u),
+                       {"donor", "province_officer", "national_officer", "admin"}),
     "list_receipts": (lambda a, u: receipts.list_receipts(a, uow=u), OFFICE_STAFF),
     "void_requests": (lambda a, u: receipts.void_requests(a, uow=u), OFFICE_STAFF),
     "request_void": (lambda a, u: receipts.request_void(a, "66-2026-999999", "other", "lý do hủy", uow=u), OFFICE_STAFF),

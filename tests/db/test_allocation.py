@@ -160,3 +160,22 @@ def test_two_runs_started_at_once_give_the_result_of_one(seeded):
     assert sorted(r.sponsorships for r in reports) == [0, single.sponsorships]
     assert {r.result_digest for r in reports if r.sponsorships} == {single.result_digest}
     money_adds_up(uow)
+
+
+def test_a_pledge_shows_what_its_money_bought_without_names(seeded):
+    uow = seeded
+    allocation.allocate(SYSTEM_ACTOR, on=TODAY, uow=uow)
+    with uow as work:
+        used = work.session.exec(select(Pledge).where(Pledge.allocated > 0).order_by(Pledge.id)).all()
+        facts = [(p.code, p.allocated, p.donor_id) for p in used]
+    assert facts
+    for code, allocated, _ in facts:
+        bought = allocation.what_it_bought(auth.find_actor("demo.admin", uow=uow), code, uow=uow)
+        assert sum(b.amount for b in bought) == allocated and all(b.cards > 0 for b in bought)
+        assert all(b.months in (3, 6, 12) and b.commune for b in bought)
+    own = next((code for code, _, donor in facts if donor == 1), None)  # the demo donor's own pledge, if funded
+    if own:
+        assert allocation.what_it_bought(auth.find_actor("demo.nhataitro", uow=uow), own, uow=uow)
+    stranger = next(code for code, _, donor in facts if donor != 1)
+    with pytest.raises(Forbidden):
+        allocation.what_it_bought(auth.find_actor("demo.nhataitro", uow=uow), stranger, uow=uow)
