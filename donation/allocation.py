@@ -263,19 +263,19 @@ def _save(session: Session, actor: Actor, province: int | None, on: date, needs:
         for line in s.lines:
             spent[line.pledge_id] += line.amount
     cheapest = {m: min((p for p in needs.prices[m] if p > 0), default=None) for m in MONTHS}
-    statuses = dict(session.exec(select(Pledge.id, Pledge.status).where(Pledge.id.in_(list(spent)))).all())
-    allocated = dict(session.exec(select(Pledge.id, Pledge.allocated).where(Pledge.id.in_(list(spent)))).all())
+    before = {pledge: (status, allocated) for pledge, status, allocated in session.exec(
+        select(Pledge.id, Pledge.status, Pledge.allocated).where(Pledge.id.in_(list(spent))))}
     now = datetime.now(UTC)
     changes = []
     by_id = {f.id: f for f in funds}
     for pledge, amount in sorted(spent.items()):
-        status = statuses[pledge]
+        status, allocated = before[pledge]
         left = result.remainder[pledge]
         least = cheapest[by_id[pledge].months]
         if status == "paid" and (left == 0 or (least is not None and left < least)):
             check_transition(status, "allocated")
             status = "allocated"
-        changes.append({"id": pledge, "allocated": allocated[pledge] + amount, "status": status, "updated_at": now})
+        changes.append({"id": pledge, "allocated": allocated + amount, "status": status, "updated_at": now})
     bulk_update(connection, Pledge.__table__, ["allocated", "status", "updated_at"], changes)
     return run.id
 

@@ -288,12 +288,6 @@ def _helps(f: Funds, group: str) -> bool:
     return not f.groups or group in f.groups
 
 
-def _in_scope(f: Funds, unit: _Unit) -> bool:
-    if f.commune_code is not None:
-        return f.commune_code == unit.commune
-    return f.province_code is None or f.province_code == unit.province
-
-
 def allocate(needs: Needs, funds: Sequence[Funds], *, fair: bool = True) -> Allocation:
     """Fund as many units as the money allows by the rules above; the money left stays on each pledge. Without
     `fair`, units of one score are taken in plain nomination order (kept to compare with)."""
@@ -320,7 +314,7 @@ def allocate(needs: Needs, funds: Sequence[Funds], *, fair: bool = True) -> Allo
         held_units = sorted({id(unit_of_need[n]): unit_of_need[n] for n in f.holds if n in unit_of_need}.values(),
                             key=lambda unit: position[id(unit)])
         for unit in held_units:
-            if unit.rows[0] in done or not (_in_scope(f, unit) and any(_helps(f, g) for g in unit.member_groups)):
+            if unit.rows[0] in done or not (_scope_of(f) in unit.scopes and any(_helps(f, g) for g in unit.member_groups)):
                 continue
             if any(needs.people[r] in funded_people for r in unit.rows):
                 continue

@@ -82,6 +82,15 @@ def lock_office(session: Session, office_code: int) -> None:
     session.execute(update(table).where(table.c.code == office_code).values(code=table.c.code))
 
 
+def locked(session: Session, actor: Actor, row):
+    """A row that belongs to an office (its `office_code`), for a change by the actor: their office's, under the
+    office's lock, read again after taking it (so what the caller checks next is current)."""
+    require_office(actor, row.office_code)
+    lock_office(session, row.office_code)
+    session.refresh(row)
+    return row
+
+
 def own_office(actor: Actor) -> int | None:
     """The office an officer works for: their province's, or BHXH Việt Nam's; None for administrators (every one)."""
     if actor.role == PROVINCE_OFFICER:

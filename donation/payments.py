@@ -16,7 +16,7 @@ from db.uow import UnitOfWork
 from donation import audit
 from donation.actors import DONOR, OFFICE_STAFF, Actor, require_role
 from donation.errors import Forbidden, InvalidInput, NotFound
-from donation.offices import lock_office, own_office, require_office
+from donation.offices import lock_office, locked, own_office, require_office
 from donation.pledge_states import STATUS_NAMES, check_transition, status_for_payment
 from donation.pledges import find_pledge, require_visible
 from donation.receipt_numbers import Confirmed, issue_receipts
@@ -119,9 +119,7 @@ def _waiting(session: Session, actor: Actor, payment_id: int) -> tuple[Payment, 
     payment = session.get(Payment, payment_id)
     if payment is None:
         raise NotFound(f"Không có khoản nộp mã {payment_id}")
-    require_office(actor, payment.office_code)
-    lock_office(session, payment.office_code)
-    session.refresh(payment)
+    locked(session, actor, payment)
     if payment.status != "awaiting_confirmation":
         raise InvalidInput(f"Khoản nộp {payment_id} đã được xử lý: {PAYMENT_STATUSES[payment.status].lower()}")
     return payment, session.get(Pledge, payment.pledge_id)

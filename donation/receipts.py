@@ -23,7 +23,7 @@ from donation.actors import DONOR, OFFICE_STAFF, Actor, require_role
 from donation.batches import chunks
 from donation.donors import KINDS
 from donation.errors import Forbidden, InvalidInput, NotFound
-from donation.offices import NATIONAL, lock_office, own_office, require_office
+from donation.offices import NATIONAL, locked, own_office, require_office
 from donation.payments import METHODS
 from donation.pledge_quote import CARD_NAMES
 from donation.pledges import find_pledge, require_visible
@@ -131,10 +131,7 @@ def _receipt(session: Session, actor: Actor, number: str) -> Receipt:
     receipt = session.exec(select(Receipt).where(by_number(number))).first()
     if receipt is None:
         raise NotFound(f"Không có biên nhận số {(number or '').strip()}")
-    require_office(actor, receipt.office_code)
-    lock_office(session, receipt.office_code)
-    session.refresh(receipt)
-    return receipt
+    return locked(session, actor, receipt)
 
 
 def _official(text: str) -> str:

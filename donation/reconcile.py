@@ -19,7 +19,7 @@ from donation.actors import OFFICE_STAFF, Actor, require_role
 from donation.batches import chunks, no_cycle_collection
 from donation.errors import InvalidInput, NotFound
 from donation.nomination_rows import Issue
-from donation.offices import lock_office, own_office, require_office
+from donation.offices import lock_office, locked, own_office, require_office
 from donation.payments import PAYABLE, apply_payment
 from donation.pledge_states import STATUS_NAMES
 from donation.receipt_numbers import Confirmed, issue_receipts
@@ -259,9 +259,7 @@ def _queued(session: Session, actor: Actor, line_id: int) -> StatementLine:
     line = session.get(StatementLine, line_id)
     if line is None:
         raise NotFound(f"Không có dòng sao kê mã {line_id}")
-    require_office(actor, line.office_code)
-    lock_office(session, line.office_code)
-    session.refresh(line)
+    locked(session, actor, line)
     if line.status != "unmatched":
         raise InvalidInput(f"Dòng sao kê {line_id} đã được xử lý")
     return line
