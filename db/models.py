@@ -518,3 +518,27 @@ class FundingLine(SQLModel, table=True):
     sponsorship_id: int = Field(foreign_key="sponsorship.id", index=True)
     pledge_id: int = Field(foreign_key="pledge.id", index=True)
     amount: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class Hold(SQLModel, table=True):
+    """A pledge keeping an approved household's needs for its own money (a directed gift): at most one in force per
+    household. It lapses at `expires_at` unless the pledge is paid in full; funded, it ends as `funded`."""
+
+    __table_args__ = (
+        CheckConstraint("status IN ('active', 'released', 'expired', 'funded')", name="status_known"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+        Index("uq_hold_household_active", "household_id", unique=True, sqlite_where=text("status = 'active'"),
+              postgresql_where=text("status = 'active'")),
+        Index("ix_hold_pledge_id_status", "pledge_id", "status"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    household_id: int = Field(foreign_key="household.id")
+    pledge_id: int = Field(foreign_key="pledge.id")
+    people: int  # the members the pledge's groups cover, when held
+    amount: int = Field(sa_column=Column(BigInteger, nullable=False))  # their price for the pledge's months, when held
+    held_by: int | None = Field(default=None, foreign_key="user_account.id")
+    held_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    status: str = Field(default="active", max_length=16)
+    ended_at: datetime | None = None
+    ended_by: int | None = Field(default=None, foreign_key="user_account.id")  # None: the system actor or a run

@@ -11,9 +11,10 @@ from __future__ import annotations
 import calendar
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import update
 from sqlmodel import Session, func, select
 
 from db.bulk import bulk_insert, bulk_update
@@ -21,6 +22,7 @@ from db.models import (
     AllocationRun,
     Commune,
     FundingLine,
+    Hold,
     Nomination,
     Payment,
     Person,
@@ -120,9 +122,11 @@ class _Prices:
         return found
 
 
-def _needs(session: Session, province: int | None, on: date, rules: RuleBook) -> tuple[Needs, dict[int, date]]:
-    """Approved needs in scope, without a sponsorship still covering them, with a price for every number of months;
-    children whom the state covers in full and people the state and province pay for in full are left out."""
+def _needs(session: Session, province: int | None, on: date, rules: RuleBook, households: list[int] | None = None
+           ) -> tuple[Needs, dict[int, date]]:
+    """Approved needs in scope (or of `households`), without a sponsorship still covering them, with a price for
+    every number of months; children whom the state covers in full and people the state and province pay for in full
+    are left out."""
     query = (select(Nomination.id, Nomination.person_id, Nomination.household_id, Nomination.commune_code,
                     Nomination.province_code, Nomination.group_key, Nomination.priority_score,
                     Nomination.nominated_at, Nomination.current_card_until, Person.birth_date, Commune.is_poor)
@@ -131,6 +135,8 @@ def _needs(session: Session, province: int | None, on: date, rules: RuleBook) ->
              .where((Nomination.approved_until.is_(None)) | (Nomination.approved_until >= on)))
     if province is not None:
         query = query.where(Nomination.province_code == province)
+    if households is not None:
+        query = query.where(Nomination.household_id.in_(households))
     covered = set(session.exec(select(Sponsorship.person_id).where(Sponsorship.status == "allocated",
                                                                     Sponsorship.ends_on >= on)))
     rows = sorted((r for r in session.exec(query) if r[1] not in covered), key=lambda r: r[0])
@@ -202,7 +208,7 @@ def allocate(actor: Actor, *, on: date, province: int | None = None, dry_run: bo
         tell(0.3, "Đọc tiền đã nộp")
         funds = _funds(session, offices)
         tell(0.4, "Phân bổ theo quy tắc")
-        result = run_engine(needs, funds)
+        result = _decide(needs, funds, _holds(session))
         report = _report(dry_run, needs, funds, result)
         report.commune_names = dict(session.exec(select(Commune.code, Commune.name)
                                                  .where(Commune.code.in_(list(report.by_commune)))).all())
@@ -215,6 +221,51 @@ def allocate(actor: Actor, *, on: date, province: int | None = None, dry_run: bo
         work.commit()
         tell(1.0, "Xong")
         return report
+
+
+def _holds(session: Session) -> dict[int, tuple[int, frozenset[str]]]:
+    """Households held now: household -> (the holding pledge, the groups it helps; empty: every group)."""
+    return {household: (pledge, frozenset(g for g in groups.split(";") if g)) for household, pledge, groups in
+            session.exec(select(Hold.household_id, Hold.pledge_id, Pledge.groups)
+                         .join(Pledge, Pledge.id == Hold.pledge_id).where(Hold.status == "active"))}
+
+
+def _decide(needs: Needs, funds: list[Funds], holds: dict[int, tuple[int, frozenset[str]]]) -> Allocation:
+    """Held households first, each from its own pledge's money only (pledges in the order their money came), then
+    everyone else by the engine's global order. A held member waits for the holding pledge's money and is not taken
+    in the global order; members of a held household outside the pledge's groups are not held."""
+    if not holds:
+        return run_engine(needs, funds)
+    held_rows: dict[int, list[int]] = {}
+    free = []
+    for row, household in enumerate(needs.households):
+        pledge, groups = holds.get(household, (None, frozenset()))
+        if pledge is not None and (not groups or needs.groups[row] in groups):
+            held_rows.setdefault(pledge, []).append(row)
+        else:
+            free.append(row)
+    result = Allocation()
+    left = {f.id: f.available for f in funds}
+    for f in sorted((f for f in funds if f.id in held_rows), key=lambda f: (f.paid_at, f.id)):
+        part = run_engine(_subset(needs, held_rows[f.id]), [replace(f, holds=())])
+        result.sponsorships += [replace(s, held=True) for s in part.sponsorships]
+        result.considered += part.considered
+        result.unfunded += part.unfunded
+        left[f.id] = part.remainder[f.id]
+    funded = {s.person_id for s in result.sponsorships}
+    rest = run_engine(_subset(needs, [row for row in free if needs.people[row] not in funded]),
+                      [replace(f, available=left[f.id], holds=()) for f in funds])
+    result.sponsorships += rest.sponsorships
+    result.considered += rest.considered
+    result.unfunded = sorted(result.unfunded + rest.unfunded)
+    result.remainder = rest.remainder
+    return result
+
+
+def _subset(needs: Needs, rows: list[int]) -> Needs:
+    columns = ("ids", "people", "households", "communes", "provinces", "groups", "scores", "nominated")
+    return Needs(**{name: [getattr(needs, name)[row] for row in rows] for name in columns},
+                 prices={months: [prices[row] for row in rows] for months, prices in needs.prices.items()})
 
 
 def _report(dry_run: bool, needs: Needs, funds: list[Funds], result: Allocation) -> AllocationReport:
@@ -277,6 +328,10 @@ def _save(session: Session, actor: Actor, province: int | None, on: date, needs:
             status = "allocated"
         changes.append({"id": pledge, "allocated": allocated + amount, "status": status, "updated_at": now})
     bulk_update(connection, Pledge.__table__, ["allocated", "status", "updated_at"], changes)
+    funded_holds = {s.household_id for s in result.sponsorships if s.held}
+    if funded_holds:
+        session.execute(update(Hold).where(Hold.status == "active", Hold.household_id.in_(funded_holds))
+                        .values(status="funded", ended_at=now))
     return run.id
 
 
@@ -351,3 +406,19 @@ def what_it_bought(actor: Actor, pledge_code: str, *, uow: UnitOfWork | None = N
             .group_by(Commune.name, Sponsorship.group_key, Sponsorship.months)
             .order_by(func.count().desc(), Commune.name)).all()
         return [Bought(commune, group, cards, months, int(amount)) for commune, group, months, cards, amount in rows]
+
+
+def household_prices(session: Session, households: list[int], on: date, months: int, groups: frozenset[str]
+                     ) -> dict[int, tuple[int, int]]:
+    """What a pledge of `months` helping `groups` (empty: every group) would pay as of `on` for each household's
+    approved members still waiting in those groups: household -> (people, amount). Households with nobody a donor
+    must pay for are left out."""
+    if not households:
+        return {}
+    needs, _ = _needs(session, None, on, load_rule_book(session), households=households)
+    found: dict[int, tuple[int, int]] = {}
+    for row, household in enumerate(needs.households):
+        if not groups or needs.groups[row] in groups:
+            people, amount = found.get(household, (0, 0))
+            found[household] = (people + 1, amount + needs.prices[months][row])
+    return found

@@ -19,6 +19,7 @@ from donation import (
     allocation,
     auth,
     demo,
+    holds,
     mail,
     offices,
     overdue,
@@ -338,6 +339,24 @@ def pledges_expire(dry_run, as_json) -> None:
         _emit({"expired": len(codes), "codes": codes, "dry_run": dry_run})
     else:
         click.echo(f"{len(codes)} cam kết {'sẽ ' if dry_run else ''}hết hạn.")
+
+
+@main.group("holds", help="Giữ chỗ: nhà tài trợ chọn hộ cụ thể cho cam kết của mình.")
+def holds_group() -> None:
+    pass
+
+
+@holds_group.command("expire", help="Trả lại các hộ giữ chỗ quá hạn mà cam kết chưa nộp đủ, và giữ chỗ của cam kết "
+                                    "đã kết thúc.")
+@click.option("--dry-run", is_flag=True, help="Chỉ đếm, không đổi.")
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def holds_expire(dry_run, as_json) -> None:
+    count = holds.expire(SYSTEM_ACTOR, dry_run=dry_run)
+    if as_json:
+        _emit({"expired": count, "dry_run": dry_run})
+    else:
+        click.echo(f"{count} hộ giữ chỗ {'sẽ ' if dry_run else ''}được trả lại.")
 
 
 @main.group("receipts", help="Biên nhận: in theo lô, kiểm tra, khóa công khai để kiểm tra không cần mạng.")

@@ -1,0 +1,314 @@
+"""Directed gifts: a donor browses anonymised approved households inside a pledge's scope and groups and holds some
+for that pledge's money. A household has at most one hold in force; a hold lapses after the `hold_days` setting
+unless its pledge is paid in full, and ends as funded when an allocation pays for it from the pledge.
+
+What a donor sees of a household: its commune, how many people and of which groups, age bands, flood damage and the
+hardships that are not sensitive data (elderly living alone, orphan), its priority score and its price. Never a name,
+an identifier, a birth date, disability, illness or ethnicity (Decree 13/2023: sensitive data).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import text, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, func, select
+
+from db.models import Commune, Hold, Nomination, Person, Pledge, Sponsorship
+from db.uow import UnitOfWork
+from donation import app_settings, audit
+from donation.actors import ADMIN, DONOR, OFFICE_STAFF, Actor, require_role
+from donation.allocation import household_prices
+from donation.dates import today_vn
+from donation.errors import InvalidInput, NotFound
+from donation.money import format_vnd
+from donation.nomination_rows import DAMAGE_NAMES, FLAG_NAMES
+from donation.pledges import find_pledge, require_visible
+from donation.priority import GROUP_NAMES
+
+HOLDING = ("pledged", "partly_paid", "paid", "allocated")  # pledges whose money may still come or be spent
+SHOWN_FLAGS = ("elderly_alone", "orphan")  # the need flags that are not sensitive personal data
+AGE_BANDS = ((6, "6–17 tuổi"), (18, "18–39 tuổi"), (40, "40–59 tuổi"), (60, "60–79 tuổi"), (80, "từ 80 tuổi"))
+DAMAGE_ORDER = ("destroyed", "severe", "partial", "livelihood")
+MAX_PER_REQUEST = 100
+
+
+@dataclass(frozen=True)
+class OpenNeed:
+    """An approved household still waiting, as a donor may see it: no name, no identifier, no sensitive fact."""
+
+    household_id: int
+    commune: str
+    members: tuple[str, ...]  # "Học sinh, 6–17 tuổi", one per person the pledge's groups cover
+    circumstances: str
+    score: int
+    price: int  # what the pledge would pay for them for its months, at today's prices
+
+
+@dataclass(frozen=True)
+class HeldNeed:
+    household_id: int
+    commune: str
+    people: int
+    amount: int
+    held_at: datetime
+    expires_at: datetime
+    lapses: bool  # False once the pledge is paid in full: the hold then lasts until an allocation funds it
+
+
+@dataclass
+class HoldResult:
+    held: list[int] = field(default_factory=list)  # households now held for the pledge
+    taken: list[int] = field(default_factory=list)  # held by another pledge a moment earlier
+    refused: dict[int, str] = field(default_factory=dict)  # household -> why not (already funded, over budget…)
+
+    @property
+    def message(self) -> str:
+        parts = []
+        if self.held:
+            parts.append(f"Đã giữ chỗ {len(self.held)} hộ")
+        if self.taken:
+            parts.append(f"{len(self.taken)} hộ vừa được nhà tài trợ khác giữ chỗ")
+        if self.refused:
+            parts.append(f"{len(self.refused)} hộ không giữ được: " + "; ".join(sorted(set(self.refused.values()))))
+        return ". ".join(parts) + "."
+
+
+def _holding_pledge(actor: Actor, session: Session, code: str) -> Pledge:
+    require_role(actor, DONOR, *OFFICE_STAFF)
+    pledge = find_pledge(session, code)
+    require_visible(actor, session, pledge)
+    return pledge
+
+
+def _groups(pledge: Pledge) -> frozenset[str]:
+    return frozenset(g for g in pledge.groups.split(";") if g)
+
+
+def _waiting(pledge: Pledge, on: date):
+    """The approved nominations the pledge may hold: in its scope and groups, approval in force, not covered by a
+    live sponsorship, their household not held."""
+    covered = select(Sponsorship.person_id).where(Sponsorship.status == "allocated", Sponsorship.ends_on >= on)
+    held = select(Hold.household_id).where(Hold.status == "active")
+    query = (select(Nomination.household_id).where(
+        Nomination.status == "approved", (Nomination.approved_until.is_(None)) | (Nomination.approved_until >= on),
+        Nomination.person_id.not_in(covered), Nomination.household_id.not_in(held)))
+    if pledge.commune_code is not None:
+        query = query.where(Nomination.commune_code == pledge.commune_code)
+    elif pledge.province_code is not None:
+        query = query.where(Nomination.province_code == pledge.province_code)
+    if groups := _groups(pledge):
+        query = query.where(Nomination.group_key.in_(sorted(groups)))
+    return query
+
+
+def _room(session: Session, pledge: Pledge) -> int:
+    """Money the pledge may still promise to held households: its amount, less what is allocated and already held."""
+    holding = session.exec(select(func.coalesce(func.sum(Hold.amount), 0))
+                           .where(Hold.pledge_id == pledge.id, Hold.status == "active")).one()
+    return pledge.amount - pledge.allocated - int(holding)
+
+
+def room_left(actor: Actor, code: str, *, uow: UnitOfWork | None = None) -> int:
+    """What the pledge may still hold households for (its amount less what is allocated and held)."""
+    with uow or UnitOfWork() as work:
+        return max(0, _room(work.session, _holding_pledge(actor, work.session, code)))
+
+
+def open_needs(actor: Actor, code: str, *, commune: int | None = None, limit: int = 20, offset: int = 0,
+               on: date | None = None, uow: UnitOfWork | None = None) -> tuple[list[OpenNeed], int]:
+    """A page of the households the pledge may hold, highest priority first, and how many there are."""
+    on = on or today_vn()
+    with uow or UnitOfWork() as work:
+        session = work.session
+        pledge = _holding_pledge(actor, session, code)
+        if pledge.status not in HOLDING:
+            return [], 0
+        waiting = _waiting(pledge, on)
+        if commune is not None:
+            waiting = waiting.where(Nomination.commune_code == commune)
+        by_household = (select(Nomination.household_id, func.max(Nomination.priority_score).label("score"),
+                               func.min(Nomination.nominated_at).label("first_at"))
+                        .where(waiting.whereclause).group_by(Nomination.household_id))
+        total = session.exec(select(func.count()).select_from(by_household.subquery())).one()
+        page = session.exec(by_household.order_by(text("score DESC"), text("first_at"), Nomination.household_id)
+                            .offset(offset).limit(limit)).all()
+        households = [row[0] for row in page]
+        prices = household_prices(session, households, on, pledge.months, _groups(pledge))
+        details = _details(session, waiting.where(Nomination.household_id.in_(households)), on)
+        return [OpenNeed(household, details[household][0], details[household][1], details[household][2], score,
+                         prices[household][1])
+                for household, score, _ in page if household in prices and household in details], total
+
+
+def open_communes(actor: Actor, code: str, *, on: date | None = None, uow: UnitOfWork | None = None
+                  ) -> list[tuple[int, str, int]]:
+    """The communes with households the pledge may hold: (code, name, households waiting), most waiting first."""
+    on = on or today_vn()
+    with uow or UnitOfWork() as work:
+        session = work.session
+        pledge = _holding_pledge(actor, session, code)
+        if pledge.status not in HOLDING:
+            return []
+        waiting = func.count(func.distinct(Nomination.household_id))
+        rows = session.exec(select(Commune.code, Commune.name, waiting)
+                            .join(Commune, Commune.code == Nomination.commune_code)
+                            .where(_waiting(pledge, on).whereclause)
+                            .group_by(Commune.code, Commune.name).order_by(waiting.desc(), Commune.name)).all()
+        return [(commune, name, count) for commune, name, count in rows]
+
+
+def _age_band(birth: date, on: date) -> str:
+    age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    band = "dưới 6 tuổi"
+    for lowest, name in AGE_BANDS:
+        if age >= lowest:
+            band = name
+    return band
+
+
+def _details(session: Session, waiting, on: date) -> dict[int, tuple[str, tuple[str, ...], str]]:
+    """household -> (commune name, its members as group and age band, its circumstances), for donors' eyes."""
+    rows = session.exec(select(Nomination.household_id, Commune.name, Nomination.group_key, Person.birth_date,
+                               Nomination.flood_damage, Nomination.need_flags)
+                        .join(Person, Person.id == Nomination.person_id)
+                        .join(Commune, Commune.code == Nomination.commune_code)
+                        .where(waiting.whereclause).order_by(Nomination.household_id, Nomination.id)).all()
+    found: dict[int, list] = {}
+    for household, commune, group, birth, damage, flags in rows:
+        entry = found.setdefault(household, [commune, [], set(), set(), False])
+        entry[1].append(f"{GROUP_NAMES.get(group, group)}, {_age_band(birth, on)}")
+        if damage:
+            entry[2].add(damage)
+        for flag in (f for f in flags.split(";") if f):
+            if flag in SHOWN_FLAGS:
+                entry[3].add(flag)
+            else:
+                entry[4] = True
+    result = {}
+    for household, (commune, members, damages, flags, sensitive) in found.items():
+        words = [DAMAGE_NAMES[d] for d in DAMAGE_ORDER if d in damages][:1]
+        words += [FLAG_NAMES[f] for f in SHOWN_FLAGS if f in flags]
+        if sensitive:
+            words.append("Hoàn cảnh đặc biệt khác")
+        result[household] = (commune, tuple(members), "; ".join(words) or "—")
+    return result
+
+
+def _insert_ignoring_held(session: Session, rows: list[dict]) -> set[int]:
+    """Insert holds, skipping households another pledge holds (the partial unique index decides, at once, on both
+    databases); returns the households inserted."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (insert(Hold.__table__).values(rows)
+                 .on_conflict_do_nothing(index_elements=["household_id"], index_where=text("status = 'active'"))
+                 .returning(Hold.__table__.c.household_id))
+    return set(session.execute(statement).scalars())
+
+
+def hold(actor: Actor, code: str, households: Sequence[int], *, now: datetime | None = None,
+         uow: UnitOfWork | None = None) -> HoldResult:
+    """Hold households for the pledge, in the order given, while its money not yet allocated or held covers them.
+    Two pledges holding one household at the same moment: exactly one gets it; the other is told in its answer."""
+    wanted = list(dict.fromkeys(int(h) for h in households))
+    if not wanted:
+        raise InvalidInput("Chọn ít nhất một hộ để giữ chỗ")
+    if len(wanted) > MAX_PER_REQUEST:
+        raise InvalidInput(f"Mỗi lần giữ chỗ tối đa {MAX_PER_REQUEST} hộ: chọn ít hơn")
+    now = now or datetime.now(UTC)
+    on = today_vn(now)
+    result = HoldResult()
+    with uow or UnitOfWork() as work:
+        session = work.session
+        pledge = _holding_pledge(actor, session, code)
+        # Holds of one pledge are decided one request at a time: the budget read below stays true until commit.
+        session.execute(update(Pledge.__table__).where(Pledge.__table__.c.id == pledge.id)
+                        .values(updated_at=Pledge.__table__.c.updated_at))
+        session.refresh(pledge)
+        if pledge.status not in HOLDING:
+            raise InvalidInput(f"Cam kết {pledge.code} đã kết thúc: không giữ chỗ được")
+        open_now = set(session.exec(_waiting(pledge, on).where(Nomination.household_id.in_(wanted))))
+        prices = household_prices(session, sorted(open_now), on, pledge.months, _groups(pledge))
+        room = _room(session, pledge)
+        rows = []
+        for household in wanted:
+            if household not in open_now or household not in prices:
+                holder = session.exec(select(Hold.pledge_id).where(Hold.household_id == household,
+                                                                   Hold.status == "active")).first()
+                if holder == pledge.id:
+                    result.refused[household] = "đã giữ chỗ cho cam kết này"
+                elif holder is not None:
+                    result.taken.append(household)
+                else:
+                    result.refused[household] = "không còn chờ tài trợ trong phạm vi của cam kết"
+                continue
+            people, amount = prices[household]
+            if amount > room:
+                result.refused[household] = f"vượt số tiền cam kết còn lại ({format_vnd(max(room, 0))})"
+                continue
+            room -= amount
+            rows.append({"household_id": household, "pledge_id": pledge.id, "people": people, "amount": amount,
+                         "held_by": actor.user_id, "held_at": now, "status": "active",
+                         "expires_at": now + timedelta(days=app_settings.get(session, "hold_days"))})
+        inserted = _insert_ignoring_held(session, rows) if rows else set()
+        result.held = [row["household_id"] for row in rows if row["household_id"] in inserted]
+        result.taken += [row["household_id"] for row in rows if row["household_id"] not in inserted]
+        if result.held:
+            audit.record(session, actor, "hold_needs", "pledge", pledge.id, after={
+                "households": len(result.held),
+                "amount": sum(row["amount"] for row in rows if row["household_id"] in inserted)})
+            work.commit()
+        return result
+
+
+def release(actor: Actor, code: str, household: int, *, uow: UnitOfWork | None = None) -> None:
+    """The donor (or the pledge's office) gives a held household back to the common pool."""
+    with uow or UnitOfWork() as work:
+        session = work.session
+        pledge = _holding_pledge(actor, session, code)
+        row = session.exec(select(Hold).where(Hold.pledge_id == pledge.id, Hold.household_id == household,
+                                              Hold.status == "active")).first()
+        if row is None:
+            raise NotFound(f"Cam kết {pledge.code} không giữ chỗ hộ này")
+        row.status, row.ended_at, row.ended_by = "released", datetime.now(UTC), actor.user_id
+        audit.record(session, actor, "release_hold", "pledge", pledge.id, after={"household": household})
+        work.commit()
+
+
+def held_needs(actor: Actor, code: str, *, uow: UnitOfWork | None = None) -> list[HeldNeed]:
+    """The households the pledge holds now, the soonest to lapse first."""
+    with uow or UnitOfWork() as work:
+        session = work.session
+        pledge = _holding_pledge(actor, session, code)
+        paid_in_full = pledge.paid >= pledge.amount
+        rows = session.exec(select(Hold, Commune.name).join(Nomination, Nomination.household_id == Hold.household_id)
+                            .join(Commune, Commune.code == Nomination.commune_code)
+                            .where(Hold.pledge_id == pledge.id, Hold.status == "active")
+                            .distinct().order_by(Hold.expires_at, Hold.household_id)).all()
+        return [HeldNeed(h.household_id, commune, h.people, h.amount, h.held_at, h.expires_at, not paid_in_full)
+                for h, commune in rows]
+
+
+def expire(actor: Actor, *, now: datetime | None = None, dry_run: bool = False,
+           uow: UnitOfWork | None = None) -> int:
+    """Holds past their time whose pledge is not paid in full lapse, and so do holds of pledges that have ended
+    (cancelled, expired, completed): their households go back to the common pool. Returns how many."""
+    require_role(actor, ADMIN)
+    now = now or datetime.now(UTC)
+    with uow or UnitOfWork() as work:
+        session = work.session
+        ended = select(Pledge.id).where(Pledge.status.not_in(HOLDING))
+        unpaid = select(Pledge.id).where(Pledge.paid < Pledge.amount)
+        stale = (Hold.status == "active") & ((Hold.pledge_id.in_(ended))
+                                            | ((Hold.expires_at < now) & Hold.pledge_id.in_(unpaid)))
+        count = session.exec(select(func.count()).select_from(Hold).where(stale)).one()
+        if dry_run or not count:
+            return count
+        session.execute(update(Hold).where(stale).values(status="expired", ended_at=now))
+        audit.record(session, actor, "expire_holds", "hold", None, after={"count": count})
+        work.commit()
+        return count

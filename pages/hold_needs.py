@@ -1,0 +1,60 @@
+"""Directed gifts: a donor picks anonymised approved households in a pledge's scope and holds them for its money;
+the households held now, when they lapse, and giving one back."""
+
+import pandas as pd
+import streamlit as st
+
+from donation import holds, pledges
+from donation.dates import format_datetime_vn
+from donation.money import format_vnd
+from pages import _auth, _widgets
+
+FLASH = "holds.flash"
+PAGE_SIZE = 20
+actor = _auth.require_page(__file__)
+st.title("Chọn hộ để giúp")
+st.caption("Chọn những hộ cụ thể (đã được BHXH tỉnh duyệt) để cam kết của bạn mua thẻ cho họ trước. Bạn không thấy "
+           "tên, số định danh hay thông tin sức khỏe của ai. Giữ chỗ của cam kết chưa nộp đủ tiền sẽ tự trả lại khi "
+           "quá hạn; cam kết đã nộp đủ thì giữ chỗ đến khi phân bổ mua thẻ.")
+_widgets.show_flash(FLASH)
+mine, _ = pledges.list_pledges(actor, limit=200)
+open_codes = {r.code: f"{r.code} · {r.scope} · {format_vnd(r.amount)}" for r in mine if r.status in holds.HOLDING}
+if not open_codes:
+    st.info("Chưa có cam kết nào còn hiệu lực để giữ chỗ. Ghi cam kết ở trang Cam kết tài trợ.")
+    st.stop()
+code = st.selectbox("Cam kết", list(open_codes), format_func=open_codes.get, key="holds.pledge")
+st.metric("Số tiền còn có thể giữ chỗ", format_vnd(holds.room_left(actor, code)))
+
+held = holds.held_needs(actor, code)
+if held:
+    st.subheader(f"Đang giữ chỗ ({len(held)} hộ)")
+    st.dataframe(pd.DataFrame({
+        "Hộ": [h.household_id for h in held], "Xã": [h.commune for h in held], "Số người": [h.people for h in held],
+        "Số tiền": [format_vnd(h.amount) for h in held],
+        "Giữ đến": [format_datetime_vn(h.expires_at) if h.lapses else "Đến khi phân bổ (đã nộp đủ)" for h in held],
+    }), hide_index=True, width="stretch")
+    left, right = st.columns([2, 1])
+    back = left.selectbox("Trả lại một hộ", [h.household_id for h in held], index=None, key="holds.release_pick",
+                          format_func=lambda h: f"Hộ {h}", placeholder="Chọn hộ")
+    if right.button("Trả lại", key="holds.release", disabled=back is None):
+        _widgets.act(FLASH, lambda: holds.release(actor, code, back), lambda _: f"Đã trả lại hộ {back}.")
+
+st.subheader("Hộ đang chờ trong phạm vi cam kết")
+communes = holds.open_communes(actor, code)
+names = {c: f"{name} ({count} hộ)" for c, name, count in communes}
+left, right = st.columns([2, 1])
+commune = left.selectbox("Xã/phường", [None, *names], format_func=lambda c: "Mọi xã" if c is None else names[c],
+                         key="holds.commune")
+page = right.number_input("Trang", min_value=1, value=1, step=1, key="holds.page")
+needs, total = holds.open_needs(actor, code, commune=commune, limit=PAGE_SIZE, offset=(int(page) - 1) * PAGE_SIZE)
+st.caption(f"{total} hộ đang chờ; trang {int(page)}/{max(1, -(-total // PAGE_SIZE))}; ưu tiên cao trước. "
+           "Số tiền là phần nhà tài trợ trả cho những người trong hộ mà cam kết giúp, theo giá hôm nay.")
+if not needs:
+    st.info("Không còn hộ nào chờ trong phạm vi và nhóm của cam kết này.")
+    st.stop()
+with st.form("holds.pick"):
+    chosen = [need.household_id for need in needs if st.checkbox(
+        f"**{need.commune}** · {len(need.members)} người: {'; '.join(need.members)} · {need.circumstances} · "
+        f"điểm ưu tiên {need.score} · **{format_vnd(need.price)}**", key=f"holds.need.{need.household_id}")]
+    if st.form_submit_button("Giữ chỗ các hộ đã chọn", type="primary"):
+        _widgets.act(FLASH, lambda: holds.hold(actor, code, chosen), lambda result: result.message)

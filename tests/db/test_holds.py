@@ -1,0 +1,197 @@
+"""Holds against a real database: donors see anonymised households in their pledge's scope and hold some, one pledge
+per household even when many try at once, within the pledge's money; an allocation funds held households from
+their own pledge first and keeps them from other money; unpaid holds lapse; the command does it for a scheduler."""
+
+import json
+import threading
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from click.testing import CliRunner
+from sqlmodel import func, select
+
+from db.models import FundingLine, Hold, Nomination, Person, Pledge, Sponsorship
+from db.uow import UnitOfWork
+from donation import allocation, auth, demo, holds, payments, pledges
+from donation.actors import SYSTEM_ACTOR
+from donation.cli import main
+from donation.errors import Forbidden, InvalidInput
+
+TODAY = date(2026, 11, 25)
+NOW = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)  # 10:00 in Vietnam
+
+
+@pytest.fixture
+def registry(uow):
+    demo.seed_demo(seed=3, beneficiaries=300, uow=uow, today=TODAY)
+    return uow
+
+
+def pledge(uow, amount=20_000_000, paid=0, **scope):
+    donor = auth.find_actor("demo.nhataitro", uow=uow)
+    made = pledges.create_pledge(donor, amount=amount, today=TODAY, uow=uow, **({"province_code": 66} | scope))
+    if paid:
+        pay(uow, made.code, paid)
+    return made.code
+
+
+def pay(uow, code, amount):
+    recorded = payments.record_payment(auth.find_actor("demo.tinh", uow=uow), code, amount=amount, method="cash",
+                                       paid_on=TODAY, today=TODAY, uow=uow)
+    payments.confirm_payment(auth.find_actor("tinh.hai", uow=uow), recorded.id, uow=uow)
+
+
+def donor(uow):
+    return auth.find_actor("demo.nhataitro", uow=uow)
+
+
+def test_a_donor_sees_anonymised_households_of_the_pledge_scope_best_first(registry, people):
+    uow = registry
+    code = pledge(uow)
+    page, total = holds.open_needs(donor(uow), code, limit=10, on=TODAY, uow=uow)
+    assert total >= len(page) > 0
+    assert [need.score for need in page] == sorted((need.score for need in page), reverse=True)
+    with uow as work:
+        names = set(work.session.exec(select(Person.full_name)))
+        in_province = set(work.session.exec(select(Nomination.household_id).where(Nomination.province_code == 66)))
+    for need in page:
+        assert need.household_id in in_province and need.price > 0 and need.members
+        shown = " ".join([need.commune, need.circumstances, *need.members])
+        assert not any(name in shown for name in names)  # no name of anyone
+        assert not any(word in shown for word in ("Khuyết tật", "Bệnh mãn tính", "Dân tộc thiểu số"))
+        assert all("tuổi" in member for member in need.members)  # an age band, never a birth date
+    stranger = auth.find_actor("demo.tinh.48", uow=uow)
+    with pytest.raises(Forbidden):
+        holds.open_needs(stranger, code, uow=uow)
+
+
+def test_holding_takes_households_within_the_pledge_money_and_tells_what_it_could_not(registry, people):
+    uow = registry
+    page, _ = holds.open_needs(donor(uow), pledge(uow), limit=6, on=TODAY, uow=uow)
+    small = pledge(uow, amount=page[0].price + page[1].price)
+    result = holds.hold(donor(uow), small, [n.household_id for n in page[:3]], now=NOW, uow=uow)
+    assert result.held == [page[0].household_id, page[1].household_id] and result.taken == []
+    assert "vượt số tiền cam kết còn lại" in result.refused[page[2].household_id]
+    assert holds.room_left(donor(uow), small, uow=uow) == 0
+    other = pledge(uow)
+    again = holds.hold(donor(uow), other, [page[0].household_id, page[3].household_id], now=NOW, uow=uow)
+    assert again.taken == [page[0].household_id] and again.held == [page[3].household_id]
+    assert "nhà tài trợ khác" in again.message
+    mine = holds.hold(donor(uow), other, [page[3].household_id], now=NOW, uow=uow)
+    assert mine.refused == {page[3].household_id: "đã giữ chỗ cho cam kết này"}
+    held = holds.held_needs(donor(uow), small, uow=uow)
+    assert [h.household_id for h in held] == [page[0].household_id, page[1].household_id]
+    assert all(h.lapses and h.expires_at == NOW + timedelta(days=7) for h in held)
+    holds.release(donor(uow), small, page[0].household_id, uow=uow)
+    assert [h.household_id for h in holds.held_needs(donor(uow), small, uow=uow)] == [page[1].household_id]
+    assert holds.hold(donor(uow), other, [page[0].household_id], now=NOW, uow=uow).held == [page[0].household_id]
+    with pytest.raises(InvalidInput, match="Chọn ít nhất"):
+        holds.hold(donor(uow), other, [], uow=uow)
+    with pytest.raises(Forbidden):
+        holds.hold(auth.find_actor("demo.tinh.48", uow=uow), other, [page[4].household_id], uow=uow)
+
+
+def test_an_allocation_funds_a_held_household_from_its_own_pledge_first_and_keeps_it_from_other_money(registry,
+                                                                                                       people):
+    uow = registry
+    common = pledge(uow, amount=400_000_000, paid=400_000_000)  # enough for everyone waiting in the province
+    page, total = holds.open_needs(donor(uow), common, limit=500, on=TODAY, uow=uow)
+    lowest, waiting = page[-1], page[-2]  # the lowest scores: the common money would reach them last
+    directed = pledge(uow, amount=lowest.price, paid=lowest.price)
+    unpaid = pledge(uow, amount=waiting.price)
+    assert holds.hold(donor(uow), directed, [lowest.household_id], now=NOW, uow=uow).held == [lowest.household_id]
+    assert holds.hold(donor(uow), unpaid, [waiting.household_id], now=NOW, uow=uow).held == [waiting.household_id]
+    report = allocation.allocate(SYSTEM_ACTOR, on=TODAY, uow=uow)
+    assert report.sponsorships > 0
+    with uow as work:
+        session = work.session
+        ids = {code: session.exec(select(Pledge.id).where(Pledge.code == code)).one() for code in (directed, common)}
+        lines = session.exec(select(Sponsorship.household_id, Sponsorship.rule, FundingLine.pledge_id)
+                             .join(FundingLine, FundingLine.sponsorship_id == Sponsorship.id)).all()
+        statuses = dict(session.exec(select(Hold.household_id, Hold.status)).all())
+    of_lowest = {(rule, pledge_id) for household, rule, pledge_id in lines if household == lowest.household_id}
+    assert of_lowest == {("held", ids[directed])}  # from its own pledge only, and said why
+    assert all(household != waiting.household_id for household, _, _ in lines)  # waits for its donor's money
+    assert statuses == {lowest.household_id: "funded", waiting.household_id: "active"}
+    pay(uow, unpaid, waiting.price)
+    allocation.allocate(SYSTEM_ACTOR, on=TODAY, uow=uow)
+    with uow as work:
+        funded_by = set(work.session.exec(
+            select(Pledge.code).join(FundingLine, FundingLine.pledge_id == Pledge.id)
+            .join(Sponsorship, Sponsorship.id == FundingLine.sponsorship_id)
+            .where(Sponsorship.household_id == waiting.household_id)))
+    assert funded_by == {unpaid}
+
+
+def test_unpaid_holds_lapse_after_the_setting_and_paid_ones_stay(registry, people):
+    uow = registry
+    page, _ = holds.open_needs(donor(uow), pledge(uow), limit=2, on=TODAY, uow=uow)
+    unpaid, paid = pledge(uow), pledge(uow, amount=page[1].price)
+    holds.hold(donor(uow), unpaid, [page[0].household_id], now=NOW, uow=uow)
+    holds.hold(donor(uow), paid, [page[1].household_id], now=NOW, uow=uow)
+    pay(uow, paid, page[1].price)
+    assert not holds.held_needs(donor(uow), paid, uow=uow)[0].lapses
+    assert holds.expire(SYSTEM_ACTOR, now=NOW + timedelta(days=6), uow=uow) == 0
+    assert holds.expire(SYSTEM_ACTOR, now=NOW + timedelta(days=8), dry_run=True, uow=uow) == 1
+    assert holds.expire(SYSTEM_ACTOR, now=NOW + timedelta(days=8), uow=uow) == 1
+    assert holds.held_needs(donor(uow), unpaid, uow=uow) == []
+    assert [h.household_id for h in holds.held_needs(donor(uow), paid, uow=uow)] == [page[1].household_id]
+    with pytest.raises(Forbidden):
+        holds.expire(donor(uow), uow=uow)
+    # a cancelled pledge's holds end at the next run of the command, whatever their time
+    third = pledge(uow)
+    holds.hold(donor(uow), third, [page[0].household_id], now=NOW, uow=uow)
+    pledges.cancel_pledge(donor(uow), third, "Đổi ý", uow=uow)
+    assert holds.expire(SYSTEM_ACTOR, now=NOW, uow=uow) == 1
+
+
+def test_the_command_expires_holds_for_a_scheduler(configured_database):
+    CliRunner().invoke(main, ["init"], catch_exceptions=False)
+    uow = UnitOfWork()
+    demo.seed_demo(seed=3, beneficiaries=60, uow=uow, today=TODAY)
+    auth.create_user(auth.find_actor("demo.admin", uow=uow), username="tinh.hai", password="Mat-khau-dai-du",
+                     role="province_officer", province_code=66, uow=uow)
+    code = pledge(uow)
+    page, _ = holds.open_needs(donor(uow), code, limit=1, on=TODAY, uow=uow)
+    holds.hold(donor(uow), code, [page[0].household_id], now=datetime.now(UTC) - timedelta(days=30), uow=uow)
+    dry = CliRunner().invoke(main, ["holds", "expire", "--dry-run", "--json"], catch_exceptions=False)
+    assert dry.exit_code == 0 and json.loads(dry.stdout) == {"expired": 1, "dry_run": True}
+    done = CliRunner().invoke(main, ["holds", "expire", "--json"], catch_exceptions=False)
+    assert json.loads(done.stdout) == {"expired": 1, "dry_run": False}
+    assert holds.held_needs(donor(uow), code, uow=uow) == []
+
+
+ON_POSTGRES = pytest.mark.parametrize("database_url", [pytest.param("postgres", marks=pytest.mark.postgres)],
+                                      indirect=True)
+
+
+@ON_POSTGRES
+def test_twenty_donors_holding_the_same_fifty_households_at_once_get_each_at_most_once(registry, people):
+    uow = registry
+    codes = [pledge(uow, amount=500_000_000) for _ in range(20)]
+    page, _ = holds.open_needs(donor(uow), codes[0], limit=50, on=TODAY, uow=uow)
+    wanted = [need.household_id for need in page]
+    assert len(wanted) == 50
+    start, results, failures, giver = threading.Barrier(20), {}, [], donor(uow)
+
+    def take(code):
+        start.wait()
+        try:
+            results[code] = holds.hold(giver, code, wanted, now=NOW, uow=UnitOfWork(uow.engine))
+        except Exception as exc:  # noqa: BLE001  (reported below)
+            failures.append(exc)
+
+    threads = [threading.Thread(target=take, args=(code,)) for code in codes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    held = [household for result in results.values() for household in result.held]
+    assert sorted(held) == sorted(wanted)  # every household held, and by one pledge only
+    for result in results.values():  # every loser told, in its own answer
+        assert sorted(result.held + result.taken) == sorted(wanted) and not result.refused
+    with uow as work:
+        counts = work.session.exec(select(Hold.household_id, func.count()).where(Hold.status == "active")
+                                   .group_by(Hold.household_id)).all()
+    assert sorted(household for household, _ in counts) == sorted(wanted) and {n for _, n in counts} == {1}
