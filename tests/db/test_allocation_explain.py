@@ -307,3 +307,20 @@ def test_the_donor_gets_the_statement_of_their_own_pledge_only(world):
     stranger = officer_of_48(world)
     with pytest.raises(Forbidden):
         explain.statement(stranger, own, uow=world.uow)
+
+
+def test_on_the_demo_the_reasons_agree_with_what_the_allocation_then_does(uow, people):
+    demo.seed_demo(seed=3, beneficiaries=300, pledges=12, uow=uow, today=TODAY)
+    before = {row.nomination_id: row for row in explain.waiting(SYSTEM_ACTOR, on=TODAY, limit=None, uow=uow).rows}
+    report = allocation.allocate(SYSTEM_ACTOR, on=TODAY, uow=uow)
+    with uow as work:
+        made = list(work.session.exec(select(Sponsorship.nomination_id, Sponsorship.months, Sponsorship.price)))
+    assert len(made) == report.sponsorships > 0
+    for nomination, months, price in made:  # nobody is funded whom the money left could not have funded alone
+        assert before[nomination].reason == "next_run"
+        assert months != 12 or before[nomination].price == price  # priced as the allocation prices
+    after = explain.waiting(SYSTEM_ACTOR, on=TODAY, limit=None, uow=uow)
+    assert "next_run" not in after.counts  # a run funds everyone it can: nobody is left told "the next run"
+    assert sum(n for key, n in after.counts.items() if key not in ("approval_expired", "state_pays")) == (
+        report.needs_left)
+    assert after.total == sum(after.counts.values()) == len(before) - report.people_funded
