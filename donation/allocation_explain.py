@@ -108,7 +108,7 @@ class FundedRow:
     commune: str
     group: str
     score: int
-    score_reason: str  # the nomination's one-line explanation of its score
+    score_reason: str  # the nomination's one-line explanation of its score ("" outside the actor's scope)
     rule: str  # held, or priority
     pledges: tuple[tuple[str, int], ...]  # (pledge code, amount from it)
     months: int
@@ -175,8 +175,10 @@ def funded(actor: Actor, *, on: date | None = None, province: int | None = None,
             lines[sponsorship].append((code, int(part)))
         return FundedPage([
             FundedRow(nomination, full_name if scope.names else mask_name(full_name),
-                      mask(national_id or insurance_code), province_name, commune_name, group, score, explanation,
-                      rule, tuple(lines[sponsorship]), months, starts, ends, int(price))
+                      mask(national_id or insurance_code), province_name, commune_name, group, score,
+                      # the reason names health, disability and ethnicity: sensitive outside the actor's scope
+                      explanation if scope.names else "", rule, tuple(lines[sponsorship]), months, starts, ends,
+                      int(price))
             for (sponsorship, nomination, full_name, national_id, insurance_code, province_name, commune_name, group,
                  score, explanation, rule, months, starts, ends, price) in rows], total, amount, by_rule)
 
@@ -401,9 +403,10 @@ def _reasons_of_money(session: Session, scope: _Scope, needs: list[_Need], on: d
             if need.row.nomination_id in funded:
                 months = funded[need.row.nomination_id]
                 need.row.reason = "next_run"
-                need.row.detail = (f"Tiền còn lại của cam kết phù hợp ({format_vnd(money.total(money.left, need, months))}"
-                                   f") đủ thẻ {months} tháng ({format_vnd(need.prices[months])}): sẽ được xét ở lần "
-                                   "phân bổ tới, người điểm cao hơn được trước")
+                left = money.total(money.left, need, months)
+                need.row.detail = (f"Tiền còn lại của cam kết phù hợp ({format_vnd(left)}) đủ thẻ {months} tháng "
+                                   f"({format_vnd(need.prices[months])}): sẽ được xét ở lần phân bổ tới, người điểm "
+                                   "cao hơn được trước")
             elif fits[id(need)]:
                 months = max(fits[id(need)])
                 together = sum(n.prices[months] for n in kept)
@@ -467,7 +470,8 @@ def _without_money(money: _Money, lowest: dict[tuple, int], need: _Need) -> None
 def _lowest_scores(session: Session, province: int | None, on: date) -> dict[tuple, int]:
     """The lowest score funded (live sponsorships) in each commune and each province of the scope."""
     query = (select(Sponsorship.province_code, Sponsorship.commune_code, func.min(Sponsorship.score))
-             .where(Sponsorship.status == "allocated", Sponsorship.ends_on >= on).group_by(Sponsorship.province_code, Sponsorship.commune_code))
+             .where(Sponsorship.status == "allocated", Sponsorship.ends_on >= on)
+             .group_by(Sponsorship.province_code, Sponsorship.commune_code))
     if province is not None:
         query = query.where(Sponsorship.province_code == province)
     lowest: dict[tuple, int] = {}

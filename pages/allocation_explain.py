@@ -24,12 +24,13 @@ st.caption("Vì sao mỗi người được tài trợ (điểm ưu tiên, quy t
 today = today_vn()
 left, right = st.columns(2)
 province = None
-if actor.role in (ADMIN, NATIONAL_OFFICER):
+province_picker = actor.role in (ADMIN, NATIONAL_OFFICER)
+if province_picker:
     provinces = explain.provinces(actor)
     province = left.selectbox("Tỉnh/thành phố", [None, *provinces], key="explain.province",
                               format_func=lambda c: "Mọi tỉnh" if c is None else provinces[c])
 communes = explain.communes(actor, province=province)
-commune = right.selectbox("Xã/phường/đặc khu", [None, *communes], key="explain.commune",
+commune = (right if province_picker else left).selectbox("Xã/phường/đặc khu", [None, *communes], key="explain.commune",
                           format_func=lambda c: "Mọi xã" if c is None else communes[c]) if communes else None
 
 
@@ -55,76 +56,90 @@ def downloads(kind: str) -> None:
                                                        commune=commune))
 
 
+def show_funded() -> None:
+    number = int(st.number_input("Trang", min_value=1, value=1, step=1, key="explain.funded_page"))
+    funded = explain.funded(actor, on=today, province=province, commune=commune, limit=PAGE_SIZE,
+                            offset=(number - 1) * PAGE_SIZE)
+    cells = st.columns([1, 2, 1, 1])
+    cells[0].metric("Người được tài trợ", format_number(funded.total))
+    cells[1].metric("Số tiền", format_vnd(funded.amount))
+    cells[2].metric("Theo thứ tự ưu tiên", format_number(funded.by_rule.get("priority", 0)))
+    cells[3].metric("Cam kết giữ suất", format_number(funded.by_rule.get("held", 0)))
+    if not funded.total:
+        st.info("Chưa có ai được tài trợ trong phạm vi này.")
+        return
+    pages_caption(number, funded.total, "người")
+    rows = funded.rows
+    st.dataframe(pd.DataFrame({
+        "Họ và tên": [r.name for r in rows], "Xã": [r.commune for r in rows], "Điểm": [r.score for r in rows],
+        "Vì sao có điểm này": [r.score_reason for r in rows], "Quy tắc": [r.rule_name for r in rows],
+        "Cam kết trả tiền": [r.pledges_text for r in rows], "Nhóm": [GROUP_NAMES.get(r.group, r.group) for r in rows],
+        "Thẻ": [f"{r.months} tháng, {r.starts_on:%d/%m/%Y}–{r.ends_on:%d/%m/%Y}" for r in rows],
+        "Giá": [format_vnd(r.price) for r in rows], "Giấy tờ": [r.identifier for r in rows],
+    }), hide_index=True, width="stretch")
+    by_id = {r.nomination_id: r for r in rows}
+    # keyed by the filters and the page, so that a choice never outlives the rows it was made among
+    opened = st.selectbox("Vì sao người này được tài trợ", list(by_id), index=None, format_func=functools.partial(
+        label, by_id), key=f"explain.funded_person.{province}.{commune}.{number}",
+        placeholder="Chọn một người của trang này")
+    if opened in by_id:
+        r = by_id[opened]
+        st.info(f"**{r.name}** ({r.commune}, {GROUP_NAMES.get(r.group, r.group)}): **{r.score} điểm** "
+                + (f"({r.score_reason}). " if r.score_reason else ". ") + f"{r.rule_name}. Thẻ {r.months} tháng từ "
+                f"{r.starts_on:%d/%m/%Y} đến {r.ends_on:%d/%m/%Y}, {format_vnd(r.price)}, trả bằng: {r.pledges_text}.")
+    downloads("funded")
+
+
+def show_waiting() -> None:
+    summary = st.container()  # the counts above the filters they are chosen from
+    people = actor.role != NATIONAL_OFFICER  # BHXH Việt Nam sees how many wait, by province, not who
+    reason, number = None, 1
+    if people:
+        left, right = st.columns(2)
+        reason = left.selectbox("Lý do", [None, *explain.REASONS], key="explain.reason",
+                                format_func=lambda k: "Mọi lý do" if k is None else explain.REASONS[k])
+        number = int(right.number_input("Trang", min_value=1, value=1, step=1, key="explain.waiting_page"))
+    waiting = explain.waiting(actor, on=today, province=province, commune=commune, reason=reason, limit=PAGE_SIZE,
+                              offset=(number - 1) * PAGE_SIZE)
+    if not waiting.counts:
+        summary.info("Không có người đã duyệt nào còn chờ trong phạm vi này.")
+        return
+    summary.markdown(f"**{format_number(sum(waiting.counts.values()))} người đã duyệt chưa được tài trợ**")
+    summary.dataframe(pd.DataFrame({"Lý do": [explain.REASONS[k] for k in waiting.counts],
+                                    "Số người": list(waiting.counts.values())}), hide_index=True)
+    if not waiting.people:
+        summary.dataframe(pd.DataFrame([{"Tỉnh/thành phố": name, **{explain.REASONS[k]: c.get(k, 0)
+                                                                   for k in waiting.counts}}
+                                        for name, c in waiting.by_province.items()]), hide_index=True,
+                          width="stretch")
+        downloads("waiting")
+        return
+    pages_caption(number, waiting.total, "người" if reason is None else f"người: {explain.REASONS[reason]}")
+    rows = waiting.rows
+    st.dataframe(pd.DataFrame({
+        "Họ và tên": [r.name for r in rows], "Xã": [r.commune for r in rows], "Điểm": [r.score for r in rows],
+        "Lý do": [r.reason_name for r in rows], "Chi tiết": [r.detail for r in rows],
+        "Nhóm": [GROUP_NAMES.get(r.group, r.group) for r in rows],
+        "Thẻ sẽ bắt đầu": [f"{r.starts_on:%d/%m/%Y}" if r.starts_on else "" for r in rows],
+        "Giá thẻ 12 tháng": [format_vnd(r.price) if r.price else "" for r in rows],
+        "Giấy tờ": [r.identifier for r in rows],
+    }), hide_index=True, width="stretch")
+    by_id = {r.nomination_id: r for r in rows}
+    opened = st.selectbox("Vì sao người này chưa được tài trợ", list(by_id), index=None,
+                          format_func=functools.partial(label, by_id),
+                          key=f"explain.waiting_person.{province}.{commune}.{reason}.{number}",
+                          placeholder="Chọn một người của trang này")
+    if opened in by_id:
+        r = by_id[opened]
+        st.warning(f"**{r.name}** ({r.commune}, {r.score} điểm): **{r.reason_name}**. {r.detail}.")
+    downloads("waiting")
+
+
 funded_tab, waiting_tab = st.tabs(["Đã được tài trợ", "Chưa được tài trợ"])
 try:
     with funded_tab:
-        number = int(st.number_input("Trang", min_value=1, value=1, step=1, key="explain.funded_page"))
-        funded = explain.funded(actor, on=today, province=province, commune=commune, limit=PAGE_SIZE,
-                                offset=(number - 1) * PAGE_SIZE)
-        cells = st.columns([1, 2, 1, 1])
-        cells[0].metric("Người được tài trợ", format_number(funded.total))
-        cells[1].metric("Số tiền", format_vnd(funded.amount))
-        cells[2].metric("Theo thứ tự ưu tiên", format_number(funded.by_rule.get("priority", 0)))
-        cells[3].metric("Cam kết giữ suất", format_number(funded.by_rule.get("held", 0)))
-        if not funded.total:
-            st.info("Chưa có ai được tài trợ trong phạm vi này.")
-        else:
-            pages_caption(number, funded.total, "người")
-            st.dataframe(pd.DataFrame({
-                "Họ và tên": [r.name for r in funded.rows], "Giấy tờ": [r.identifier for r in funded.rows],
-                "Xã": [r.commune for r in funded.rows], "Nhóm": [GROUP_NAMES.get(r.group, r.group) for r in funded.rows],
-                "Điểm": [r.score for r in funded.rows], "Vì sao có điểm này": [r.score_reason for r in funded.rows],
-                "Quy tắc": [r.rule_name for r in funded.rows], "Cam kết trả tiền": [r.pledges_text for r in funded.rows],
-                "Thẻ": [f"{r.months} tháng, {r.starts_on:%d/%m/%Y}–{r.ends_on:%d/%m/%Y}" for r in funded.rows],
-                "Giá": [format_vnd(r.price) for r in funded.rows],
-            }), hide_index=True, width="stretch")
-            by_id = {r.nomination_id: r for r in funded.rows}
-            if (opened := st.selectbox("Vì sao người này được tài trợ", list(by_id), index=None,
-                                      key=f"explain.funded_person.{province}.{commune}.{number}", placeholder="Chọn một người của trang này",
-                                      format_func=functools.partial(label, by_id))) in by_id:
-                r = by_id[opened]
-                st.info(f"**{r.name}** ({r.commune}, {GROUP_NAMES.get(r.group, r.group)}): **{r.score} điểm** "
-                        f"({r.score_reason}). {r.rule_name}. Thẻ {r.months} tháng từ {r.starts_on:%d/%m/%Y} đến "
-                        f"{r.ends_on:%d/%m/%Y}, {format_vnd(r.price)}, trả bằng: {r.pledges_text}.")
-            downloads("funded")
+        show_funded()
     with waiting_tab:
-        people = actor.role != NATIONAL_OFFICER  # BHXH Việt Nam sees how many wait, by province, not who
-        reason, number = None, 1
-        if people:
-            left, right = st.columns(2)
-            reason = left.selectbox("Lý do", [None, *explain.REASONS], key="explain.reason",
-                                    format_func=lambda k: "Mọi lý do" if k is None else explain.REASONS[k])
-            number = int(right.number_input("Trang", min_value=1, value=1, step=1, key="explain.waiting_page"))
-        waiting = explain.waiting(actor, on=today, province=province, commune=commune, reason=reason,
-                                  limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
-        if not waiting.counts:
-            st.info("Không có người đã duyệt nào còn chờ trong phạm vi này.")
-        else:
-            st.markdown(f"**{format_number(sum(waiting.counts.values()))} người đã duyệt chưa được tài trợ**")
-            st.dataframe(pd.DataFrame({"Lý do": [explain.REASONS[k] for k in waiting.counts],
-                                       "Số người": list(waiting.counts.values())}), hide_index=True)
-            if not waiting.people:
-                st.dataframe(pd.DataFrame([{"Tỉnh/thành phố": name, **{explain.REASONS[k]: c.get(k, 0)
-                                                                           for k in waiting.counts}}
-                                           for name, c in waiting.by_province.items()]),
-                             hide_index=True, width="stretch")
-            else:
-                pages_caption(number, waiting.total, "người" if reason is None else f"người: {explain.REASONS[reason]}")
-                st.dataframe(pd.DataFrame({
-                    "Họ và tên": [r.name for r in waiting.rows], "Giấy tờ": [r.identifier for r in waiting.rows],
-                    "Xã": [r.commune for r in waiting.rows],
-                    "Nhóm": [GROUP_NAMES.get(r.group, r.group) for r in waiting.rows],
-                    "Điểm": [r.score for r in waiting.rows], "Lý do": [r.reason_name for r in waiting.rows],
-                    "Chi tiết": [r.detail for r in waiting.rows],
-                    "Thẻ sẽ bắt đầu": [f"{r.starts_on:%d/%m/%Y}" if r.starts_on else "" for r in waiting.rows],
-                    "Giá thẻ 12 tháng": [format_vnd(r.price) if r.price else "" for r in waiting.rows],
-                }), hide_index=True, width="stretch")
-                by_id = {r.nomination_id: r for r in waiting.rows}
-                if (opened := st.selectbox("Vì sao người này chưa được tài trợ", list(by_id), index=None,
-                                          key=f"explain.waiting_person.{province}.{commune}.{reason}.{number}", placeholder="Chọn một người của trang này",
-                                          format_func=functools.partial(label, by_id))) in by_id:
-                    r = by_id[opened]
-                    st.warning(f"**{r.name}** ({r.commune}, {r.score} điểm): **{r.reason_name}**. {r.detail}.")
-            downloads("waiting")
+        show_waiting()
 except DonationError as exc:
     st.error(str(exc))

@@ -205,6 +205,7 @@ def test_the_national_officer_sees_what_national_money_bought_with_initials_and_
     national = world.people["demo.quocgia"]
     page = explain.funded(national, on=TODAY, uow=world.uow)
     assert page.total == 1 and page.rows[0].name in ("N. V. A.", "T. T. B.")
+    assert page.rows[0].score_reason == "" and page.rows[0].score in (60, 50)  # no health or ethnicity facts
     assert explain.funded(world.people["demo.tinh"], on=TODAY, uow=world.uow).total == 2
     waiting = explain.waiting(national, on=TODAY, uow=world.uow)
     assert waiting.rows == [] and not waiting.people and waiting.counts == {"money_used_up": 1}
