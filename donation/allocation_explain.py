@@ -29,6 +29,7 @@ from donation.priority import GROUP_NAMES
 from donation.receipts import office_header
 from donation.rules import load_rule_book
 from donation.spreadsheets import write_csv, write_xlsx
+from donation.units import get_commune, get_province
 
 RULE_NAMES = {"held": "Cam kết giữ suất: được tài trợ trước", "priority": "Theo thứ tự ưu tiên chung"}
 # Why an approved person still has no card paid for, as an official would say it; the keys are stable.
@@ -56,13 +57,10 @@ class _Scope:
 
 def _scope(session: Session, actor: Actor, province: int | None, commune: int | None) -> _Scope:
     require_role(actor, *OFFICE_STAFF)
+    province = None if province is None else get_province(session, province).code
     if commune is not None:
-        unit = session.get(Commune, commune)
-        if unit is None:
-            raise NotFound(f"Không có xã mã {commune}")
-        if province is not None and unit.province_code != province:
-            raise NotFound(f"Xã mã {commune} không thuộc tỉnh mã {province}")
-        province = unit.province_code
+        unit = get_commune(session, commune, province_code=province)
+        commune, province = unit.code, unit.province_code
     if actor.role == PROVINCE_OFFICER:
         if province not in (None, actor.province_code):
             raise Forbidden(f"Tài khoản {actor.username} chỉ xem được giải trình trong tỉnh của mình")

@@ -15,7 +15,7 @@ from db.models import Household, Nomination, Person, Pledge, Sponsorship
 from donation import allocation, auth, demo, payments, pledges
 from donation import allocation_explain as explain
 from donation.actors import SYSTEM_ACTOR
-from donation.errors import Forbidden, NotFound
+from donation.errors import Forbidden, InvalidInput, NotFound
 
 TODAY = date(2026, 11, 25)
 XA, OTHER_XA = 22276, 22015  # Xã Hòa Thịnh and Phường Tuy Hòa, Đắk Lắk; neither is a poor commune
@@ -229,7 +229,7 @@ def test_an_officer_of_another_province_or_a_donor_is_refused(world):
         with pytest.raises(Forbidden):
             call(world.people["demo.nhataitro"], on=TODAY, uow=world.uow)
     assert explain.waiting(stranger, on=TODAY, uow=world.uow).total == 0  # their own province: nobody of ours
-    with pytest.raises(NotFound, match="không thuộc tỉnh"):
+    with pytest.raises(InvalidInput, match="Xã Hòa Thịnh .mã 22276. không thuộc"):
         explain.waiting(world.people["demo.admin"], on=TODAY, province=48, commune=XA, uow=world.uow)
     with pytest.raises(NotFound, match="Không có lý do"):
         explain.waiting(world.people["demo.tinh"], on=TODAY, reason="because", uow=world.uow)
