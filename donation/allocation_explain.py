@@ -250,11 +250,14 @@ class _Prices:
     at its place in the household's ladder, nothing for a child the state covers; each case worked out once."""
 
     def __init__(self, rules: RuleBook):
-        self.rules, self.known, self.eras = rules, {}, {}
+        self.rules, self.known, self.eras, self.ages = rules, {}, {}, {}
 
     def child(self, birth: date, start: date) -> bool:
         age = start.year - birth.year - ((start.month, start.day) < (birth.month, birth.day))
-        return age < self.rules.version_on(start).child_full_cover_age
+        limit = self.ages.get(start)
+        if limit is None:
+            limit = self.ages[start] = self.rules.version_on(start).child_full_cover_age
+        return age < limit
 
     def price(self, group: str, position: int, months: int, start: date, province: int, poor: bool) -> int:
         era = self.eras.get((start, province, group))
@@ -277,6 +280,7 @@ class _Money:
     def __init__(self, session: Session, province: int | None):
         in_scope = ([Pledge.province_code.is_(None) | (Pledge.province_code == province)]
                     if province is not None else [])
+        self._totals: dict[tuple, int] = {}
         self.live: Counter = Counter()
         self.paid: Counter = Counter()
         self.due: Counter = Counter()
@@ -324,8 +328,13 @@ class _Money:
         return ("commune", need.commune), ("province", need.province), ("country",)
 
     def total(self, counter: Counter, need: _Need, *rest: int) -> int:
-        return sum(counter[(place, group, *rest)] for place in self._places(need)
-                   for group in (need.row.group, ANY_GROUP))
+        # asked many times for each person; the answer depends only on the place, the group and the months
+        key = (id(counter), need.commune, need.province, need.row.group, *rest)
+        found = self._totals.get(key)
+        if found is None:
+            found = self._totals[key] = sum(counter.get((place, group, *rest), 0) for place in self._places(need)
+                                            for group in (need.row.group, ANY_GROUP))
+        return found
 
     def funds_for(self, need: _Need) -> list[Funds]:
         return [f for place in self._places(need) for f in self.funds.get(place, ())]
@@ -353,7 +362,7 @@ def _explained(session: Session, scope: _Scope, on: date) -> list[WaitingRow]:
     needs: list[_Need] = []
     for (need_id, person, household, commune, province, group, score, explanation, nominated, card_until,
          approved_until, full_name, national_id, insurance_code, birth, commune_name, poor, province_name) in sorted(
-            session.exec(query), key=lambda r: r[0]):  # ladder places in nomination order, as the allocation does
+            session.connection().execute(query), key=lambda r: r[0]):  # ladder places in id order, as allocation
         row = WaitingRow(need_id, full_name if scope.names else mask_name(full_name),
                          mask(national_id or insurance_code), province_name, commune_name, group, score, explanation,
                          reason="")
@@ -389,6 +398,7 @@ def _reasons_of_money(session: Session, scope: _Scope, needs: list[_Need], on: d
     money = _Money(session, scope.province)
     lowest = _lowest_scores(session, scope.province, on)
     households: dict[int, list[_Need]] = defaultdict(list)
+    places: dict[tuple, tuple] = {}
     for need in needs:
         households[need.household].append(need)
     for members in households.values():
@@ -414,7 +424,7 @@ def _reasons_of_money(session: Session, scope: _Scope, needs: list[_Need], on: d
                                    f"người này ({format_vnd(need.prices[months])}) nhưng chưa đủ cho cả hộ "
                                    f"({format_vnd(together)})")
             else:
-                _without_money(money, lowest, need)
+                _without_money(money, lowest, need, places)
 
 
 def _enough(money: _Money, kept: list[_Need], months: int) -> bool:
@@ -438,31 +448,36 @@ def _simulated(money: _Money, members: list[_Need]) -> dict[int, int]:
     return {s.need_id: s.months for s in run_engine(needs, money.funds_for(members[0])).sponsorships}
 
 
-def _without_money(money: _Money, lowest: dict[tuple, int], need: _Need) -> None:
-    group = GROUP_NAMES.get(need.row.group, need.row.group)
-    if money.total(money.paid, need):
-        months = max(MONTHS, key=lambda m: (money.total(money.left, need, m), m))
-        left = money.total(money.left, need, months)
-        floor = lowest.get(("commune", need.commune))
-        where = "ở xã"
-        if floor is None:
-            floor, where = lowest.get(("province", need.province)), "trong tỉnh"
+def _without_money(money: _Money, lowest: dict[tuple, int], need: _Need, places: dict[tuple, tuple]) -> None:
+    """Why someone whose own card the money left cannot pay waits. What the pledges of a place and group have is
+    the same for everyone there, so it is worked out once for them (`places`)."""
+    key = (need.commune, need.province, need.row.group)
+    if key not in places:
+        places[key] = _place_facts(money, lowest, need)
+    reason, paid, live, due, months, left, floor, where = places[key]
+    need.row.reason = reason
+    if reason == "money_used_up":
         context = f" (điểm thấp nhất đã được tài trợ {where}: {floor}; người này {need.row.score})" \
             if floor is not None else ""
-        due = money.total(money.due, need)
-        need.row.reason = "money_used_up"
-        need.row.detail = (f"Tiền đã nộp của {money.total(money.paid, need)} cam kết phù hợp đã phân bổ cho người "
-                           f"khác{context}; còn {format_vnd(left)}, chưa đủ thẻ {months} tháng "
-                           f"({format_vnd(need.prices[months])})" + (f"; còn {format_vnd(due)} cam kết chưa nộp"
-                                                                      if due else ""))
-    elif money.total(money.live, need):
-        need.row.reason = "pledge_not_paid"
-        need.row.detail = (f"Có {money.total(money.live, need)} cam kết giúp nhóm {group} ở nơi này nhưng tiền chưa "
-                           f"nộp ({format_vnd(money.total(money.due, need))} chờ nộp)")
+        need.row.detail = (f"Tiền đã nộp của {paid} cam kết phù hợp đã phân bổ cho người khác{context}; còn "
+                           f"{format_vnd(left)}, chưa đủ thẻ {months} tháng ({format_vnd(need.prices[months])})"
+                           + (f"; còn {format_vnd(due)} cam kết chưa nộp" if due else ""))
+    elif reason == "pledge_not_paid":
+        need.row.detail = (f"Có {live} cam kết giúp nhóm {GROUP_NAMES.get(need.row.group, need.row.group)} ở nơi "
+                           f"này nhưng tiền chưa nộp ({format_vnd(due)} chờ nộp)")
     else:
-        need.row.reason = "no_pledge"
-        need.row.detail = (f"Chưa có cam kết nào giúp nhóm {group} ở {need.row.commune}, {need.row.province} hay "
-                           "trên cả nước")
+        need.row.detail = (f"Chưa có cam kết nào giúp nhóm {GROUP_NAMES.get(need.row.group, need.row.group)} ở "
+                           f"{need.row.commune}, {need.row.province} hay trên cả nước")
+
+
+def _place_facts(money: _Money, lowest: dict[tuple, int], need: _Need) -> tuple:
+    paid, live, due = (money.total(money.paid, need), money.total(money.live, need), money.total(money.due, need))
+    months = max(MONTHS, key=lambda m: (money.total(money.left, need, m), m))
+    floor, where = lowest.get(("commune", need.commune)), "ở xã"
+    if floor is None:
+        floor, where = lowest.get(("province", need.province)), "trong tỉnh"
+    reason = "money_used_up" if paid else "pledge_not_paid" if live else "no_pledge"
+    return reason, paid, live, due, months, money.total(money.left, need, months), floor, where
 
 
 def _lowest_scores(session: Session, province: int | None, on: date) -> dict[tuple, int]:
