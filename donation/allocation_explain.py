@@ -20,6 +20,7 @@ from donation.audit import mask
 from donation.dates import today_vn
 from donation.donors import KINDS
 from donation.errors import Forbidden, NotFound
+from donation.identity import name_key
 from donation.money import format_vnd
 from donation.offices import NATIONAL
 from donation.pledge_statement_pdf import StatementDoc, StatementLine, statement_pdf
@@ -231,7 +232,8 @@ def waiting(actor: Actor, *, on: date | None = None, province: int | None = None
     chosen = [row for row in rows if reason is None or row.reason == reason]
     shown = chosen[offset:] if limit is None else chosen[offset:offset + limit]
     return WaitingPage(shown if scope.people else [], len(chosen), {key: counts[key] for key in REASONS if counts[key]},
-                       {name: dict(c) for name, c in sorted(by_province.items())}, scope.people)
+                       {name: dict(by_province[name]) for name in sorted(
+                           by_province, key=lambda n: name_key(n.removeprefix("Thành phố ")))}, scope.people)
 
 
 @dataclass

@@ -97,3 +97,15 @@ def test_the_pledge_sheet_offers_the_statement(app):
     at.run()
     assert not at.exception
     assert "Tải bản kê sử dụng tiền tài trợ (PDF)" in [d.proto.label for d in at.get("download_button")]
+
+
+def test_the_donor_downloads_the_statement_of_a_pledge_with_money_in(app):
+    funded_demo()
+    with UnitOfWork() as work:
+        code = work.session.exec(select(Pledge.code).where(Pledge.donor_id == 1, Pledge.paid > 0)).first()
+    assert code  # the demo donor paid one of their pledges
+    at = open_page(sign_in(app, "demo.nhataitro", DEMO_PASSWORD), "pages/pledges.py")
+    at.selectbox(key="pledges.open").set_value(code)
+    at.run()
+    assert not at.exception
+    assert "Tải bản kê sử dụng tiền tài trợ (PDF)" in [d.proto.label for d in at.get("download_button")]

@@ -325,3 +325,12 @@ def test_on_the_demo_the_reasons_agree_with_what_the_allocation_then_does(uow, p
     assert sum(n for key, n in after.counts.items() if key not in ("approval_expired", "state_pays")) == (
         report.needs_left)
     assert after.total == sum(after.counts.values()) == len(before) - report.people_funded
+
+
+def test_a_member_no_pledge_helps_waits_alone_and_does_not_hold_the_household_back(world):
+    world.household(("Nguyễn Văn An", "household", 40, ADULT, None), ("Bé Lan", "pupil", 40, date(2013, 5, 1), None))
+    world.pledge(PUPIL, paid=PUPIL, groups=["pupil"])
+    before = world.reasons()
+    assert before["Bé Lan"][0] == "next_run" and before["Nguyễn Văn An"][0] == "no_pledge"
+    allocation.allocate(SYSTEM_ACTOR, on=TODAY, uow=world.uow)
+    assert list(world.reasons()) == ["Nguyễn Văn An"]  # the pupil was funded, the parent still waits
