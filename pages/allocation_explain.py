@@ -57,7 +57,10 @@ def downloads(kind: str) -> None:
 
 
 def show_funded() -> None:
-    number = int(st.number_input("Trang", min_value=1, value=1, step=1, key="explain.funded_page"))
+    # the pager is drawn under the figures, only when there is more than a page; its value is known before. It is
+    # keyed by the filters, so that another commune starts on its first page.
+    pager = f"explain.funded_page.{province}.{commune}"
+    number = max(1, int(st.session_state.get(pager, 1)))
     funded = explain.funded(actor, on=today, province=province, commune=commune, limit=PAGE_SIZE,
                             offset=(number - 1) * PAGE_SIZE)
     cells = st.columns([1, 2, 1, 1])
@@ -68,15 +71,20 @@ def show_funded() -> None:
     if not funded.total:
         st.info("Chưa có ai được tài trợ trong phạm vi này.")
         return
+    if funded.total > PAGE_SIZE:
+        st.number_input("Trang", min_value=1, value=1, step=1, key=pager)
     pages_caption(number, funded.total, "người")
     rows = funded.rows
-    st.dataframe(pd.DataFrame({
+    table = pd.DataFrame({
         "Họ và tên": [r.name for r in rows], "Xã": [r.commune for r in rows], "Điểm": [r.score for r in rows],
         "Vì sao có điểm này": [r.score_reason for r in rows], "Quy tắc": [r.rule_name for r in rows],
         "Cam kết trả tiền": [r.pledges_text for r in rows], "Nhóm": [GROUP_NAMES.get(r.group, r.group) for r in rows],
         "Thẻ": [f"{r.months} tháng, {r.starts_on:%d/%m/%Y}–{r.ends_on:%d/%m/%Y}" for r in rows],
         "Giá": [format_vnd(r.price) for r in rows], "Giấy tờ": [r.identifier for r in rows],
-    }), hide_index=True, width="stretch")
+    })
+    if not any(r.score_reason for r in rows):  # outside the actor's scope the reason is not given
+        table = table.drop(columns="Vì sao có điểm này")
+    st.dataframe(table, hide_index=True, width="stretch")
     by_id = {r.nomination_id: r for r in rows}
     # keyed by the filters and the page, so that a choice never outlives the rows it was made among
     opened = st.selectbox("Vì sao người này được tài trợ", list(by_id), index=None, format_func=functools.partial(
@@ -98,7 +106,8 @@ def show_waiting() -> None:
         left, right = st.columns(2)
         reason = left.selectbox("Lý do", [None, *explain.REASONS], key="explain.reason",
                                 format_func=lambda k: "Mọi lý do" if k is None else explain.REASONS[k])
-        number = int(right.number_input("Trang", min_value=1, value=1, step=1, key="explain.waiting_page"))
+        number = int(right.number_input("Trang", min_value=1, value=1, step=1,
+                                        key=f"explain.waiting_page.{province}.{commune}.{reason}"))
     waiting = explain.waiting(actor, on=today, province=province, commune=commune, reason=reason, limit=PAGE_SIZE,
                               offset=(number - 1) * PAGE_SIZE)
     if not waiting.counts:

@@ -48,6 +48,10 @@ def test_the_officer_sees_why_people_are_funded_and_why_others_wait(app):
     assert f"**{top.score} điểm** ({top.score_reason})" in said and top.pledges_text in said
     labels = [d.proto.label for d in at.get("download_button")]
     assert labels.count("Tải Excel (toàn bộ danh sách)") == 2 and labels.count("Tải CSV") == 2
+    assert expected.total > 50  # a second page
+    at.number_input(key="explain.funded_page.None.None").set_value(2)
+    at.run()
+    assert list(at.dataframe[0].value["Họ và tên"]) == [r.name for r in expected.rows[50:100]]
 
     commune = expected.rows[-1].commune
     code = next(c for c, name in explain.communes(officer).items() if name == commune)
