@@ -17,6 +17,7 @@ import click
 from db.uow import UnitOfWork
 from donation import (
     allocation,
+    allocation_explain,
     auth,
     demo,
     holds,
@@ -36,6 +37,7 @@ from donation.actors import SYSTEM_ACTOR
 from donation.dates import format_date, parse_date, today_vn
 from donation.errors import InvalidInput, explain
 from donation.money import format_vnd
+from donation.units import parse_code
 
 log = logging.getLogger("donation")
 
@@ -413,6 +415,53 @@ def receipts_print(office, since, until, out, voided, paper, as_user, as_json) -
         _emit({"receipts": printed.count, "out": str(path), "bytes": len(printed.data)})
     else:
         click.echo(f"Đã in {printed.count} biên nhận vào {path}.")
+
+
+@main.command(name="explain", help="Giải trình phân bổ ra Excel hoặc CSV: người đã được tài trợ và vì sao (--list funded), hoặc "
+                   "người đã duyệt còn chờ và vì sao chưa (--list waiting).")
+@click.option("--list", "kind", type=click.Choice(allocation_explain.EXPORTS), default="waiting", show_default=True)
+@click.option("--province", default=None, help="Mã tỉnh (quản trị viên, tác vụ hệ thống); cán bộ tỉnh: tỉnh của mình.")
+@click.option("--commune", default=None, help="Mã xã/phường/đặc khu.")
+@click.option("--on", "on_text", default=None, help="Tính đến ngày (YYYY-MM-DD hoặc dd/mm/yyyy); mặc định hôm nay.")
+@click.option("--user", "as_user", default=None, help="Người xem (mặc định: tác vụ hệ thống).")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Tệp .xlsx hoặc .csv.")
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def explain_lists(kind, province, commune, on_text, as_user, out, as_json) -> None:
+    fmt = out.suffix.lower().removeprefix(".")
+    if fmt not in allocation_explain.FORMATS:
+        raise InvalidInput("--out phải là tệp .xlsx hoặc .csv")
+    actor = _actor(as_user) if as_user else SYSTEM_ACTOR
+    scope = {"on": parse_date(on_text, field="--on") if on_text else today_vn(),
+             "province": parse_code(province, "tỉnh") if province else None,
+             "commune": parse_code(commune, "xã") if commune else None}
+    data = allocation_explain.export(actor, kind, fmt, **scope)
+    if kind == "funded":
+        page = allocation_explain.funded(actor, limit=0, **scope)
+        summary = {"people": page.total, "amount": page.amount, "by_rule": page.by_rule}
+    else:
+        counts = allocation_explain.waiting(actor, limit=0, **scope).counts
+        summary = {"people": sum(counts.values()), "by_reason": counts}
+    out.write_bytes(data)
+    if as_json:
+        _emit({"list": kind, **summary, "out": str(out), "bytes": len(data)})
+        return
+    click.echo(f"Đã ghi {summary['people']} người vào {out}.")
+
+
+@main.command(help="Bản kê sử dụng tiền tài trợ của một cam kết (PDF): thẻ đã mua theo xã, nhóm, thời hạn; không nêu tên.")
+@click.argument("pledge_code")
+@click.option("--user", "as_user", default=None, help="Người lấy bản kê (mặc định: tác vụ hệ thống).")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Tệp .pdf.")
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def statement(pledge_code, as_user, out, as_json) -> None:
+    data = allocation_explain.statement(_actor(as_user) if as_user else SYSTEM_ACTOR, pledge_code)
+    out.write_bytes(data)
+    if as_json:
+        _emit({"pledge": pledge_code.strip().upper(), "out": str(out), "bytes": len(data)})
+        return
+    click.echo(f"Đã ghi bản kê vào {out}.")
 
 
 @main.command(help="Phân bổ tiền đã nộp cho người được duyệt theo quy tắc công khai (xem trước với --dry-run).")

@@ -61,16 +61,20 @@ def safe_cell(value: object) -> object:
 
 
 def write_xlsx(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]], *,
-               widths: Sequence[int] = ()) -> bytes:
-    """One sheet, print-ready: A4 landscape, one page wide, header row repeated, text cells never formulas."""
+               widths: Sequence[int] = (), money: Sequence[int] = ()) -> bytes:
+    """One sheet, print-ready: A4 landscape, one page wide, header row repeated, text cells never formulas. Columns
+    in `money` hold integer đồng, written as numbers with thousands grouped (sums work on them)."""
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
     sheet = workbook.add_worksheet(title[:31])
     bold = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top", "border": 1, "bg_color": "#E8F1EC"})
     cell = workbook.add_format({"text_wrap": True, "valign": "top", "border": 1, "num_format": "@"})
+    amount = workbook.add_format({"valign": "top", "border": 1, "num_format": "#,##0"})
     sheet.write_row(0, 0, list(headers), bold)
     for index, row in enumerate(rows, start=1):
         sheet.write_row(index, 0, [safe_cell(value) for value in row], cell)
+        for column in money:
+            sheet.write_number(index, column, row[column], amount)
     for column, width in enumerate(widths or [18] * len(headers)):
         sheet.set_column(column, column, width)
     sheet.set_paper(9)
@@ -80,3 +84,13 @@ def write_xlsx(title: str, headers: Sequence[str], rows: Sequence[Sequence[objec
     sheet.freeze_panes(1, 0)
     workbook.close()
     return buffer.getvalue()
+
+
+def write_csv(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
+    """UTF-8 with a byte-order mark (so that Excel reads the accents), text cells never formulas, numbers as
+    numbers."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(list(headers))
+    writer.writerows([safe_cell(value) for value in row] for row in rows)
+    return buffer.getvalue().encode("utf-8-sig")

@@ -8,7 +8,7 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
-from donation import allocation, offices, payments, pledges, quotes, receipts, registry
+from donation import allocation, allocation_explain, offices, payments, pledges, quotes, receipts, registry
 from donation.actors import ADMIN, DONOR, Actor
 from donation.dates import today_vn
 from donation.errors import DonationError
@@ -122,6 +122,10 @@ def pledge_sheet(actor: Actor, code: str) -> None:
             "Số thẻ": [b.cards for b in bought], "Thời hạn": [f"{b.months} tháng" for b in bought],
             "Số tiền": [format_vnd(b.amount) for b in bought],
         }), hide_index=True)
+    if bought or pledge.paid:
+        st.download_button("Tải bản kê sử dụng tiền tài trợ (PDF)", mime="application/pdf",
+                           data=lambda: allocation_explain.statement(actor, pledge.code),
+                           file_name=f"ban-ke-{pledge.code}.pdf", key=f"pledge.statement.{pledge.code}")
 
 
 def pledge_receipts(actor: Actor, code: str) -> None:

@@ -19,6 +19,8 @@ st.caption("Tiền đã nộp được dùng mua thẻ cho người đã đượ
            "cùng điểm thì xã đang được ít hộ nhất đi trước; tiền nộp trước dùng trước; cả hộ cùng được tài trợ hoặc "
            "cùng chờ. Xem trước rồi mới lưu.")
 _widgets.show_flash(FLASH)
+st.page_link("pages/allocation_explain.py", label="Giải trình: ai được tài trợ và vì sao, ai còn chờ và vì sao",
+             icon=":material/help_center:")
 left, right = st.columns(2)
 province = None
 if actor.role == ADMIN:

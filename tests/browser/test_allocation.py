@@ -1,6 +1,6 @@
-"""The provincial officer previews an allocation, sees the figures by commune beside the chart, and saves it. On a
-server of its own, whose first start seeded demo people and pledges and allocated their money; new money then
-comes in."""
+"""The provincial officer previews an allocation, sees the figures by commune beside the chart, and saves it, then
+opens the explanation and reads why a funded person was chosen. On a server of its own, whose first start seeded
+demo people and pledges and allocated their money; new money then comes in."""
 
 from datetime import date
 
@@ -11,7 +11,7 @@ from sqlmodel import func, select
 from db.engine import make_engine
 from db.models import Sponsorship
 from db.uow import UnitOfWork
-from donation import auth, payments, pledges
+from donation import allocation_explain, auth, payments, pledges
 from tests.browser.conftest import screenshot, serving, wait_for_app
 from tests.browser.test_sign_in import sign_in
 
@@ -55,5 +55,26 @@ def test_the_officer_previews_and_confirms_an_allocation(page, tmp_path):
             expect(page.get_by_text("Đã lưu phân bổ:")).to_be_visible(timeout=30_000)
             assert live(engine) == first + people and people > 0
             screenshot(page, "allocation-saved")
+
+            page.get_by_text("Giải trình: ai được tài trợ và vì sao").click()
+            wait_for_app(page)
+            expect(page.get_by_role("heading", name="Giải trình phân bổ")).to_be_visible()
+            expect(page.get_by_role("tab", name="Đã được tài trợ")).to_be_visible()
+            top = allocation_explain.funded(auth.find_actor("demo.tinh", uow=uow), limit=1, uow=uow).rows[0]
+            wait_for_app(page)
+            chooser = page.get_by_role("combobox", name="Vì sao người này được tài trợ")
+            chooser.click()
+            chooser.press_sequentially(top.name)
+            page.get_by_role("option", name=f"{top.name} · {top.commune}").click()
+            wait_for_app(page)
+            said = page.get_by_role("status").filter(has_text=top.name)
+            expect(said).to_contain_text(f"{top.score} điểm ({top.score_reason})")
+            expect(said).to_contain_text(top.rule_name)
+            screenshot(page, "allocation-explain-funded")
+            page.get_by_role("tab", name="Chưa được tài trợ").click()
+            waiting = allocation_explain.waiting(auth.find_actor("demo.tinh", uow=uow), uow=uow)
+            expect(page.get_by_text(f"{waiting.total} người đã duyệt chưa được tài trợ" if waiting.total else
+                                    "Không có người đã duyệt nào còn chờ trong phạm vi này.")).to_be_visible()
+            screenshot(page, "allocation-explain-waiting")
         finally:
             engine.dispose()

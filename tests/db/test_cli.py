@@ -455,3 +455,28 @@ def test_allocate_json_contract_preview_then_save(database):
     assert refused.returncode == 1 and refused.stdout == "" and "không được" in refused.stderr
     other = cli("allocate", "--user", "demo.tinh", "--province", "1", "--json", env=database)
     assert other.returncode == 1 and "chỉ phân bổ trong tỉnh của mình" in other.stderr
+
+
+def test_explain_and_statement_commands_write_the_page_exports(database, tmp_path):
+    assert cli("seed-demo", "--beneficiaries", "120", "--pledges", "10", "--allocate", env=database).returncode == 0
+    waiting = cli("explain", "--province", "066", "--user", "demo.tinh", "--out", str(tmp_path / "cho.csv"), "--json",
+                  env=database)
+    assert waiting.returncode == 0, waiting.stderr
+    shown = json.loads(waiting.stdout)
+    assert set(shown) == {"list", "people", "by_reason", "out", "bytes"} and shown["list"] == "waiting"
+    data = (tmp_path / "cho.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and len(data) == shown["bytes"]
+    assert data.decode("utf-8-sig").count("\r\n") == shown["people"] + 1 == sum(shown["by_reason"].values()) + 1
+    funded = json.loads(cli("explain", "--list", "funded", "--out", str(tmp_path / "da.xlsx"), "--json",
+                            env=database).stdout)
+    assert funded["people"] > 0 and funded["by_rule"] == {"priority": funded["people"]}
+    assert (tmp_path / "da.xlsx").read_bytes()[:2] == b"PK"
+    other = cli("explain", "--user", "demo.tinh", "--province", "1", "--out", str(tmp_path / "x.csv"), env=database)
+    assert other.returncode == 1 and "chỉ xem được giải trình trong tỉnh của mình" in other.stderr
+    wrong = cli("explain", "--out", str(tmp_path / "x.pdf"), env=database)
+    assert wrong.returncode == 1 and ".xlsx hoặc .csv" in wrong.stderr
+    code = sqlite3.connect(database["DATABASE_URL"].removeprefix("sqlite:///")).execute(
+        "SELECT code FROM pledge WHERE allocated > 0 AND office_code = 66").fetchone()[0]
+    made = json.loads(cli("statement", code.lower(), "--user", "demo.tinh", "--out", str(tmp_path / "bk.pdf"),
+                          "--json", env=database).stdout)
+    assert made["pledge"] == code and (tmp_path / "bk.pdf").read_bytes().startswith(b"%PDF")

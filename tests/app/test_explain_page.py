@@ -1,0 +1,115 @@
+"""The explanation page through AppTest: the provincial officer sees who is funded and why, filters by commune, sees
+why the others wait and filters by reason; the national officer sees counts by province and no names; the pledge
+sheet offers the donor's statement."""
+
+import pytest
+from sqlmodel import select
+
+from db.models import Pledge
+from db.uow import UnitOfWork
+from donation import allocation, auth, demo
+from donation import allocation_explain as explain
+from donation.actors import SYSTEM_ACTOR
+from donation.dates import today_vn
+from donation.demo import DEMO_PASSWORD
+from tests.app.test_sign_in import open_page, sign_in
+
+pytestmark = pytest.mark.app
+
+
+def chooser(at, label: str):
+    # keyed by the filters and the page, so that a choice never outlives the rows it was made among
+    (found,) = [box for box in at.selectbox if box.label == label]
+    return found
+
+
+def funded_demo() -> None:
+    demo.seed_demo(seed=5, beneficiaries=120, pledges=12)
+    allocation.allocate(SYSTEM_ACTOR, on=today_vn())
+
+
+def test_the_officer_sees_why_people_are_funded_and_why_others_wait(app):
+    funded_demo()
+    officer = auth.find_actor("demo.tinh")
+    expected = explain.funded(officer, limit=None)
+    assert expected.total > 0
+    at = open_page(sign_in(app, "demo.tinh", DEMO_PASSWORD), "pages/allocation_explain.py")
+    assert not at.error and at.title[0].value == "Giải trình phân bổ"
+    assert [tab.label for tab in at.tabs] == ["Đã được tài trợ", "Chưa được tài trợ"]
+    assert {m.label: m.value for m in at.metric}["Người được tài trợ"] == str(expected.total)
+    table = at.dataframe[0].value
+    assert list(table["Họ và tên"]) == [r.name for r in expected.rows[:50]]
+    assert list(table["Vì sao có điểm này"]) == [r.score_reason for r in expected.rows[:50]]
+    assert set(table["Quy tắc"]) == {"Theo thứ tự ưu tiên chung"} and all("•" in g for g in table["Giấy tờ"])
+    top = expected.rows[0]
+    chooser(at, "Vì sao người này được tài trợ").set_value(top.nomination_id)
+    at.run()
+    (said,) = [i.value for i in at.info if i.value.startswith(f"**{top.name}**")]
+    assert f"**{top.score} điểm** ({top.score_reason})" in said and top.pledges_text in said
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert labels.count("Tải Excel (toàn bộ danh sách)") == 2 and labels.count("Tải CSV") == 2
+    assert expected.total > 50  # a second page
+    at.number_input(key="explain.funded_page.None.None").set_value(2)
+    at.run()
+    assert list(at.dataframe[0].value["Họ và tên"]) == [r.name for r in expected.rows[50:100]]
+
+    commune = expected.rows[-1].commune
+    code = next(c for c, name in explain.communes(officer).items() if name == commune)
+    at.selectbox(key="explain.commune").set_value(code)
+    at.run()
+    assert not at.exception
+    assert set(at.dataframe[0].value["Xã"]) == {commune}
+
+    waiting = explain.waiting(officer, commune=code, limit=None)
+    assert waiting.counts
+    reasons = next(frame.value for frame in at.dataframe if list(frame.value.columns) == ["Lý do", "Số người"])
+    assert dict(zip(reasons["Lý do"], reasons["Số người"], strict=True)) == {
+        explain.REASONS[k]: n for k, n in waiting.counts.items()}
+    chosen = next(iter(waiting.counts))
+    at.selectbox(key="explain.reason").set_value(chosen)
+    at.run()
+    assert not at.exception
+    rows = next(frame.value for frame in at.dataframe if "Chi tiết" in frame.value.columns)
+    assert set(rows["Lý do"]) == {explain.REASONS[chosen]} and len(rows) == min(50, waiting.counts[chosen])
+    first = next(r for r in waiting.rows if r.reason == chosen)
+    chooser(at, "Vì sao người này chưa được tài trợ").set_value(first.nomination_id)
+    at.run()
+    assert [w.value for w in at.warning] == [
+        f"**{first.name}** ({first.commune}, {first.score} điểm): **{explain.REASONS[chosen]}**. {first.detail}."]
+
+
+def test_the_national_officer_sees_counts_by_province_and_no_names(app):
+    funded_demo()
+    at = open_page(sign_in(app, "demo.quocgia", DEMO_PASSWORD), "pages/allocation_explain.py")
+    assert not at.error
+    counts = explain.waiting(auth.find_actor("demo.quocgia"), limit=None)
+    by_province = next(frame.value for frame in at.dataframe if "Tỉnh/thành phố" in frame.value.columns)
+    assert list(by_province["Tỉnh/thành phố"]) == list(counts.by_province)
+    assert not any("Chi tiết" in frame.value.columns for frame in at.dataframe)
+    bought = explain.funded(auth.find_actor("demo.quocgia"), limit=None)
+    assert counts.counts and bought.total > 0  # national money bought cards in the demo
+    names = at.dataframe[0].value["Họ và tên"]  # what national money bought, with initials only
+    assert len(names) == min(50, bought.total) and all(name.endswith(".") for name in names)
+
+
+def test_the_pledge_sheet_offers_the_statement(app):
+    funded_demo()
+    with UnitOfWork() as work:
+        code = work.session.exec(select(Pledge.code).where(Pledge.allocated > 0, Pledge.office_code == 66)).first()
+    at = open_page(sign_in(app, "demo.tinh", DEMO_PASSWORD), "pages/pledges.py")
+    at.selectbox(key="pledges.open").set_value(code)
+    at.run()
+    assert not at.exception
+    assert "Tải bản kê sử dụng tiền tài trợ (PDF)" in [d.proto.label for d in at.get("download_button")]
+
+
+def test_the_donor_downloads_the_statement_of_a_pledge_with_money_in(app):
+    funded_demo()
+    with UnitOfWork() as work:
+        code = work.session.exec(select(Pledge.code).where(Pledge.donor_id == 1, Pledge.paid > 0)).first()
+    assert code  # the demo donor paid one of their pledges
+    at = open_page(sign_in(app, "demo.nhataitro", DEMO_PASSWORD), "pages/pledges.py")
+    at.selectbox(key="pledges.open").set_value(code)
+    at.run()
+    assert not at.exception
+    assert "Tải bản kê sử dụng tiền tài trợ (PDF)" in [d.proto.label for d in at.get("download_button")]
