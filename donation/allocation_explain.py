@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlmodel import Session, func, select
 
-from db.models import Commune, Donor, FundingLine, Nomination, Payment, Person, Pledge, Province, Sponsorship
+from db.models import Commune, Donor, FundingLine, Hold, Nomination, Payment, Person, Pledge, Province, Sponsorship
 from db.uow import UnitOfWork
 from donation.actors import ADMIN, DONOR, NATIONAL_OFFICER, OFFICE_STAFF, PROVINCE_OFFICER, Actor, require_role
 from donation.allocation import SPENDABLE, cover_start, what_it_bought
@@ -35,6 +35,7 @@ from donation.units import get_commune, get_province
 RULE_NAMES = {"held": "Cam kết giữ suất: được tài trợ trước", "priority": "Theo thứ tự ưu tiên chung"}
 # Why an approved person still has no card paid for, as an official would say it; the keys are stable.
 REASONS = {
+    "held": "Nhà tài trợ giữ chỗ: chờ tiền của cam kết đó",
     "next_run": "Tiền còn lại đủ: chờ lần phân bổ tới",
     "household_waits": "Cả hộ cùng chờ: tiền còn lại chưa đủ cho cả hộ",
     "money_used_up": "Tiền của cam kết phù hợp đã phân bổ hết",
@@ -362,6 +363,9 @@ def _explained(session: Session, scope: _Scope, on: date) -> list[WaitingRow]:
     place: Counter = Counter()
     rows: list[WaitingRow] = []
     needs: list[_Need] = []
+    held = {household: (code, frozenset(g for g in groups.split(";") if g)) for household, code, groups in
+            session.exec(select(Hold.household_id, Pledge.code, Pledge.groups)
+                         .join(Pledge, Pledge.id == Hold.pledge_id).where(Hold.status == "active"))}
     for (need_id, person, household, commune, province, group, score, explanation, nominated, card_until,
          approved_until, full_name, national_id, insurance_code, birth, commune_name, poor, province_name) in sorted(
             session.connection().execute(query), key=lambda r: r[0]):  # ladder places in id order, as allocation
@@ -386,6 +390,11 @@ def _explained(session: Session, scope: _Scope, on: date) -> list[WaitingRow]:
         row.price = priced[12]
         if priced[12] <= 0:
             row.reason, row.detail = "state_pays", "Nhà nước và tỉnh đóng toàn bộ tiền thẻ: không cần nhà tài trợ"
+            continue
+        holder = held.get(household)
+        if holder is not None and (not holder[1] or group in holder[1]):
+            row.reason, row.detail = "held", (f"Hộ được cam kết {holder[0]} giữ chỗ: chỉ tiền của cam kết này mua thẻ "
+                                              "cho họ, khi tiền đã nộp đủ")
             continue
         needs.append(_Need(row, household, commune, province, int(nominated.timestamp()), person, priced))
     if needs:

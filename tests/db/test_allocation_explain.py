@@ -12,7 +12,7 @@ from python_calamine import CalamineWorkbook
 from sqlmodel import select
 
 from db.models import Household, Nomination, Person, Pledge, Sponsorship
-from donation import allocation, auth, demo, payments, pledges
+from donation import allocation, auth, demo, holds, payments, pledges
 from donation import allocation_explain as explain
 from donation.actors import SYSTEM_ACTOR
 from donation.errors import Forbidden, InvalidInput, NotFound
@@ -63,6 +63,10 @@ class World:
                                           paid_on=TODAY - timedelta(days=4), today=TODAY, uow=self.uow)
             payments.confirm_payment(self.people[checker], row.id, uow=self.uow)
         return made.code
+
+    def uow_household(self, name):
+        with self.uow as work:
+            return work.session.get(Nomination, self.ids[name]).household_id
 
     def reasons(self, actor="demo.tinh"):
         page = explain.waiting(self.people[actor], on=TODAY, limit=None, uow=self.uow)
@@ -121,6 +125,14 @@ def approval_ended(w):
     w.pledge(5_000_000, paid=5_000_000)
 
 
+def held_for_an_unpaid_pledge(w):  # paid money would reach them, but a donor holds them for its own
+    w.household(("Nguyễn Văn An", "household", 40, ADULT, None))
+    w.pledge(5_000_000, paid=5_000_000)
+    code = w.pledge(HOUSEHOLD_FIRST)
+    household = w.uow_household("Nguyễn Văn An")
+    assert holds.hold(w.people["demo.nhataitro"], code, [household], uow=w.uow).held == [household]
+
+
 CASES = [
     (no_pledges, "no_pledge", "Chưa có cam kết nào giúp nhóm Hộ gia đình ở Xã Hòa Thịnh, Đắk Lắk hay trên cả nước"),
     (other_group_and_place_only, "no_pledge", "Chưa có cam kết nào giúp nhóm Hộ gia đình"),
@@ -136,6 +148,7 @@ CASES = [
      "Tiền còn lại của cam kết phù hợp (1.000.000 ₫) đủ thẻ 12 tháng (683.100 ₫): sẽ được xét ở lần phân bổ tới"),
     (the_state_pays, "state_pays", "Nhà nước và tỉnh đóng toàn bộ tiền thẻ: không cần nhà tài trợ"),
     (approval_ended, "approval_expired", "Việc duyệt hết hạn ngày 24/11/2026: xã gia hạn đề cử"),
+    (held_for_an_unpaid_pledge, "held", "Hộ được cam kết BH"),
 ]
 
 
