@@ -358,6 +358,8 @@ def release(actor: Actor, sponsorship_id: int, reason: str, *, uow: UnitOfWork |
             raise Forbidden(f"Suất tài trợ {sponsorship_id} không thuộc tỉnh của bạn")
         lines = list(session.exec(select(FundingLine).where(FundingLine.sponsorship_id == sponsorship_id)))
         pledges = {p.id: p for p in session.exec(select(Pledge).where(Pledge.id.in_([ln.pledge_id for ln in lines])))}
+        if actor.role == NATIONAL_OFFICER and any(p.office_code != NATIONAL for p in pledges.values()):
+            raise Forbidden(f"Suất tài trợ {sponsorship_id} có tiền của tỉnh: BHXH tỉnh trả lại")
         for office in sorted({p.office_code for p in pledges.values()}):
             lock_office(session, office)
         session.refresh(sponsorship)

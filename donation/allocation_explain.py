@@ -101,6 +101,7 @@ def communes(actor: Actor, *, province: int | None = None, uow: UnitOfWork | Non
 
 @dataclass(frozen=True)
 class FundedRow:
+    sponsorship_id: int
     nomination_id: int
     name: str  # in full inside the actor's scope, otherwise initials
     identifier: str  # always masked
@@ -174,7 +175,7 @@ def funded(actor: Actor, *, on: date | None = None, province: int | None = None,
         for sponsorship, code, part in session.exec(line_query):
             lines[sponsorship].append((code, int(part)))
         return FundedPage([
-            FundedRow(nomination, full_name if scope.names else mask_name(full_name),
+            FundedRow(sponsorship, nomination, full_name if scope.names else mask_name(full_name),
                       mask(national_id or insurance_code), province_name, commune_name, group, score,
                       # the reason names health, disability and ethnicity: sensitive outside the actor's scope
                       explanation if scope.names else "", rule, tuple(lines[sponsorship]), months, starts, ends,

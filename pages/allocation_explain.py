@@ -6,17 +6,20 @@ import functools
 import pandas as pd
 import streamlit as st
 
+from donation import allocation
 from donation import allocation_explain as explain
 from donation.actors import ADMIN, NATIONAL_OFFICER
 from donation.dates import today_vn
 from donation.errors import DonationError
 from donation.money import format_number, format_vnd
 from donation.priority import GROUP_NAMES
-from pages import _auth
+from pages import _auth, _widgets
 
 PAGE_SIZE = 50
+FLASH = "explain.flash"
 actor = _auth.require_page(__file__)
 st.title("Giải trình phân bổ")
+_widgets.show_flash(FLASH)
 st.caption("Vì sao mỗi người được tài trợ (điểm ưu tiên, quy tắc, cam kết trả tiền) và vì sao người đã được duyệt "
            "chưa được tài trợ, theo quy tắc công khai, tính đến hôm nay." + (
                " BHXH Việt Nam xem những gì tiền của mình đã mua, và số người còn chờ theo tỉnh." if
@@ -95,7 +98,19 @@ def show_funded() -> None:
         st.info(f"**{r.name}** ({r.commune}, {GROUP_NAMES.get(r.group, r.group)}): **{r.score} điểm** "
                 + (f"({r.score_reason}). " if r.score_reason else ". ") + f"{r.rule_name}. Thẻ {r.months} tháng từ "
                 f"{r.starts_on:%d/%m/%Y} đến {r.ends_on:%d/%m/%Y}, {format_vnd(r.price)}, trả bằng: {r.pledges_text}.")
+        release_form(r)
     downloads("funded")
+
+
+def release_form(r: explain.FundedRow) -> None:
+    """Before the card is bought, the sponsorship is given back with a reason; the money returns to its pledges."""
+    with st.form(f"explain.release.{r.sponsorship_id}"):
+        reason = st.text_input("Trả lại suất tài trợ này (trước khi mua thẻ): lý do", key="explain.release_reason",
+                               placeholder="Ví dụ: người được tài trợ đã có thẻ BHYT khác, đã chuyển đi nơi khác")
+        if st.form_submit_button("Trả lại suất tài trợ"):
+            _widgets.act(FLASH, lambda: allocation.release(actor, r.sponsorship_id, reason),
+                         lambda _: f"Đã trả lại suất tài trợ của {r.name}: {format_vnd(r.price)} về lại cam kết "
+                                   f"{r.pledges_text}.")
 
 
 def show_waiting() -> None:

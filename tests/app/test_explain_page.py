@@ -113,3 +113,27 @@ def test_the_donor_downloads_the_statement_of_a_pledge_with_money_in(app):
     at.run()
     assert not at.exception
     assert "Tải bản kê sử dụng tiền tài trợ (PDF)" in [d.proto.label for d in at.get("download_button")]
+
+
+def test_the_officer_gives_a_sponsorship_back_with_a_reason_and_its_money_returns(app):
+    funded_demo()
+    officer = auth.find_actor("demo.tinh")
+    top = explain.funded(officer, limit=1).rows[0]
+    with UnitOfWork() as work:
+        before = sum(work.session.exec(select(Pledge.allocated)).all())
+    at = open_page(sign_in(app, "demo.tinh", DEMO_PASSWORD), "pages/allocation_explain.py")
+    chooser(at, "Vì sao người này được tài trợ").set_value(top.nomination_id)
+    at.run()
+    at.text_input(key="explain.release_reason").set_value("")
+    submit = next(b for b in at.get("button") if b.label == "Trả lại suất tài trợ")
+    submit.click()
+    at.run()
+    assert "Ghi lý do trả lại" in at.error[0].value  # nothing given back without a reason
+    at.text_input(key="explain.release_reason").set_value("Người được tài trợ đã có thẻ BHYT khác")
+    next(b for b in at.get("button") if b.label == "Trả lại suất tài trợ").click()
+    at.run()
+    assert not at.exception
+    assert at.success[0].value.startswith(f"Đã trả lại suất tài trợ của {top.name}")
+    with UnitOfWork() as work:
+        assert sum(work.session.exec(select(Pledge.allocated)).all()) == before - top.price
+    assert top.nomination_id not in {r.nomination_id for r in explain.funded(officer, limit=None).rows}

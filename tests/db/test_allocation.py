@@ -92,7 +92,9 @@ def test_releasing_a_sponsorship_returns_its_money_and_the_person_waits_again(se
     uow = seeded
     allocation.allocate(SYSTEM_ACTOR, on=TODAY, uow=uow)
     with uow as work:
-        chosen = work.session.exec(select(Sponsorship).where(Sponsorship.province_code == 66)).first()
+        chosen = work.session.exec(select(Sponsorship).join(FundingLine, FundingLine.sponsorship_id == Sponsorship.id)
+                                   .join(Pledge, Pledge.id == FundingLine.pledge_id)
+                                   .where(Sponsorship.province_code == 66, Pledge.office_code == 66)).first()
         chosen_id, price, person = chosen.id, chosen.price, chosen.person_id
         before = work.session.exec(select(func.sum(Pledge.allocated))).one()
     officer = auth.find_actor("demo.tinh", uow=uow)
@@ -100,6 +102,8 @@ def test_releasing_a_sponsorship_returns_its_money_and_the_person_waits_again(se
         allocation.release(officer, chosen_id, "", uow=uow)
     with pytest.raises(Forbidden):
         allocation.release(auth.find_actor("demo.tinh.48", uow=uow), chosen_id, "Đã có thẻ khác", uow=uow)
+    with pytest.raises(Forbidden, match="có tiền của tỉnh"):  # BHXH Việt Nam gives back only its own money's
+        allocation.release(auth.find_actor("demo.quocgia", uow=uow), chosen_id, "Đã có thẻ khác", uow=uow)
     allocation.release(officer, chosen_id, "Người được tài trợ đã có thẻ BHYT khác", uow=uow)
     with uow as work:
         assert work.session.exec(select(func.sum(Pledge.allocated))).one() == before - price
