@@ -25,16 +25,19 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import pairwise
+
+import numpy as np
 
 MONTHS = (3, 6, 12)
 
 
 @dataclass(frozen=True)
 class Needs:
-    """Approved needs as columns of equal length (one row per person nominated)."""
+    """Approved needs as columns of equal length (one row per person nominated): lists or numpy arrays."""
 
     ids: Sequence[int]  # nomination ids
     people: Sequence[int]
@@ -81,190 +84,47 @@ class Sponsorship:
     held: bool  # funded first because its pledge held it
 
 
-@dataclass
+def _no_rows() -> np.ndarray:
+    return np.zeros(0, dtype=np.int64)
+
+
+@dataclass(eq=False)
 class Allocation:
-    sponsorships: list[Sponsorship] = field(default_factory=list)
+    """The decision. Funded needs are kept as columns, one entry per sponsorship in the order funded (a million
+    objects would cost more than the decision itself); `sponsorships` builds the objects when first read."""
+
+    rows: np.ndarray = field(default_factory=_no_rows)  # each sponsorship's row in `Needs`
+    need_ids: np.ndarray = field(default_factory=_no_rows)
+    people: np.ndarray = field(default_factory=_no_rows)
+    households: np.ndarray = field(default_factory=_no_rows)
+    months: np.ndarray = field(default_factory=_no_rows)
+    prices: np.ndarray = field(default_factory=_no_rows)
+    held: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    line_ends: np.ndarray = field(default_factory=_no_rows)  # sponsorship k's lines end at line_ends[k]
+    line_pledges: np.ndarray = field(default_factory=_no_rows)
+    line_amounts: np.ndarray = field(default_factory=_no_rows)
     remainder: dict[int, int] = field(default_factory=dict)  # pledge id -> money left on it
     unfunded: list[int] = field(default_factory=list)  # need ids some pledge may help, left for lack of money
     # (a unit's first need id, whether it was funded), in the order units were tried, over all passes
     considered: list[tuple[int, bool]] = field(default_factory=list)
 
+    @cached_property
+    def sponsorships(self) -> list[Sponsorship]:
+        lines = [Line(p, a) for p, a in zip(self.line_pledges.tolist(), self.line_amounts.tolist(), strict=True)]
+        ends = self.line_ends.tolist()
+        return [Sponsorship(need, person, household, months, price, tuple(lines[start:end]), held)
+                for need, person, household, months, price, held, start, end in zip(
+                    self.need_ids.tolist(), self.people.tolist(), self.households.tolist(), self.months.tolist(),
+                    self.prices.tolist(), self.held.tolist(), [0, *ends][:-1], ends, strict=True)]
+
     def digest(self) -> str:
         """A hash of the sorted (person, pledge, amount, months) lines: equal for equal results."""
-        lines = sorted((s.person_id, line.pledge_id, line.amount, s.months) for s in self.sponsorships
-                       for line in s.lines)
+        counts = np.diff(self.line_ends, prepend=0)
+        people, months = np.repeat(self.people, counts), np.repeat(self.months, counts)
+        order = np.lexsort((months, self.line_amounts, self.line_pledges, people))
+        lines = list(zip(people[order].tolist(), self.line_pledges[order].tolist(),
+                         self.line_amounts[order].tolist(), months[order].tolist(), strict=True))
         return hashlib.sha256(repr(lines).encode()).hexdigest()
-
-
-@dataclass(slots=True)
-class _Unit:
-    rows: list[int]
-    score: int
-    commune: int
-    province: int
-    first_nominated: int
-    first_id: int
-    member_groups: list[str]  # per member (rows order)
-    member_prices: dict[int, list[int]]  # months -> per member
-    scopes: tuple = ()  # the money lists' scopes that hold its place: its commune's, its province's, the country's
-
-    def __post_init__(self):
-        self.scopes = (("commune", self.commune), ("province", self.province), ("country",))
-
-
-def _units(needs: Needs, helped: Callable[[int, int, str], bool]) -> list[_Unit]:
-    """Households as units, of the members some pledge of the run may help (`helped(commune, province, group)`):
-    a member no pledge helps waits for one that does, and is not what keeps the others waiting."""
-    by_household: dict[int, list[int]] = {}
-    for row, household in enumerate(needs.households):
-        if helped(needs.communes[row], needs.provinces[row], needs.groups[row]):
-            by_household.setdefault(household, []).append(row)
-    units = []
-    for rows in by_household.values():
-        rows.sort(key=needs.ids.__getitem__)  # members in id order, whatever the input's row order
-        first = rows[0]
-        units.append(_Unit(
-            rows=rows, score=max(needs.scores[r] for r in rows), commune=needs.communes[first],
-            province=needs.provinces[first],
-            first_nominated=min(needs.nominated[r] for r in rows), first_id=min(needs.ids[r] for r in rows),
-            member_groups=[needs.groups[r] for r in rows],
-            member_prices={m: [needs.prices[m][r] for r in rows] for m in needs.prices}))
-    return units
-
-
-def _bands(units: list[_Unit]) -> list[list[_Unit]]:
-    """Units grouped by score, highest first, each band in (nomination time, id) order."""
-    bands: dict[int, list[_Unit]] = {}
-    for unit in sorted(units, key=lambda u: (-u.score, u.first_nominated, u.first_id)):
-        bands.setdefault(unit.score, []).append(unit)
-    return list(bands.values())
-
-
-def _taken_in_turn(band: list[_Unit], funded: dict[int, int]) -> Iterator[_Unit]:
-    """Rule 3 within one score: the commune with the fewest units funded so far goes next (`funded` is read as the
-    caller updates it), then the earlier nomination, then the lower id."""
-    queues: dict[int, deque[_Unit]] = {}
-    for unit in band:
-        queues.setdefault(unit.commune, deque()).append(unit)
-    heap = [(funded.get(c, 0), q[0].first_nominated, q[0].first_id, c) for c, q in queues.items()]
-    heapq.heapify(heap)
-    while heap:
-        _, _, _, commune = heapq.heappop(heap)
-        queue = queues[commune]
-        yield queue.popleft()
-        if queue:
-            heapq.heappush(heap, (funded.get(commune, 0), queue[0].first_nominated, queue[0].first_id, commune))
-
-
-class _Money:
-    """What each pledge has left, and for every place, number of months and group, the pledges that may pay, in
-    spending order: one list per scope (the commune's pledges, the province's, the whole country's) merged on the
-    fly, with running totals so that a unit the money cannot cover is refused without scanning."""
-
-    def __init__(self, funds: Sequence[Funds], groups: set[str]):
-        self.left = {f.id: f.available for f in funds if f.available > 0}
-        self.funds = {f.id: f for f in funds}
-        self.months = sorted({f.months for f in funds if f.available > 0}, reverse=True)
-        self.lists: dict[tuple, list[Funds]] = {}  # (scope, months, group) -> pledges in spending order
-        self.start: dict[tuple, int] = {}  # the first pledge of each list that may still have money
-        self.total: dict[tuple, int] = {}  # (scope, months, group) -> money left on that list
-        for f in sorted((f for f in funds if f.available > 0), key=lambda f: (f.paid_at, f.id)):
-            for group in (f.groups & groups if f.groups else groups):
-                key = (_scope_of(f), f.months, group)
-                self.lists.setdefault(key, []).append(f)
-                self.start[key] = 0
-                self.total[key] = self.total.get(key, 0) + f.available
-
-    def helps(self, commune: int, province: int, group: str) -> bool:
-        """Whether any pledge of the run whose scope holds the place helps the group."""
-        places = (("commune", commune), ("province", province), ("country",))
-        return any((place, m, group) in self.lists for place in places for m in self.months)
-
-    def could_pay(self, unit: _Unit, member: int) -> bool:
-        """Whether the pledges whose scope holds the unit's place still have, for the member's group, at least the
-        member's own price at some number of months."""
-        group, scopes = unit.member_groups[member], unit.scopes
-        return any(sum(self.total.get((scope, months, group), 0) for scope in scopes)
-                   >= unit.member_prices[months][member] > 0 for months in self.months if months in unit.member_prices)
-
-    def _spend(self, pledge: Funds, amount: int, groups: set[str]) -> None:
-        self.left[pledge.id] -= amount
-        for group in (pledge.groups & groups if pledge.groups else groups):
-            self.total[(_scope_of(pledge), pledge.months, group)] -= amount
-
-    def fund(self, unit: _Unit, groups: set[str], first: Funds | None = None
-             ) -> tuple[int, list[tuple[Line, ...]]] | None:
-        """Take each member's price from the pledges that help that member's group, in spending order (`first`
-        before the rest), all of one number of months: the held pledge's, else 12, then 6, then 3. Returns the
-        months and each member's lines; None when no number of months covers them all (nothing is taken)."""
-        order = ([first.months] if first is not None else []) + [m for m in self.months
-                                                                 if first is None or m != first.months]
-        scopes = unit.scopes
-        for months in order:
-            prices = unit.member_prices.get(months)
-            if prices is None or min(prices) <= 0:
-                continue
-            wanted: dict[str, int] = {}
-            for group, price in zip(unit.member_groups, prices, strict=True):
-                wanted[group] = wanted.get(group, 0) + price
-            if any(sum(self.total.get((scope, months, group), 0) for scope in scopes) < amount
-                   for group, amount in wanted.items()):
-                continue  # not enough money for some member's group, whatever the order
-            taken: dict[int, int] = {}
-            members = []
-            for group, price in zip(unit.member_groups, prices, strict=True):
-                lines = self._take([(scope, months, group) for scope in scopes], price, taken,
-                                   first if first is not None and first.months == months
-                                   and (not first.groups or group in first.groups) else None)
-                if lines is None:
-                    break
-                members.append(lines)
-            else:
-                for pledge, amount in taken.items():
-                    self._spend(self.funds[pledge], amount, groups)
-                for key in ((scope, months, g) for scope in scopes for g in wanted):
-                    self._advance(key)
-                return months, members
-        return None
-
-    def _advance(self, key: tuple) -> None:
-        pledges, index = self.lists.get(key, ()), self.start.get(key, 0)
-        while index < len(pledges) and self.left[pledges[index].id] == 0:
-            index += 1
-        self.start[key] = index
-
-    def _take(self, keys: list[tuple], needed: int, taken: dict[int, int], first: Funds | None
-              ) -> tuple[Line, ...] | None:
-        """One member's lines: from `first`, then the heads of the three scope lists merged in spending order."""
-        lines = []
-        if first is not None:
-            left = self.left.get(first.id, 0) - taken.get(first.id, 0)
-            if left > 0:
-                take = min(left, needed)
-                lines.append(Line(first.id, take))
-                taken[first.id] = taken.get(first.id, 0) + take
-                needed -= take
-        keys = [key for key in keys if key in self.lists]  # most places have no pledge of their own
-        heads = [self.start[key] for key in keys]
-        lists = [self.lists[key] for key in keys]
-        while needed:
-            best = None
-            for k, pledges in enumerate(lists):
-                index = heads[k]
-                while index < len(pledges) and self.left[pledges[index].id] - taken.get(pledges[index].id, 0) <= 0:
-                    index += 1
-                heads[k] = index
-                if index < len(pledges) and (best is None or (pledges[index].paid_at, pledges[index].id)
-                                             < (lists[best][heads[best]].paid_at, lists[best][heads[best]].id)):
-                    best = k
-            if best is None:
-                return None
-            pledge = lists[best][heads[best]]
-            take = min(self.left[pledge.id] - taken.get(pledge.id, 0), needed)
-            lines.append(Line(pledge.id, take))
-            taken[pledge.id] = taken.get(pledge.id, 0) + take
-            needed -= take
-        return tuple(lines)
 
 
 def _scope_of(f: Funds) -> tuple:
@@ -275,80 +135,345 @@ def _scope_of(f: Funds) -> tuple:
     return ("country",)
 
 
-def _part(unit: _Unit, keep: list[int]) -> _Unit:
-    """The unit's members at positions `keep` (those some pledge still has money for)."""
-    return _Unit(rows=[unit.rows[i] for i in keep], score=unit.score, commune=unit.commune, province=unit.province,
-                 first_nominated=unit.first_nominated, first_id=unit.first_id,
-                 member_groups=[unit.member_groups[i] for i in keep],
-                 member_prices={m: [prices[i] for i in keep] for m, prices in unit.member_prices.items()})
-
-
 def _helps(f: Funds, group: str) -> bool:
     """Rule 1 once the pledge's scope holds the place: the group is one it helps (a pledge naming none helps all)."""
     return not f.groups or group in f.groups
 
 
+class _Money:
+    """What each pledge has left, by its rank in spending order (the time its money came, then its id), and a lane
+    for every scope (a commune, a province, the whole country), number of months and group: the ranks of the pledges
+    that may pay, in spending order, with the money left on the lane, so that a unit the money cannot cover is
+    refused without scanning. A member's lanes (at most three) are merged on the fly by rank."""
+
+    def __init__(self, funds: Sequence[Funds], group_names: list[str]):
+        live = sorted((f for f in funds if f.available > 0), key=lambda f: (f.paid_at, f.id))
+        self.ids = [f.id for f in live]
+        self.rank = {f.id: rank for rank, f in enumerate(live)}
+        self.left = [f.available for f in live]
+        self.months = sorted({f.months for f in live}, reverse=True)
+        self.lane_of: dict[tuple, int] = {}  # (scope, months, group code) -> lane
+        self.lanes: list[list[int]] = []
+        self.head: list[int] = []  # the first pledge of each lane that may still have money
+        self.total: list[int] = []
+        self.lanes_of_pledge: list[list[int]] = []
+        code = {group: index for index, group in enumerate(group_names)}
+        for rank, f in enumerate(live):
+            mine = []
+            for group in sorted(f.groups & code.keys() if f.groups else code):
+                key = (_scope_of(f), f.months, code[group])
+                lane = self.lane_of.setdefault(key, len(self.lanes))
+                if lane == len(self.lanes):
+                    self.lanes.append([])
+                    self.head.append(0)
+                    self.total.append(0)
+                self.lanes[lane].append(rank)
+                self.total[lane] += f.available
+                mine.append(lane)
+            self.lanes_of_pledge.append(mine)
+
+    def lanes_at(self, commune: int, province: int, group: int) -> list[tuple[int, ...]]:
+        """For each number of months (in `months` order), the lanes that may pay for the group at that place."""
+        scopes = (("commune", commune), ("province", province), ("country",))
+        return [tuple(lane for lane in (self.lane_of.get((scope, months, group)) for scope in scopes)
+                      if lane is not None) for months in self.months]
+
+    def take(self, lanes: tuple[int, ...], needed: int, pledges: list[int], amounts: list[int]) -> bool:
+        """Take `needed` from the heads of the lanes merged in spending order, appending the lines; False (with
+        what was taken left in place, for the caller to give back) when the lanes run dry."""
+        left = self.left
+        heads = [self.head[lane] for lane in lanes]
+        while needed:
+            best, best_rank = -1, -1
+            for k, lane in enumerate(lanes):
+                ranks, index = self.lanes[lane], heads[k]
+                while index < len(ranks) and left[ranks[index]] == 0:
+                    index += 1
+                heads[k] = index
+                if index < len(ranks) and (best < 0 or ranks[index] < best_rank):
+                    best, best_rank = k, ranks[index]
+            if best < 0:
+                return False
+            have = left[best_rank]
+            take = have if have < needed else needed
+            left[best_rank] = have - take
+            pledges.append(best_rank)
+            amounts.append(take)
+            needed -= take
+        return True
+
+    def spent(self, pledges: list[int], amounts: list[int], since: int, lanes: set[int]) -> None:
+        """Lines from `since` on are final: the lanes' money goes down, and `lanes` skip the pledges emptied."""
+        for index in range(since, len(pledges)):
+            amount = amounts[index]
+            for lane in self.lanes_of_pledge[pledges[index]]:
+                self.total[lane] -= amount
+        left = self.left
+        for lane in lanes:
+            ranks, index = self.lanes[lane], self.head[lane]
+            while index < len(ranks) and left[ranks[index]] == 0:
+                index += 1
+            self.head[lane] = index
+
+
+def _in_turn(band: list[int], communes: list[int], funded_in: list[int], count: int, after: list[int]
+             ) -> Iterator[int]:
+    """Rule 3 within one score: the commune with the fewest units funded so far goes next (`funded_in` is read as
+    the caller updates it), then the earlier unit in (nomination, id) order, which is the lower position; a key is
+    funded * count + position. `after` is scratch space: the next unit of the same commune in the band."""
+    last: dict[int, int] = {}
+    firsts = []
+    for unit in band:
+        commune = communes[unit]
+        before = last.get(commune)
+        if before is None:
+            firsts.append(unit)
+        else:
+            after[before] = unit
+        after[unit] = -1
+        last[commune] = unit
+    heap = [funded_in[communes[unit]] * count + unit for unit in firsts]
+    heapq.heapify(heap)
+    while heap:
+        unit = heap[0] % count
+        yield unit
+        following = after[unit]
+        if following < 0:
+            heapq.heappop(heap)
+        else:
+            heapq.heapreplace(heap, funded_in[communes[following]] * count + following)
+
+
 def allocate(needs: Needs, funds: Sequence[Funds], *, fair: bool = True) -> Allocation:
     """Fund as many units as the money allows by the rules above; the money left stays on each pledge. Without
     `fair`, units of one score are taken in plain nomination order (kept to compare with)."""
-    groups = set(needs.groups)
-    money = _Money(funds, groups)
-    bands = _bands(_units(needs, money.helps))
-    units = [unit for band in bands for unit in band]
-    position = {id(unit): index for index, unit in enumerate(units)}
-    funded_in: dict[int, int] = {}  # commune -> units funded in this run
-    result = Allocation()
-    funded_people: set[int] = set()
-    done: set[int] = set()  # units (by their first row) funded or refused already
+    return _Run(needs, funds).allocate(fair)
 
-    def record(unit: _Unit, months: int, members: list[tuple[Line, ...]], held: bool) -> None:
-        for row, lines in zip(unit.rows, members, strict=True):
-            result.sponsorships.append(Sponsorship(needs.ids[row], needs.people[row], needs.households[row], months,
-                                                   needs.prices[months][row], lines, held))
-            funded_people.add(needs.people[row])
-        done.add(unit.rows[0])
-        funded_in[unit.commune] = funded_in.get(unit.commune, 0) + 1
 
-    unit_of_need = {needs.ids[row]: unit for unit in units for row in unit.rows}
-    for f in sorted((f for f in funds if f.holds), key=lambda f: (f.paid_at, f.id)):
-        held_units = sorted({id(unit_of_need[n]): unit_of_need[n] for n in f.holds if n in unit_of_need}.values(),
-                            key=lambda unit: position[id(unit)])
-        for unit in held_units:
-            if unit.rows[0] in done or not (_scope_of(f) in unit.scopes and any(_helps(f, g) for g in unit.member_groups)):
+class _Run:
+    """One call of `allocate`: the needs as numpy columns, the units (households, by position in rule 3's order)
+    and the money; the columns of the result grow as units are funded."""
+
+    def __init__(self, needs: Needs, funds: Sequence[Funds]):
+        self.needs, self.funds = needs, funds
+        count = len(needs)
+        self.ids = np.asarray(needs.ids, dtype=np.int64).reshape(count)
+        self.people = np.asarray(needs.people, dtype=np.int64).reshape(count)
+        households = np.asarray(needs.households, dtype=np.int64).reshape(count)
+        self.households = households
+        group_names = sorted(set(needs.groups))
+        code = {group: index for index, group in enumerate(group_names)}
+        groups = np.fromiter((code[group] for group in needs.groups), dtype=np.int64, count=count)
+        communes = np.asarray(needs.communes, dtype=np.int64).reshape(count)
+        provinces = np.asarray(needs.provinces, dtype=np.int64).reshape(count)
+        self.money = money = _Money(funds, group_names)
+        # Rule 1 for each distinct (commune, province, group) rather than for each row.
+        helped = self._places(communes, provinces, groups, len(group_names))[1]
+        rows = np.flatnonzero(helped)
+        rows = rows[np.lexsort((self.ids[rows], households[rows]))]  # by household, members in id order
+        starts = np.flatnonzero(np.r_[True, households[rows][1:] != households[rows][:-1]]) if len(rows) else rows
+        firsts = rows[starts]
+        scores = np.maximum.reduceat(np.asarray(needs.scores, dtype=np.int64)[rows], starts) if len(rows) else rows
+        nominated = (np.minimum.reduceat(np.asarray(needs.nominated, dtype=np.int64)[rows], starts)
+                     if len(rows) else rows)
+        order = np.lexsort((self.ids[firsts], nominated, -scores))  # rule 3: position -> household
+        sizes = np.diff(np.r_[starts, len(rows)])
+        # A member's lanes are those of the unit's place (its first member's) for the member's group.
+        unit_firsts = np.repeat(firsts, sizes)
+        lanes, _ = self._places(communes[unit_firsts], provinces[unit_firsts], groups[rows], len(group_names))
+        self.lanes = [None] * count
+        for row, place in zip(rows.tolist(), lanes, strict=True):
+            self.lanes[row] = place
+        ends = np.cumsum(sizes)
+        flat = rows.tolist()
+        self.units = [flat[end - size:end] for end, size in zip(ends[order].tolist(), sizes[order].tolist(),
+                                                                  strict=True)]
+        self.unit_firsts = firsts[order]
+        self.scores = scores[order]
+        _, commune_index = np.unique(communes[self.unit_firsts], return_inverse=True)
+        self.communes = commune_index.tolist()  # each unit's commune as a small number
+        self.price_lists = [None if months not in needs.prices else np.asarray(needs.prices[months], np.int64)
+                            .reshape(count).tolist() for months in money.months]
+        self.groups = needs.groups
+        self.shared_people = len(np.unique(self.people)) < count  # then a person may come up twice
+        self.funded_people: set[int] = set()
+        self.rows_funded: list[int] = []
+        self.months_funded: list[int] = []
+        self.held: list[bool] = []
+        self.line_ends: list[int] = []
+        self.line_ranks: list[int] = []
+        self.line_amounts: list[int] = []
+        self.tried: list[int] = []  # the first row of each unit tried, and whether it was funded
+        self.tried_funded: list[bool] = []
+
+    def _places(self, communes: np.ndarray, provinces: np.ndarray, groups: np.ndarray, group_count: int
+                ) -> tuple[list, np.ndarray]:
+        """Each row's lanes by months (`_Money.lanes_at`), and whether any lane may pay for it."""
+        if not len(communes):
+            return [], np.zeros(0, dtype=bool)
+        _, commune_index = np.unique(communes, return_inverse=True)
+        _, province_index = np.unique(provinces, return_inverse=True)
+        key = (commune_index * (province_index.max() + 1) + province_index) * group_count + groups
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        places = [self.money.lanes_at(int(communes[row]), int(provinces[row]), int(groups[row]))
+                  for row in first.tolist()]
+        helped = np.array([any(lanes) for lanes in places], dtype=bool)[inverse]
+        by_row = [places[index] for index in inverse.tolist()]
+        return by_row, helped
+
+    def could_pay(self, row: int) -> bool:
+        """Whether the member's lanes still have at least the member's own price at some number of months."""
+        total = self.money.total
+        for prices, lanes in zip(self.price_lists, self.lanes[row], strict=True):
+            if prices is None or not lanes:
                 continue
-            if any(needs.people[r] in funded_people for r in unit.rows):
+            price = prices[row]
+            if price > 0 and sum(total[lane] for lane in lanes) >= price:
+                return True
+        return False
+
+    def fund(self, rows: list[int], first: Funds | None = None) -> tuple[int, list[int]] | None:
+        """Take each member's price from the lanes for that member's group, in spending order (`first` before the
+        rest), all of one number of months: the held pledge's, else 12, then 6, then 3. Returns the months and
+        where each member's lines end; None when no number of months covers them all (nothing is taken)."""
+        money = self.money
+        total, lanes_of, pledges, amounts = money.total, self.lanes, self.line_ranks, self.line_amounts
+        choices = list(enumerate(money.months))
+        if first is not None:
+            choices.sort(key=lambda choice: choice[1] != first.months)
+            first_rank = money.rank[first.id]
+        for index, months in choices:
+            prices = self.price_lists[index]
+            if prices is None:
                 continue
-            taken = money.fund(unit, groups, first=f) if money.left.get(f.id, 0) > 0 else None
-            if taken:
-                record(unit, *taken, held=True)
-    waiting = bands
-    while waiting:  # passes until one funds nobody: then running again funds nobody either
-        funded_before, still = len(result.sponsorships), []
-        for band in waiting:
-            left_in_band = []
-            for unit in _taken_in_turn(band, funded_in) if fair else band:
-                if unit.rows[0] in done or any(needs.people[r] in funded_people for r in unit.rows):
+            member_prices = [prices[row] for row in rows]
+            if min(member_prices) <= 0:
+                continue
+            wanted: dict[tuple[int, ...], int] = {}  # a group's lanes -> the price of its members
+            for row, price in zip(rows, member_prices, strict=True):
+                lanes = lanes_of[row][index]
+                wanted[lanes] = wanted.get(lanes, 0) + price
+            if any(sum(total[lane] for lane in lanes) < amount for lanes, amount in wanted.items()):
+                continue  # not enough money for some member's group, whatever the order
+            since = len(pledges)
+            ends = []
+            for row, price in zip(rows, member_prices, strict=True):
+                if first is not None and first.months == months and _helps(first, self.groups[row]):
+                    have = money.left[first_rank]
+                    if have > 0:
+                        take = min(have, price)
+                        money.left[first_rank] = have - take
+                        pledges.append(first_rank)
+                        amounts.append(take)
+                        price -= take
+                if price and not money.take(lanes_of[row][index], price, pledges, amounts):
+                    for rank, amount in zip(pledges[since:], amounts[since:], strict=True):
+                        money.left[rank] += amount
+                    del pledges[since:], amounts[since:]
+                    break
+                ends.append(len(pledges))
+            else:
+                money.spent(pledges, amounts, since, {lane for lanes in wanted for lane in lanes})
+                return months, ends
+        return None
+
+    def record(self, unit: int, rows: list[int], months: int, ends: list[int], held: bool) -> None:
+        self.rows_funded.extend(rows)
+        self.months_funded.extend([months] * len(rows))
+        self.held.extend([held] * len(rows))
+        self.line_ends.extend(ends)
+        if self.shared_people:
+            self.funded_people.update(self.people[rows].tolist())
+        self.funded_in[self.communes[unit]] += 1
+
+    def person_funded(self, rows: list[int]) -> bool:
+        return self.shared_people and any(person in self.funded_people for person in self.people[rows].tolist())
+
+    def allocate(self, fair: bool) -> Allocation:
+        count = len(self.units)
+        self.funded_in = [0] * (max(self.communes, default=0) + 1)  # commune -> units funded in this run
+        held_units = self.fund_held()
+        score_starts = np.flatnonzero(np.r_[True, self.scores[1:] != self.scores[:-1]]) if count else []
+        bounds = [*np.asarray(score_starts).tolist(), count]
+        waiting = [[unit for unit in range(start, end) if unit not in held_units]
+                   for start, end in pairwise(bounds)]
+        after = [-1] * count
+        while waiting:  # passes until one funds nobody: then running again funds nobody either
+            funded_before, still = len(self.rows_funded), []
+            for band in waiting:
+                left_in_band = []
+                for unit in _in_turn(band, self.communes, self.funded_in, count, after) if fair else band:
+                    rows = self.units[unit]
+                    if self.person_funded(rows):
+                        continue
+                    left_in_band.append(unit)
+                    # A member whose group's money could not pay even their own card waits for a pledge that can,
+                    # and does not hold the rest of the household back.
+                    part = [row for row in rows if self.could_pay(row)]
+                    if not part:
+                        continue
+                    taken = self.fund(part)
+                    self.tried.append(part[0])
+                    self.tried_funded.append(taken is not None)
+                    if taken:
+                        self.record(unit, part, *taken, held=False)
+                        left_in_band.pop()
+                        if len(part) < len(rows):  # the members left wait as the rest of their household
+                            self.units[unit] = [row for row in rows if row not in part]
+                            left_in_band.append(unit)
+                if left_in_band:
+                    still.append(left_in_band)
+            if len(self.rows_funded) == funded_before:
+                break
+            waiting = still
+        return self.result([row for band in waiting for unit in band for row in self.units[unit]])
+
+    def fund_held(self) -> set[int]:
+        """Units held by a pledge, funded from it first (rule 4), pledge by pledge in spending order."""
+        held = sorted((f for f in self.funds if f.holds), key=lambda f: (f.paid_at, f.id))
+        if not held or not self.units:
+            return set()
+        unit_of_row = np.full(len(self.needs), -1, dtype=np.int64)
+        for unit, rows in enumerate(self.units):
+            unit_of_row[rows] = unit
+        sorter = np.argsort(self.ids, kind="stable")
+        funded = set()
+        for f in held:
+            wanted = np.asarray(f.holds, dtype=np.int64)
+            at = np.minimum(np.searchsorted(self.ids, wanted, sorter=sorter), len(sorter) - 1)
+            found = sorter[at][self.ids[sorter[at]] == wanted]
+            scope = _scope_of(f)
+            for unit in sorted(set(unit_of_row[found].tolist()) - {-1}):
+                rows = self.units[unit]
+                first = self.unit_firsts[unit]
+                scopes = (("commune", int(self.needs.communes[first])), ("province", int(self.needs.provinces[first])),
+                          ("country",))
+                if unit in funded or scope not in scopes or not any(_helps(f, self.groups[r]) for r in rows):
                     continue
-                left_in_band.append(unit)
-                # A member whose group's money could not pay even their own card waits for a pledge that can,
-                # and does not hold the rest of the household back.
-                keep = [i for i in range(len(unit.rows)) if money.could_pay(unit, i)]
-                if not keep:
+                if self.person_funded(rows) or f.id not in self.money.rank or self.money.left[self.money.rank[f.id]] <= 0:
                     continue
-                part = unit if len(keep) == len(unit.rows) else _part(unit, keep)
-                taken = money.fund(part, groups)
-                result.considered.append((needs.ids[part.rows[0]], taken is not None))
+                taken = self.fund(rows, first=f)
                 if taken:
-                    record(part, *taken, held=False)
-                    left_in_band.pop()
-                    if part is not unit:  # the members left wait as the rest of their household
-                        left_in_band.append(_part(unit, [i for i in range(len(unit.rows)) if i not in keep]))
-            if left_in_band:
-                still.append(left_in_band)
-        if len(result.sponsorships) == funded_before:
-            break
-        waiting = still
-    result.unfunded = sorted(needs.ids[r] for band in waiting for unit in band for r in unit.rows
-                             if needs.people[r] not in funded_people)
-    result.remainder = {f.id: money.left.get(f.id, 0) for f in funds}
-    return result
+                    self.record(unit, rows, *taken, held=True)
+                    funded.add(unit)
+        return funded
+
+    def result(self, waiting: list[int]) -> Allocation:
+        rows = np.asarray(self.rows_funded, dtype=np.int64)
+        months = np.asarray(self.months_funded, dtype=np.int64)
+        prices = np.zeros(len(rows), dtype=np.int64)
+        for length in set(self.months_funded):
+            chosen = months == length
+            prices[chosen] = np.asarray(self.needs.prices[length], dtype=np.int64)[rows[chosen]]
+        left = dict(zip(self.money.ids, self.money.left, strict=True))
+        waiting_rows = np.asarray(waiting, dtype=np.int64)
+        unfunded = self.ids[waiting_rows[~np.isin(self.people[waiting_rows], self.people[rows])]]
+        return Allocation(
+            rows=rows, need_ids=self.ids[rows], people=self.people[rows], households=self.households[rows],
+            months=months, prices=prices, held=np.asarray(self.held, dtype=bool),
+            line_ends=np.asarray(self.line_ends, dtype=np.int64),
+            line_pledges=np.asarray(self.money.ids, dtype=np.int64)[np.asarray(self.line_ranks, dtype=np.intp)],
+            line_amounts=np.asarray(self.line_amounts, dtype=np.int64),
+            remainder={f.id: left.get(f.id, 0) for f in self.funds}, unfunded=np.sort(unfunded).tolist(),
+            considered=list(zip(self.ids[np.asarray(self.tried, dtype=np.intp)].tolist(), self.tried_funded,
+                                strict=True)))
