@@ -144,17 +144,20 @@ class _Money:
     """What each pledge has left, by its rank in spending order (the time its money came, then its id), and a lane
     for every scope (a commune, a province, the whole country), number of months and group: the ranks of the pledges
     that may pay, in spending order, with the money left on the lane, so that a unit the money cannot cover is
-    refused without scanning. A member's lanes (at most three) are merged on the fly by rank."""
+    refused without scanning. A member's lanes (at most three) are merged on the fly by rank. Between units every
+    lane's head is its first pledge with money left (`top`; `end` when none has)."""
 
     def __init__(self, funds: Sequence[Funds], group_names: list[str]):
         live = sorted((f for f in funds if f.available > 0), key=lambda f: (f.paid_at, f.id))
         self.ids = [f.id for f in live]
         self.rank = {f.id: rank for rank, f in enumerate(live)}
         self.left = [f.available for f in live]
+        self.end = len(live)  # a rank after every pledge's
         self.months = sorted({f.months for f in live}, reverse=True)
         self.lane_of: dict[tuple, int] = {}  # (scope, months, group code) -> lane
         self.lanes: list[list[int]] = []
-        self.head: list[int] = []  # the first pledge of each lane that may still have money
+        self.head: list[int] = []  # where the lane's first pledge with money left is
+        self.top: list[int] = []  # that pledge's rank
         self.total: list[int] = []
         self.lanes_of_pledge: list[list[int]] = []
         code = {group: index for index, group in enumerate(group_names)}
@@ -166,6 +169,7 @@ class _Money:
                 if lane == len(self.lanes):
                     self.lanes.append([])
                     self.head.append(0)
+                    self.top.append(rank)
                     self.total.append(0)
                 self.lanes[lane].append(rank)
                 self.total[lane] += f.available
@@ -178,42 +182,59 @@ class _Money:
         return [tuple(lane for lane in (self.lane_of.get((scope, months, group)) for scope in scopes)
                       if lane is not None) for months in self.months]
 
-    def take(self, lanes: tuple[int, ...], needed: int, pledges: list[int], amounts: list[int]) -> bool:
-        """Take `needed` from the heads of the lanes merged in spending order, appending the lines; False (with
-        what was taken left in place, for the caller to give back) when the lanes run dry."""
-        left = self.left
-        heads = [self.head[lane] for lane in lanes]
-        while needed:
-            best, best_rank = -1, -1
-            for k, lane in enumerate(lanes):
-                ranks, index = self.lanes[lane], heads[k]
-                while index < len(ranks) and left[ranks[index]] == 0:
-                    index += 1
-                heads[k] = index
-                if index < len(ranks) and (best < 0 or ranks[index] < best_rank):
-                    best, best_rank = k, ranks[index]
-            if best < 0:
-                return False
-            have = left[best_rank]
-            take = have if have < needed else needed
-            left[best_rank] = have - take
-            pledges.append(best_rank)
-            amounts.append(take)
-            needed -= take
-        return True
-
-    def spent(self, pledges: list[int], amounts: list[int], since: int, lanes: set[int]) -> None:
-        """Lines from `since` on are final: the lanes' money goes down, and `lanes` skip the pledges emptied."""
-        for index in range(since, len(pledges)):
-            amount = amounts[index]
-            for lane in self.lanes_of_pledge[pledges[index]]:
-                self.total[lane] -= amount
-        left = self.left
+    def covers(self, lanes: tuple[int, ...], amount: int) -> bool:
+        """Whether the lanes have `amount` left between them (most often their first pledge alone has)."""
+        left, top, end = self.left, self.top, self.end
         for lane in lanes:
-            ranks, index = self.lanes[lane], self.head[lane]
-            while index < len(ranks) and left[ranks[index]] == 0:
-                index += 1
-            self.head[lane] = index
+            if top[lane] != end and left[top[lane]] >= amount:
+                return True
+        total = self.total
+        return sum(total[lane] for lane in lanes) >= amount
+
+    def take(self, lanes: tuple[int, ...], needed: int, pledges: list[int], amounts: list[int]) -> bool:
+        """Take `needed` from the lanes merged in spending order, appending the lines; False (with what was taken
+        left in place, for the caller to give back) when the lanes run dry. Heads stay where they were: a pledge
+        emptied here is passed over until `spent` makes the taking final."""
+        left, top, end = self.left, self.top, self.end
+        while True:
+            best = end
+            for lane in lanes:
+                rank = top[lane]
+                if rank < best:
+                    if left[rank] == 0:  # emptied by an earlier member of this unit
+                        ranks, index = self.lanes[lane], self.head[lane] + 1
+                        while index < len(ranks) and left[ranks[index]] == 0:
+                            index += 1
+                        rank = ranks[index] if index < len(ranks) else end
+                    if rank < best:
+                        best = rank
+            if best == end:
+                return False
+            have = left[best]
+            pledges.append(best)
+            if have >= needed:
+                left[best] = have - needed
+                amounts.append(needed)
+                return True
+            left[best] = 0
+            amounts.append(have)
+            needed -= have
+
+    def spent(self, pledges: list[int], amounts: list[int], since: int) -> None:
+        """Lines from `since` on are final: their lanes' money goes down, and lanes move past the pledges emptied."""
+        left, total, lanes_of_pledge = self.left, self.total, self.lanes_of_pledge
+        for index in range(since, len(pledges)):
+            rank, amount = pledges[index], amounts[index]
+            for lane in lanes_of_pledge[rank]:
+                total[lane] -= amount
+            if left[rank] == 0:
+                for lane in lanes_of_pledge[rank]:
+                    if self.top[lane] == rank:
+                        ranks, at = self.lanes[lane], self.head[lane]
+                        while at < len(ranks) and left[ranks[at]] == 0:
+                            at += 1
+                        self.head[lane] = at
+                        self.top[lane] = ranks[at] if at < len(ranks) else self.end
 
 
 def _in_turn(band: list[int], communes: list[int], funded_in: list[int], count: int, after: list[int]
@@ -268,7 +289,7 @@ class _Run:
         provinces = np.asarray(needs.provinces, dtype=np.int64).reshape(count)
         self.money = money = _Money(funds, group_names)
         # Rule 1 for each distinct (commune, province, group) rather than for each row.
-        helped = self._places(communes, provinces, groups, len(group_names))[1]
+        self.lanes, helped = self._places(communes, provinces, groups, len(group_names))
         rows = np.flatnonzero(helped)
         rows = rows[np.lexsort((self.ids[rows], households[rows]))]  # by household, members in id order
         starts = np.flatnonzero(np.r_[True, households[rows][1:] != households[rows][:-1]]) if len(rows) else rows
@@ -278,12 +299,12 @@ class _Run:
                      if len(rows) else rows)
         order = np.lexsort((self.ids[firsts], nominated, -scores))  # rule 3: position -> household
         sizes = np.diff(np.r_[starts, len(rows)])
-        # A member's lanes are those of the unit's place (its first member's) for the member's group.
+        # A member's lanes are those of the unit's place (its first member's) for the member's group: the rare
+        # member living elsewhere than the first gets them here.
         unit_firsts = np.repeat(firsts, sizes)
-        lanes, _ = self._places(communes[unit_firsts], provinces[unit_firsts], groups[rows], len(group_names))
-        self.lanes = [None] * count
-        for row, place in zip(rows.tolist(), lanes, strict=True):
-            self.lanes[row] = place
+        moved = (communes[rows] != communes[unit_firsts]) | (provinces[rows] != provinces[unit_firsts])
+        for row, first in zip(rows[moved].tolist(), unit_firsts[moved].tolist(), strict=True):
+            self.lanes[row] = money.lanes_at(int(communes[first]), int(provinces[first]), int(groups[row]))
         ends = np.cumsum(sizes)
         flat = rows.tolist()
         self.units = [flat[end - size:end] for end, size in zip(ends[order].tolist(), sizes[order].tolist(),
@@ -292,6 +313,7 @@ class _Run:
         self.scores = scores[order]
         _, commune_index = np.unique(communes[self.unit_firsts], return_inverse=True)
         self.communes = commune_index.tolist()  # each unit's commune as a small number
+        self.choices = list(enumerate(money.months))
         self.price_lists = [None if months not in needs.prices else np.asarray(needs.prices[months], np.int64)
                             .reshape(count).tolist() for months in money.months]
         self.groups = needs.groups
@@ -323,12 +345,9 @@ class _Run:
 
     def could_pay(self, row: int) -> bool:
         """Whether the member's lanes still have at least the member's own price at some number of months."""
-        total = self.money.total
+        covers = self.money.covers
         for prices, lanes in zip(self.price_lists, self.lanes[row], strict=True):
-            if prices is None or not lanes:
-                continue
-            price = prices[row]
-            if price > 0 and sum(total[lane] for lane in lanes) >= price:
+            if prices is not None and lanes and prices[row] > 0 and covers(lanes, prices[row]):
                 return True
         return False
 
@@ -337,10 +356,10 @@ class _Run:
         rest), all of one number of months: the held pledge's, else 12, then 6, then 3. Returns the months and
         where each member's lines end; None when no number of months covers them all (nothing is taken)."""
         money = self.money
-        total, lanes_of, pledges, amounts = money.total, self.lanes, self.line_ranks, self.line_amounts
-        choices = list(enumerate(money.months))
+        lanes_of, pledges, amounts = self.lanes, self.line_ranks, self.line_amounts
+        choices = self.choices
         if first is not None:
-            choices.sort(key=lambda choice: choice[1] != first.months)
+            choices = sorted(choices, key=lambda choice: choice[1] != first.months)
             first_rank = money.rank[first.id]
         for index, months in choices:
             prices = self.price_lists[index]
@@ -349,11 +368,14 @@ class _Run:
             member_prices = [prices[row] for row in rows]
             if min(member_prices) <= 0:
                 continue
-            wanted: dict[tuple[int, ...], int] = {}  # a group's lanes -> the price of its members
-            for row, price in zip(rows, member_prices, strict=True):
-                lanes = lanes_of[row][index]
-                wanted[lanes] = wanted.get(lanes, 0) + price
-            if any(sum(total[lane] for lane in lanes) < amount for lanes, amount in wanted.items()):
+            if len(rows) == 1:
+                wanted = {lanes_of[rows[0]][index]: member_prices[0]}
+            else:
+                wanted = {}  # a group's lanes -> the price of its members
+                for row, price in zip(rows, member_prices, strict=True):
+                    lanes = lanes_of[row][index]
+                    wanted[lanes] = wanted.get(lanes, 0) + price
+            if not all(money.covers(lanes, amount) for lanes, amount in wanted.items()):
                 continue  # not enough money for some member's group, whatever the order
             since = len(pledges)
             ends = []
@@ -373,7 +395,7 @@ class _Run:
                     break
                 ends.append(len(pledges))
             else:
-                money.spent(pledges, amounts, since, {lane for lanes in wanted for lane in lanes})
+                money.spent(pledges, amounts, since)
                 return months, ends
         return None
 
