@@ -161,12 +161,17 @@ class _Money:
         self.total: list[int] = []
         self.lanes_of_pledge: list[list[int]] = []
         code = {group: index for index, group in enumerate(group_names)}
+        helped: dict[frozenset[str], list[int]] = {}  # a pledge's groups -> the codes of those in the needs
         for rank, f in enumerate(live):
-            mine = []
-            for group in sorted(f.groups & code.keys() if f.groups else code):
-                key = (_scope_of(f), f.months, code[group])
-                lane = self.lane_of.setdefault(key, len(self.lanes))
-                if lane == len(self.lanes):
+            codes = helped.get(f.groups)
+            if codes is None:
+                codes = helped[f.groups] = sorted(code[g] for g in (f.groups & code.keys() if f.groups else code))
+            scope, mine = _scope_of(f), []
+            for group in codes:
+                key = (scope, f.months, group)
+                lane = self.lane_of.get(key)
+                if lane is None:
+                    lane = self.lane_of[key] = len(self.lanes)
                     self.lanes.append([])
                     self.head.append(0)
                     self.top.append(rank)
@@ -313,15 +318,16 @@ class _Run:
         self.scores = scores[order]
         _, commune_index = np.unique(communes[self.unit_firsts], return_inverse=True)
         self.communes = commune_index.tolist()  # each unit's commune as a small number
-        self.choices = list(enumerate(money.months))
         self.price_lists = [None if months not in needs.prices else np.asarray(needs.prices[months], np.int64)
                             .reshape(count).tolist() for months in money.months]
+        self.choices = list(enumerate(money.months))
+        self.priced = [(index, prices) for index, prices in enumerate(self.price_lists) if prices is not None]
         self.groups = needs.groups
-        self.shared_people = len(np.unique(self.people)) < count  # then a person may come up twice
+        people = np.sort(self.people)
+        self.shared_people = bool((people[1:] == people[:-1]).any())  # then a person may come up twice
         self.funded_people: set[int] = set()
         self.rows_funded: list[int] = []
-        self.months_funded: list[int] = []
-        self.held: list[bool] = []
+        self.parts: list[tuple[int, int, bool]] = []  # each funded part's (members, months, held)
         self.line_ends: list[int] = []
         self.line_ranks: list[int] = []
         self.line_amounts: list[int] = []
@@ -340,14 +346,16 @@ class _Run:
         places = [self.money.lanes_at(int(communes[row]), int(provinces[row]), int(groups[row]))
                   for row in first.tolist()]
         helped = np.array([any(lanes) for lanes in places], dtype=bool)[inverse]
-        by_row = [places[index] for index in inverse.tolist()]
-        return by_row, helped
+        shared = np.empty(len(places), dtype=object)  # each place's one list, taken row by row in C
+        shared[:] = places
+        return shared[inverse].tolist(), helped
 
     def could_pay(self, row: int) -> bool:
         """Whether the member's lanes still have at least the member's own price at some number of months."""
-        covers = self.money.covers
-        for prices, lanes in zip(self.price_lists, self.lanes[row], strict=True):
-            if prices is not None and lanes and prices[row] > 0 and covers(lanes, prices[row]):
+        covers, lanes = self.money.covers, self.lanes[row]
+        for index, prices in self.priced:
+            price = prices[row]
+            if price > 0 and lanes[index] and covers(lanes[index], price):
                 return True
         return False
 
@@ -357,6 +365,8 @@ class _Run:
         where each member's lines end; None when no number of months covers them all (nothing is taken)."""
         money = self.money
         lanes_of, pledges, amounts = self.lanes, self.line_ranks, self.line_amounts
+        if first is None and len(rows) == 1:  # most units: one member, nothing held
+            return self._fund_one(rows[0])
         choices = self.choices
         if first is not None:
             choices = sorted(choices, key=lambda choice: choice[1] != first.months)
@@ -368,13 +378,10 @@ class _Run:
             member_prices = [prices[row] for row in rows]
             if min(member_prices) <= 0:
                 continue
-            if len(rows) == 1:
-                wanted = {lanes_of[rows[0]][index]: member_prices[0]}
-            else:
-                wanted = {}  # a group's lanes -> the price of its members
-                for row, price in zip(rows, member_prices, strict=True):
-                    lanes = lanes_of[row][index]
-                    wanted[lanes] = wanted.get(lanes, 0) + price
+            wanted: dict[tuple[int, ...], int] = {}  # a group's lanes -> the price of its members
+            for row, price in zip(rows, member_prices, strict=True):
+                lanes = lanes_of[row][index]
+                wanted[lanes] = wanted.get(lanes, 0) + price
             if not all(money.covers(lanes, amount) for lanes, amount in wanted.items()):
                 continue  # not enough money for some member's group, whatever the order
             since = len(pledges)
@@ -399,10 +406,22 @@ class _Run:
                 return months, ends
         return None
 
+    def _fund_one(self, row: int) -> tuple[int, list[int]] | None:
+        """`fund` for a unit of one member and no held pledge."""
+        money, lanes, pledges, amounts = self.money, self.lanes[row], self.line_ranks, self.line_amounts
+        for index, months in self.choices:
+            prices = self.price_lists[index]
+            if prices is None or prices[row] <= 0 or not money.covers(lanes[index], prices[row]):
+                continue
+            since = len(pledges)
+            money.take(lanes[index], prices[row], pledges, amounts)  # cannot fail: the lanes' money covers it
+            money.spent(pledges, amounts, since)
+            return months, [len(pledges)]
+        return None
+
     def record(self, unit: int, rows: list[int], months: int, ends: list[int], held: bool) -> None:
         self.rows_funded.extend(rows)
-        self.months_funded.extend([months] * len(rows))
-        self.held.extend([held] * len(rows))
+        self.parts.append((len(rows), months, held))
         self.line_ends.extend(ends)
         if self.shared_people:
             self.funded_people.update(self.people[rows].tolist())
@@ -420,25 +439,27 @@ class _Run:
         waiting = [[unit for unit in range(start, end) if unit not in held_units]
                    for start, end in pairwise(bounds)]
         after = [-1] * count
+        units, shared, could_pay, fund, record = self.units, self.shared_people, self.could_pay, self.fund, self.record
+        tried, tried_funded = self.tried, self.tried_funded
         while waiting:  # passes until one funds nobody: then running again funds nobody either
             funded_before, still = len(self.rows_funded), []
             for band in waiting:
                 left_in_band = []
                 for unit in _in_turn(band, self.communes, self.funded_in, count, after) if fair else band:
-                    rows = self.units[unit]
-                    if self.person_funded(rows):
+                    rows = units[unit]
+                    if shared and self.person_funded(rows):
                         continue
                     left_in_band.append(unit)
                     # A member whose group's money could not pay even their own card waits for a pledge that can,
                     # and does not hold the rest of the household back.
-                    part = [row for row in rows if self.could_pay(row)]
+                    part = [row for row in rows if could_pay(row)]
                     if not part:
                         continue
-                    taken = self.fund(part)
-                    self.tried.append(part[0])
-                    self.tried_funded.append(taken is not None)
+                    taken = fund(part)
+                    tried.append(part[0])
+                    tried_funded.append(taken is not None)
                     if taken:
-                        self.record(unit, part, *taken, held=False)
+                        record(unit, part, *taken, held=False)
                         left_in_band.pop()
                         if len(part) < len(rows):  # the members left wait as the rest of their household
                             self.units[unit] = [row for row in rows if row not in part]
@@ -482,9 +503,11 @@ class _Run:
 
     def result(self, waiting: list[int]) -> Allocation:
         rows = np.asarray(self.rows_funded, dtype=np.int64)
-        months = np.asarray(self.months_funded, dtype=np.int64)
+        sizes, months, held = (np.asarray(column, dtype=np.int64) for column in zip(*self.parts, strict=True)
+                               ) if self.parts else (np.zeros(0, dtype=np.int64),) * 3
+        months, held = np.repeat(months, sizes), np.repeat(held, sizes).astype(bool)
         prices = np.zeros(len(rows), dtype=np.int64)
-        for length in set(self.months_funded):
+        for length in np.unique(months).tolist():
             chosen = months == length
             prices[chosen] = np.asarray(self.needs.prices[length], dtype=np.int64)[rows[chosen]]
         left = dict(zip(self.money.ids, self.money.left, strict=True))
@@ -492,7 +515,7 @@ class _Run:
         unfunded = self.ids[waiting_rows[~np.isin(self.people[waiting_rows], self.people[rows])]]
         return Allocation(
             rows=rows, need_ids=self.ids[rows], people=self.people[rows], households=self.households[rows],
-            months=months, prices=prices, held=np.asarray(self.held, dtype=bool),
+            months=months, prices=prices, held=held,
             line_ends=np.asarray(self.line_ends, dtype=np.int64),
             line_pledges=np.asarray(self.money.ids, dtype=np.int64)[np.asarray(self.line_ranks, dtype=np.intp)],
             line_amounts=np.asarray(self.line_amounts, dtype=np.int64),
