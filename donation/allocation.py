@@ -17,7 +17,7 @@ import numpy as np
 from sqlalchemy import Integer, cast
 from sqlmodel import Session, func, select
 
-from db.bulk import bulk_update, day_number, epoch_seconds, fetch_batches, insert_columns
+from db.bulk import bulk_update, day_number, epoch_seconds, fetch_batches, insert_columns, roomy_cache
 from db.models import (
     AllocationRun,
     Commune,
@@ -117,12 +117,15 @@ class _Prices:
 
 
 def _distinct(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The rows where each distinct combination of the columns first occurs, and each row's combination (an index
-    into those rows)."""
+    """For columns of non-negative integers: the rows where each distinct combination first occurs, and each row's
+    combination (an index into those rows). The columns are combined as digits of one number, squeezed back to the
+    combinations seen whenever the next digit could overflow."""
     key = np.zeros(len(columns[0]), dtype=np.int64)
     for column in columns:
-        values, index = np.unique(column, return_inverse=True)
-        key = np.unique(key * len(values) + index, return_inverse=True)[1]
+        radix = int(column.max()) + 1 if len(column) else 1
+        if len(key) and (int(key.max()) + 1) * radix >= 2 ** 62:
+            key = np.unique(key, return_inverse=True)[1]
+        key = key * radix + column
     _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     return first, inverse
 
@@ -130,6 +133,9 @@ def _distinct(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _day(number: int) -> date | None:
     """A date from the number yyyymmdd (`day_number`), None from 0."""
     return date(number // 10_000, number // 100 % 100, number % 100) if number else None
+
+
+_NEED_FIELDS = np.dtype([*((f"n{index}", np.int64) for index in range(10)), ("group", object)])
 
 
 def _needs(session: Session, province: int | None, on: date, rules: RuleBook
@@ -155,9 +161,12 @@ def _needs(session: Session, province: int | None, on: date, rules: RuleBook
     names: dict[str, int] = {}
     parts, group_parts = [], []
     for batch in fetch_batches(connection, query):
-        *numbers, groups = zip(*batch, strict=True)
-        parts.append(np.array(numbers, dtype=np.int64))
-        group_parts.append(np.fromiter((names.setdefault(g, len(names)) for g in groups), np.int64, len(groups)))
+        fields = np.array(batch, dtype=_NEED_FIELDS)  # straight from the tuples, in C
+        parts.append(np.array([fields[f"n{index}"] for index in range(10)], dtype=np.int64))
+        groups = fields["group"].tolist()
+        for group in set(groups) - names.keys():
+            names[group] = len(names)
+        group_parts.append(np.fromiter(map(names.__getitem__, groups), np.int64, len(groups)))
     table = np.concatenate(parts, axis=1) if parts else np.zeros((10, 0), dtype=np.int64)
     group_of = np.concatenate(group_parts) if group_parts else np.zeros(0, dtype=np.int64)
     del parts, group_parts
@@ -292,26 +301,26 @@ def _save(session: Session, actor: Actor, province: int | None, on: date, needs:
     start_at = starts[rows]
     periods, period_at = np.unique(start_at * 100 + months, return_inverse=True)
     ends = [add_months(start_days[period // 100], period % 100) - timedelta(days=1) for period in periods.tolist()]
-    insert_columns(connection, Sponsorship.__table__, {
-        "run_id": run.id, "nomination_id": result.need_ids[order].tolist(), "person_id": result.people[order].tolist(),
-        "household_id": result.households[order].tolist(),
-        "commune_code": np.asarray(needs.communes)[rows].tolist(),
-        "province_code": np.asarray(needs.provinces)[rows].tolist(),
-        "group_key": [needs.groups[row] for row in rows.tolist()], "months": months.tolist(),
-        "price": result.prices[order].tolist(), "starts_on": [start_days[at] for at in start_at.tolist()],
-        "ends_on": [ends[at] for at in period_at.tolist()], "score": np.asarray(needs.scores)[rows].tolist(),
-        "rule": np.where(result.held[order], "held", "priority").tolist(), "status": "allocated",
-        "release_reason": ""}, len(rows))
-    saved = np.array([sponsorship for batch in fetch_batches(connection, select(Sponsorship.id).where(
-        Sponsorship.run_id == run.id).order_by(Sponsorship.nomination_id)) for (sponsorship,) in batch],
-        dtype=np.int64)
-    counts = np.diff(result.line_ends, prepend=0)
-    firsts = (result.line_ends - counts)[order]
-    counts = counts[order]
-    lines = np.repeat(firsts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
-    insert_columns(connection, FundingLine.__table__, {
-        "sponsorship_id": np.repeat(saved, counts).tolist(), "pledge_id": result.line_pledges[lines].tolist(),
-        "amount": result.line_amounts[lines].tolist()}, len(lines))
+    with roomy_cache(connection, megabytes=128):
+        insert_columns(connection, Sponsorship.__table__, {
+            "run_id": run.id, "nomination_id": result.need_ids[order], "person_id": result.people[order],
+            "household_id": result.households[order], "commune_code": np.asarray(needs.communes)[rows],
+            "province_code": np.asarray(needs.provinces)[rows],
+            "group_key": np.asarray(needs.groups, dtype=object)[rows], "months": months,
+            "price": result.prices[order], "starts_on": np.array(start_days, dtype=object)[start_at],
+            "ends_on": np.array(ends, dtype=object)[period_at], "score": np.asarray(needs.scores)[rows],
+            "rule": np.where(result.held[order], "held", "priority"), "status": "allocated", "release_reason": ""},
+            len(rows))
+        saved = np.array([sponsorship for batch in fetch_batches(connection, select(Sponsorship.id).where(
+            Sponsorship.run_id == run.id).order_by(Sponsorship.nomination_id)) for (sponsorship,) in batch],
+            dtype=np.int64)
+        counts = np.diff(result.line_ends, prepend=0)
+        firsts = (result.line_ends - counts)[order]
+        counts = counts[order]
+        lines = np.repeat(firsts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+        insert_columns(connection, FundingLine.__table__, {
+            "sponsorship_id": np.repeat(saved, counts), "pledge_id": result.line_pledges[lines],
+            "amount": result.line_amounts[lines]}, len(lines))
     used, used_at = np.unique(result.line_pledges, return_inverse=True)
     spent = np.zeros(len(used), dtype=np.int64)
     np.add.at(spent, used_at, result.line_amounts)

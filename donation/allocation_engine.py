@@ -122,9 +122,14 @@ class Allocation:
         counts = np.diff(self.line_ends, prepend=0)
         people, months = np.repeat(self.people, counts), np.repeat(self.months, counts)
         order = np.lexsort((months, self.line_amounts, self.line_pledges, people))
-        lines = list(zip(people[order].tolist(), self.line_pledges[order].tolist(),
-                         self.line_amounts[order].tolist(), months[order].tolist(), strict=True))
-        return hashlib.sha256(repr(lines).encode()).hexdigest()
+        digest = hashlib.sha256(b"[")
+        for start in range(0, len(order), 100_000):  # the text of the whole sorted list, a slice at a time
+            at = order[start:start + 100_000]
+            lines = list(zip(people[at].tolist(), self.line_pledges[at].tolist(), self.line_amounts[at].tolist(),
+                             months[at].tolist(), strict=True))
+            digest.update(((", " if start else "") + repr(lines)[1:-1]).encode())
+        digest.update(b"]")
+        return digest.hexdigest()
 
 
 def _scope_of(f: Funds) -> tuple:

@@ -50,3 +50,37 @@ def test_constants_written_into_the_statement_keep_quotes_percents_and_accents(e
         nulls = connection.execute(select(sql_func.count()).where(Person.gender.is_(None))).scalar()
     assert names == ["Đổi 50%", "It's", tricky, tricky, tricky]
     assert found == {"066190000003", "066190000004"} and nulls == 5
+
+
+def test_columns_inserted_in_slices_match_a_core_insert_and_read_back_as_numbers(engine):
+    import numpy as np
+    from sqlalchemy import Date, cast, null
+
+    from db.bulk import day_number, epoch_seconds, fetch_batches, insert_columns, roomy_cache
+
+    migrate.upgrade(engine)
+    now = datetime(2026, 11, 25, 3, 0, 7, 900000, tzinfo=UTC)
+    births = [date(1980, 1, 1 + i % 28) for i in range(23)]
+    with engine.begin() as connection:
+        connection.execute(insert(Person.__table__), [
+            {"full_name": f"Người {i}", "name_key": f"nguoi {i}", "birth_date": births[i], "birth_year_only": False,
+             "gender": None, "national_id": f"0{i:011d}", "social_insurance_code": None, "created_at": now}
+            for i in range(23)])
+        with roomy_cache(connection, megabytes=8):
+            insert_columns(connection, Person.__table__, {
+                "full_name": [f"Người {i}" for i in range(23)], "name_key": np.array([f"nguoi {i}" for i in range(23)]),
+                "birth_date": births, "birth_year_only": False, "gender": None,
+                "national_id": [f"1{i:011d}" for i in range(23)], "social_insurance_code": None, "created_at": now},
+                23, slice_rows=5)
+        insert_columns(connection, Person.__table__, {"full_name": []}, 0)
+        batches = list(fetch_batches(connection, select(
+            Person.national_id, day_number(Person.birth_date), day_number(cast(null(), Date)),
+            epoch_seconds(Person.created_at)).order_by(Person.id), size=10))
+    columns = (Person.full_name, Person.name_key, Person.birth_date, Person.birth_year_only, Person.created_at)
+    with engine.connect() as connection:
+        core = connection.execute(select(*columns).where(Person.national_id.startswith("0")).order_by(Person.id))
+        sliced = connection.execute(select(*columns).where(Person.national_id.startswith("1")).order_by(Person.id))
+        assert list(core) == list(sliced)
+    assert [len(batch) for batch in batches] == [10, 10, 10, 10, 6] and all(type(b) is tuple for b in batches[0])
+    rows = [row for batch in batches for row in batch]
+    assert rows[0][1:] == (19800101, 0, int(now.timestamp())) and [rows[22][1], rows[27][1]] == [19800123, 19800105]
