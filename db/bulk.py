@@ -1,5 +1,5 @@
-"""Bulk writes for large imports: one executemany through the driver, values prepared by the columns' own types;
-and bulk reads that take the driver's rows as they come.
+"""Bulk writes for large imports: executemany through the driver, many rows to a statement, values prepared by
+the columns' own types; and bulk reads that take the driver's rows as they come.
 
 For 100,000 rows SQLAlchemy's per-row parameter handling costs about as much as SQLite's own work (2.6 s against
 1.2 s measured here); this keeps its type conversions and drops the rest. Values are gathered column by column, so
@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from itertools import repeat
+from itertools import chain, repeat
 
 import numpy as np
 from sqlalchemy import (
@@ -84,6 +84,7 @@ def insert_columns(connection: Connection, table: Table, columns: Mapping[str, o
     defaults = _defaults(table)
     names = [*columns, *(name for name in defaults if name not in columns)]
     processors = {name: table.c[name].type._cached_bind_processor(connection.dialect) for name in names}
+    compiled_for: dict = {}
     for start in range(0, count, slice_rows):
         gathered: dict[str, object] = {}
         for name in names:
@@ -99,7 +100,7 @@ def insert_columns(connection: Connection, table: Table, columns: Mapping[str, o
                 converted = {distinct: processor(distinct) for distinct in set(value)}
                 value = list(map(converted.__getitem__, value))
             gathered[name] = value
-        _insert(connection, table, gathered, min(slice_rows, count - start))
+        _insert(connection, table, gathered, min(slice_rows, count - start), compiled_for)
 
 
 @contextmanager
@@ -124,14 +125,41 @@ def _defaults(table: Table) -> dict[str, object]:
             for c in table.c if c.default is not None and (c.default.is_scalar or c.default.is_callable)}
 
 
-def _insert(connection: Connection, table: Table, gathered: Mapping[str, object], count: int) -> None:
-    values = {}
+def _insert(connection: Connection, table: Table, gathered: Mapping[str, object], count: int,
+            compiled_for: dict | None = None) -> None:
+    """Rows go many to a statement (up to 100, within the 999 parameters any SQLite allows): SQLite runs one
+    statement of 75 rows about twice as fast as 75 statements of one (measured here for a million sponsorships).
+    `compiled_for` keeps the statements compiled for one batch's slices (as long to compile as to run a slice)."""
+    compiled_for = {} if compiled_for is None else compiled_for
+    literal, bound = {}, []
     for name, found in gathered.items():
         text = _inline(found[0], connection) if isinstance(found, tuple) else None
-        values[name] = literal_column(text) if text is not None else bindparam(name)
-    # inline(): no implicit RETURNING of the primary key, which an executemany does not need.
-    compiled = insert(table).values(values).inline().compile(dialect=connection.dialect)
-    _execute(connection, compiled, gathered, count)
+        if text is None:
+            bound.append(name)
+        else:
+            literal[name] = literal_column(text)
+    per = max(1, min(100, 999 // max(1, len(bound)), count))
+    full = count // per * per
+    rows: list[tuple] | None = None
+    for start, stop, size in ((0, full, per), (full, count, count - full)):
+        if start == stop:
+            continue
+        key = (size, tuple(bound), tuple((name, str(value)) for name, value in literal.items()))
+        if key not in compiled_for:
+            compiled_for[key] = insert(table).values([{**literal, **{name: bindparam(f"{name}__{i}") for name in bound}}
+                                                      for i in range(size)]).compile(dialect=connection.dialect)
+        compiled = compiled_for[key]
+        order = list(compiled.positiontup) if compiled.positional else list(compiled.params)
+        names = [key.rsplit("__", 1)[0] for key in order[:len(bound)]]  # one row's, in the statement's order
+        if order != [f"{name}__{i}" for i in range(size) for name in names]:  # rows must follow one another
+            raise AssertionError(f"unexpected order of parameters inserting into {table.name}")
+        if rows is None:
+            rows = list(zip(*(repeat(gathered[name][0], count) if isinstance(gathered[name], tuple)
+                              else gathered[name] for name in names), strict=True))
+        parameters: list = [tuple(chain.from_iterable(rows[i:i + size])) for i in range(start, stop, size)]
+        if not compiled.positional:
+            parameters = [dict(zip(order, values, strict=True)) for values in parameters]
+        connection.exec_driver_sql(str(compiled), parameters)
 
 
 def bulk_update(connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[dict]) -> None:

@@ -60,27 +60,28 @@ def test_columns_inserted_in_slices_match_a_core_insert_and_read_back_as_numbers
 
     migrate.upgrade(engine)
     now = datetime(2026, 11, 25, 3, 0, 7, 900000, tzinfo=UTC)
-    births = [date(1980, 1, 1 + i % 28) for i in range(23)]
+    births = [date(1980, 1, 1 + i % 28) for i in range(230)]
     with engine.begin() as connection:
         connection.execute(insert(Person.__table__), [
             {"full_name": f"Người {i}", "name_key": f"nguoi {i}", "birth_date": births[i], "birth_year_only": False,
              "gender": None, "national_id": f"0{i:011d}", "social_insurance_code": None, "created_at": now}
-            for i in range(23)])
+            for i in range(230)])
         with roomy_cache(connection, megabytes=8):
             insert_columns(connection, Person.__table__, {
-                "full_name": [f"Người {i}" for i in range(23)], "name_key": np.array([f"nguoi {i}" for i in range(23)]),
+                "full_name": [f"Người {i}" for i in range(230)],
+                "name_key": np.array([f"nguoi {i}" for i in range(230)]),
                 "birth_date": births, "birth_year_only": False, "gender": None,
-                "national_id": [f"1{i:011d}" for i in range(23)], "social_insurance_code": None, "created_at": now},
-                23, slice_rows=5)
+                "national_id": [f"1{i:011d}" for i in range(230)], "social_insurance_code": None, "created_at": now},
+                230, slice_rows=150)  # slices of 150 and 80; 100 rows to a statement, then the rest
         insert_columns(connection, Person.__table__, {"full_name": []}, 0)
         batches = list(fetch_batches(connection, select(
             Person.national_id, day_number(Person.birth_date), day_number(cast(null(), Date)),
-            epoch_seconds(Person.created_at)).order_by(Person.id), size=10))
+            epoch_seconds(Person.created_at)).order_by(Person.id), size=100))
     columns = (Person.full_name, Person.name_key, Person.birth_date, Person.birth_year_only, Person.created_at)
     with engine.connect() as connection:
         core = connection.execute(select(*columns).where(Person.national_id.startswith("0")).order_by(Person.id))
         sliced = connection.execute(select(*columns).where(Person.national_id.startswith("1")).order_by(Person.id))
         assert list(core) == list(sliced)
-    assert [len(batch) for batch in batches] == [10, 10, 10, 10, 6] and all(type(b) is tuple for b in batches[0])
+    assert [len(batch) for batch in batches] == [100, 100, 100, 100, 60] and type(batches[0][0]) is tuple
     rows = [row for batch in batches for row in batch]
-    assert rows[0][1:] == (19800101, 0, int(now.timestamp())) and [rows[22][1], rows[27][1]] == [19800123, 19800105]
+    assert rows[0][1:] == (19800101, 0, int(now.timestamp())) and [rows[22][1], rows[234][1]] == [19800123, 19800105]
