@@ -368,48 +368,55 @@ class _Run:
         """Take each member's price from the lanes for that member's group, in spending order (`first` before the
         rest), all of one number of months: the held pledge's, else 12, then 6, then 3. Returns the months and
         where each member's lines end; None when no number of months covers them all (nothing is taken)."""
-        money = self.money
-        lanes_of, pledges, amounts = self.lanes, self.line_ranks, self.line_amounts
         if first is None and len(rows) == 1:  # most units: one member, nothing held
             return self._fund_one(rows[0])
-        choices = self.choices
+        choices, lanes_of, covers = self.choices, self.lanes, self.money.covers
         if first is not None:
             choices = sorted(choices, key=lambda choice: choice[1] != first.months)
-            first_rank = money.rank[first.id]
         for index, months in choices:
             prices = self.price_lists[index]
             if prices is None:
                 continue
-            member_prices = [prices[row] for row in rows]
-            if min(member_prices) <= 0:
-                continue
             wanted: dict[tuple[int, ...], int] = {}  # a group's lanes -> the price of its members
-            for row, price in zip(rows, member_prices, strict=True):
-                lanes = lanes_of[row][index]
-                wanted[lanes] = wanted.get(lanes, 0) + price
-            if not all(money.covers(lanes, amount) for lanes, amount in wanted.items()):
-                continue  # not enough money for some member's group, whatever the order
-            since = len(pledges)
-            ends = []
-            for row, price in zip(rows, member_prices, strict=True):
-                if first is not None and first.months == months and _helps(first, self.groups[row]):
-                    have = money.left[first_rank]
-                    if have > 0:
-                        take = min(have, price)
-                        money.left[first_rank] = have - take
-                        pledges.append(first_rank)
-                        amounts.append(take)
-                        price -= take
-                if price and not money.take(lanes_of[row][index], price, pledges, amounts):
-                    for rank, amount in zip(pledges[since:], amounts[since:], strict=True):
-                        money.left[rank] += amount
-                    del pledges[since:], amounts[since:]
+            for row in rows:
+                price = prices[row]
+                if price <= 0:
                     break
-                ends.append(len(pledges))
-            else:
-                money.spent(pledges, amounts, since)
-                return months, ends
+                lanes = lanes_of[row][index]
+                wanted[lanes] = wanted[lanes] + price if lanes in wanted else price
+            else:  # every member has a price; unless some group's money falls short, whatever the order, take it
+                if all(covers(lanes, amount) for lanes, amount in wanted.items()):
+                    taken = self._take_all(rows, index, months, first)
+                    if taken is not None:
+                        return taken
         return None
+
+    def _take_all(self, rows: list[int], index: int, months: int, first: Funds | None
+                  ) -> tuple[int, list[int]] | None:
+        """`fund` at one number of months (`index`): every member's lines, or None with nothing taken."""
+        money, lanes_of, pledges, amounts = self.money, self.lanes, self.line_ranks, self.line_amounts
+        prices, take_from = self.price_lists[index], money.take
+        since = len(pledges)
+        ends = []
+        for row in rows:
+            price = prices[row]
+            if first is not None and first.months == months and _helps(first, self.groups[row]):
+                first_rank = money.rank[first.id]
+                have = money.left[first_rank]
+                if have > 0:
+                    take = min(have, price)
+                    money.left[first_rank] = have - take
+                    pledges.append(first_rank)
+                    amounts.append(take)
+                    price -= take
+            if price and not take_from(lanes_of[row][index], price, pledges, amounts):
+                for rank, amount in zip(pledges[since:], amounts[since:], strict=True):
+                    money.left[rank] += amount
+                del pledges[since:], amounts[since:]
+                return None
+            ends.append(len(pledges))
+        money.spent(pledges, amounts, since)
+        return months, ends
 
     def _fund_one(self, row: int) -> tuple[int, list[int]] | None:
         """`fund` for a unit of one member and no held pledge."""
@@ -455,12 +462,16 @@ class _Run:
                     if shared and self.person_funded(rows):
                         continue
                     left_in_band.append(unit)
-                    # A member whose group's money could not pay even their own card waits for a pledge that can,
-                    # and does not hold the rest of the household back.
-                    part = [row for row in rows if could_pay(row)]
-                    if not part:
-                        continue
-                    taken = fund(part)
+                    # Whole when the money allows (then every member could pay for their own card). Otherwise a
+                    # member whose group's money could not pay even their own card waits for a pledge that can, and
+                    # does not hold the rest of the household back.
+                    part, taken = rows, fund(rows)
+                    if taken is None:
+                        part = [row for row in rows if could_pay(row)]
+                        if not part:
+                            continue
+                        if len(part) < len(rows):
+                            taken = fund(part)
                     tried.append(part[0])
                     tried_funded.append(taken is not None)
                     if taken:
