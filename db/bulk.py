@@ -77,11 +77,14 @@ def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict]) -> N
 
 def insert_columns(connection: Connection, table: Table, columns: Mapping[str, object], count: int,
                    slice_rows: int = 50_000) -> None:
-    """Insert `count` rows given column by column: a list or numpy array holds one value per row, any other value
-    is the same for every row. No dictionary per row is built, and rows go in slices: only one slice's values are
-    Python objects at a time (a million rows of a dozen columns would take several hundred MB at once). A column's
-    converter runs once per distinct value of a slice (a date column holds a few hundred dates)."""
+    """Insert `count` rows given column by column: a list or numpy array holds one value per row (an array of one
+    value throughout counts as that value), any other value is the same for every row. No dictionary per row is
+    built, and rows go in slices: only one slice's values are Python objects at a time (a million rows of a dozen
+    columns would take several hundred MB at once). A column's converter runs once per distinct value of a slice
+    (a date column holds a few hundred dates)."""
     defaults = _defaults(table)
+    columns = {name: value[:1].tolist()[0] if isinstance(value, np.ndarray) and len(value) and (value == value[0]).all()
+               else value for name, value in columns.items()}
     names = [*columns, *(name for name in defaults if name not in columns)]
     processors = {name: table.c[name].type._cached_bind_processor(connection.dialect) for name in names}
     compiled_for: dict = {}
