@@ -9,7 +9,7 @@ whose card has lapsed). The price is the donor's share of that card by the premi
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -130,6 +130,12 @@ def _distinct(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return first, inverse
 
 
+def _numbers(batches: Iterator[list[tuple]]) -> np.ndarray:
+    """The one number of each row."""
+    return np.concatenate([np.zeros(0, dtype=np.int64), *(np.array(batch, dtype=np.int64).reshape(-1)
+                                                         for batch in batches)])
+
+
 def _day(number: int) -> date | None:
     """A date from the number yyyymmdd (`day_number`), None from 0."""
     return date(number // 10_000, number // 100 % 100, number % 100) if number else None
@@ -156,8 +162,8 @@ def _needs(session: Session, province: int | None, on: date, rules: RuleBook
     if province is not None:
         query = query.where(Nomination.province_code == province)
     connection = session.connection()
-    covered = np.array([person for batch in fetch_batches(connection, select(Sponsorship.person_id).where(
-        Sponsorship.status == "allocated", Sponsorship.ends_on >= on)) for (person,) in batch], dtype=np.int64)
+    covered = _numbers(fetch_batches(connection, select(Sponsorship.person_id).where(
+        Sponsorship.status == "allocated", Sponsorship.ends_on >= on)))
     names: dict[str, int] = {}
     parts, group_parts = [], []
     for batch in fetch_batches(connection, query):
@@ -318,9 +324,8 @@ def _save(session: Session, actor: Actor, province: int | None, on: date, needs:
             "ends_on": np.array(ends, dtype=object)[period_at], "score": np.asarray(needs.scores)[rows],
             "rule": np.where(result.held[order], "held", "priority"), "status": "allocated", "release_reason": ""},
             len(rows))
-        saved = np.array([sponsorship for batch in fetch_batches(connection, select(Sponsorship.id).where(
-            Sponsorship.run_id == run.id).order_by(Sponsorship.nomination_id)) for (sponsorship,) in batch],
-            dtype=np.int64)
+        saved = _numbers(fetch_batches(connection, select(Sponsorship.id).where(Sponsorship.run_id == run.id)
+                                       .order_by(Sponsorship.nomination_id)))
         counts = np.diff(result.line_ends, prepend=0)
         firsts = (result.line_ends - counts)[order]
         counts = counts[order]
@@ -335,8 +340,9 @@ def _save(session: Session, actor: Actor, province: int | None, on: date, needs:
     for m in MONTHS:
         positive = np.asarray(needs.prices[m])[np.asarray(needs.prices[m]) > 0]
         cheapest[m] = int(positive.min()) if len(positive) else None
-    before = {pledge: (status, allocated) for pledge, status, allocated in session.exec(
-        select(Pledge.id, Pledge.status, Pledge.allocated).where(Pledge.id.in_(used.tolist())))}
+    before = {pledge: (status, allocated) for batch in fetch_batches(connection, select(
+        Pledge.id, Pledge.status, Pledge.allocated).where(Pledge.id.in_(used.tolist())))
+        for pledge, status, allocated in batch}
     now = datetime.now(UTC)
     changes = []
     by_id = {f.id: f for f in funds}
