@@ -255,7 +255,7 @@ def allocate(actor: Actor, *, on: date, province: int | None = None, dry_run: bo
         report = _report(dry_run, needs, funds, result)
         report.commune_names = dict(session.exec(select(Commune.code, Commune.name)
                                                  .where(Commune.code.in_(list(report.by_commune)))).all())
-        if dry_run or not result.sponsorships:
+        if dry_run or not report.sponsorships:
             tell(1.0, "Xong")
             return report
         tell(0.7, "Lưu các suất tài trợ")
