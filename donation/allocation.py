@@ -141,7 +141,9 @@ def _day(number: int) -> date | None:
     return date(number // 10_000, number // 100 % 100, number % 100) if number else None
 
 
-_NEED_FIELDS = np.dtype([*((f"n{index}", np.int64) for index in range(10)), ("group", object)])
+_NEED_FIELDS = np.dtype([*((name, np.int64) for name in ("id", "person", "household", "commune", "province", "score",
+                                                           "nominated", "card_until", "birth", "poor")),
+                         ("group", object)])
 
 
 def _needs(session: Session, province: int | None, on: date, rules: RuleBook
@@ -164,22 +166,19 @@ def _needs(session: Session, province: int | None, on: date, rules: RuleBook
     connection = session.connection()
     covered = _numbers(fetch_batches(connection, select(Sponsorship.person_id).where(
         Sponsorship.status == "allocated", Sponsorship.ends_on >= on)))
-    names: dict[str, int] = {}
-    parts, group_parts = [], []
-    for batch in fetch_batches(connection, query):
-        fields = np.array(batch, dtype=_NEED_FIELDS)  # straight from the tuples, in C
-        parts.append(np.array([fields[f"n{index}"] for index in range(10)], dtype=np.int64))
-        groups = fields["group"].tolist()
-        for group in set(groups) - names.keys():
-            names[group] = len(names)
-        group_parts.append(np.fromiter(map(names.__getitem__, groups), np.int64, len(groups)))
-    table = np.concatenate(parts, axis=1) if parts else np.zeros((10, 0), dtype=np.int64)
-    group_of = np.concatenate(group_parts) if group_parts else np.zeros(0, dtype=np.int64)
-    del parts, group_parts
-    rows = np.flatnonzero(~np.isin(table[1], covered))
-    rows = rows[np.argsort(table[0, rows], kind="stable")]
-    table, group_of = table[:, rows], group_of[rows]
-    ids, people, households, communes, provinces, scores, nominated, card_until, birth, poor = table
+    parts = [np.array(batch, dtype=_NEED_FIELDS) for batch in fetch_batches(connection, query)]  # in C
+    fields = np.concatenate(parts) if parts else np.zeros(0, dtype=_NEED_FIELDS)
+    del parts
+    rows = np.flatnonzero(~np.isin(fields["person"], covered))
+    rows = rows[np.argsort(fields["id"][rows], kind="stable")]
+    if len(rows) < len(fields) or (rows[1:] < rows[:-1]).any():
+        fields = fields[rows]
+    ids, people, households, communes, provinces, scores, nominated, card_until, birth, poor = (
+        fields[name] for name in _NEED_FIELDS.names[:-1])
+    groups = fields["group"].tolist()
+    names = {group: index for index, group in enumerate(sorted(set(groups)))}
+    group_of = np.fromiter(map(names.__getitem__, groups), np.int64, len(groups))
+    del groups
     group_names = list(names)
 
     cards, card_at = np.unique(card_until, return_inverse=True)
