@@ -106,6 +106,19 @@ def insert_columns(connection: Connection, table: Table, columns: Mapping[str, o
         _insert(connection, table, gathered, min(slice_rows, count - start), compiled_for)
 
 
+def new_ids(connection: Connection, table: Table, count: int) -> np.ndarray:
+    """Ids for `count` rows about to go into `table` (its integer primary key `id`), taken now so that the rows need
+    not be read back. PostgreSQL: from the column's sequence. SQLite: after the largest, which is safe once the
+    transaction has written something: it then holds SQLite's one write lock until it ends."""
+    if connection.dialect.name == "postgresql":
+        numbers = select(func.nextval(func.pg_get_serial_sequence(table.name, "id"))).select_from(
+            func.generate_series(1, count))
+        return np.concatenate([np.zeros(0, dtype=np.int64), *(np.array(batch, dtype=np.int64).reshape(-1)
+                                                             for batch in fetch_batches(connection, numbers))])
+    largest = connection.execute(select(func.max(table.c.id))).scalar_one() or 0
+    return np.arange(largest + 1, largest + 1 + count, dtype=np.int64)
+
+
 @contextmanager
 def roomy_cache(connection: Connection, megabytes: int) -> Iterator[None]:
     """On SQLite, a page cache of `megabytes` for the block, then the one before. SQLite's default of 2 MB makes

@@ -17,7 +17,7 @@ import numpy as np
 from sqlalchemy import Integer, cast
 from sqlmodel import Session, func, select
 
-from db.bulk import bulk_update, day_number, epoch_seconds, fetch_batches, insert_columns, roomy_cache
+from db.bulk import bulk_update, day_number, epoch_seconds, fetch_batches, insert_columns, new_ids, roomy_cache
 from db.models import (
     AllocationRun,
     Commune,
@@ -302,7 +302,8 @@ def _report(dry_run: bool, needs: Needs, funds: list[Funds], result: Allocation)
 def _save(session: Session, actor: Actor, province: int | None, on: date, needs: Needs, funds: list[Funds],
           starts: np.ndarray, start_days: list[date], result: Allocation, report: AllocationReport) -> int:
     """Sponsorships in nomination order and their funding lines in sponsorship order, column by column: each index
-    then grows at its end, which for a million rows is several times cheaper than inserting all over it."""
+    then grows at its end, which for a million rows is several times cheaper than inserting all over it. The
+    sponsorships' ids are taken first, so the lines need not read them back."""
     run = AllocationRun(province_code=province, run_on=on, run_by=actor.user_id, sponsorships=report.sponsorships,
                         amount=report.amount_allocated, digest=report.result_digest)
     session.add(run)
@@ -313,9 +314,10 @@ def _save(session: Session, actor: Actor, province: int | None, on: date, needs:
     start_at = starts[rows]
     periods, period_at = np.unique(start_at * 100 + months, return_inverse=True)
     ends = [add_months(start_days[period // 100], period % 100) - timedelta(days=1) for period in periods.tolist()]
+    saved = new_ids(connection, Sponsorship.__table__, len(rows))  # the run's row is written: safe on SQLite
     with roomy_cache(connection, megabytes=128):
         insert_columns(connection, Sponsorship.__table__, {
-            "run_id": run.id, "nomination_id": result.need_ids[order], "person_id": result.people[order],
+            "id": saved, "run_id": run.id, "nomination_id": result.need_ids[order], "person_id": result.people[order],
             "household_id": result.households[order], "commune_code": np.asarray(needs.communes)[rows],
             "province_code": np.asarray(needs.provinces)[rows],
             "group_key": np.asarray(needs.groups, dtype=object)[rows], "months": months,
@@ -323,8 +325,6 @@ def _save(session: Session, actor: Actor, province: int | None, on: date, needs:
             "ends_on": np.array(ends, dtype=object)[period_at], "score": np.asarray(needs.scores)[rows],
             "rule": np.where(result.held[order], "held", "priority"), "status": "allocated", "release_reason": ""},
             len(rows))
-        saved = _numbers(fetch_batches(connection, select(Sponsorship.id).where(Sponsorship.run_id == run.id)
-                                       .order_by(Sponsorship.nomination_id)))
         counts = np.diff(result.line_ends, prepend=0)
         firsts = (result.line_ends - counts)[order]
         counts = counts[order]

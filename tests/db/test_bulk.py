@@ -85,3 +85,20 @@ def test_columns_inserted_in_slices_match_a_core_insert_and_read_back_as_numbers
     assert [len(batch) for batch in batches] == [100, 100, 100, 100, 60] and type(batches[0][0]) is tuple
     rows = [row for batch in batches for row in batch]
     assert rows[0][1:] == (19800101, 0, int(now.timestamp())) and [rows[22][1], rows[234][1]] == [19800123, 19800105]
+
+
+def test_ids_taken_beforehand_are_new_and_the_next_insert_follows_them(engine):
+    from db.bulk import insert_columns, new_ids
+
+    migrate.upgrade(engine)
+    person = {"full_name": "Người", "name_key": "nguoi", "birth_date": date(1990, 1, 1), "birth_year_only": False,
+              "gender": None, "social_insurance_code": None}
+    with engine.begin() as connection:
+        connection.execute(insert(Person.__table__), [{**person, "national_id": "066190000000"}])
+        ids = new_ids(connection, Person.__table__, 3)
+        insert_columns(connection, Person.__table__, {**person, "id": ids, "national_id": [
+            f"06619000000{i}" for i in range(1, 4)]}, 3)
+        connection.execute(insert(Person.__table__), [{**person, "national_id": "066190000009"}])
+        stored = dict(connection.execute(select(Person.national_id, Person.id)).all())
+    assert len(set(ids.tolist())) == 3 and [stored[f"06619000000{i}"] for i in range(1, 4)] == ids.tolist()
+    assert stored["066190000009"] > max(ids.tolist()) > stored["066190000000"]
