@@ -13,9 +13,11 @@ The rules, each checked by a test:
    so far in this run goes next (a commune that nominated earlier or more does not go first for that reason), then
    the earlier nomination, then the lower id. `Allocation.considered` lists the units in the order they were tried.
    Units left are tried again, in the same order, until a pass funds nobody: so a second run funds nobody either.
-4. Money. A unit held by a pledge is funded from that pledge first, before the global order. Otherwise money paid
-   first is spent first (the time its money came, then the pledge's id). A unit's cards are all of one length, bought
-   from pledges of that length (the holding pledge's; otherwise 12 months if the money allows, then 6, then 3) at
+4. Money. The members of a unit that a pledge holds (those of its groups) are funded together from that pledge
+   alone, before the global order, pledges in spending order; a held member waits for that pledge's money and is not
+   taken in the global order. Otherwise money paid first is spent first (the time its money came, then the pledge's
+   id). A unit's cards are all of one length, bought from pledges of that length (the holding pledge's; otherwise 12
+   months if the money allows, then 6, then 3) at
    the price for that many months; each card's lines add up to its price exactly. A unit whose price does not fit
    the money its pledges have left is skipped, and the next one is tried.
 5. Never over-spent: a pledge gives at most what it has. Nobody is funded twice. The same input gives the same output.
@@ -25,16 +27,19 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import pairwise
+
+import numpy as np
 
 MONTHS = (3, 6, 12)
 
 
 @dataclass(frozen=True)
 class Needs:
-    """Approved needs as columns of equal length (one row per person nominated)."""
+    """Approved needs as columns of equal length (one row per person nominated): lists or numpy arrays."""
 
     ids: Sequence[int]  # nomination ids
     people: Sequence[int]
@@ -81,190 +86,52 @@ class Sponsorship:
     held: bool  # funded first because its pledge held it
 
 
-@dataclass
+def _no_rows() -> np.ndarray:
+    return np.zeros(0, dtype=np.int64)
+
+
+@dataclass(eq=False)
 class Allocation:
-    sponsorships: list[Sponsorship] = field(default_factory=list)
+    """The decision. Funded needs are kept as columns, one entry per sponsorship in the order funded (a million
+    objects would cost more than the decision itself); `sponsorships` builds the objects when first read."""
+
+    rows: np.ndarray = field(default_factory=_no_rows)  # each sponsorship's row in `Needs`
+    need_ids: np.ndarray = field(default_factory=_no_rows)
+    people: np.ndarray = field(default_factory=_no_rows)
+    households: np.ndarray = field(default_factory=_no_rows)
+    months: np.ndarray = field(default_factory=_no_rows)
+    prices: np.ndarray = field(default_factory=_no_rows)
+    held: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    line_ends: np.ndarray = field(default_factory=_no_rows)  # sponsorship k's lines end at line_ends[k]
+    line_pledges: np.ndarray = field(default_factory=_no_rows)
+    line_amounts: np.ndarray = field(default_factory=_no_rows)
     remainder: dict[int, int] = field(default_factory=dict)  # pledge id -> money left on it
     unfunded: list[int] = field(default_factory=list)  # need ids some pledge may help, left for lack of money
     # (a unit's first need id, whether it was funded), in the order units were tried, over all passes
     considered: list[tuple[int, bool]] = field(default_factory=list)
 
+    @cached_property
+    def sponsorships(self) -> list[Sponsorship]:
+        lines = [Line(p, a) for p, a in zip(self.line_pledges.tolist(), self.line_amounts.tolist(), strict=True)]
+        ends = self.line_ends.tolist()
+        return [Sponsorship(need, person, household, months, price, tuple(lines[start:end]), held)
+                for need, person, household, months, price, held, start, end in zip(
+                    self.need_ids.tolist(), self.people.tolist(), self.households.tolist(), self.months.tolist(),
+                    self.prices.tolist(), self.held.tolist(), [0, *ends][:-1], ends, strict=True)]
+
     def digest(self) -> str:
         """A hash of the sorted (person, pledge, amount, months) lines: equal for equal results."""
-        lines = sorted((s.person_id, line.pledge_id, line.amount, s.months) for s in self.sponsorships
-                       for line in s.lines)
-        return hashlib.sha256(repr(lines).encode()).hexdigest()
-
-
-@dataclass(slots=True)
-class _Unit:
-    rows: list[int]
-    score: int
-    commune: int
-    province: int
-    first_nominated: int
-    first_id: int
-    member_groups: list[str]  # per member (rows order)
-    member_prices: dict[int, list[int]]  # months -> per member
-    scopes: tuple = ()  # the money lists' scopes that hold its place: its commune's, its province's, the country's
-
-    def __post_init__(self):
-        self.scopes = (("commune", self.commune), ("province", self.province), ("country",))
-
-
-def _units(needs: Needs, helped: Callable[[int, int, str], bool]) -> list[_Unit]:
-    """Households as units, of the members some pledge of the run may help (`helped(commune, province, group)`):
-    a member no pledge helps waits for one that does, and is not what keeps the others waiting."""
-    by_household: dict[int, list[int]] = {}
-    for row, household in enumerate(needs.households):
-        if helped(needs.communes[row], needs.provinces[row], needs.groups[row]):
-            by_household.setdefault(household, []).append(row)
-    units = []
-    for rows in by_household.values():
-        rows.sort(key=needs.ids.__getitem__)  # members in id order, whatever the input's row order
-        first = rows[0]
-        units.append(_Unit(
-            rows=rows, score=max(needs.scores[r] for r in rows), commune=needs.communes[first],
-            province=needs.provinces[first],
-            first_nominated=min(needs.nominated[r] for r in rows), first_id=min(needs.ids[r] for r in rows),
-            member_groups=[needs.groups[r] for r in rows],
-            member_prices={m: [needs.prices[m][r] for r in rows] for m in needs.prices}))
-    return units
-
-
-def _bands(units: list[_Unit]) -> list[list[_Unit]]:
-    """Units grouped by score, highest first, each band in (nomination time, id) order."""
-    bands: dict[int, list[_Unit]] = {}
-    for unit in sorted(units, key=lambda u: (-u.score, u.first_nominated, u.first_id)):
-        bands.setdefault(unit.score, []).append(unit)
-    return list(bands.values())
-
-
-def _taken_in_turn(band: list[_Unit], funded: dict[int, int]) -> Iterator[_Unit]:
-    """Rule 3 within one score: the commune with the fewest units funded so far goes next (`funded` is read as the
-    caller updates it), then the earlier nomination, then the lower id."""
-    queues: dict[int, deque[_Unit]] = {}
-    for unit in band:
-        queues.setdefault(unit.commune, deque()).append(unit)
-    heap = [(funded.get(c, 0), q[0].first_nominated, q[0].first_id, c) for c, q in queues.items()]
-    heapq.heapify(heap)
-    while heap:
-        _, _, _, commune = heapq.heappop(heap)
-        queue = queues[commune]
-        yield queue.popleft()
-        if queue:
-            heapq.heappush(heap, (funded.get(commune, 0), queue[0].first_nominated, queue[0].first_id, commune))
-
-
-class _Money:
-    """What each pledge has left, and for every place, number of months and group, the pledges that may pay, in
-    spending order: one list per scope (the commune's pledges, the province's, the whole country's) merged on the
-    fly, with running totals so that a unit the money cannot cover is refused without scanning."""
-
-    def __init__(self, funds: Sequence[Funds], groups: set[str]):
-        self.left = {f.id: f.available for f in funds if f.available > 0}
-        self.funds = {f.id: f for f in funds}
-        self.months = sorted({f.months for f in funds if f.available > 0}, reverse=True)
-        self.lists: dict[tuple, list[Funds]] = {}  # (scope, months, group) -> pledges in spending order
-        self.start: dict[tuple, int] = {}  # the first pledge of each list that may still have money
-        self.total: dict[tuple, int] = {}  # (scope, months, group) -> money left on that list
-        for f in sorted((f for f in funds if f.available > 0), key=lambda f: (f.paid_at, f.id)):
-            for group in (f.groups & groups if f.groups else groups):
-                key = (_scope_of(f), f.months, group)
-                self.lists.setdefault(key, []).append(f)
-                self.start[key] = 0
-                self.total[key] = self.total.get(key, 0) + f.available
-
-    def helps(self, commune: int, province: int, group: str) -> bool:
-        """Whether any pledge of the run whose scope holds the place helps the group."""
-        places = (("commune", commune), ("province", province), ("country",))
-        return any((place, m, group) in self.lists for place in places for m in self.months)
-
-    def could_pay(self, unit: _Unit, member: int) -> bool:
-        """Whether the pledges whose scope holds the unit's place still have, for the member's group, at least the
-        member's own price at some number of months."""
-        group, scopes = unit.member_groups[member], unit.scopes
-        return any(sum(self.total.get((scope, months, group), 0) for scope in scopes)
-                   >= unit.member_prices[months][member] > 0 for months in self.months if months in unit.member_prices)
-
-    def _spend(self, pledge: Funds, amount: int, groups: set[str]) -> None:
-        self.left[pledge.id] -= amount
-        for group in (pledge.groups & groups if pledge.groups else groups):
-            self.total[(_scope_of(pledge), pledge.months, group)] -= amount
-
-    def fund(self, unit: _Unit, groups: set[str], first: Funds | None = None
-             ) -> tuple[int, list[tuple[Line, ...]]] | None:
-        """Take each member's price from the pledges that help that member's group, in spending order (`first`
-        before the rest), all of one number of months: the held pledge's, else 12, then 6, then 3. Returns the
-        months and each member's lines; None when no number of months covers them all (nothing is taken)."""
-        order = ([first.months] if first is not None else []) + [m for m in self.months
-                                                                 if first is None or m != first.months]
-        scopes = unit.scopes
-        for months in order:
-            prices = unit.member_prices.get(months)
-            if prices is None or min(prices) <= 0:
-                continue
-            wanted: dict[str, int] = {}
-            for group, price in zip(unit.member_groups, prices, strict=True):
-                wanted[group] = wanted.get(group, 0) + price
-            if any(sum(self.total.get((scope, months, group), 0) for scope in scopes) < amount
-                   for group, amount in wanted.items()):
-                continue  # not enough money for some member's group, whatever the order
-            taken: dict[int, int] = {}
-            members = []
-            for group, price in zip(unit.member_groups, prices, strict=True):
-                lines = self._take([(scope, months, group) for scope in scopes], price, taken,
-                                   first if first is not None and first.months == months
-                                   and (not first.groups or group in first.groups) else None)
-                if lines is None:
-                    break
-                members.append(lines)
-            else:
-                for pledge, amount in taken.items():
-                    self._spend(self.funds[pledge], amount, groups)
-                for key in ((scope, months, g) for scope in scopes for g in wanted):
-                    self._advance(key)
-                return months, members
-        return None
-
-    def _advance(self, key: tuple) -> None:
-        pledges, index = self.lists.get(key, ()), self.start.get(key, 0)
-        while index < len(pledges) and self.left[pledges[index].id] == 0:
-            index += 1
-        self.start[key] = index
-
-    def _take(self, keys: list[tuple], needed: int, taken: dict[int, int], first: Funds | None
-              ) -> tuple[Line, ...] | None:
-        """One member's lines: from `first`, then the heads of the three scope lists merged in spending order."""
-        lines = []
-        if first is not None:
-            left = self.left.get(first.id, 0) - taken.get(first.id, 0)
-            if left > 0:
-                take = min(left, needed)
-                lines.append(Line(first.id, take))
-                taken[first.id] = taken.get(first.id, 0) + take
-                needed -= take
-        keys = [key for key in keys if key in self.lists]  # most places have no pledge of their own
-        heads = [self.start[key] for key in keys]
-        lists = [self.lists[key] for key in keys]
-        while needed:
-            best = None
-            for k, pledges in enumerate(lists):
-                index = heads[k]
-                while index < len(pledges) and self.left[pledges[index].id] - taken.get(pledges[index].id, 0) <= 0:
-                    index += 1
-                heads[k] = index
-                if index < len(pledges) and (best is None or (pledges[index].paid_at, pledges[index].id)
-                                             < (lists[best][heads[best]].paid_at, lists[best][heads[best]].id)):
-                    best = k
-            if best is None:
-                return None
-            pledge = lists[best][heads[best]]
-            take = min(self.left[pledge.id] - taken.get(pledge.id, 0), needed)
-            lines.append(Line(pledge.id, take))
-            taken[pledge.id] = taken.get(pledge.id, 0) + take
-            needed -= take
-        return tuple(lines)
+        counts = np.diff(self.line_ends, prepend=0)
+        people, months = np.repeat(self.people, counts), np.repeat(self.months, counts)
+        order = np.lexsort((months, self.line_amounts, self.line_pledges, people))
+        digest = hashlib.sha256(b"[")
+        for start in range(0, len(order), 100_000):  # the text of the whole sorted list, a slice at a time
+            at = order[start:start + 100_000]
+            lines = list(zip(people[at].tolist(), self.line_pledges[at].tolist(), self.line_amounts[at].tolist(),
+                             months[at].tolist(), strict=True))
+            digest.update(((", " if start else "") + repr(lines)[1:-1]).encode())
+        digest.update(b"]")
+        return digest.hexdigest()
 
 
 def _scope_of(f: Funds) -> tuple:
@@ -275,80 +142,409 @@ def _scope_of(f: Funds) -> tuple:
     return ("country",)
 
 
-def _part(unit: _Unit, keep: list[int]) -> _Unit:
-    """The unit's members at positions `keep` (those some pledge still has money for)."""
-    return _Unit(rows=[unit.rows[i] for i in keep], score=unit.score, commune=unit.commune, province=unit.province,
-                 first_nominated=unit.first_nominated, first_id=unit.first_id,
-                 member_groups=[unit.member_groups[i] for i in keep],
-                 member_prices={m: [prices[i] for i in keep] for m, prices in unit.member_prices.items()})
-
-
 def _helps(f: Funds, group: str) -> bool:
     """Rule 1 once the pledge's scope holds the place: the group is one it helps (a pledge naming none helps all)."""
     return not f.groups or group in f.groups
 
 
+class _Money:
+    """What each pledge has left, by its rank in spending order (the time its money came, then its id), and a lane
+    for every scope (a commune, a province, the whole country), number of months and group: the ranks of the pledges
+    that may pay, in spending order, with the money left on the lane, so that a unit the money cannot cover is
+    refused without scanning. A member's lanes (at most three) are merged on the fly by rank. Between units every
+    lane's head is its first pledge with money left (`top`; `end` when none has)."""
+
+    def __init__(self, funds: Sequence[Funds], group_names: list[str]):
+        live = sorted((f for f in funds if f.available > 0), key=lambda f: (f.paid_at, f.id))
+        self.ids = [f.id for f in live]
+        self.rank = {f.id: rank for rank, f in enumerate(live)}
+        self.left = [f.available for f in live]
+        self.end = len(live)  # a rank after every pledge's
+        self.months = sorted({f.months for f in live}, reverse=True)
+        self.lane_of: dict[tuple, int] = {}  # (scope, months, group code) -> lane
+        self.lanes: list[list[int]] = []
+        self.head: list[int] = []  # where the lane's first pledge with money left is
+        self.top: list[int] = []  # that pledge's rank
+        self.total: list[int] = []
+        self.lanes_of_pledge: list[list[int]] = []
+        code = {group: index for index, group in enumerate(group_names)}
+        helped: dict[frozenset[str], list[int]] = {}  # a pledge's groups -> the codes of those in the needs
+        for rank, f in enumerate(live):
+            codes = helped.get(f.groups)
+            if codes is None:
+                codes = helped[f.groups] = sorted(code[g] for g in (f.groups & code.keys() if f.groups else code))
+            scope, mine = _scope_of(f), []
+            for group in codes:
+                key = (scope, f.months, group)
+                lane = self.lane_of.get(key)
+                if lane is None:
+                    lane = self.lane_of[key] = len(self.lanes)
+                    self.lanes.append([])
+                    self.head.append(0)
+                    self.top.append(rank)
+                    self.total.append(0)
+                self.lanes[lane].append(rank)
+                self.total[lane] += f.available
+                mine.append(lane)
+            self.lanes_of_pledge.append(mine)
+
+    def lanes_at(self, commune: int, province: int, group: int) -> list[tuple[int, ...]]:
+        """For each number of months (in `months` order), the lanes that may pay for the group at that place."""
+        scopes = (("commune", commune), ("province", province), ("country",))
+        return [tuple(lane for lane in (self.lane_of.get((scope, months, group)) for scope in scopes)
+                      if lane is not None) for months in self.months]
+
+    def covers(self, lanes: tuple[int, ...], amount: int) -> bool:
+        """Whether the lanes have `amount` left between them (most often their first pledge alone has)."""
+        left, top, end = self.left, self.top, self.end
+        for lane in lanes:
+            if top[lane] != end and left[top[lane]] >= amount:
+                return True
+        total = self.total
+        return sum(total[lane] for lane in lanes) >= amount
+
+    def take(self, lanes: tuple[int, ...], needed: int, pledges: list[int], amounts: list[int]) -> bool:
+        """Take `needed` from the lanes merged in spending order, appending the lines; False (with what was taken
+        left in place, for the caller to give back) when the lanes run dry. Heads stay where they were: a pledge
+        emptied here is passed over until `spent` makes the taking final."""
+        left, top, end = self.left, self.top, self.end
+        while True:
+            best = end
+            for lane in lanes:
+                rank = top[lane]
+                if rank < best:
+                    if left[rank] == 0:  # emptied by an earlier member of this unit
+                        ranks, index = self.lanes[lane], self.head[lane] + 1
+                        while index < len(ranks) and left[ranks[index]] == 0:
+                            index += 1
+                        rank = ranks[index] if index < len(ranks) else end
+                    if rank < best:
+                        best = rank
+            if best == end:
+                return False
+            have = left[best]
+            pledges.append(best)
+            if have >= needed:
+                left[best] = have - needed
+                amounts.append(needed)
+                return True
+            left[best] = 0
+            amounts.append(have)
+            needed -= have
+
+    def spent(self, pledges: list[int], amounts: list[int], since: int) -> None:
+        """Lines from `since` on are final: their lanes' money goes down, and lanes move past the pledges emptied."""
+        left, total, lanes_of_pledge = self.left, self.total, self.lanes_of_pledge
+        for index in range(since, len(pledges)):
+            rank, amount = pledges[index], amounts[index]
+            for lane in lanes_of_pledge[rank]:
+                total[lane] -= amount
+            if left[rank] == 0:
+                for lane in lanes_of_pledge[rank]:
+                    if self.top[lane] == rank:
+                        ranks, at = self.lanes[lane], self.head[lane]
+                        while at < len(ranks) and left[ranks[at]] == 0:
+                            at += 1
+                        self.head[lane] = at
+                        self.top[lane] = ranks[at] if at < len(ranks) else self.end
+
+
+def _in_turn(band: list[int], communes: list[int], funded_in: list[int], count: int, after: list[int]
+             ) -> Iterator[int]:
+    """Rule 3 within one score: the commune with the fewest units funded so far goes next (`funded_in` is read as
+    the caller updates it), then the earlier unit in (nomination, id) order, which is the lower position; a key is
+    funded * count + position. `after` is scratch space: the next unit of the same commune in the band."""
+    last: dict[int, int] = {}
+    firsts = []
+    for unit in band:
+        commune = communes[unit]
+        before = last.get(commune)
+        if before is None:
+            firsts.append(unit)
+        else:
+            after[before] = unit
+        after[unit] = -1
+        last[commune] = unit
+    heap = [funded_in[communes[unit]] * count + unit for unit in firsts]
+    heapq.heapify(heap)
+    while heap:
+        unit = heap[0] % count
+        yield unit
+        following = after[unit]
+        if following < 0:
+            heapq.heappop(heap)
+        else:
+            heapq.heapreplace(heap, funded_in[communes[following]] * count + following)
+
+
 def allocate(needs: Needs, funds: Sequence[Funds], *, fair: bool = True) -> Allocation:
     """Fund as many units as the money allows by the rules above; the money left stays on each pledge. Without
     `fair`, units of one score are taken in plain nomination order (kept to compare with)."""
-    groups = set(needs.groups)
-    money = _Money(funds, groups)
-    bands = _bands(_units(needs, money.helps))
-    units = [unit for band in bands for unit in band]
-    position = {id(unit): index for index, unit in enumerate(units)}
-    funded_in: dict[int, int] = {}  # commune -> units funded in this run
-    result = Allocation()
-    funded_people: set[int] = set()
-    done: set[int] = set()  # units (by their first row) funded or refused already
+    return _Run(needs, funds).allocate(fair)
 
-    def record(unit: _Unit, months: int, members: list[tuple[Line, ...]], held: bool) -> None:
-        for row, lines in zip(unit.rows, members, strict=True):
-            result.sponsorships.append(Sponsorship(needs.ids[row], needs.people[row], needs.households[row], months,
-                                                   needs.prices[months][row], lines, held))
-            funded_people.add(needs.people[row])
-        done.add(unit.rows[0])
-        funded_in[unit.commune] = funded_in.get(unit.commune, 0) + 1
 
-    unit_of_need = {needs.ids[row]: unit for unit in units for row in unit.rows}
-    for f in sorted((f for f in funds if f.holds), key=lambda f: (f.paid_at, f.id)):
-        held_units = sorted({id(unit_of_need[n]): unit_of_need[n] for n in f.holds if n in unit_of_need}.values(),
-                            key=lambda unit: position[id(unit)])
-        for unit in held_units:
-            if unit.rows[0] in done or not (_scope_of(f) in unit.scopes and any(_helps(f, g) for g in unit.member_groups)):
+class _Run:
+    """One call of `allocate`: the needs as numpy columns, the units (households, by position in rule 3's order)
+    and the money; the columns of the result grow as units are funded."""
+
+    def __init__(self, needs: Needs, funds: Sequence[Funds]):
+        self.needs, self.funds = needs, funds
+        count = len(needs)
+        self.ids = np.asarray(needs.ids, dtype=np.int64).reshape(count)
+        self.people = np.asarray(needs.people, dtype=np.int64).reshape(count)
+        households = np.asarray(needs.households, dtype=np.int64).reshape(count)
+        self.households = households
+        group_names = sorted(set(needs.groups))
+        code = {group: index for index, group in enumerate(group_names)}
+        groups = np.fromiter((code[group] for group in needs.groups), dtype=np.int64, count=count)
+        communes = np.asarray(needs.communes, dtype=np.int64).reshape(count)
+        provinces = np.asarray(needs.provinces, dtype=np.int64).reshape(count)
+        self.money = money = _Money(funds, group_names)
+        # Rule 1 for each distinct (commune, province, group) rather than for each row.
+        self.lanes, helped = self._places(communes, provinces, groups, len(group_names))
+        rows = np.flatnonzero(helped)
+        rows = rows[np.lexsort((self.ids[rows], households[rows]))]  # by household, members in id order
+        starts = np.flatnonzero(np.r_[True, households[rows][1:] != households[rows][:-1]]) if len(rows) else rows
+        firsts = rows[starts]
+        scores = np.maximum.reduceat(np.asarray(needs.scores, dtype=np.int64)[rows], starts) if len(rows) else rows
+        nominated = (np.minimum.reduceat(np.asarray(needs.nominated, dtype=np.int64)[rows], starts)
+                     if len(rows) else rows)
+        order = np.lexsort((self.ids[firsts], nominated, -scores))  # rule 3: position -> household
+        sizes = np.diff(np.r_[starts, len(rows)])
+        # A member's lanes are those of the unit's place (its first member's) for the member's group: the rare
+        # member living elsewhere than the first gets them here.
+        unit_firsts = np.repeat(firsts, sizes)
+        moved = (communes[rows] != communes[unit_firsts]) | (provinces[rows] != provinces[unit_firsts])
+        for row, first in zip(rows[moved].tolist(), unit_firsts[moved].tolist(), strict=True):
+            self.lanes[row] = money.lanes_at(int(communes[first]), int(provinces[first]), int(groups[row]))
+        ends = np.cumsum(sizes)
+        flat = rows.tolist()
+        self.units = [flat[end - size:end] for end, size in zip(ends[order].tolist(), sizes[order].tolist(),
+                                                                  strict=True)]
+        self.unit_firsts = firsts[order]
+        self.scores = scores[order]
+        _, commune_index = np.unique(communes[self.unit_firsts], return_inverse=True)
+        self.communes = commune_index.tolist()  # each unit's commune as a small number
+        self.price_lists = [None if months not in needs.prices else np.asarray(needs.prices[months], np.int64)
+                            .reshape(count).tolist() for months in money.months]
+        self.choices = list(enumerate(money.months))
+        self.priced = [(index, prices) for index, prices in enumerate(self.price_lists) if prices is not None]
+        self.groups = needs.groups
+        people = np.sort(self.people)
+        self.shared_people = bool((people[1:] == people[:-1]).any())  # then a person may come up twice
+        self.funded_people: set[int] = set()
+        self.rows_funded: list[int] = []
+        self.parts: list[tuple[int, int, bool]] = []  # each funded part's (members, months, held)
+        self.line_ends: list[int] = []
+        self.line_ranks: list[int] = []
+        self.line_amounts: list[int] = []
+        self.tried: list[int] = []  # the first row of each unit tried, and whether it was funded
+        self.tried_funded: list[bool] = []
+
+    def _places(self, communes: np.ndarray, provinces: np.ndarray, groups: np.ndarray, group_count: int
+                ) -> tuple[list, np.ndarray]:
+        """Each row's lanes by months (`_Money.lanes_at`), and whether any lane may pay for it."""
+        if not len(communes):
+            return [], np.zeros(0, dtype=bool)
+        _, commune_index = np.unique(communes, return_inverse=True)
+        _, province_index = np.unique(provinces, return_inverse=True)
+        key = (commune_index * (province_index.max() + 1) + province_index) * group_count + groups
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        places = [self.money.lanes_at(int(communes[row]), int(provinces[row]), int(groups[row]))
+                  for row in first.tolist()]
+        helped = np.array([any(lanes) for lanes in places], dtype=bool)[inverse]
+        shared = np.empty(len(places), dtype=object)  # each place's one list, taken row by row in C
+        shared[:] = places
+        return shared[inverse].tolist(), helped
+
+    def could_pay(self, row: int) -> bool:
+        """Whether the member's lanes still have at least the member's own price at some number of months."""
+        covers, lanes = self.money.covers, self.lanes[row]
+        for index, prices in self.priced:
+            price = prices[row]
+            if price > 0 and lanes[index] and covers(lanes[index], price):
+                return True
+        return False
+
+    def fund(self, rows: list[int], first: Funds | None = None) -> tuple[int, list[int]] | None:
+        """Take each member's price from the lanes for that member's group, in spending order (`first` before the
+        rest), all of one number of months: the held pledge's, else 12, then 6, then 3. Returns the months and
+        where each member's lines end; None when no number of months covers them all (nothing is taken)."""
+        if first is None and len(rows) == 1:  # most units: one member, nothing held
+            return self._fund_one(rows[0])
+        choices, lanes_of, covers = self.choices, self.lanes, self.money.covers
+        if first is not None:
+            choices = sorted(choices, key=lambda choice: choice[1] != first.months)
+        for index, months in choices:
+            prices = self.price_lists[index]
+            if prices is None:
                 continue
-            if any(needs.people[r] in funded_people for r in unit.rows):
+            wanted: dict[tuple[int, ...], int] = {}  # a group's lanes -> the price of its members
+            for row in rows:
+                price = prices[row]
+                if price <= 0:
+                    break
+                lanes = lanes_of[row][index]
+                wanted[lanes] = wanted[lanes] + price if lanes in wanted else price
+            else:  # every member has a price; unless some group's money falls short, whatever the order, take it
+                if all(covers(lanes, amount) for lanes, amount in wanted.items()):
+                    taken = self._take_all(rows, index, months, first)
+                    if taken is not None:
+                        return taken
+        return None
+
+    def _take_all(self, rows: list[int], index: int, months: int, first: Funds | None
+                  ) -> tuple[int, list[int]] | None:
+        """`fund` at one number of months (`index`): every member's lines, or None with nothing taken."""
+        money, lanes_of, pledges, amounts = self.money, self.lanes, self.line_ranks, self.line_amounts
+        prices, take_from = self.price_lists[index], money.take
+        since = len(pledges)
+        ends = []
+        for row in rows:
+            price = prices[row]
+            if first is not None and first.months == months and _helps(first, self.groups[row]):
+                first_rank = money.rank[first.id]
+                have = money.left[first_rank]
+                if have > 0:
+                    take = min(have, price)
+                    money.left[first_rank] = have - take
+                    pledges.append(first_rank)
+                    amounts.append(take)
+                    price -= take
+            # a held member is bought from the holding pledge alone (rule 4)
+            if price and (first is not None or not take_from(lanes_of[row][index], price, pledges, amounts)):
+                for rank, amount in zip(pledges[since:], amounts[since:], strict=True):
+                    money.left[rank] += amount
+                del pledges[since:], amounts[since:]
+                return None
+            ends.append(len(pledges))
+        money.spent(pledges, amounts, since)
+        return months, ends
+
+    def _fund_one(self, row: int) -> tuple[int, list[int]] | None:
+        """`fund` for a unit of one member and no held pledge."""
+        money, lanes, pledges, amounts = self.money, self.lanes[row], self.line_ranks, self.line_amounts
+        for index, months in self.choices:
+            prices = self.price_lists[index]
+            if prices is None or prices[row] <= 0 or not money.covers(lanes[index], prices[row]):
                 continue
-            taken = money.fund(unit, groups, first=f) if money.left.get(f.id, 0) > 0 else None
-            if taken:
-                record(unit, *taken, held=True)
-    waiting = bands
-    while waiting:  # passes until one funds nobody: then running again funds nobody either
-        funded_before, still = len(result.sponsorships), []
-        for band in waiting:
-            left_in_band = []
-            for unit in _taken_in_turn(band, funded_in) if fair else band:
-                if unit.rows[0] in done or any(needs.people[r] in funded_people for r in unit.rows):
+            since = len(pledges)
+            money.take(lanes[index], prices[row], pledges, amounts)  # cannot fail: the lanes' money covers it
+            money.spent(pledges, amounts, since)
+            return months, [len(pledges)]
+        return None
+
+    def record(self, unit: int, rows: list[int], months: int, ends: list[int], held: bool) -> None:
+        self.rows_funded.extend(rows)
+        self.parts.append((len(rows), months, held))
+        self.line_ends.extend(ends)
+        if self.shared_people:
+            self.funded_people.update(self.people[rows].tolist())
+        self.funded_in[self.communes[unit]] += 1
+
+    def person_funded(self, rows: list[int]) -> bool:
+        return self.shared_people and any(person in self.funded_people for person in self.people[rows].tolist())
+
+    def allocate(self, fair: bool) -> Allocation:
+        count = len(self.units)
+        self.funded_in = [0] * (max(self.communes, default=0) + 1)  # commune -> units funded in this run
+        held = self.fund_held()
+        if held:
+            self.units = [[row for row in rows if row not in held] for rows in self.units]
+        score_starts = np.flatnonzero(np.r_[True, self.scores[1:] != self.scores[:-1]]) if count else []
+        bounds = [*np.asarray(score_starts).tolist(), count]
+        waiting = [[unit for unit in range(start, end) if self.units[unit]] for start, end in pairwise(bounds)]
+        after = [-1] * count
+        units, shared, could_pay, fund, record = self.units, self.shared_people, self.could_pay, self.fund, self.record
+        tried, tried_funded = self.tried, self.tried_funded
+        while waiting:  # passes until one funds nobody: then running again funds nobody either
+            funded_before, still = len(self.rows_funded), []
+            for band in waiting:
+                left_in_band = []
+                for unit in _in_turn(band, self.communes, self.funded_in, count, after) if fair else band:
+                    rows = units[unit]
+                    if shared and self.person_funded(rows):
+                        continue
+                    left_in_band.append(unit)
+                    # Whole when the money allows (then every member could pay for their own card). Otherwise a
+                    # member whose group's money could not pay even their own card waits for a pledge that can, and
+                    # does not hold the rest of the household back.
+                    part, taken = rows, fund(rows)
+                    if taken is None:
+                        part = [row for row in rows if could_pay(row)]
+                        if not part:
+                            continue
+                        if len(part) < len(rows):
+                            taken = fund(part)
+                    tried.append(part[0])
+                    tried_funded.append(taken is not None)
+                    if taken:
+                        record(unit, part, *taken, held=False)
+                        left_in_band.pop()
+                        if len(part) < len(rows):  # the members left wait as the rest of their household
+                            self.units[unit] = [row for row in rows if row not in part]
+                            left_in_band.append(unit)
+                if left_in_band:
+                    still.append(left_in_band)
+            if len(self.rows_funded) == funded_before:
+                break
+            waiting = still
+        return self.result([row for band in waiting for unit in band for row in self.units[unit]])
+
+    def fund_held(self) -> set[int]:
+        """Rule 4: each pledge's held members of a unit (those of its groups) funded together from that pledge alone,
+        pledge by pledge in spending order. Returns every held row: held members wait for their pledge's money and
+        are not taken in the global order."""
+        held = sorted((f for f in self.funds if f.holds), key=lambda f: (f.paid_at, f.id))
+        if not held or not self.units:
+            return set()
+        unit_of_row = np.full(len(self.needs), -1, dtype=np.int64)
+        for unit, rows in enumerate(self.units):
+            unit_of_row[rows] = unit
+        sorter = np.argsort(self.ids, kind="stable")
+        every, funded = set(), set()
+        for f in held:
+            wanted = np.asarray(f.holds, dtype=np.int64)
+            at = np.minimum(np.searchsorted(self.ids, wanted, sorter=sorter), len(sorter) - 1)
+            found = sorter[at][self.ids[sorter[at]] == wanted]
+            mine = {row for row in found.tolist() if unit_of_row[row] >= 0 and _helps(f, self.groups[row])}
+            every |= mine
+            if f.id not in self.money.rank:
+                continue  # no money left on it: its members wait
+            scope = _scope_of(f)
+            for unit in sorted({int(unit_of_row[row]) for row in mine}):
+                rows = [row for row in self.units[unit] if row in mine]
+                first = self.unit_firsts[unit]
+                scopes = (("commune", int(self.needs.communes[first])), ("province", int(self.needs.provinces[first])),
+                          ("country",))
+                if scope not in scopes or funded.intersection(rows) or self.person_funded(rows):
                     continue
-                left_in_band.append(unit)
-                # A member whose group's money could not pay even their own card waits for a pledge that can,
-                # and does not hold the rest of the household back.
-                keep = [i for i in range(len(unit.rows)) if money.could_pay(unit, i)]
-                if not keep:
-                    continue
-                part = unit if len(keep) == len(unit.rows) else _part(unit, keep)
-                taken = money.fund(part, groups)
-                result.considered.append((needs.ids[part.rows[0]], taken is not None))
+                if self.money.left[self.money.rank[f.id]] <= 0:
+                    break
+                taken = self.fund(rows, first=f)
                 if taken:
-                    record(part, *taken, held=False)
-                    left_in_band.pop()
-                    if part is not unit:  # the members left wait as the rest of their household
-                        left_in_band.append(_part(unit, [i for i in range(len(unit.rows)) if i not in keep]))
-            if left_in_band:
-                still.append(left_in_band)
-        if len(result.sponsorships) == funded_before:
-            break
-        waiting = still
-    result.unfunded = sorted(needs.ids[r] for band in waiting for unit in band for r in unit.rows
-                             if needs.people[r] not in funded_people)
-    result.remainder = {f.id: money.left.get(f.id, 0) for f in funds}
-    return result
+                    self.record(unit, rows, *taken, held=True)
+                    funded.update(rows)
+        return every
+
+    def result(self, waiting: list[int]) -> Allocation:
+        rows = np.asarray(self.rows_funded, dtype=np.int64)
+        sizes, months, held = (np.asarray(column, dtype=np.int64) for column in zip(*self.parts, strict=True)
+                               ) if self.parts else (np.zeros(0, dtype=np.int64),) * 3
+        months, held = np.repeat(months, sizes), np.repeat(held, sizes).astype(bool)
+        prices = np.zeros(len(rows), dtype=np.int64)
+        for length in np.unique(months).tolist():
+            chosen = months == length
+            prices[chosen] = np.asarray(self.needs.prices[length], dtype=np.int64)[rows[chosen]]
+        left = dict(zip(self.money.ids, self.money.left, strict=True))
+        waiting_rows = np.asarray(waiting, dtype=np.int64)
+        unfunded = self.ids[waiting_rows[~np.isin(self.people[waiting_rows], self.people[rows])]]
+        return Allocation(
+            rows=rows, need_ids=self.ids[rows], people=self.people[rows], households=self.households[rows],
+            months=months, prices=prices, held=held,
+            line_ends=np.asarray(self.line_ends, dtype=np.int64),
+            line_pledges=np.asarray(self.money.ids, dtype=np.int64)[np.asarray(self.line_ranks, dtype=np.intp)],
+            line_amounts=np.asarray(self.line_amounts, dtype=np.int64),
+            remainder={f.id: left.get(f.id, 0) for f in self.funds}, unfunded=np.sort(unfunded).tolist(),
+            considered=list(zip(self.ids[np.asarray(self.tried, dtype=np.intp)].tolist(), self.tried_funded,
+                                strict=True)))

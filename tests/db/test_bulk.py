@@ -50,3 +50,55 @@ def test_constants_written_into_the_statement_keep_quotes_percents_and_accents(e
         nulls = connection.execute(select(sql_func.count()).where(Person.gender.is_(None))).scalar()
     assert names == ["Đổi 50%", "It's", tricky, tricky, tricky]
     assert found == {"066190000003", "066190000004"} and nulls == 5
+
+
+def test_columns_inserted_in_slices_match_a_core_insert_and_read_back_as_numbers(engine):
+    import numpy as np
+    from sqlalchemy import Date, cast, null
+
+    from db.bulk import day_number, epoch_seconds, fetch_batches, insert_columns, roomy_cache
+
+    migrate.upgrade(engine)
+    now = datetime(2026, 11, 25, 3, 0, 7, 900000, tzinfo=UTC)
+    births = [date(1980, 1, 1 + i % 28) for i in range(230)]
+    with engine.begin() as connection:
+        connection.execute(insert(Person.__table__), [
+            {"full_name": f"Người {i}", "name_key": f"nguoi {i}", "birth_date": births[i], "birth_year_only": False,
+             "gender": None, "national_id": f"0{i:011d}", "social_insurance_code": None, "created_at": now}
+            for i in range(230)])
+        with roomy_cache(connection, megabytes=8):
+            insert_columns(connection, Person.__table__, {
+                "full_name": [f"Người {i}" for i in range(230)],
+                "name_key": np.array([f"nguoi {i}" for i in range(230)]),
+                "birth_date": births, "birth_year_only": False, "gender": None,
+                "national_id": [f"1{i:011d}" for i in range(230)], "social_insurance_code": None, "created_at": now},
+                230, slice_rows=150)  # slices of 150 and 80; 100 rows to a statement, then the rest
+        insert_columns(connection, Person.__table__, {"full_name": []}, 0)
+        batches = list(fetch_batches(connection, select(
+            Person.national_id, day_number(Person.birth_date), day_number(cast(null(), Date)),
+            epoch_seconds(Person.created_at)).order_by(Person.id), size=100))
+    columns = (Person.full_name, Person.name_key, Person.birth_date, Person.birth_year_only, Person.created_at)
+    with engine.connect() as connection:
+        core = connection.execute(select(*columns).where(Person.national_id.startswith("0")).order_by(Person.id))
+        sliced = connection.execute(select(*columns).where(Person.national_id.startswith("1")).order_by(Person.id))
+        assert list(core) == list(sliced)
+    assert [len(batch) for batch in batches] == [100, 100, 100, 100, 60] and type(batches[0][0]) is tuple
+    rows = [row for batch in batches for row in batch]
+    assert rows[0][1:] == (19800101, 0, int(now.timestamp())) and [rows[22][1], rows[234][1]] == [19800123, 19800105]
+
+
+def test_ids_taken_beforehand_are_new_and_the_next_insert_follows_them(engine):
+    from db.bulk import insert_columns, new_ids
+
+    migrate.upgrade(engine)
+    person = {"full_name": "Người", "name_key": "nguoi", "birth_date": date(1990, 1, 1), "birth_year_only": False,
+              "gender": None, "social_insurance_code": None}
+    with engine.begin() as connection:
+        connection.execute(insert(Person.__table__), [{**person, "national_id": "066190000000"}])
+        ids = new_ids(connection, Person.__table__, 3)
+        insert_columns(connection, Person.__table__, {**person, "id": ids, "national_id": [
+            f"06619000000{i}" for i in range(1, 4)]}, 3)
+        connection.execute(insert(Person.__table__), [{**person, "national_id": "066190000009"}])
+        stored = dict(connection.execute(select(Person.national_id, Person.id)).all())
+    assert len(set(ids.tolist())) == 3 and [stored[f"06619000000{i}"] for i in range(1, 4)] == ids.tolist()
+    assert stored["066190000009"] > max(ids.tolist()) > stored["066190000000"]

@@ -84,6 +84,20 @@ def test_a_held_need_is_funded_from_its_pledge_first_whatever_its_score():
         2: ([8], True), 1: ([7], False)}
 
 
+def test_a_held_need_waits_for_its_pledge_money_and_other_money_passes_it_by():
+    rows = needs((1, 1, 10, 1, "household", 90, 1), (2, 2, 10, 1, "household", 10, 2))
+    result = allocate(rows, [Funds(7, 9_000_000, 1, 12), Funds(8, 500_000, 2, 12, holds=(1,))])
+    assert funded(result) == [2] and result.remainder == {7: 8_200_000, 8: 500_000}
+
+
+def test_a_household_member_outside_the_holding_pledge_groups_is_not_held():
+    rows = needs((1, 5, 10, 1, "pupil", 30, 1), (2, 5, 10, 1, "household", 30, 1))
+    result = allocate(rows, [Funds(7, 9_000_000, 1, 12, groups=frozenset({"household"})),
+                             Funds(8, 9_000_000, 2, 12, groups=frozenset({"pupil"}), holds=(1, 2))])
+    assert {s.need_id: ([line.pledge_id for line in s.lines], s.held) for s in result.sponsorships} == {
+        1: ([8], True), 2: ([7], False)}
+
+
 def test_nobody_is_funded_twice():
     rows = needs((1, 1, 10, 1, "household", 40, 1), (2, 2, 10, 1, "household", 30, 2))
     rows = Needs(**{**rows.__dict__, "people": [55, 55]})  # the same person under two nominations
@@ -146,15 +160,21 @@ def test_the_invariants_hold_on_any_instance(instance):
                    and f.province_code in (None, rows.provinces[row]) and f.commune_code in (None, rows.communes[row])
                    and (not f.groups or rows.groups[row] in f.groups))
 
+    held_by = {need: [f for f in funds if need in f.holds and (not f.groups or rows.groups[row_of[need]] in f.groups)]
+               for need in rows.ids}
+    for s in result.sponsorships:  # a held member is bought from a pledge that holds it, alone; nobody else is
+        holders = {f.id for f in held_by[s.need_id]}
+        assert s.held == bool(holders) and (not s.held or {line.pledge_id for line in s.lines} <= holders)
+        assert not s.held or len({line.pledge_id for line in s.lines}) == 1
     for row, household in enumerate(rows.households):  # households whole, but for members nobody could pay for
-        if household in funded_households and row not in funded_rows:
+        if household in funded_households and row not in funded_rows and not held_by[rows.ids[row]]:
             assert all(money_left_for(row, m) < rows.prices[m][row] for m in (6, 12))
     # running again on what is left (the people not funded, the money not spent) funds nobody
     left_rows = [row for row in range(len(rows)) if row not in funded_rows]
     rest = Needs(**{name: [getattr(rows, name)[i] for i in left_rows] for name in
                     ("ids", "people", "households", "communes", "provinces", "groups", "scores", "nominated")},
                  prices={m: [rows.prices[m][i] for i in left_rows] for m in rows.prices})
-    rerun = allocate(rest, [Funds(**{**f.__dict__, "available": result.remainder[f.id], "holds": ()}) for f in funds])
+    rerun = allocate(rest, [Funds(**{**f.__dict__, "available": result.remainder[f.id]}) for f in funds])
     assert rerun.sponsorships == []
     # the same input in any row order gives the same result
     shuffled = list(range(len(rows)))
