@@ -37,11 +37,12 @@ from donation.actors import ADMIN, DONOR, NATIONAL_OFFICER, PROVINCE_OFFICER, Ac
 from donation.allocation_engine import MONTHS, Allocation, Funds, Needs
 from donation.allocation_engine import allocate as run_engine
 from donation.batches import no_cycle_collection
+from donation.card_prices import CardPrices
 from donation.errors import Forbidden, InvalidInput, NotFound
 from donation.offices import NATIONAL, lock_office
 from donation.pledge_states import check_transition
 from donation.pledges import find_pledge, require_visible
-from donation.premium import RuleBook, quote_premium
+from donation.premium import RuleBook
 from donation.rules import load_rule_book
 
 ALLOCATORS = (PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)
@@ -98,25 +99,6 @@ def _scope(actor: Actor, province: int | None) -> tuple[list[int] | None, int | 
     return ([province], province) if province is not None else (None, None)
 
 
-class _Prices:
-    """A donor's share of one member's card, worked out once per distinct case. A start date matters only through
-    the rule version and the provincial top-up in force that day, so cases are told apart by those: the era."""
-
-    def __init__(self, rules: RuleBook):
-        self.rules = rules
-        self.eras: dict[tuple, int] = {}
-
-    def era(self, start: date, province: int, group: str) -> int:
-        top_up = self.rules.top_up_on(province, group, start)
-        era = (self.rules.version_on(start).code, None if top_up is None else (province, id(top_up)))
-        return self.eras.setdefault(era, len(self.eras))
-
-    def price(self, group: str, position: int, months: int, start: date, province: int, poor: bool) -> int:
-        quote = quote_premium(self.rules, group=group, members=position, months=months, on=start,
-                              province_code=province, poor_commune=poor)
-        return quote.lines[-1].donor_pays
-
-
 def _distinct(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For columns of non-negative integers: the rows where each distinct combination first occurs, and each row's
     combination (an index into those rows). The columns are combined as digits of one number, squeezed back to the
@@ -164,11 +146,13 @@ def _needs(session: Session, province: int | None, on: date, rules: RuleBook, ho
              .where((Nomination.approved_until.is_(None)) | (Nomination.approved_until >= on)))
     if province is not None:
         query = query.where(Nomination.province_code == province)
-    if households is not None:
+    live = select(Sponsorship.person_id).where(Sponsorship.status == "allocated", Sponsorship.ends_on >= on)
+    if households is not None:  # a few households (a donor's page): only their people's cover is read
         query = query.where(Nomination.household_id.in_(households))
+        live = live.where(Sponsorship.person_id.in_(select(Nomination.person_id)
+                                                    .where(Nomination.household_id.in_(households))))
     connection = session.connection()
-    covered = _numbers(fetch_batches(connection, select(Sponsorship.person_id).where(
-        Sponsorship.status == "allocated", Sponsorship.ends_on >= on)))
+    covered = _numbers(fetch_batches(connection, live))
     parts = [np.array(batch, dtype=_NEED_FIELDS) for batch in fetch_batches(connection, query)]  # in C
     fields = np.concatenate(parts) if parts else np.zeros(0, dtype=_NEED_FIELDS)
     del parts
@@ -202,7 +186,7 @@ def _needs(session: Session, province: int | None, on: date, rules: RuleBook, ho
         firsts = np.flatnonzero(np.r_[True, same[1:] != same[:-1]])
         position[laddered] = np.arange(len(laddered)) - np.repeat(firsts, np.diff(np.r_[firsts, len(laddered)])) + 1
 
-    prices = _Prices(rules)
+    prices = CardPrices(rules)
     group, rank, start, place, poor = (column[payable] for column in (group_of, position, starts, provinces, poor))
     firsts, era_at = _distinct(start, place, group)
     eras = np.array([prices.era(start_days[start[row]], int(place[row]), group_names[group[row]])

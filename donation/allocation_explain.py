@@ -17,6 +17,7 @@ from donation.allocation import SPENDABLE, cover_start, what_it_bought
 from donation.allocation_engine import MONTHS, Funds, Needs
 from donation.allocation_engine import allocate as run_engine
 from donation.audit import mask
+from donation.card_prices import CardPrices
 from donation.dates import today_vn
 from donation.donors import KINDS
 from donation.errors import Forbidden, NotFound
@@ -25,7 +26,6 @@ from donation.money import format_vnd
 from donation.offices import NATIONAL
 from donation.pledge_statement_pdf import StatementDoc, StatementLine, statement_pdf
 from donation.pledges import find_pledge, require_visible, scope_of
-from donation.premium import RuleBook, quote_premium
 from donation.priority import GROUP_NAMES
 from donation.receipts import office_header
 from donation.rules import load_rule_book
@@ -249,34 +249,6 @@ class _Need:
     prices: dict[int, int]  # months -> a donor's share of the card
 
 
-class _Prices:
-    """A donor's share of one member's card as the allocation prices it: by the rules in force on its cover start,
-    at its place in the household's ladder, nothing for a child the state covers; each case worked out once."""
-
-    def __init__(self, rules: RuleBook):
-        self.rules, self.known, self.eras, self.ages = rules, {}, {}, {}
-
-    def child(self, birth: date, start: date) -> bool:
-        age = start.year - birth.year - ((start.month, start.day) < (birth.month, birth.day))
-        limit = self.ages.get(start)
-        if limit is None:
-            limit = self.ages[start] = self.rules.version_on(start).child_full_cover_age
-        return age < limit
-
-    def price(self, group: str, position: int, months: int, start: date, province: int, poor: bool) -> int:
-        era = self.eras.get((start, province, group))
-        if era is None:  # a start date matters only through the rule version and the top-up in force that day
-            top_up = self.rules.top_up_on(province, group, start)
-            era = self.eras[(start, province, group)] = (
-                self.rules.version_on(start).code, None if top_up is None else (province, id(top_up)))
-        key = (group, position, months, era, poor)
-        if key not in self.known:
-            quote = quote_premium(self.rules, group=group, members=position, months=months, on=start,
-                                  province_code=province, poor_commune=poor)
-            self.known[key] = quote.lines[-1].donor_pays
-        return self.known[key]
-
-
 class _Money:
     """The pledges that may pay for a place and group: how many there are, how many have money in, what they still
     owe, and the money left on them for each number of months; the spendable ones as the engine's `Funds`."""
@@ -359,7 +331,7 @@ def _explained(session: Session, scope: _Scope, on: date) -> list[WaitingRow]:
     if scope.commune is not None:  # a household lives in one commune: its ladder is whole
         query = query.where(Nomination.commune_code == scope.commune)
     rules = load_rule_book(session)
-    prices = _Prices(rules)
+    prices = CardPrices(rules)
     ladder = {key for key, group in rules.groups.items() if group.ladder_applies}
     place: Counter = Counter()
     rows: list[WaitingRow] = []
