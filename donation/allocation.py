@@ -367,10 +367,11 @@ def _save(session: Session, actor: Actor, province: int | None, on: date, needs:
             status = "allocated"
         changes.append({"id": pledge, "allocated": allocated + amount, "status": status, "updated_at": now})
     bulk_update(connection, Pledge.__table__, ["allocated", "status", "updated_at"], changes)
-    funded_holds = np.unique(result.households[result.held]).tolist()
-    if funded_holds:
-        session.execute(update(Hold).where(Hold.status == "active", Hold.household_id.in_(funded_holds))
-                        .values(status="funded", ended_at=now))
+    held = np.flatnonzero(result.held)  # a held sponsorship's lines are all from its holding pledge
+    holders = result.line_pledges[np.r_[0, result.line_ends[:-1]][held]] if len(held) else held
+    for pledge in np.unique(holders).tolist():
+        session.execute(update(Hold).where(Hold.status == "active", Hold.pledge_id == pledge, Hold.household_id.in_(
+            np.unique(result.households[held][holders == pledge]).tolist())).values(status="funded", ended_at=now))
     return run.id
 
 

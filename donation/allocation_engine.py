@@ -15,7 +15,7 @@ The rules, each checked by a test:
    Units left are tried again, in the same order, until a pass funds nobody: so a second run funds nobody either.
 4. Money. The members of a unit that a pledge holds (those of its groups) are funded together from that pledge
    alone, before the global order, pledges in spending order; a held member waits for that pledge's money and is not
-   taken in the global order. Otherwise money paid first is spent first (the time its money came, then the pledge's
+   taken in the global order, and while some of its held members wait, what the pledge has left is kept for them. Otherwise money paid first is spent first (the time its money came, then the pledge's
    id). A unit's cards are all of one length, bought from pledges of that length (the holding pledge's; otherwise 12
    months if the money allows, then 6, then 3) at
    the price for that many months; each card's lines add up to its price exactly. A unit whose price does not fit
@@ -188,6 +188,13 @@ class _Money:
                 mine.append(lane)
             self.lanes_of_pledge.append(mine)
 
+    def reserve(self, rank: int) -> int:
+        """Keep what the pledge has left out of every lane (for its held members); returns the amount kept."""
+        amount, self.left[rank] = self.left[rank], 0
+        for lane in self.lanes_of_pledge[rank]:
+            self.total[lane] -= amount
+        return amount
+
     def lanes_at(self, commune: int, province: int, group: int) -> list[tuple[int, ...]]:
         """For each number of months (in `months` order), the lanes that may pay for the group at that place."""
         scopes = (("commune", commune), ("province", province), ("country",))
@@ -340,6 +347,7 @@ class _Run:
         self.line_amounts: list[int] = []
         self.tried: list[int] = []  # the first row of each unit tried, and whether it was funded
         self.tried_funded: list[bool] = []
+        self.reserved: dict[int, int] = {}  # pledge -> money kept for its held members still waiting
 
     def _places(self, communes: np.ndarray, provinces: np.ndarray, groups: np.ndarray, group_count: int
                 ) -> tuple[list, np.ndarray]:
@@ -491,6 +499,10 @@ class _Run:
             waiting = still
         return self.result([row for band in waiting for unit in band for row in self.units[unit]])
 
+    def _scopes(self, unit: int) -> tuple:
+        first = self.unit_firsts[unit]
+        return ("commune", int(self.needs.communes[first])), ("province", int(self.needs.provinces[first])), ("country",)
+
     def fund_held(self) -> set[int]:
         """Rule 4: each pledge's held members of a unit (those of its groups) funded together from that pledge alone,
         pledge by pledge in spending order. Returns every held row: held members wait for their pledge's money and
@@ -507,17 +519,15 @@ class _Run:
             wanted = np.asarray(f.holds, dtype=np.int64)
             at = np.minimum(np.searchsorted(self.ids, wanted, sorter=sorter), len(sorter) - 1)
             found = sorter[at][self.ids[sorter[at]] == wanted]
-            mine = {row for row in found.tolist() if unit_of_row[row] >= 0 and _helps(f, self.groups[row])}
+            scope = _scope_of(f)
+            mine = {row for row in found.tolist() if unit_of_row[row] >= 0 and _helps(f, self.groups[row])
+                    and scope in self._scopes(int(unit_of_row[row]))}  # only what the pledge may ever pay for
             every |= mine
             if f.id not in self.money.rank:
                 continue  # no money left on it: its members wait
-            scope = _scope_of(f)
             for unit in sorted({int(unit_of_row[row]) for row in mine}):
-                rows = [row for row in self.units[unit] if row in mine]
-                first = self.unit_firsts[unit]
-                scopes = (("commune", int(self.needs.communes[first])), ("province", int(self.needs.provinces[first])),
-                          ("country",))
-                if scope not in scopes or funded.intersection(rows) or self.person_funded(rows):
+                rows = [row for row in self.units[unit] if row in mine and row not in funded]
+                if not rows or self.person_funded(rows):
                     continue
                 if self.money.left[self.money.rank[f.id]] <= 0:
                     break
@@ -525,6 +535,8 @@ class _Run:
                 if taken:
                     self.record(unit, rows, *taken, held=True)
                     funded.update(rows)
+            if mine - funded and f.id in self.money.rank:  # what is left waits for its own held members
+                self.reserved[f.id] = self.money.reserve(self.money.rank[f.id])
         return every
 
     def result(self, waiting: list[int]) -> Allocation:
@@ -537,6 +549,8 @@ class _Run:
             chosen = months == length
             prices[chosen] = np.asarray(self.needs.prices[length], dtype=np.int64)[rows[chosen]]
         left = dict(zip(self.money.ids, self.money.left, strict=True))
+        for pledge, kept in self.reserved.items():
+            left[pledge] += kept
         waiting_rows = np.asarray(waiting, dtype=np.int64)
         unfunded = self.ids[waiting_rows[~np.isin(self.people[waiting_rows], self.people[rows])]]
         return Allocation(

@@ -367,7 +367,7 @@ def _explained(session: Session, scope: _Scope, on: date) -> list[WaitingRow]:
         holder = held.get(household)
         if holder is not None and (not holder[1] or group in holder[1]):
             row.reason, row.detail = "held", (f"Hộ được cam kết {holder[0]} giữ chỗ: chỉ tiền của cam kết này mua thẻ "
-                                              "cho họ, khi tiền đã nộp đủ")
+                                              "cho họ, ở lần phân bổ đầu tiên sau khi số tiền đã nộp đủ cho cả hộ")
             continue
         needs.append(_Need(row, household, commune, province, int(nominated.timestamp()), person, priced))
     if needs:

@@ -3,8 +3,9 @@ for that pledge's money. A household has at most one hold in force; a hold lapse
 unless its pledge is paid in full, and ends as funded when an allocation pays for it from the pledge.
 
 What a donor sees of a household: its commune, how many people and of which groups, age bands, flood damage and the
-hardships that are not sensitive data (elderly living alone, orphan), its priority score and its price. Never a name,
-an identifier, a birth date, disability, illness or ethnicity (Decree 13/2023: sensitive data).
+hardships that are not sensitive data (elderly living alone, orphan), and its price, in priority order. Never a name,
+an identifier, a birth date, disability, illness or ethnicity (Decree 13/2023: sensitive data), nor the priority
+score, which adds up weights of those facts and so would tell them.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from donation.dates import today_vn
 from donation.errors import InvalidInput, NotFound
 from donation.money import format_vnd
 from donation.nomination_rows import DAMAGE_NAMES, FLAG_NAMES
+from donation.offices import lock_office
 from donation.pledges import find_pledge, require_visible
 from donation.priority import GROUP_NAMES
 
@@ -45,7 +47,6 @@ class OpenNeed:
     commune: str
     members: tuple[str, ...]  # "Học sinh, 6–17 tuổi", one per person the pledge's groups cover
     circumstances: str
-    score: int
     price: int  # what the pledge would pay for them for its months, at today's prices
 
 
@@ -72,7 +73,7 @@ class HoldResult:
         if self.held:
             parts.append(f"Đã giữ chỗ {len(self.held)} hộ")
         if self.taken:
-            parts.append(f"{len(self.taken)} hộ vừa được nhà tài trợ khác giữ chỗ")
+            parts.append(f"{len(self.taken)} hộ vừa được cam kết khác giữ chỗ")
         if self.refused:
             parts.append(f"{len(self.refused)} hộ không giữ được: " + "; ".join(sorted(set(self.refused.values()))))
         return ". ".join(parts) + "."
@@ -140,7 +141,7 @@ def open_needs(actor: Actor, code: str, *, commune: int | None = None, limit: in
         households = [row[0] for row in page]
         prices = household_prices(session, households, on, pledge.months, _groups(pledge))
         details = _details(session, waiting.where(Nomination.household_id.in_(households)), on)
-        return [OpenNeed(household, details[household][0], details[household][1], details[household][2], score,
+        return [OpenNeed(household, details[household][0], details[household][1], details[household][2],
                          prices[household][1])
                 for household, score, _ in page if household in prices and household in details], total
 
@@ -225,9 +226,12 @@ def hold(actor: Actor, code: str, households: Sequence[int], *, now: datetime | 
     with uow or UnitOfWork() as work:
         session = work.session
         pledge = _holding_pledge(actor, session, code)
-        # Holds of one pledge are decided one request at a time: the budget read below stays true until commit.
-        session.execute(update(Pledge.__table__).where(Pledge.__table__.c.id == pledge.id)
-                        .values(updated_at=Pledge.__table__.c.updated_at))
+        # Under the locks an allocation takes (the offices of the pledge and of the households' provinces, in
+        # order): no run reads the holds while they change, and requests for one pledge are decided one at a time,
+        # so the budget read below stays true until commit.
+        places = set(session.exec(select(Nomination.province_code).where(Nomination.household_id.in_(wanted))))
+        for office in sorted(places | {pledge.office_code}):
+            lock_office(session, office)
         session.refresh(pledge)
         if pledge.status not in HOLDING:
             raise InvalidInput(f"Cam kết {pledge.code} đã kết thúc: không giữ chỗ được")
@@ -254,12 +258,12 @@ def hold(actor: Actor, code: str, households: Sequence[int], *, now: datetime | 
             rows.append({"household_id": household, "pledge_id": pledge.id, "people": people, "amount": amount,
                          "held_by": actor.user_id, "held_at": now, "status": "active",
                          "expires_at": now + timedelta(days=app_settings.get(session, "hold_days"))})
-        inserted = _insert_ignoring_held(session, rows) if rows else set()
+        inserted = _insert_ignoring_held(session, sorted(rows, key=lambda row: row["household_id"])) if rows else set()
         result.held = [row["household_id"] for row in rows if row["household_id"] in inserted]
         result.taken += [row["household_id"] for row in rows if row["household_id"] not in inserted]
         if result.held:
             audit.record(session, actor, "hold_needs", "pledge", pledge.id, after={
-                "households": len(result.held),
+                "households": result.held,
                 "amount": sum(row["amount"] for row in rows if row["household_id"] in inserted)})
             work.commit()
         return result
@@ -295,20 +299,26 @@ def held_needs(actor: Actor, code: str, *, uow: UnitOfWork | None = None) -> lis
 
 def expire(actor: Actor, *, now: datetime | None = None, dry_run: bool = False,
            uow: UnitOfWork | None = None) -> int:
-    """Holds past their time whose pledge is not paid in full lapse, and so do holds of pledges that have ended
-    (cancelled, expired, completed): their households go back to the common pool. Returns how many."""
+    """Holds past their time whose pledge is not paid in full lapse, and so do holds of pledges that have ended and
+    of households nobody in which still waits (funded otherwise, sent back for review, approval ended): their
+    households go back to the common pool. Returns how many."""
     require_role(actor, ADMIN)
     now = now or datetime.now(UTC)
     with uow or UnitOfWork() as work:
         session = work.session
         ended = select(Pledge.id).where(Pledge.status.not_in(HOLDING))
         unpaid = select(Pledge.id).where(Pledge.paid < Pledge.amount)
-        stale = (Hold.status == "active") & ((Hold.pledge_id.in_(ended))
+        on = today_vn(now)
+        waiting = select(Nomination.household_id).where(
+            Nomination.status == "approved", (Nomination.approved_until.is_(None)) | (Nomination.approved_until >= on),
+            Nomination.person_id.not_in(select(Sponsorship.person_id).where(Sponsorship.status == "allocated",
+                                                                             Sponsorship.ends_on >= on)))
+        stale = (Hold.status == "active") & (Hold.pledge_id.in_(ended) | Hold.household_id.not_in(waiting)
                                             | ((Hold.expires_at < now) & Hold.pledge_id.in_(unpaid)))
-        count = session.exec(select(func.count()).select_from(Hold).where(stale)).one()
-        if dry_run or not count:
-            return count
+        households = list(session.exec(select(Hold.household_id).where(stale).order_by(Hold.household_id)))
+        if dry_run or not households:
+            return len(households)
         session.execute(update(Hold).where(stale).values(status="expired", ended_at=now))
-        audit.record(session, actor, "expire_holds", "hold", None, after={"count": count})
+        audit.record(session, actor, "expire_holds", "hold", None, after={"households": households})
         work.commit()
-        return count
+        return len(households)

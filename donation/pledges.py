@@ -10,10 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
-from db.models import Donor, Instalment, Payment, Pledge
+from db.models import Donor, Hold, Instalment, Payment, Pledge
 from db.uow import UnitOfWork
 from donation import app_settings, audit, pledge_codes, vietqr
 from donation.actors import ADMIN, DONOR, OFFICE_STAFF, Actor, require_role
@@ -279,6 +280,7 @@ def cancel_pledge(actor: Actor, code: str, reason: str, *, uow: UnitOfWork | Non
                                "hủy và dùng hoặc hoàn số tiền đã nộp")
         before = pledge.status
         pledge.status, pledge.status_reason, pledge.updated_at = "cancelled", reason.strip(), datetime.now(UTC)
+        _end_holds(work.session, [pledge.id], pledge.updated_at)
         audit.record(work.session, actor, "cancel_pledge", "pledge", pledge.id, before={"status": before},
                      after={"status": "cancelled", "reason": reason.strip()})
         work.commit()
@@ -378,9 +380,16 @@ def expire_unpaid(actor: Actor, *, today: date, dry_run: bool = False, uow: Unit
         for pledge in stale:
             check_transition(pledge.status, "expired")
             pledge.status, pledge.status_reason, pledge.updated_at = "expired", f"Quá {days} ngày chưa nộp", now
+        _end_holds(work.session, [pledge.id for pledge in stale], now)
         audit.record(work.session, actor, "expire_pledges", "pledge", None, after={"count": len(codes)})
         work.commit()
         return codes
+
+
+def _end_holds(session: Session, pledge_ids: list[int], now: datetime) -> None:
+    """A pledge that ends gives the households it held back to the common pool, in the same transaction."""
+    session.execute(update(Hold).where(Hold.status == "active", Hold.pledge_id.in_(pledge_ids))
+                    .values(status="expired", ended_at=now))
 
 
 def _awaiting(session: Session, pledge_id: int) -> bool:

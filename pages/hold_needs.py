@@ -47,7 +47,8 @@ commune = left.selectbox("Xã/phường", [None, *names], format_func=lambda c: 
                          key="holds.commune")
 page = right.number_input("Trang", min_value=1, value=1, step=1, key="holds.page")
 needs, total = holds.open_needs(actor, code, commune=commune, limit=PAGE_SIZE, offset=(int(page) - 1) * PAGE_SIZE)
-st.caption(f"{total} hộ đang chờ; trang {int(page)}/{max(1, -(-total // PAGE_SIZE))}; ưu tiên cao trước. "
+st.caption(f"{total} hộ đang chờ; trang {int(page)}/{max(1, -(-total // PAGE_SIZE))}; ưu tiên cao trước (điểm ưu "
+           "tiên không hiện vì nó cộng cả thông tin sức khỏe). "
            "Số tiền là phần nhà tài trợ trả cho những người trong hộ mà cam kết giúp, theo giá hôm nay.")
 if not needs:
     st.info("Không còn hộ nào chờ trong phạm vi và nhóm của cam kết này.")
@@ -55,6 +56,6 @@ if not needs:
 with st.form("holds.pick"):
     chosen = [need.household_id for need in needs if st.checkbox(
         f"**{need.commune}** · {len(need.members)} người: {'; '.join(need.members)} · {need.circumstances} · "
-        f"điểm ưu tiên {need.score} · **{format_vnd(need.price)}**", key=f"holds.need.{need.household_id}")]
+        f"**{format_vnd(need.price)}**", key=f"holds.need.{need.household_id}")]
     if st.form_submit_button("Giữ chỗ các hộ đã chọn", type="primary"):
         _widgets.act(FLASH, lambda: holds.hold(actor, code, chosen), lambda result: result.message)

@@ -90,6 +90,13 @@ def test_a_held_need_waits_for_its_pledge_money_and_other_money_passes_it_by():
     assert funded(result) == [2] and result.remainder == {7: 8_200_000, 8: 500_000}
 
 
+def test_a_pledge_keeps_what_is_left_for_its_held_members_still_waiting():
+    rows = needs((1, 1, 10, 1, "household", 30, 1, 600_000), (2, 2, 10, 1, "household", 30, 2, 600_000),
+                 (3, 3, 10, 1, "household", 90, 3, 300_000))
+    result = allocate(rows, [Funds(8, 1_000_000, 1, 12, holds=(1, 2))])
+    assert funded(result) == [1] and result.remainder == {8: 400_000}  # not spent on household 3
+
+
 def test_a_household_member_outside_the_holding_pledge_groups_is_not_held():
     rows = needs((1, 5, 10, 1, "pupil", 30, 1), (2, 5, 10, 1, "household", 30, 1))
     result = allocate(rows, [Funds(7, 9_000_000, 1, 12, groups=frozenset({"household"})),
@@ -153,21 +160,28 @@ def test_the_invariants_hold_on_any_instance(instance):
     people = [s.person_id for s in result.sponsorships]
     assert len(people) == len(set(people))  # nobody funded twice
     funded_rows = {row_of[s.need_id] for s in result.sponsorships}
-    funded_households = {s.household_id for s in result.sponsorships}
+
+    def holds_it(f: Funds, row: int) -> bool:  # a pledge holds only what it may pay for: its groups, its area
+        return (rows.ids[row] in f.holds and (not f.groups or rows.groups[row] in f.groups)
+                and f.province_code in (None, rows.provinces[row]) and f.commune_code in (None, rows.communes[row]))
+
+    held_by = {need: [f for f in funds if holds_it(f, row_of[need])] for need in rows.ids}
+    funded_needs = {s.need_id for s in result.sponsorships}
+    # a pledge some of whose held members still wait keeps its money for them
+    keeping = {f.id for need, holders in held_by.items() if need not in funded_needs for f in holders}
 
     def money_left_for(row: int, months: int) -> int:  # what the pledges that may help this member have left
-        return sum(result.remainder[f.id] for f in funds if f.months == months
+        return sum(result.remainder[f.id] for f in funds if f.months == months and f.id not in keeping
                    and f.province_code in (None, rows.provinces[row]) and f.commune_code in (None, rows.communes[row])
                    and (not f.groups or rows.groups[row] in f.groups))
 
-    held_by = {need: [f for f in funds if need in f.holds and (not f.groups or rows.groups[row_of[need]] in f.groups)]
-               for need in rows.ids}
     for s in result.sponsorships:  # a held member is bought from a pledge that holds it, alone; nobody else is
         holders = {f.id for f in held_by[s.need_id]}
         assert s.held == bool(holders) and (not s.held or {line.pledge_id for line in s.lines} <= holders)
         assert not s.held or len({line.pledge_id for line in s.lines}) == 1
+    in_order = {s.household_id for s in result.sponsorships if not s.held}  # held members go on their own
     for row, household in enumerate(rows.households):  # households whole, but for members nobody could pay for
-        if household in funded_households and row not in funded_rows and not held_by[rows.ids[row]]:
+        if household in in_order and row not in funded_rows and not held_by[rows.ids[row]]:
             assert all(money_left_for(row, m) < rows.prices[m][row] for m in (6, 12))
     # running again on what is left (the people not funded, the money not spent) funds nobody
     left_rows = [row for row in range(len(rows)) if row not in funded_rows]
