@@ -299,9 +299,9 @@ def held_needs(actor: Actor, code: str, *, uow: UnitOfWork | None = None) -> lis
 
 def expire(actor: Actor, *, now: datetime | None = None, dry_run: bool = False,
            uow: UnitOfWork | None = None) -> int:
-    """Holds past their time whose pledge is not paid in full lapse, and so do holds of pledges that have ended and
-    of households nobody in which still waits (funded otherwise, sent back for review, approval ended): their
-    households go back to the common pool. Returns how many."""
+    """Holds past their time whose pledge is not paid in full lapse, and so do holds of pledges that have ended, of
+    households nobody in which still waits (funded otherwise, sent back for review, approval ended), and any hold
+    past its time by a second `hold_days`: their households go back to the common pool. Returns how many."""
     require_role(actor, ADMIN)
     now = now or datetime.now(UTC)
     with uow or UnitOfWork() as work:
@@ -313,8 +313,12 @@ def expire(actor: Actor, *, now: datetime | None = None, dry_run: bool = False,
             Nomination.status == "approved", (Nomination.approved_until.is_(None)) | (Nomination.approved_until >= on),
             Nomination.person_id.not_in(select(Sponsorship.person_id).where(Sponsorship.status == "allocated",
                                                                              Sponsorship.ends_on >= on)))
+        # a paid pledge that no run could buy its holds with over a second period (their price rose above what it
+        # has) lets them go too, so that its money is not kept for them for ever
+        overdue = now - timedelta(days=app_settings.get(session, "hold_days"))
         stale = (Hold.status == "active") & (Hold.pledge_id.in_(ended) | Hold.household_id.not_in(waiting)
-                                            | ((Hold.expires_at < now) & Hold.pledge_id.in_(unpaid)))
+                                            | ((Hold.expires_at < now) & Hold.pledge_id.in_(unpaid))
+                                            | (Hold.expires_at < overdue))
         households = list(session.exec(select(Hold.household_id).where(stale).order_by(Hold.household_id)))
         if dry_run or not households:
             return len(households)

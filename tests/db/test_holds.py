@@ -140,6 +140,7 @@ def test_unpaid_holds_lapse_after_the_setting_and_paid_ones_stay(registry, peopl
     assert holds.expire(SYSTEM_ACTOR, now=NOW + timedelta(days=8), uow=uow) == 1
     assert holds.held_needs(donor(uow), unpaid, uow=uow) == []
     assert [h.household_id for h in holds.held_needs(donor(uow), paid, uow=uow)] == [page[1].household_id]
+    assert holds.expire(SYSTEM_ACTOR, now=NOW + timedelta(days=15), dry_run=True, uow=uow) == 1  # a second period
     with pytest.raises(Forbidden):
         holds.expire(donor(uow), uow=uow)
     # a cancelled pledge's holds end with it, in the same transaction
