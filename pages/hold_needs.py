@@ -6,6 +6,7 @@ import streamlit as st
 
 from donation import holds, pledges
 from donation.dates import format_datetime_vn
+from donation.errors import DonationError
 from donation.money import format_vnd
 from pages import _auth, _widgets
 
@@ -58,4 +59,12 @@ with st.form("holds.pick"):
         f"**{need.commune}** · {len(need.members)} người: {'; '.join(need.members)} · {need.circumstances} · "
         f"**{format_vnd(need.price)}**", key=f"holds.need.{need.household_id}")]
     if st.form_submit_button("Giữ chỗ các hộ đã chọn", type="primary"):
-        _widgets.act(FLASH, lambda: holds.hold(actor, code, chosen), lambda result: result.message)
+        try:
+            result = holds.hold(actor, code, chosen)
+        except DonationError as exc:
+            st.error(str(exc))
+        else:
+            if result.held:  # redrawn with the households held, and what could not be
+                st.session_state[FLASH] = result.message
+                st.rerun()
+            st.warning(result.message)  # nothing held: said in place, the ticks kept

@@ -25,6 +25,10 @@ def test_a_donor_holds_households_for_a_pledge_and_gives_one_back(app):
     at.run()
     assert not at.exception
     assert at.success[0].value == "Đã giữ chỗ 2 hộ."
+    submit = next(b for b in at.get("button") if b.label == "Giữ chỗ các hộ đã chọn")
+    submit.click()  # nothing ticked
+    at.run()
+    assert at.error[0].value == "Chọn ít nhất một hộ để giữ chỗ"
     held = next(frame.value for frame in at.dataframe if "Giữ đến" in frame.value.columns)
     assert sorted(held["Hộ"]) == sorted(int(key.rsplit(".", 1)[1]) for key in (first, second))
     assert not any(box.key in (first, second) for box in at.checkbox)  # held ones leave the waiting list
