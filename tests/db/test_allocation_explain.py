@@ -6,7 +6,6 @@ import csv
 import io
 from datetime import UTC, date, datetime, timedelta
 
-import pypdfium2
 import pytest
 from python_calamine import CalamineWorkbook
 from sqlmodel import select
@@ -16,6 +15,7 @@ from donation import allocation, auth, demo, holds, payments, pledges
 from donation import allocation_explain as explain
 from donation.actors import SYSTEM_ACTOR
 from donation.errors import Forbidden, InvalidInput, NotFound
+from tests.pdf import pdf_text
 
 TODAY = date(2026, 11, 25)
 XA, OTHER_XA = 22276, 22015  # Xã Hòa Thịnh and Phường Tuy Hòa, Đắk Lắk; neither is a poor commune
@@ -276,11 +276,6 @@ def test_the_exports_read_back_with_numbers_as_numbers_and_formulas_neutralised(
         ["Tỉnh/thành phố", explain.REASONS["money_used_up"], "Cộng"], ["Đắk Lắk", 1, 1]]
     with pytest.raises(NotFound):
         explain.export(officer, "everyone", "pdf", uow=world.uow)
-
-
-def pdf_text(data: bytes) -> str:
-    document = pypdfium2.PdfDocument(data)
-    return "".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
 
 
 @pytest.fixture

@@ -231,15 +231,13 @@ def test_officials_pledge_only_for_walk_in_donors(uow, people):
 
 
 def test_the_confirmation_pdf_takes_names_as_text():
-    import pypdfium2
-
     from donation.pledge_pdf import pledge_pdf
+    from tests.pdf import page_texts
 
     row = pledges.PledgeRow(1, "BH2222222X", 1, "Công ty <A & B>", "organisation", 66, "Đắk Lắk", ("pupil",), 12,
                             None, 1_000_000, 0, "cancelled", TODAY, "2026-07", None,
                             (pledges.InstalmentRow(1, 1_000_000, TODAY, 1_000_000),))
     sheet = pledges.Confirmation(row, "BHXH Đắk Lắk", "1.000.000 ₫ mua được 1 thẻ học sinh 12 tháng", None,
                                  ((row.instalments[0], None),))
-    document = pypdfium2.PdfDocument(pledge_pdf(sheet))
-    text = document[0].get_textpage().get_text_range()
+    text = page_texts(pledge_pdf(sheet))[0]
     assert "Công ty <A & B>" in text and "Đã hủy" in text and "Đã nộp đủ" not in text

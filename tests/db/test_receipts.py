@@ -9,7 +9,6 @@ import zipfile
 from datetime import date
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-import pypdfium2 as pdfium
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, given, settings
@@ -23,6 +22,7 @@ from donation import audit, auth, donors, payments, pledges, receipt_signing, re
 from donation.errors import Forbidden, InvalidInput, NotFound
 from donation.qr_images import read_qr
 from tests.db.test_payments import statement
+from tests.pdf import page_images, page_texts
 
 TODAY = date(2026, 11, 25)
 
@@ -169,14 +169,6 @@ def test_scope_a_donor_sees_only_their_receipts_and_an_officer_only_their_office
     assert receipts.list_receipts(people["demo.quocgia"], uow=uow) == ([], 0)
 
 
-def _pages(data: bytes) -> list[str]:
-    document = pdfium.PdfDocument(data)
-    try:
-        return [page.get_textpage().get_text_range() for page in document]
-    finally:
-        document.close()
-
-
 def test_a_batch_is_one_pdf_in_number_order_and_a_reprint_says_it_is_a_copy(uow, people):
     numbers = [paid(people, uow, amount=100_000 * (i + 1), on=date(2026, 11, 10 + i))[1] for i in range(4)]
     receipts.request_void(people["demo.tinh"], numbers[1], "damaged", "Máy in kẹt giấy", uow=uow)
@@ -184,15 +176,15 @@ def test_a_batch_is_one_pdf_in_number_order_and_a_reprint_says_it_is_a_copy(uow,
     seen: list[tuple[int, int]] = []
     printed = receipts.print_receipts(people["demo.tinh"], since=date(2026, 11, 10), until=date(2026, 11, 12),
                                       progress=lambda done, total: seen.append((done, total)), uow=uow)
-    pages = _pages(printed.data)
+    pages = page_texts(printed.data)
     assert printed.count == 3 and len(pages) == 3 and seen[-1] == (3, 3)
     assert "Số: 66-2026-000001" in pages[0] and "Số: 66-2026-000003" in pages[1]  # voided 000002 left out
     assert "Số: 66-2026-000005" in pages[2] and "BẢN SAO" not in "".join(pages)
-    again = _pages(receipts.print_receipts(people["demo.tinh"], numbers=[numbers[0]], uow=uow).data)
+    again = page_texts(receipts.print_receipts(people["demo.tinh"], numbers=[numbers[0]], uow=uow).data)
     assert "BẢN SAO" in again[0]
     with_voided = receipts.print_receipts(people["demo.tinh"], since=date(2026, 11, 11), until=date(2026, 11, 11),
                                           include_voided=True, paper="a4_two", uow=uow)
-    (page,) = _pages(with_voided.data)
+    (page,) = page_texts(with_voided.data)
     assert "ĐÃ HỦY: Bản in hỏng hoặc thất lạc" in page and "kẹt" not in page and "Số: 66-2026-000002" in page and "66-2026-000005" in page
     archive = zipfile.ZipFile(io.BytesIO(receipts.print_receipts(people["demo.tinh"], as_zip=True, uow=uow).data))
     assert sorted(archive.namelist()) == [f"bien-nhan-66-2026-00000{n}.pdf" for n in (1, 3, 4, 5)]
@@ -205,11 +197,7 @@ def test_a_batch_is_one_pdf_in_number_order_and_a_reprint_says_it_is_a_copy(uow,
 
 
 def _link_of(data: bytes) -> str:
-    document = pdfium.PdfDocument(data)
-    try:
-        (text,) = read_qr(document[0].render(scale=3).to_pil())
-    finally:
-        document.close()
+    (text,) = read_qr(page_images(data, scale=3)[0])
     return text
 
 
@@ -251,10 +239,10 @@ def test_a_public_donor_is_named_on_the_verify_page_and_the_certificate_thanks_t
                                        paid_on=TODAY, today=TODAY, uow=uow)
     number = payments.confirm_payment(people["tinh.hai"], recorded.id, uow=uow).receipt
     assert receipts.verify(number, uow=uow).donor == "Công ty TNHH Sông Ba"
-    (page,) = _pages(receipts.receipt_pdf(people["demo.tinh"], number, uow=uow))
+    (page,) = page_texts(receipts.receipt_pdf(people["demo.tinh"], number, uow=uow))
     assert "Công ty TNHH Sông Ba (doanh nghiệp, tổ chức), Mã số thuế 0100109106" in page
     assert "Hai triệu đồng" in page and "Mua thẻ hộ cận nghèo 12 tháng tại Đắk Lắk" in page
-    (certificate,) = _pages(receipts.certificate(people["demo.tinh"], made.code, today=TODAY, uow=uow))
+    (certificate,) = page_texts(receipts.certificate(people["demo.tinh"], made.code, today=TODAY, uow=uow))
     assert "GIẤY CHỨNG NHẬN" in certificate and "Công ty TNHH Sông Ba" in certificate and number in certificate
     anonymous = donors.create_donor(people["demo.tinh"], kind="individual", public=False, today=TODAY, uow=uow,
                                     fields={"name": "Trần Thị Kín", "phone": "0912345678"})
@@ -402,9 +390,9 @@ def test_a_print_that_fails_gives_its_count_back_and_a_donor_always_gets_a_copy(
         with pytest.raises(OSError):
             receipts.receipt_pdf(people["demo.tinh"], number, uow=uow)
     assert _print_count(uow, number) == 0  # nobody got a page: the next print is still the original
-    (donor_copy,) = _pages(receipts.receipt_pdf(people["demo.nhataitro"], number, uow=uow))
+    (donor_copy,) = page_texts(receipts.receipt_pdf(people["demo.nhataitro"], number, uow=uow))
     assert "BẢN SAO" in donor_copy and _print_count(uow, number) == 0  # the donor's download is not a print
-    (original,) = _pages(receipts.print_receipts(people["demo.tinh"], numbers=[number.replace("-0", "-00")],
+    (original,) = page_texts(receipts.print_receipts(people["demo.tinh"], numbers=[number.replace("-0", "-00")],
                                                  uow=uow).data)  # 66-2026-0000001 names the same receipt
     assert "BẢN SAO" not in original and _print_count(uow, number) == 1
     with pytest.raises(Forbidden):
@@ -421,7 +409,7 @@ def test_two_officers_printing_the_same_receipt_at_once_get_one_original(uow, pe
     def print_all(officer):
         start.wait()
         try:
-            pages.extend(_pages(receipts.print_receipts(officer, numbers=numbers, uow=UnitOfWork(uow.engine)).data))
+            pages.extend(page_texts(receipts.print_receipts(officer, numbers=numbers, uow=UnitOfWork(uow.engine)).data))
         except Exception as exc:  # noqa: BLE001  (reported below)
             failures.append(exc)
 

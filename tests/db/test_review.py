@@ -2,7 +2,6 @@
 
 from datetime import date, timedelta
 
-import pypdfium2
 import pytest
 from sqlmodel import select
 
@@ -11,6 +10,7 @@ from donation import auth, registry, review
 from donation.actors import Actor
 from donation.errors import Forbidden, InvalidInput
 from donation.posting_pdf import posting_pdf
+from tests.pdf import pdf_text
 from tests.workbooks import MIXED, workbook
 
 XA = 22276
@@ -40,8 +40,7 @@ def test_the_printed_list_has_names_years_villages_groups_and_no_identifiers(uow
     xa, _, _ = people
     commune, until, lines = review.posted_lines(xa, commune_code=XA, posted_on=POSTED, uow=uow)
     pdf = posting_pdf(commune, POSTED, until, lines)
-    document = pypdfium2.PdfDocument(pdf)
-    text = "".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    text = pdf_text(pdf)
     assert "XÃ HÒA THỊNH" in text and "02/11/2026" in text and "09/11/2026" in text
     for name in ("Nguyễn Văn An", "Trần Thị Bình", "Nguyễn Văn Cường", "Đặng Văn H"):
         assert name in text

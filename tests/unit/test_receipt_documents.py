@@ -6,7 +6,6 @@ import string
 from dataclasses import replace
 from datetime import date
 
-import pypdfium2 as pdfium
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given, settings
@@ -17,6 +16,7 @@ from donation.errors import InvalidInput
 from donation.money import amount_in_words
 from donation.qr_images import qr_image, qr_modules, read_qr
 from donation.receipt_pdf import CertificateDoc, OfficeHeader, ReceiptDoc, certificate_pdf, receipts_pdf
+from tests.pdf import page_images, page_sizes, page_texts
 
 KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 OFFICE = OfficeHeader(parent="BẢO HIỂM XÃ HỘI VIỆT NAM", name="BẢO HIỂM XÃ HỘI TỈNH ĐẮK LẮK", place="Đắk Lắk",
@@ -34,18 +34,8 @@ def doc(number="66-2026-000123", amount=1_263_600, **changes) -> ReceiptDoc:
     return replace(made, **changes)
 
 
-def pages(data: bytes, scale: float = 0) -> list:
-    document = pdfium.PdfDocument(data)
-    try:
-        if scale:
-            return [page.render(scale=scale).to_pil() for page in document]
-        return [page.get_textpage().get_text_range() for page in document]
-    finally:
-        document.close()
-
-
 def test_every_string_of_a_receipt_round_trips_through_the_pdf():
-    (text,) = pages(receipts_pdf([doc()]))
+    (text,) = page_texts(receipts_pdf([doc()]))
     flat = " ".join(text.split())
     for expected in ("BẢO HIỂM XÃ HỘI VIỆT NAM", "BẢO HIỂM XÃ HỘI TỈNH ĐẮK LẮK", "Số: 66-2026-000123",
                      "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
@@ -63,13 +53,13 @@ def test_every_string_of_a_receipt_round_trips_through_the_pdf():
 def test_decomposed_accents_are_composed_before_drawing():
     import unicodedata
 
-    (text,) = pages(receipts_pdf([doc(donor=unicodedata.normalize("NFD", "Hội Doanh nhân trẻ Phú Yên"))]))
+    (text,) = page_texts(receipts_pdf([doc(donor=unicodedata.normalize("NFD", "Hội Doanh nhân trẻ Phú Yên"))]))
     assert "Hội Doanh nhân trẻ Phú Yên" in text
 
 
 def test_the_qr_is_at_least_30_mm_and_holds_a_signed_link_without_personal_data():
     scale = 4  # pixels per point
-    (image,) = pages(receipts_pdf([doc()]), scale=scale)
+    (image,) = page_images(receipts_pdf([doc()]), scale=scale)
     import zxingcpp
 
     (found,) = zxingcpp.read_barcodes(image.convert("L"))
@@ -83,33 +73,26 @@ def test_the_qr_is_at_least_30_mm_and_holds_a_signed_link_without_personal_data(
 
 
 def test_a_copy_and_a_voided_receipt_say_so():
-    (copy,) = pages(receipts_pdf([doc(copy=True)]))
+    (copy,) = page_texts(receipts_pdf([doc(copy=True)]))
     assert "BẢN SAO" in copy
-    (voided,) = pages(receipts_pdf([doc(voided_reason="Sai thông tin nhà tài trợ")]))
+    (voided,) = page_texts(receipts_pdf([doc(voided_reason="Sai thông tin nhà tài trợ")]))
     assert "ĐÃ HỦY: Sai thông tin nhà tài trợ" in voided
 
 
 def test_two_receipts_share_an_a4_sheet_and_the_first_page_holds_the_first():
     docs = [doc(f"66-2026-{n:06d}") for n in (1, 2, 3)]
-    document = pdfium.PdfDocument(receipts_pdf(docs, paper="a4_two"))
-    try:
-        assert len(document) == 2 and [round(v) for v in document[0].get_size()] == [595, 842]
-        first = document[0].get_textpage().get_text_range()
-        assert first.index("66-2026-000001") < first.index("66-2026-000002")
-        assert "66-2026-000003" in document[1].get_textpage().get_text_range()
-        codes = read_qr(document[0].render(scale=3).to_pil())
-        assert sorted(receipt_signing.read_link(c).number for c in codes) == ["66-2026-000001", "66-2026-000002"]
-    finally:
-        document.close()
-    a5 = pdfium.PdfDocument(receipts_pdf(docs))
-    try:
-        assert len(a5) == 3 and [round(v) for v in a5[0].get_size()] == [595, 420]
-    finally:
-        a5.close()
+    sheets = receipts_pdf(docs, paper="a4_two")
+    assert page_sizes(sheets) == [(595, 842)] * 2
+    first, second = page_texts(sheets)
+    assert first.index("66-2026-000001") < first.index("66-2026-000002")
+    assert "66-2026-000003" in second
+    codes = read_qr(page_images(sheets, scale=3)[0])
+    assert sorted(receipt_signing.read_link(c).number for c in codes) == ["66-2026-000001", "66-2026-000002"]
+    assert page_sizes(receipts_pdf(docs)) == [(595, 420)] * 3
 
 
 def test_the_certificate_thanks_the_donor_in_words():
-    (text,) = pages(certificate_pdf(CertificateDoc(office=OFFICE, donor="UBND xã Hòa Thịnh", amount=50_000_000,
+    (text,) = page_texts(certificate_pdf(CertificateDoc(office=OFFICE, donor="UBND xã Hòa Thịnh", amount=50_000_000,
                                                     pledge_code="BHK7M2QX4P", receipts=("66-2026-000001",),
                                                     purpose="Mua thẻ hộ cận nghèo 12 tháng tại Đắk Lắk",
                                                     on=date(2026, 11, 25))))
