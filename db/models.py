@@ -477,15 +477,23 @@ class AllocationRun(SQLModel, table=True):
     digest: str = Field(default="", max_length=64)
 
 
+# A sponsorship's money is bound from allocation until release: allocated, then purchased (its batch paid to BHXH),
+# then carded (the issued card imported). Only an allocated one can be released.
+SPONSORSHIP_LIVE = ("allocated", "purchased", "carded")
+
+
 class Sponsorship(SQLModel, table=True):
     """A person's card paid for by pledges over a period; its funding lines add up to its price. Released (with a
     reason) before purchase, its money returns to the pledges."""
 
     __table_args__ = (
-        CheckConstraint("status IN ('allocated', 'released')", name="status_known"),
+        CheckConstraint("status IN ('allocated', 'purchased', 'carded', 'released')", name="status_known"),
         CheckConstraint("months IN (3, 6, 12)", name="months_allowed"),
         CheckConstraint("price > 0", name="price_positive"),
         Index("ix_sponsorship_run_id", "run_id"),
+        # Allocation writes a million sponsorships outside any batch: a partial index does not grow with them.
+        Index("ix_sponsorship_batch_id", "batch_id", sqlite_where=text("batch_id IS NOT NULL"),
+              postgresql_where=text("batch_id IS NOT NULL")),
     )
     id: int | None = Field(default=None, primary_key=True)
     run_id: int = Field(foreign_key="allocation_run.id")
@@ -504,9 +512,66 @@ class Sponsorship(SQLModel, table=True):
     score: int = Field(default=0)
     rule: str = Field(default="", max_length=16)  # why: held, or priority
     status: str = Field(default="allocated", max_length=16)
+    batch_id: int | None = Field(default=None, foreign_key="purchase_batch.id")  # the purchase batch it is in
     release_reason: str = Field(default="")
     released_by: int | None = Field(default=None, foreign_key="user_account.id")
     released_at: datetime | None = None
+
+
+class PurchaseBatch(SQLModel, table=True):
+    """Funded people of one province whose cards are bought together: exported as BHXH's list (form D03-TS), paid
+    to BHXH in one transfer (the money is then spent), and closed when every card has been imported."""
+
+    __tablename__ = "purchase_batch"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'paid', 'carded', 'cancelled')", name="status_known"),
+        CheckConstraint("sequence > 0", name="sequence_positive"),
+        UniqueConstraint("province_code", "year", "sequence", name="uq_purchase_batch_province_code_year_sequence"),
+        Index("ix_purchase_batch_province_code_status", "province_code", "status"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    province_code: int = Field(foreign_key="province.code")
+    year: int  # of the day it was made (Vietnam's)
+    sequence: int  # per province and year, from 1
+    status: str = Field(default="open", max_length=16)
+    people: int = Field(default=0)
+    amount: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))  # the cards' prices
+    note: str = Field(default="")
+    created_by: int | None = Field(default=None, foreign_key="user_account.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    paid_on: date | None = None  # the day the transfer to BHXH was made (Vietnam's): the money is spent from then
+    payment_reference: str = Field(default="", max_length=64)  # the transfer order or BHXH's receipt number
+    paid_by: int | None = Field(default=None, foreign_key="user_account.id")
+    paid_at: datetime | None = None
+    cancelled_by: int | None = Field(default=None, foreign_key="user_account.id")
+    cancelled_at: datetime | None = None
+
+    @property
+    def label(self) -> str:
+        return f"Đợt {self.sequence}/{self.year}"
+
+
+class Card(SQLModel, table=True):
+    """A BHYT card BHXH issued for a sponsorship, as imported back: the 10-digit BHXH code (the card number since
+    2021), the object code and benefit level, and its validity."""
+
+    __table_args__ = (
+        CheckConstraint("benefit_level BETWEEN 1 AND 5", name="benefit_level_known"),
+        CheckConstraint("valid_to >= valid_from", name="valid_period"),
+        Index("ix_card_batch_id", "batch_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    sponsorship_id: int = Field(foreign_key="sponsorship.id", unique=True)
+    batch_id: int = Field(foreign_key="purchase_batch.id")
+    person_id: int = Field(foreign_key="person.id", index=True)
+    number: str = Field(max_length=10)  # the BHXH code printed on the card
+    object_code: str = Field(max_length=2)
+    benefit_level: int
+    valid_from: date
+    valid_to: date
+    file_name: str = Field(default="")
+    imported_by: int | None = Field(default=None, foreign_key="user_account.id")
+    imported_at: datetime = Field(default_factory=utcnow)
 
 
 class FundingLine(SQLModel, table=True):

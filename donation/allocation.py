@@ -19,6 +19,7 @@ from sqlmodel import Session, func, select
 
 from db.bulk import bulk_update, day_number, epoch_seconds, fetch_batches, insert_columns, new_ids, roomy_cache
 from db.models import (
+    SPONSORSHIP_LIVE,
     AllocationRun,
     Commune,
     FundingLine,
@@ -28,6 +29,7 @@ from db.models import (
     Person,
     Pledge,
     Province,
+    PurchaseBatch,
     ReceivingOffice,
     Sponsorship,
 )
@@ -146,7 +148,7 @@ def _needs(session: Session, province: int | None, on: date, rules: RuleBook, ho
              .where((Nomination.approved_until.is_(None)) | (Nomination.approved_until >= on)))
     if province is not None:
         query = query.where(Nomination.province_code == province)
-    live = select(Sponsorship.person_id).where(Sponsorship.status == "allocated", Sponsorship.ends_on >= on)
+    live = select(Sponsorship.person_id).where(Sponsorship.status.in_(SPONSORSHIP_LIVE), Sponsorship.ends_on >= on)
     if households is not None:  # a few households (a donor's page): only their people's cover is read
         query = query.where(Nomination.household_id.in_(households))
         live = live.where(Sponsorship.person_id.in_(select(Nomination.person_id)
@@ -403,9 +405,16 @@ def release(actor: Actor, sponsorship_id: int, reason: str, *, uow: UnitOfWork |
         for office in sorted({p.office_code for p in pledges.values()}):
             lock_office(session, office)
         session.refresh(sponsorship)
-        if sponsorship.status != "allocated":
+        if sponsorship.status == "released":
             raise InvalidInput(f"Suất tài trợ {sponsorship_id} đã được trả lại")
+        if sponsorship.status != "allocated":
+            raise InvalidInput(f"Suất tài trợ {sponsorship_id} đã mua thẻ (đợt mua đã chuyển tiền cho BHXH): "
+                               "không trả lại được")
         now = datetime.now(UTC)
+        if sponsorship.batch_id is not None:  # an open batch: it leaves the batch, whose totals follow
+            batch = session.get(PurchaseBatch, sponsorship.batch_id, with_for_update=True)
+            batch.people, batch.amount = batch.people - 1, batch.amount - sponsorship.price
+            sponsorship.batch_id = None
         for line in lines:
             pledge = pledges[line.pledge_id]
             session.refresh(pledge)
@@ -444,7 +453,7 @@ def what_it_bought(actor: Actor, pledge_code: str, *, uow: UnitOfWork | None = N
             select(Commune.name, Sponsorship.group_key, Sponsorship.months, func.count(), func.sum(FundingLine.amount))
             .join(Sponsorship, Sponsorship.id == FundingLine.sponsorship_id)
             .join(Commune, Commune.code == Sponsorship.commune_code)
-            .where(FundingLine.pledge_id == pledge.id, Sponsorship.status == "allocated")
+            .where(FundingLine.pledge_id == pledge.id, Sponsorship.status.in_(SPONSORSHIP_LIVE))
             .group_by(Commune.name, Sponsorship.group_key, Sponsorship.months)
             .order_by(func.count().desc(), Commune.name)).all()
         return [Bought(commune, group, cards, months, int(amount)) for commune, group, months, cards, amount in rows]

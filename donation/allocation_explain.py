@@ -10,7 +10,19 @@ from datetime import date
 
 from sqlmodel import Session, func, select
 
-from db.models import Commune, Donor, FundingLine, Hold, Nomination, Payment, Person, Pledge, Province, Sponsorship
+from db.models import (
+    SPONSORSHIP_LIVE,
+    Commune,
+    Donor,
+    FundingLine,
+    Hold,
+    Nomination,
+    Payment,
+    Person,
+    Pledge,
+    Province,
+    Sponsorship,
+)
 from db.uow import UnitOfWork
 from donation.actors import ADMIN, DONOR, NATIONAL_OFFICER, OFFICE_STAFF, PROVINCE_OFFICER, Actor, require_role
 from donation.allocation import SPENDABLE, cover_start, what_it_bought
@@ -142,7 +154,7 @@ def funded(actor: Actor, *, on: date | None = None, province: int | None = None,
     with uow or UnitOfWork() as work:
         session = work.session
         scope = _scope(session, actor, province, commune)
-        where = [Sponsorship.status == "allocated", Sponsorship.ends_on >= on]
+        where = [Sponsorship.status.in_(SPONSORSHIP_LIVE), Sponsorship.ends_on >= on]
         if scope.province is not None:
             where.append(Sponsorship.province_code == scope.province)
         if scope.commune is not None:
@@ -317,7 +329,7 @@ class _Money:
 
 
 def _explained(session: Session, scope: _Scope, on: date) -> list[WaitingRow]:
-    covered = select(Sponsorship.person_id).where(Sponsorship.status == "allocated", Sponsorship.ends_on >= on)
+    covered = select(Sponsorship.person_id).where(Sponsorship.status.in_(SPONSORSHIP_LIVE), Sponsorship.ends_on >= on)
     query = (select(Nomination.id, Nomination.person_id, Nomination.household_id, Nomination.commune_code,
                     Nomination.province_code, Nomination.group_key, Nomination.priority_score,
                     Nomination.priority_explanation, Nomination.nominated_at, Nomination.current_card_until,
@@ -467,7 +479,7 @@ def _place_facts(money: _Money, lowest: dict[tuple, int], need: _Need) -> tuple:
 def _lowest_scores(session: Session, province: int | None, on: date) -> dict[tuple, int]:
     """The lowest score funded (live sponsorships) in each commune and each province of the scope."""
     query = (select(Sponsorship.province_code, Sponsorship.commune_code, func.min(Sponsorship.score))
-             .where(Sponsorship.status == "allocated", Sponsorship.ends_on >= on)
+             .where(Sponsorship.status.in_(SPONSORSHIP_LIVE), Sponsorship.ends_on >= on)
              .group_by(Sponsorship.province_code, Sponsorship.commune_code))
     if province is not None:
         query = query.where(Sponsorship.province_code == province)
@@ -543,7 +555,7 @@ def statement(actor: Actor, pledge_code: str, *, today: date | None = None, uow:
         first, last = session.exec(
             select(func.min(Sponsorship.starts_on), func.max(Sponsorship.ends_on))
             .join(FundingLine, FundingLine.sponsorship_id == Sponsorship.id)
-            .where(FundingLine.pledge_id == pledge.id, Sponsorship.status == "allocated")).one()
+            .where(FundingLine.pledge_id == pledge.id, Sponsorship.status.in_(SPONSORSHIP_LIVE))).one()
         groups = [g for g in pledge.groups.split(";") if g]
         doc = StatementDoc(
             office=office_header(session, pledge.office_code), pledge_code=pledge.code, donor=donor.name,

@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, func, select
 
-from db.models import Commune, Hold, Nomination, Person, Pledge, Sponsorship
+from db.models import SPONSORSHIP_LIVE, Commune, Hold, Nomination, Person, Pledge, Sponsorship
 from db.uow import UnitOfWork
 from donation import app_settings, audit
 from donation.actors import ADMIN, DONOR, OFFICE_STAFF, Actor, require_role
@@ -93,7 +93,7 @@ def _groups(pledge: Pledge) -> frozenset[str]:
 def _waiting(pledge: Pledge, on: date):
     """The approved nominations the pledge may hold: in its scope and groups, approval in force, not covered by a
     live sponsorship, their household not held."""
-    covered = select(Sponsorship.person_id).where(Sponsorship.status == "allocated", Sponsorship.ends_on >= on)
+    covered = select(Sponsorship.person_id).where(Sponsorship.status.in_(SPONSORSHIP_LIVE), Sponsorship.ends_on >= on)
     held = select(Hold.household_id).where(Hold.status == "active")
     query = (select(Nomination.household_id).where(
         Nomination.status == "approved", (Nomination.approved_until.is_(None)) | (Nomination.approved_until >= on),
@@ -311,7 +311,7 @@ def expire(actor: Actor, *, now: datetime | None = None, dry_run: bool = False,
         on = today_vn(now)
         waiting = select(Nomination.household_id).where(
             Nomination.status == "approved", (Nomination.approved_until.is_(None)) | (Nomination.approved_until >= on),
-            Nomination.person_id.not_in(select(Sponsorship.person_id).where(Sponsorship.status == "allocated",
+            Nomination.person_id.not_in(select(Sponsorship.person_id).where(Sponsorship.status.in_(SPONSORSHIP_LIVE),
                                                                              Sponsorship.ends_on >= on)))
         # a paid pledge that no run could buy its holds with over a second period (their price rose above what it
         # has) lets them go too, so that its money is not kept for them for ever

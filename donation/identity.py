@@ -190,3 +190,38 @@ def name_key(value: object) -> str:
 @functools.lru_cache(maxsize=65_536)
 def _name_key_text(text: str) -> str:
     return " ".join(strip_accents(unicodedata.normalize("NFC", text)).lower().split())
+
+
+# The Vietnamese alphabet's order (a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y); tone marks only
+# break ties, in the order dictionaries use: none, grave, hook, tilde, acute, dot below.
+_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+_LETTER_RANK = {letter: index for index, letter in enumerate(_ALPHABET)}
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+_SHAPES = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: part of the letter, not a tone
+
+
+def _collation(word: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    letters: list[int] = []
+    tones: list[int] = []
+    for char in unicodedata.normalize("NFD", word.lower()):
+        if char in _TONES:
+            if tones:
+                tones[-1] = _TONES[char]
+            continue
+        if char in _SHAPES and letters:
+            base = _ALPHABET[letters[-1]] if 0 <= letters[-1] < len(_ALPHABET) else ""
+            shaped = unicodedata.normalize("NFC", base + char)
+            letters[-1] = _LETTER_RANK.get(shaped, letters[-1])
+            continue
+        letters.append(_LETTER_RANK.get(char, len(_ALPHABET) + ord(char)))
+        tones.append(0)
+    return tuple(letters), tuple(tones)
+
+
+def vietnamese_name_order(full_name: str) -> tuple:
+    """Sort key for printed lists: by given name (the last word), then from the surname on, in the Vietnamese
+    alphabet (so Ân after An and Đ after D), tones breaking ties."""
+    words = unicodedata.normalize("NFC", str(full_name or "")).split()
+    keys = [_collation(word) for word in words] or [((), ())]
+    given, whole = keys[-1], keys
+    return ([k[0] for k in [given] + whole], [k[1] for k in [given] + whole])

@@ -11,16 +11,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from donation.identity import name_key
+from donation.identity import vietnamese_name_order
 from donation.pdf import BOLD, REGULAR, nfc, register_fonts
 from donation.priority import GROUP_NAMES
 from donation.review import PostedLine
-
-
-def vietnamese_order(line: PostedLine) -> tuple:
-    """Sort the Vietnamese way: by given name (the last word), then the whole name."""
-    key = name_key(line.full_name)
-    return key.rsplit(" ", 1)[-1], key
 
 
 def posting_pdf(commune: str, posted_on: date, objection_until: date, lines: list[PostedLine]) -> bytes:
@@ -32,7 +26,7 @@ def posting_pdf(commune: str, posted_on: date, objection_until: date, lines: lis
                             bottomMargin=15 * mm, title=nfc(f"Danh sách niêm yết {commune}"))
     rows = [["STT", "Họ và tên", "Năm sinh", "Thôn/Tổ", "Nhóm"]]
     rows += [[str(i), nfc(line.full_name), str(line.birth_year), nfc(line.village), GROUP_NAMES[line.group]]
-             for i, line in enumerate(sorted(lines, key=vietnamese_order), start=1)]
+             for i, line in enumerate(sorted(lines, key=lambda line: vietnamese_name_order(line.full_name)), start=1)]
     table = Table(rows, colWidths=[12 * mm, 62 * mm, 20 * mm, 38 * mm, 48 * mm], repeatRows=1)
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), REGULAR, 9), ("FONT", (0, 0), (-1, 0), BOLD, 9),

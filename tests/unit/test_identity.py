@@ -1,5 +1,6 @@
 """Identity checks: each rule with the Vietnamese reason it gives."""
 
+import unicodedata
 from datetime import date
 
 import pytest
@@ -17,6 +18,7 @@ from donation.identity import (
     parse_card_code,
     parse_cccd,
     parse_gender,
+    vietnamese_name_order,
 )
 
 
@@ -145,3 +147,19 @@ def test_names_normalised_with_an_accent_free_key(raw, normal, key):
 def test_digits_that_are_not_ascii_are_refused_not_crashed(number):
     with pytest.raises(InvalidInput, match="không phải chữ số"):
         check_cccd(number)
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("Nguyễn Văn An", "Trần Thị Bình"),  # given names first: An before Bình whatever the surname
+    ("Lê Thị Anh", "Lê Thị Ánh"),  # the same letters: no tone before an acute
+    ("Lê Thị Ánh", "Lê Ân"),  # a before â, tones only break ties
+    ("Phạm Dũng", "Hoàng Đức"),  # d before đ
+    ("Hoàng Đức", "Đặng Văn H"),  # đ before h (plain accent stripping would put Đức after Dũng only by luck)
+    ("Vũ Ông", "Vũ Ơn"),  # ô before ơ
+    ("Trần Văn Ư", "Trần Văn Vĩnh"),  # ư before v
+    ("Nguyễn Văn An", "Nguyễn Văn Anh"),  # a shorter name first
+    ("Đỗ An", "Nguyễn An"),  # the same given name: by surname, đ before n
+])
+def test_printed_lists_sort_the_vietnamese_way(first, second):
+    assert vietnamese_name_order(first) < vietnamese_name_order(second)
+    assert vietnamese_name_order(unicodedata.normalize("NFD", first)) == vietnamese_name_order(first)

@@ -1,0 +1,235 @@
+"""Purchase batches against real databases: BHXH's list read back from its Excel file, the payment that spends the
+money, and the issued cards imported back, each checked against its person."""
+
+import io
+from datetime import date, timedelta
+
+import pytest
+import xlsxwriter
+from python_calamine import CalamineWorkbook
+from sqlmodel import func, select
+
+from db.models import Card, Person, Pledge, PurchaseBatch, Sponsorship
+from donation import allocation, cards, demo
+from donation.actors import SYSTEM_ACTOR
+from donation.errors import Forbidden, InvalidInput
+from donation.identity import vietnamese_name_order
+
+TODAY = date(2026, 11, 25)
+OBJECTS = {"household": "GD", "near_poor": "CN", "pupil": "HS", "student": "SV", "farm_household": "GB"}
+
+
+@pytest.fixture
+def funded(uow):
+    demo.seed_demo(seed=3, beneficiaries=300, pledges=12, uow=uow, today=TODAY)
+    allocation.allocate(SYSTEM_ACTOR, on=TODAY, uow=uow)
+    return uow
+
+
+def sheet(data: bytes) -> list[list]:
+    return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+
+
+def live(uow, province=66) -> list[Sponsorship]:
+    with uow as work:
+        found = list(work.session.exec(select(Sponsorship).where(Sponsorship.province_code == province,
+                                                                 Sponsorship.status != "released")
+                                       .order_by(Sponsorship.id)))
+        work.session.expunge_all()  # kept as read: leaving the unit of work would expire them
+        return found
+
+
+def count(uow, model, *where) -> int:
+    with uow as work:
+        return work.session.exec(select(func.count()).select_from(model).where(*where)).one()
+
+
+def test_a_batch_takes_the_funded_people_not_yet_in_one_and_numbers_batches_per_province(funded, people):
+    tinh = people["demo.tinh"]
+    before = cards.waiting(tinh, uow=funded)
+    funded_here = live(funded)
+    assert before.people == len(funded_here) > 0 and before.amount == sum(s.price for s in funded_here)
+    first_commune = before.by_commune[0][0]
+    one = cards.create_batch(tinh, communes=[first_commune], uow=funded, today=TODAY)
+    assert (one.label, one.status, one.people) == ("Đợt 1/2026", "open", before.by_commune[0][2])
+    rest = cards.create_batch(tinh, uow=funded, today=TODAY)
+    assert rest.label == "Đợt 2/2026" and one.people + rest.people == before.people
+    assert one.amount + rest.amount == before.amount
+    assert cards.waiting(tinh, uow=funded).people == 0
+    with pytest.raises(InvalidInput, match="chưa vào đợt mua thẻ"):
+        cards.create_batch(tinh, uow=funded, today=TODAY)
+    assert [b.label for b in cards.list_batches(tinh, uow=funded)] == ["Đợt 2/2026", "Đợt 1/2026"]
+    cards.cancel_batch(tinh, one.id, uow=funded)
+    assert cards.waiting(tinh, uow=funded).people == one.people  # its people wait for the next batch
+    assert cards.create_batch(tinh, uow=funded, today=TODAY).label == "Đợt 3/2026"  # numbers are never reused
+
+
+def test_only_the_province_that_holds_the_people_buys_their_cards(funded, people):
+    batch = cards.create_batch(people["demo.tinh"], uow=funded, today=TODAY)
+    with pytest.raises(Forbidden):
+        cards.create_batch(people["demo.nhataitro"], uow=funded, today=TODAY)
+    with pytest.raises(Forbidden):
+        cards.export_batch(people["demo.quocgia"], batch.id, uow=funded)
+    with pytest.raises(Forbidden, match="chỉ mua thẻ"):
+        cards.create_batch(people["demo.tinh"], province=1, uow=funded, today=TODAY)
+
+
+def test_the_d03_list_has_the_form_columns_every_person_once_and_the_batch_total(funded, people):
+    tinh = people["demo.tinh"]
+    batch = cards.create_batch(tinh, uow=funded, today=TODAY)
+    name, data = cards.export_batch(tinh, batch.id, uow=funded)
+    assert name == "D03-TS-66-2026-01.xlsx"
+    rows = sheet(data)
+    assert tuple(rows[0]) == cards.D03_HEADERS
+    body = rows[1:]
+    assert len(body) == batch.people and [r[0] for r in body] == list(range(1, batch.people + 1))
+    assert sum(r[11] for r in body) == batch.amount and all(isinstance(r[11], float | int) for r in body)
+    assert all(r[9] >= r[11] > 0 for r in body)  # what is paid never exceeds the standard premium
+    assert {r[17] for r in body} == {"Đợt 1/2026"}
+    keys = [(vietnamese_name_order(r[6].split(", ")[-2]), vietnamese_name_order(r[1])) for r in body]
+    assert keys == sorted(keys)  # by commune, then by given name
+    with funded as work:
+        persons = {(p.national_id or p.social_insurance_code): p for p in work.session.exec(select(Person))}
+        work.session.expunge_all()
+    for row in body[:20]:
+        person = persons[row[3] or row[2]]
+        assert row[1] == person.full_name and row[2] == (person.social_insurance_code or "")
+        assert row[4] in (person.birth_date.strftime("%d/%m/%Y"), str(person.birth_date.year))
+    near_poor = [r for r in body if "Tài trợ" in r[19] and r[10] == 30]
+    assert all(r[8] == "" for r in near_poor)  # no ladder place outside household cards
+
+
+def test_paying_the_batch_spends_the_money_and_nothing_bought_can_be_released(funded, people):
+    tinh = people["demo.tinh"]
+    batch = cards.create_batch(tinh, uow=funded, today=TODAY)
+    some = live(funded)[0]
+    with pytest.raises(InvalidInput, match="chưa đến"):
+        cards.record_payment(tinh, batch.id, paid_on=TODAY + timedelta(days=1), reference="UNC 12", uow=funded,
+                             today=TODAY)
+    with pytest.raises(InvalidInput, match="ủy nhiệm chi"):
+        cards.record_payment(tinh, batch.id, paid_on=TODAY, reference=" ", uow=funded, today=TODAY)
+    paid = cards.record_payment(tinh, batch.id, paid_on=TODAY, reference="UNC 0012/BHXH", uow=funded, today=TODAY)
+    assert (paid.status, paid.paid_on, paid.payment_reference) == ("paid", TODAY, "UNC 0012/BHXH")
+    assert {s.status for s in live(funded)} == {"purchased"}
+    with pytest.raises(InvalidInput, match="đã mua thẻ"):
+        allocation.release(tinh, some.id, "Người này đã chuyển đi nơi khác", uow=funded)
+    with pytest.raises(InvalidInput, match="không ghi chuyển tiền lần nữa"):
+        cards.record_payment(tinh, batch.id, paid_on=TODAY, reference="UNC 13", uow=funded, today=TODAY)
+    with pytest.raises(InvalidInput, match="chỉ hủy được"):
+        cards.cancel_batch(tinh, batch.id, uow=funded)
+    with funded as work:
+        statuses = {p.status for p in work.session.exec(select(Pledge).where(Pledge.office_code == 66))}
+    assert "allocated" not in statuses or count(funded, Sponsorship, Sponsorship.status == "allocated") > 0
+
+
+def test_a_release_before_payment_leaves_the_batch_and_its_totals(funded, people):
+    tinh = people["demo.tinh"]
+    batch = cards.create_batch(tinh, uow=funded, today=TODAY)
+    gone = live(funded)[0]
+    allocation.release(tinh, gone.id, "Người được tài trợ đã có thẻ BHYT khác", uow=funded)
+    with funded as work:
+        stored = work.session.get(PurchaseBatch, batch.id)
+        assert (stored.people, stored.amount) == (batch.people - 1, batch.amount - gone.price)
+    assert len(sheet(cards.export_batch(tinh, batch.id, uow=funded)[1])) == batch.people  # header + one fewer
+
+
+def filled(template: bytes, change=lambda index, row: row) -> bytes:
+    """The card office's file: the batch's template with each card as BHXH issued it (15-character codes)."""
+    rows = sheet(template)
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    page = book.add_worksheet()
+    page.write_row(0, 0, rows[0])
+    for index, row in enumerate(rows[1:], start=1):
+        page.write_row(index, 0, change(index, row))
+    book.close()
+    return buffer.getvalue()
+
+
+def issued(uow, batch_id):
+    """For each person of the batch, the card BHXH would issue: (BHXH code, object code, valid from, valid to)."""
+    with uow as work:
+        found = {}
+        for s, person in work.session.exec(select(Sponsorship, Person).join(Person, Person.id == Sponsorship.person_id)
+                                           .where(Sponsorship.batch_id == batch_id)):
+            code = person.social_insurance_code or f"79{person.id:08d}"
+            found[person.full_name] = (code, OBJECTS[s.group_key], s.starts_on, s.ends_on, s.months)
+        return found
+
+
+def card_row(cards_by_name, override=None):
+    def change(index, row):
+        code, obj, start, end, _ = cards_by_name[row[1]]
+        row = list(row)
+        row[5], row[8], row[9] = f"{obj}466{code}", start.strftime("%d/%m/%Y"), end.strftime("%d/%m/%Y")
+        return override(index, row) if override else row
+    return change
+
+
+def test_issued_cards_come_back_each_checked_against_its_person(funded, people):
+    tinh = people["demo.tinh"]
+    batch = cards.create_batch(tinh, uow=funded, today=TODAY)
+    cards.record_payment(tinh, batch.id, paid_on=TODAY, reference="UNC 0012", uow=funded, today=TODAY)
+    name, template = cards.card_template(tinh, batch.id, uow=funded)
+    assert name == "nhap-the-66-2026-01.xlsx" and tuple(sheet(template)[0]) == cards.CARD_HEADERS
+    expected = issued(funded, batch.id)
+    result = cards.import_cards(tinh, filled(template, card_row(expected)), "the.xlsx", uow=funded, today=TODAY)
+    assert (result.cards, result.already, result.batches_carded) == (batch.people, 0, ("Đợt 1/2026",))
+    assert {s.status for s in live(funded)} == {"carded"}
+    with funded as work:
+        stored = {c.person_id: c for c in work.session.exec(select(Card))}
+        for person in work.session.exec(select(Person).where(Person.id.in_(list(stored)))):
+            code, obj, start, end, _ = expected[person.full_name]
+            card = stored[person.id]
+            assert (card.number, card.object_code, card.benefit_level, card.valid_from, card.valid_to) == (
+                code, obj, 4, start, end)
+            assert person.social_insurance_code == code  # a person known by CCCD alone now has the card's code
+    assert [b.status for b in cards.list_batches(tinh, uow=funded)] == ["carded"]
+    again = cards.import_cards(tinh, filled(template, card_row(expected)), "the.xlsx", uow=funded, today=TODAY)
+    assert (again.cards, again.already) == (0, batch.people)
+
+
+@pytest.mark.parametrize(("column", "value", "message"), [
+    (5, "{obj}466{other}", "Dòng 2, cột Mã thẻ BHYT: mã số BHXH .*(khác mã của người này|đã thuộc người khác)"),
+    (1, "Người Khác Hẳn", "không có trong đợt mua|khác tên"),
+    (4, "01/01/1900", "Dòng 2, cột Ngày sinh"),
+    (5, "HS466{code}", "Dòng 2, cột Mã đối tượng"),
+    (9, "{start_plus_one_month}", "Dòng 2, cột Hạn thẻ đến ngày: thẻ"),
+    (5, "GD9661234567890", "Dòng 2, cột Mã thẻ BHYT"),
+    (8, "31/02/2027", "Dòng 2, cột Hạn thẻ từ ngày"),
+])
+def test_a_card_that_does_not_match_its_person_is_refused_and_nothing_is_saved(funded, people, column, value,
+                                                                               message):
+    tinh = people["demo.tinh"]
+    batch = cards.create_batch(tinh, uow=funded, today=TODAY)
+    cards.record_payment(tinh, batch.id, paid_on=TODAY, reference="UNC 0012", uow=funded, today=TODAY)
+    _, template = cards.card_template(tinh, batch.id, uow=funded)
+    expected = issued(funded, batch.id)
+
+    def spoil(index, row):
+        if index == 1:
+            code, obj, start, _, _ = expected[row[1]]
+            other = "7900000001"  # someone else's code: a person outside the batch gets it
+            with funded as work:
+                outside = work.session.exec(select(Person).where(Person.id.not_in(
+                    select(Sponsorship.person_id).where(Sponsorship.batch_id == batch.id)))).first()
+                outside.social_insurance_code = other
+                work.session.add(outside)
+                work.commit()
+            wrong = "CN" if obj == "HS" else "HS"
+            row[column] = value.replace("HS466", f"{wrong}466").format(
+                code=code, obj=obj, other=other, start_plus_one_month=(start + timedelta(days=31)).strftime("%d/%m/%Y"))
+        return row
+
+    with pytest.raises(InvalidInput, match=message):
+        cards.import_cards(tinh, filled(template, card_row(expected, spoil)), "the.xlsx", uow=funded, today=TODAY)
+    assert count(funded, Card) == 0 and {s.status for s in live(funded)} == {"purchased"}
+
+
+def test_cards_of_an_unpaid_batch_are_refused(funded, people):
+    tinh = people["demo.tinh"]
+    batch = cards.create_batch(tinh, uow=funded, today=TODAY)
+    _, template = cards.card_template(tinh, batch.id, uow=funded)
+    with pytest.raises(InvalidInput, match="Dòng 2, cột Họ và tên: .* không có trong đợt mua thẻ nào đã chuyển tiền"):
+        cards.import_cards(tinh, filled(template, card_row(issued(funded, batch.id))), "the.xlsx", uow=funded,
+                           today=TODAY)
