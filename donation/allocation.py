@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
-from sqlalchemy import Integer, cast, update
+from sqlalchemy import Integer, case, cast, update
 from sqlmodel import Session, func, select
 
 from db.bulk import bulk_update, day_number, epoch_seconds, fetch_batches, insert_columns, new_ids, roomy_cache
@@ -402,7 +402,8 @@ def release(actor: Actor, sponsorship_id: int, reason: str, *, uow: UnitOfWork |
         pledges = {p.id: p for p in session.exec(select(Pledge).where(Pledge.id.in_([ln.pledge_id for ln in lines])))}
         if actor.role == NATIONAL_OFFICER and any(p.office_code != NATIONAL for p in pledges.values()):
             raise Forbidden(f"Suất tài trợ {sponsorship_id} có tiền của tỉnh: BHXH tỉnh trả lại")
-        for office in sorted({p.office_code for p in pledges.values()}):
+        # the person's province too: it is the one that batches the sponsorship for purchase
+        for office in sorted({p.office_code for p in pledges.values()} | {sponsorship.province_code}):
             lock_office(session, office)
         session.refresh(sponsorship)
         if sponsorship.status == "released":
@@ -432,13 +433,16 @@ def release(actor: Actor, sponsorship_id: int, reason: str, *, uow: UnitOfWork |
 
 @dataclass(frozen=True)
 class Bought:
-    """What a pledge's money bought in one commune for one group: cards, their length, the money. No names."""
+    """What a pledge's money bought in one commune for one group: cards, their length, the money, and how many of
+    those cards BHXH has been paid for and has issued. No names."""
 
     commune: str
     group: str
     cards: int
     months: int
     amount: int
+    purchased: int = 0  # paid to BHXH in a purchase batch (issued ones included)
+    carded: int = 0  # issued and imported back
 
 
 def what_it_bought(actor: Actor, pledge_code: str, *, uow: UnitOfWork | None = None) -> list[Bought]:
@@ -450,13 +454,16 @@ def what_it_bought(actor: Actor, pledge_code: str, *, uow: UnitOfWork | None = N
         pledge = find_pledge(session, pledge_code)
         require_visible(actor, session, pledge)
         rows = session.exec(
-            select(Commune.name, Sponsorship.group_key, Sponsorship.months, func.count(), func.sum(FundingLine.amount))
+            select(Commune.name, Sponsorship.group_key, Sponsorship.months, func.count(), func.sum(FundingLine.amount),
+                   func.sum(case((Sponsorship.status.in_(("purchased", "carded")), 1), else_=0)),
+                   func.sum(case((Sponsorship.status == "carded", 1), else_=0)))
             .join(Sponsorship, Sponsorship.id == FundingLine.sponsorship_id)
             .join(Commune, Commune.code == Sponsorship.commune_code)
             .where(FundingLine.pledge_id == pledge.id, Sponsorship.status.in_(SPONSORSHIP_LIVE))
             .group_by(Commune.name, Sponsorship.group_key, Sponsorship.months)
             .order_by(func.count().desc(), Commune.name)).all()
-        return [Bought(commune, group, cards, months, int(amount)) for commune, group, months, cards, amount in rows]
+        return [Bought(commune, group, cards, months, int(amount), int(purchased), int(carded))
+                for commune, group, months, cards, amount, purchased, carded in rows]
 
 
 def household_prices(session: Session, households: list[int], on: date, months: int, groups: frozenset[str]

@@ -251,6 +251,18 @@ def _complete_pledges(session: Session, batch_id: int, now: datetime) -> list[st
     return sorted(p.code for p in pledges)
 
 
+def find_batch(actor: Actor, *, province: int | None, year: int, sequence: int,
+               uow: UnitOfWork | None = None) -> BatchRow:
+    """A province's batch by its number in the year."""
+    code = _buyer(actor, province)
+    with uow or UnitOfWork() as work:
+        batch = work.session.exec(select(PurchaseBatch).where(
+            PurchaseBatch.province_code == code, PurchaseBatch.year == year, PurchaseBatch.sequence == sequence)).first()
+        if batch is None:
+            raise NotFound(f"Tỉnh mã {code} không có đợt mua thẻ {sequence}/{year}")
+        return _row(work.session, batch)
+
+
 def list_batches(actor: Actor, *, province: int | None = None, uow: UnitOfWork | None = None) -> list[BatchRow]:
     """A province's batches, newest first."""
     code = _buyer(actor, province)

@@ -120,7 +120,8 @@ def pledge_sheet(actor: Actor, code: str) -> None:
         st.dataframe(pd.DataFrame({
             "Xã": [b.commune for b in bought], "Nhóm": [CARD_NAMES.get(b.group, b.group) for b in bought],
             "Số thẻ": [b.cards for b in bought], "Thời hạn": [f"{b.months} tháng" for b in bought],
-            "Số tiền": [format_vnd(b.amount) for b in bought],
+            "Số tiền": [format_vnd(b.amount) for b in bought], "Đã mua thẻ": [b.purchased for b in bought],
+            "Đã có thẻ": [b.carded for b in bought],
         }), hide_index=True)
     if bought or pledge.paid:
         st.download_button("Tải bản kê sử dụng tiền tài trợ (PDF)", mime="application/pdf",

@@ -9,7 +9,7 @@ import xlsxwriter
 from python_calamine import CalamineWorkbook
 from sqlmodel import func, select
 
-from db.models import Card, Person, Pledge, PurchaseBatch, Sponsorship
+from db.models import Card, FundingLine, Person, Pledge, PurchaseBatch, Sponsorship
 from donation import allocation, cards, demo
 from donation.actors import SYSTEM_ACTOR
 from donation.errors import Forbidden, InvalidInput
@@ -185,6 +185,14 @@ def test_issued_cards_come_back_each_checked_against_its_person(funded, people):
                 code, obj, 4, start, end)
             assert person.social_insurance_code == code  # a person known by CCCD alone now has the card's code
     assert [b.status for b in cards.list_batches(tinh, uow=funded)] == ["carded"]
+    with funded as work:  # donors see it: each pledge's cards issued, counted once per pledge that paid a part
+        lines = work.session.exec(select(Pledge.code, func.count()).join(FundingLine, FundingLine.pledge_id == Pledge.id)
+                                  .join(Sponsorship, Sponsorship.id == FundingLine.sponsorship_id)
+                                  .where(Sponsorship.status == "carded").group_by(Pledge.code)).all()
+    assert lines
+    for code, carded in lines:
+        bought = allocation.what_it_bought(people["demo.admin"], code, uow=funded)
+        assert sum(b.carded for b in bought) == carded and all(b.purchased >= b.carded for b in bought)
     again = cards.import_cards(tinh, filled(template, card_row(expected)), "the.xlsx", uow=funded, today=TODAY)
     assert (again.cards, again.already) == (0, batch.people)
 

@@ -478,3 +478,51 @@ def test_explain_and_statement_commands_write_the_page_exports(database, tmp_pat
     made = json.loads(cli("statement", code.lower(), "--user", "demo.tinh", "--out", str(tmp_path / "bk.pdf"),
                           "--json", env=database).stdout)
     assert made["pledge"] == code and (tmp_path / "bk.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_cards_export_makes_a_batch_and_cards_import_records_what_bhxh_issued(database, tmp_path):
+    from python_calamine import CalamineWorkbook
+    from sqlmodel import select
+
+    from db.engine import make_engine
+    from db.models import Person, Sponsorship
+    from db.uow import UnitOfWork
+    from donation import auth, cards
+    from donation.dates import today_vn
+
+    assert cli("seed-demo", "--beneficiaries", "120", "--pledges", "10", "--allocate", env=database).returncode == 0
+    out = tmp_path / "d03.xlsx"
+    made = cli("cards", "export", "--province", "066", "--user", "demo.tinh", "--out", str(out), "--json",
+               env=database)
+    assert made.returncode == 0, made.stderr
+    shown = json.loads(made.stdout)
+    assert set(shown) == {"batch", "batch_id", "status", "people", "amount", "out"} and shown["status"] == "open"
+    rows = CalamineWorkbook.from_filelike(out.open("rb")).get_sheet_by_index(0).to_python()
+    assert tuple(rows[0]) == cards.D03_HEADERS and len(rows) == shown["people"] + 1
+    assert sum(row[11] for row in rows[1:]) == shown["amount"]
+    again = json.loads(cli("cards", "export", "--province", "66", "--batch", "1", "--out", str(out), "--json",
+                           env=database).stdout)  # the same batch again, by its number
+    assert (again["batch_id"], again["people"]) == (shown["batch_id"], shown["people"])
+    empty = cli("cards", "export", "--province", "66", "--out", str(out), "--json", env=database)
+    assert empty.returncode == 1 and empty.stdout == "" and "chưa vào đợt mua thẻ" in empty.stderr
+
+    uow = UnitOfWork(make_engine(database["DATABASE_URL"]))
+    tinh = auth.find_actor("demo.tinh", uow=uow)
+    cards.record_payment(tinh, shown["batch_id"], paid_on=today_vn(), reference="UNC 0001", uow=uow)
+    with uow as work:
+        found = work.session.exec(select(Sponsorship, Person).join(Person, Person.id == Sponsorship.person_id)
+                                  .where(Sponsorship.batch_id == shown["batch_id"])).all()
+        objects = {"household": "GD", "near_poor": "CN", "pupil": "HS", "student": "SV", "farm_household": "GB"}
+        lines = [["Họ và tên", "Số CCCD", "Mã số BHXH", "Ngày sinh", "Mã thẻ BHYT", "Hạn thẻ từ ngày",
+                  "Hạn thẻ đến ngày"]]
+        lines += [[p.full_name, p.national_id or "", p.social_insurance_code or "",
+                   str(p.birth_date.year) if p.birth_year_only else p.birth_date.strftime("%d/%m/%Y"),
+                   f"{objects[s.group_key]}466{p.social_insurance_code or f'79{p.id:08d}'}",
+                   s.starts_on.strftime("%d/%m/%Y"), s.ends_on.strftime("%d/%m/%Y")] for s, p in found]
+    issued = tmp_path / "the.csv"
+    issued.write_text("\n".join(",".join(line) for line in lines), encoding="utf-8-sig")
+    imported = cli("cards", "import", str(issued), "--user", "demo.tinh", "--json", env=database)
+    assert imported.returncode == 0, imported.stderr
+    assert json.loads(imported.stdout) == {"cards": len(found), "already": 0, "batches_carded": [f"Đợt 1/{today_vn().year}"]}
+    refused = cli("cards", "import", str(issued), "--user", "demo.nhataitro", "--json", env=database)
+    assert refused.returncode == 1 and refused.stdout == ""
