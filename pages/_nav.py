@@ -46,6 +46,8 @@ PAGES: tuple[PageSpec, ...] = (
              (PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)),
     PageSpec("pages/allocation_explain.py", "Giải trình phân bổ", ":material/help_center:", "Tài trợ",
              (PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)),
+    PageSpec("pages/purchase_batches.py", "Mua thẻ BHYT", ":material/shopping_cart:", "Tài trợ",
+             (PROVINCE_OFFICER, ADMIN)),
     PageSpec("pages/home.py", "Trang chủ", ":material/home:", "Công khai", (ANYONE,)),
     PageSpec("pages/premium_calculator.py", "Tính mức đóng BHYT", ":material/calculate:", "Công khai", (ANYONE,)),
     PageSpec("pages/verify.py", "Kiểm tra biên nhận", ":material/verified:", "Công khai", (ANYONE,)),

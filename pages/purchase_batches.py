@@ -1,0 +1,95 @@
+"""Buying the cards (provincial officer): funded people into a purchase batch, BHXH's D03-TS list, the transfer to
+BHXH that spends the money, and the issued cards imported back."""
+
+import pandas as pd
+import streamlit as st
+
+from donation import allocation, cards
+from donation.actors import ADMIN
+from donation.dates import format_date, parse_date, today_vn
+from donation.errors import DonationError
+from donation.money import format_number, format_vnd
+from pages import _auth, _widgets
+
+FLASH = "cards.flash"
+actor = _auth.require_page(__file__)
+st.title("Mua thẻ BHYT")
+st.caption("Gom người đã được tài trợ thành đợt mua, tải danh sách D03-TS gửi BHXH, ghi lần chuyển tiền cho BHXH "
+           "(tiền được tính là đã chi), rồi nhập thẻ BHXH đã cấp: mỗi thẻ được đối chiếu với đúng người.")
+_widgets.show_flash(FLASH)
+province = None
+if actor.role == ADMIN:
+    names = {code: name for code, name in allocation.provinces(actor).items() if code}
+    province = st.selectbox("Tỉnh", list(names), format_func=names.get, key="cards.province")
+
+waiting = cards.waiting(actor, province=province)
+st.subheader("Chờ vào đợt mua")
+left, right = st.columns(2)
+left.metric("Người đã được tài trợ", format_number(waiting.people))
+right.metric("Tiền mua thẻ", format_vnd(waiting.amount))
+if waiting.people:
+    st.dataframe(pd.DataFrame({"Xã": [row[1] for row in waiting.by_commune],
+                               "Số người": [row[2] for row in waiting.by_commune],
+                               "Số tiền": [format_vnd(row[3]) for row in waiting.by_commune]}),
+                 hide_index=True, width="stretch")
+    communes = {row[0]: row[1] for row in waiting.by_commune}
+    chosen = st.multiselect("Chỉ các xã (để trống: cả tỉnh)", list(communes), format_func=communes.get,
+                            key="cards.communes")
+    note = st.text_input("Ghi chú của đợt (không bắt buộc)", key="cards.note")
+    if st.button("Lập đợt mua", type="primary", key="cards.create"):
+        _widgets.act(FLASH, lambda: cards.create_batch(actor, province=province, communes=chosen or None, note=note),
+                     lambda b: f"Đã lập {b.label}: {format_number(b.people)} người, {format_vnd(b.amount)}.")
+else:
+    st.info("Không có ai đã được tài trợ mà chưa vào đợt mua. Phân bổ tiền ở trang Phân bổ tiền tài trợ.")
+
+batches = cards.list_batches(actor, province=province)
+st.subheader("Các đợt mua")
+if not batches:
+    st.info("Chưa có đợt mua nào.")
+else:
+    st.dataframe(pd.DataFrame({
+        "Đợt": [b.label for b in batches], "Trạng thái": [b.status_name for b in batches],
+        "Số người": [b.people for b in batches], "Số tiền": [format_vnd(b.amount) for b in batches],
+        "Đã có thẻ": [b.carded for b in batches], "Ngày lập": [format_date(b.created_on) for b in batches],
+        "Ngày chuyển tiền": [format_date(b.paid_on) if b.paid_on else "" for b in batches],
+        "Chứng từ": [b.payment_reference for b in batches],
+    }), hide_index=True, width="stretch")
+    by_id = {b.id: b for b in batches if b.status != "cancelled"}
+    if by_id:
+        picked = st.selectbox("Đợt", list(by_id), format_func=lambda i: f"{by_id[i].label} · {by_id[i].status_name}",
+                              key="cards.batch")
+        batch = by_id[picked]
+        one, two = st.columns(2)
+        one.download_button("Tải danh sách D03-TS (Excel)", key=f"cards.d03.{batch.id}",
+                            data=lambda: cards.export_batch(actor, batch.id)[1], file_name=f"D03-TS-{batch.slug}.xlsx",
+                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        two.download_button("Tải mẫu nhập thẻ (Excel)", key=f"cards.template.{batch.id}",
+                            data=lambda: cards.card_template(actor, batch.id)[1], file_name=f"nhap-the-{batch.slug}.xlsx",
+                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        if batch.status == "open":
+            with st.form(f"cards.pay.{batch.id}"):
+                st.markdown(f"**Ghi chuyển tiền {format_vnd(batch.amount)} cho BHXH ({batch.label})**")
+                paid_text = st.text_input("Ngày chuyển (dd/mm/yyyy)", value=f"{today_vn():%d/%m/%Y}")
+                reference = st.text_input("Số ủy nhiệm chi hoặc biên lai BHXH")
+                if st.form_submit_button("Ghi đã chuyển tiền", type="primary"):
+                    try:
+                        paid_on = parse_date(paid_text, field="Ngày chuyển")
+                    except DonationError as exc:
+                        st.error(str(exc))
+                    else:
+                        _widgets.act(FLASH, lambda: cards.record_payment(actor, batch.id, paid_on=paid_on,
+                                                                         reference=reference),
+                                     lambda b: f"{b.label}: đã ghi chuyển {format_vnd(b.amount)} cho BHXH ngày "
+                                               f"{format_date(b.paid_on)}.")
+            if st.button(f"Hủy {batch.label}", key=f"cards.cancel.{batch.id}"):
+                _widgets.act(FLASH, lambda: cards.cancel_batch(actor, batch.id),
+                             lambda _: f"Đã hủy {batch.label}: {format_number(batch.people)} người chờ đợt sau.")
+
+st.subheader("Nhập thẻ BHXH đã cấp")
+st.caption("Tệp Excel hoặc CSV có Họ và tên, Mã số BHXH hoặc Số CCCD, Ngày sinh, Mã thẻ BHYT (10 hoặc 15 ký tự), "
+           "Mã đối tượng, Mức hưởng, Hạn thẻ từ ngày, Hạn thẻ đến ngày. Một dòng sai thì không lưu dòng nào.")
+upload = st.file_uploader("Tệp thẻ", type=["xlsx", "xls", "ods", "csv"], key="cards.upload")
+if upload is not None and st.button("Nhập thẻ", type="primary", key="cards.import"):
+    _widgets.act(FLASH, lambda: cards.import_cards(actor, upload.getvalue(), upload.name),
+                 lambda r: f"Đã nhập {format_number(r.cards)} thẻ" + (f" ({r.already} thẻ đã có)" if r.already else "")
+                 + (f"; {', '.join(r.batches_carded)} đã đủ thẻ" if r.batches_carded else "") + ".")

@@ -1,0 +1,46 @@
+"""The card-buying page through AppTest: the provincial officer makes a batch, downloads BHXH's list and records
+the transfer to BHXH."""
+
+import io
+
+from python_calamine import CalamineWorkbook
+from sqlmodel import select
+
+from db.models import Sponsorship
+from db.uow import UnitOfWork
+from donation import auth, cards, demo
+from donation.demo import DEMO_PASSWORD
+from tests.app.test_sign_in import open_page, sign_in
+
+
+def statuses() -> set[str]:
+    with UnitOfWork() as work:
+        return set(work.session.exec(select(Sponsorship.status).where(Sponsorship.province_code == 66)))
+
+
+def test_the_officer_makes_a_batch_exports_it_and_records_the_payment(app):
+    demo.seed_demo(seed=5, beneficiaries=120, pledges=12, allocate=True)
+    at = open_page(sign_in(app, "demo.tinh", DEMO_PASSWORD), "pages/purchase_batches.py")
+    assert not at.exception and not at.error
+    shown = {m.label: m.value for m in at.metric}
+    waiting = int(shown["Người đã được tài trợ"].replace(".", ""))
+    assert waiting > 0 and at.dataframe[0].value["Số người"].sum() == waiting
+    at.button(key="cards.create").click()
+    at.run()
+    assert not at.exception and at.success[0].value.startswith("Đã lập Đợt 1/")
+    assert f"{waiting} người" in at.success[0].value.replace(".", "")
+    assert "Không có ai đã được tài trợ mà chưa vào đợt mua" in at.info[0].value
+    (table,) = [f.value for f in at.dataframe if "Đợt" in f.value.columns]
+    assert table["Trạng thái"].tolist() == ["Đang lập"] and table["Số người"].tolist() == [waiting]
+    (batch,) = cards.list_batches(auth.find_actor("demo.tinh"), province=None)
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(cards.export_batch(auth.find_actor("demo.tinh"), batch.id)[1])
+                                          ).get_sheet_by_index(0).to_python()
+    assert len(rows) == waiting + 1
+    at.text_input[-1].input("UNC 0042/BHXH")
+    next(b for b in at.button if b.label == "Ghi đã chuyển tiền").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert "đã ghi chuyển" in at.success[0].value and statuses() == {"purchased"}
+    (table,) = [f.value for f in at.dataframe if "Đợt" in f.value.columns]
+    assert table["Trạng thái"].tolist() == ["Đã chuyển tiền cho BHXH"]
+    assert table["Chứng từ"].tolist() == ["UNC 0042/BHXH"]
