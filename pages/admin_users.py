@@ -13,10 +13,12 @@ actor = _auth.require_page(__file__)
 st.title("Người dùng")
 
 rows = auth.list_users(actor)
+province_names = {u.code: u.name for u in quotes.calculator_options().provinces}
 st.dataframe(pd.DataFrame({
     "Tên đăng nhập": [r.username for r in rows], "Họ tên": [r.display_name for r in rows],
-    "Vai trò": [ROLE_NAMES[r.role] for r in rows], "Tỉnh": [r.province_code or "" for r in rows],
-    "Xã": [r.commune_code or "" for r in rows],
+    "Vai trò": [ROLE_NAMES[r.role] for r in rows],
+    "Tỉnh": [province_names.get(r.province_code, str(r.province_code or "")) for r in rows],
+    "Mã xã": [str(r.commune_code or "") for r in rows],  # text: a column of numbers and blanks would not display
     "Trạng thái": ["Hoạt động" if r.is_active else "Vô hiệu hóa" for r in rows],
     "Khóa đến": [format_datetime_vn(r.locked_until) if r.locked_until else "" for r in rows],
 }), hide_index=True, width="stretch")
@@ -25,8 +27,8 @@ st.subheader("Tạo tài khoản")
 role = st.selectbox("Vai trò", list(ROLE_NAMES), format_func=ROLE_NAMES.get, key="users.role")
 province = commune = None
 if role in (COMMUNE_OFFICIAL, PROVINCE_OFFICER):
-    provinces = {u.code: u.name for u in quotes.calculator_options().provinces}
-    province = st.selectbox("Tỉnh phụ trách", list(provinces), format_func=provinces.get, key="users.province")
+    province = st.selectbox("Tỉnh phụ trách", list(province_names), format_func=province_names.get,
+                            key="users.province")
     if role == COMMUNE_OFFICIAL:
         communes = {u.code: u.name for u in quotes.communes_of(province)}
         commune = st.selectbox("Xã phụ trách", list(communes), format_func=communes.get, key="users.commune")
