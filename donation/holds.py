@@ -10,6 +10,7 @@ score, which adds up weights of those facts and so would tell them.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -19,11 +20,13 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, func, select
 
+from db.bulk import epoch_seconds, fetch_batches
 from db.models import SPONSORSHIP_LIVE, Commune, Hold, Nomination, Person, Pledge, Sponsorship
 from db.uow import UnitOfWork
 from donation import app_settings, audit
 from donation.actors import ADMIN, DONOR, OFFICE_STAFF, Actor, require_role
 from donation.allocation import household_prices
+from donation.batches import chunks
 from donation.dates import today_vn
 from donation.errors import InvalidInput, NotFound
 from donation.money import format_vnd
@@ -37,6 +40,7 @@ SHOWN_FLAGS = ("elderly_alone", "orphan")  # the need flags that are not sensiti
 AGE_BANDS = ((6, "6–17 tuổi"), (18, "18–39 tuổi"), (40, "40–59 tuổi"), (60, "60–79 tuổi"), (80, "từ 80 tuổi"))
 DAMAGE_ORDER = ("destroyed", "severe", "partial", "livelihood")
 MAX_PER_REQUEST = 100
+PRICED_AT_ONCE = 5_000  # households per pricing read: within every database's parameter limit
 
 
 @dataclass(frozen=True)
@@ -90,10 +94,13 @@ def _groups(pledge: Pledge) -> frozenset[str]:
     return frozenset(g for g in pledge.groups.split(";") if g)
 
 
-def _waiting(pledge: Pledge, on: date):
+def _waiting(pledge: Pledge, on: date, households: list[int] | None = None):
     """The approved nominations the pledge may hold: in its scope and groups, approval in force, not covered by a
-    live sponsorship, their household not held."""
+    live sponsorship, their household not held. For a few `households`, only their people's cover is read."""
     covered = select(Sponsorship.person_id).where(Sponsorship.status.in_(SPONSORSHIP_LIVE), Sponsorship.ends_on >= on)
+    if households is not None:
+        covered = covered.where(Sponsorship.person_id.in_(
+            select(Nomination.person_id).where(Nomination.household_id.in_(households))))
     held = select(Hold.household_id).where(Hold.status == "active")
     query = (select(Nomination.household_id).where(
         Nomination.status == "approved", (Nomination.approved_until.is_(None)) | (Nomination.approved_until >= on),
@@ -104,6 +111,8 @@ def _waiting(pledge: Pledge, on: date):
         query = query.where(Nomination.province_code == pledge.province_code)
     if groups := _groups(pledge):
         query = query.where(Nomination.group_key.in_(sorted(groups)))
+    if households is not None:
+        query = query.where(Nomination.household_id.in_(households))
     return query
 
 
@@ -120,47 +129,48 @@ def room_left(actor: Actor, code: str, *, uow: UnitOfWork | None = None) -> int:
         return max(0, _room(work.session, _holding_pledge(actor, work.session, code)))
 
 
-def open_needs(actor: Actor, code: str, *, commune: int | None = None, limit: int = 20, offset: int = 0,
-               on: date | None = None, uow: UnitOfWork | None = None) -> tuple[list[OpenNeed], int]:
-    """A page of the households the pledge may hold, highest priority first, and how many there are."""
+@dataclass(frozen=True)
+class Browse:
+    """What a donor browsing a pledge's area sees: the communes with households waiting (code, name, households),
+    most first; one page of those households, highest priority first; how many there are in the chosen commune."""
+
+    communes: list[tuple[int, str, int]]
+    needs: list[OpenNeed]
+    total: int
+
+
+def browse(actor: Actor, code: str, *, commune: int | None = None, limit: int = 20, offset: int = 0,
+           on: date | None = None, uow: UnitOfWork | None = None) -> Browse:
+    """The households the pledge may hold: read in one pass over its area (one scan of a million nominations, not
+    three), then counted by commune and paged here."""
     on = on or today_vn()
     with uow or UnitOfWork() as work:
         session = work.session
         pledge = _holding_pledge(actor, session, code)
         if pledge.status not in HOLDING:
-            return [], 0
+            return Browse([], [], 0)
         waiting = _waiting(pledge, on)
+        rows = [row for batch in fetch_batches(session.connection(), select(
+            Nomination.household_id, Nomination.commune_code, func.max(Nomination.priority_score),
+            func.min(epoch_seconds(Nomination.nominated_at))).where(waiting.whereclause)
+            .group_by(Nomination.household_id, Nomination.commune_code)) for row in batch]
+        # Only households the pledge would pay something for: where the state or the province pays in full (most
+        # of those left once the money has been allocated) there is nothing to give.
+        prices = {}
+        for part in chunks([row[0] for row in rows], PRICED_AT_ONCE):
+            prices.update(household_prices(session, list(part), on, pledge.months, _groups(pledge)))
+        rows = [row for row in rows if row[0] in prices]
+        per_commune = Counter(row[1] for row in rows)
+        names = dict(session.exec(select(Commune.code, Commune.name).where(Commune.code.in_(list(per_commune)))).all())
+        communes = sorted(((c, names[c], n) for c, n in per_commune.items()), key=lambda r: (-r[2], r[1]))
         if commune is not None:
-            waiting = waiting.where(Nomination.commune_code == commune)
-        by_household = (select(Nomination.household_id, func.max(Nomination.priority_score).label("score"),
-                               func.min(Nomination.nominated_at).label("first_at"))
-                        .where(waiting.whereclause).group_by(Nomination.household_id))
-        total = session.exec(select(func.count()).select_from(by_household.subquery())).one()
-        page = session.exec(by_household.order_by(text("score DESC"), text("first_at"), Nomination.household_id)
-                            .offset(offset).limit(limit)).all()
-        households = [row[0] for row in page]
-        prices = household_prices(session, households, on, pledge.months, _groups(pledge))
-        details = _details(session, waiting.where(Nomination.household_id.in_(households)), on)
-        return [OpenNeed(household, details[household][0], details[household][1], details[household][2],
-                         prices[household][1])
-                for household, score, _ in page if household in prices and household in details], total
-
-
-def open_communes(actor: Actor, code: str, *, on: date | None = None, uow: UnitOfWork | None = None
-                  ) -> list[tuple[int, str, int]]:
-    """The communes with households the pledge may hold: (code, name, households waiting), most waiting first."""
-    on = on or today_vn()
-    with uow or UnitOfWork() as work:
-        session = work.session
-        pledge = _holding_pledge(actor, session, code)
-        if pledge.status not in HOLDING:
-            return []
-        waiting = func.count(func.distinct(Nomination.household_id))
-        rows = session.exec(select(Commune.code, Commune.name, waiting)
-                            .join(Commune, Commune.code == Nomination.commune_code)
-                            .where(_waiting(pledge, on).whereclause)
-                            .group_by(Commune.code, Commune.name).order_by(waiting.desc(), Commune.name)).all()
-        return [(commune, name, count) for commune, name, count in rows]
+            rows = [row for row in rows if row[1] == commune]
+        rows.sort(key=lambda row: (-row[2], row[3], row[0]))
+        households = [row[0] for row in rows[offset:offset + limit]]
+        details = _details(session, _waiting(pledge, on, households), on) if households else {}
+        needs = [OpenNeed(household, *details[household], prices[household][1])
+                 for household in households if household in details]
+        return Browse(communes, needs, len(rows))
 
 
 def _age_band(birth: date, on: date) -> str:

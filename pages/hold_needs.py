@@ -41,13 +41,20 @@ if held:
         _widgets.act(FLASH, lambda: holds.release(actor, code, back), lambda _: f"Đã trả lại hộ {back}.")
 
 st.subheader("Hộ đang chờ trong phạm vi cam kết")
-communes = holds.open_communes(actor, code)
-names = {c: f"{name} ({count} hộ)" for c, name, count in communes}
+# the choices are drawn before the list they filter, from the same single read: the commune list is given the
+# counts once they are known
 left, right = st.columns([2, 1])
-commune = left.selectbox("Xã/phường", [None, *names], format_func=lambda c: "Mọi xã" if c is None else names[c],
-                         key="holds.commune")
-page = right.number_input("Trang", min_value=1, value=1, step=1, key="holds.page")
-needs, total = holds.open_needs(actor, code, commune=commune, limit=PAGE_SIZE, offset=(int(page) - 1) * PAGE_SIZE)
+commune = st.session_state.get("holds.commune")
+page = int(st.session_state.get("holds.page", 1))
+shown = holds.browse(actor, code, commune=commune, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+names = {c: f"{name} ({count} hộ)" for c, name, count in shown.communes}
+if commune is not None and commune not in names:  # its last household was just held: back to every commune
+    st.session_state.pop("holds.commune", None)
+    st.rerun()
+left.selectbox("Xã/phường", [None, *names], format_func=lambda c: "Mọi xã" if c is None else names[c],
+               key="holds.commune")
+right.number_input("Trang", min_value=1, value=1, step=1, key="holds.page")
+needs, total = shown.needs, shown.total
 st.caption(f"{total} hộ đang chờ; trang {int(page)}/{max(1, -(-total // PAGE_SIZE))}; ưu tiên cao trước (điểm ưu "
            "tiên không hiện vì nó cộng cả thông tin sức khỏe). "
            "Số tiền là phần nhà tài trợ trả cho những người trong hộ mà cam kết giúp, theo giá hôm nay.")

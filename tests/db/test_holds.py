@@ -12,7 +12,7 @@ from sqlmodel import func, select
 
 from db.models import FundingLine, Hold, Nomination, Person, Pledge, Sponsorship
 from db.uow import UnitOfWork
-from donation import allocation, auth, demo, holds, payments, pledges
+from donation import allocation, auth, demo, holds, payments, pledges, units
 from donation.actors import SYSTEM_ACTOR
 from donation.cli import main
 from donation.errors import Forbidden, InvalidInput
@@ -25,6 +25,12 @@ NOW = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)  # 10:00 in Vietnam
 def registry(uow):
     demo.seed_demo(seed=3, beneficiaries=300, uow=uow, today=TODAY)
     return uow
+
+
+def open_needs(*args, **kwargs):
+    """A page of the households a pledge may hold, and how many there are."""
+    shown = holds.browse(*args, **kwargs)
+    return shown.needs, shown.total
 
 
 def pledge(uow, amount=20_000_000, paid=0, **scope):
@@ -48,7 +54,7 @@ def donor(uow):
 def test_a_donor_sees_anonymised_households_of_the_pledge_scope_best_first(registry, people):
     uow = registry
     code = pledge(uow)
-    page, total = holds.open_needs(donor(uow), code, limit=10, on=TODAY, uow=uow)
+    page, total = open_needs(donor(uow), code, limit=10, on=TODAY, uow=uow)
     assert total >= len(page) > 0
     with uow as work:
         names = set(work.session.exec(select(Person.full_name)))
@@ -66,12 +72,32 @@ def test_a_donor_sees_anonymised_households_of_the_pledge_scope_best_first(regis
         assert all("tuổi" in member for member in need.members)  # an age band, never a birth date
     stranger = auth.find_actor("demo.tinh.48", uow=uow)
     with pytest.raises(Forbidden):
-        holds.open_needs(stranger, code, uow=uow)
+        open_needs(stranger, code, uow=uow)
+
+
+def test_households_the_pledge_would_pay_nothing_for_are_neither_listed_nor_counted(registry, people):
+    uow = registry
+    code = pledge(uow)
+    before = holds.browse(donor(uow), code, limit=1000, on=TODAY, uow=uow)
+    assert before.total == len(before.needs) == sum(n for _, _, n in before.communes) > 0
+    free = before.needs[0].household_id
+    with uow as work:  # the household's commune is now a poor one and all of them are near-poor: the state pays all
+        rows = list(work.session.exec(select(Nomination).where(Nomination.household_id == free)))
+        commune = rows[0].commune_code
+        for row in rows:
+            row.group_key = "near_poor"
+            work.session.add(row)
+        work.session.commit()
+    units.set_poor_commune(people["demo.admin"], commune, True, uow=uow)
+    after = holds.browse(donor(uow), code, limit=1000, on=TODAY, uow=uow)
+    assert free not in {n.household_id for n in after.needs}
+    assert after.total == len(after.needs) == sum(n for _, _, n in after.communes)
+    assert after.total < before.total and all(n.price > 0 for n in after.needs)
 
 
 def test_holding_takes_households_within_the_pledge_money_and_tells_what_it_could_not(registry, people):
     uow = registry
-    page, _ = holds.open_needs(donor(uow), pledge(uow), limit=6, on=TODAY, uow=uow)
+    page, _ = open_needs(donor(uow), pledge(uow), limit=6, on=TODAY, uow=uow)
     small = pledge(uow, amount=page[0].price + page[1].price)
     result = holds.hold(donor(uow), small, [n.household_id for n in page[:3]], now=NOW, uow=uow)
     assert result.held == [page[0].household_id, page[1].household_id] and result.taken == []
@@ -99,7 +125,7 @@ def test_an_allocation_funds_a_held_household_from_its_own_pledge_first_and_keep
                                                                                                        people):
     uow = registry
     common = pledge(uow, amount=400_000_000, paid=400_000_000)  # enough for everyone waiting in the province
-    page, total = holds.open_needs(donor(uow), common, limit=500, on=TODAY, uow=uow)
+    page, total = open_needs(donor(uow), common, limit=500, on=TODAY, uow=uow)
     lowest, waiting = page[-1], page[-2]  # the lowest scores: the common money would reach them last
     directed = pledge(uow, amount=lowest.price, paid=lowest.price)
     unpaid = pledge(uow, amount=waiting.price)
@@ -129,7 +155,7 @@ def test_an_allocation_funds_a_held_household_from_its_own_pledge_first_and_keep
 
 def test_unpaid_holds_lapse_after_the_setting_and_paid_ones_stay(registry, people):
     uow = registry
-    page, _ = holds.open_needs(donor(uow), pledge(uow), limit=2, on=TODAY, uow=uow)
+    page, _ = open_needs(donor(uow), pledge(uow), limit=2, on=TODAY, uow=uow)
     unpaid, paid = pledge(uow), pledge(uow, amount=page[1].price)
     holds.hold(donor(uow), unpaid, [page[0].household_id], now=NOW, uow=uow)
     holds.hold(donor(uow), paid, [page[1].household_id], now=NOW, uow=uow)
@@ -164,7 +190,7 @@ def test_the_command_expires_holds_for_a_scheduler(configured_database):
     auth.create_user(auth.find_actor("demo.admin", uow=uow), username="tinh.hai", password="Mat-khau-dai-du",
                      role="province_officer", province_code=66, uow=uow)
     code = pledge(uow)
-    page, _ = holds.open_needs(donor(uow), code, limit=1, on=TODAY, uow=uow)
+    page, _ = open_needs(donor(uow), code, limit=1, on=TODAY, uow=uow)
     holds.hold(donor(uow), code, [page[0].household_id], now=datetime.now(UTC) - timedelta(days=30), uow=uow)
     dry = CliRunner().invoke(main, ["holds", "expire", "--dry-run", "--json"], catch_exceptions=False)
     assert dry.exit_code == 0 and json.loads(dry.stdout) == {"expired": 1, "dry_run": True}
@@ -181,7 +207,7 @@ ON_POSTGRES = pytest.mark.parametrize("database_url", [pytest.param("postgres", 
 def test_twenty_donors_holding_the_same_fifty_households_at_once_get_each_at_most_once(registry, people):
     uow = registry
     codes = [pledge(uow, amount=500_000_000) for _ in range(20)]
-    page, _ = holds.open_needs(donor(uow), codes[0], limit=50, on=TODAY, uow=uow)
+    page, _ = open_needs(donor(uow), codes[0], limit=50, on=TODAY, uow=uow)
     wanted = [need.household_id for need in page]
     assert len(wanted) == 50
     start, results, failures, giver = threading.Barrier(20), {}, [], donor(uow)
@@ -212,7 +238,7 @@ def test_twenty_donors_holding_the_same_fifty_households_at_once_get_each_at_mos
 @ON_POSTGRES
 def test_requests_at_once_on_one_pledge_never_hold_more_than_its_money(registry, people):
     uow = registry
-    page, _ = holds.open_needs(donor(uow), pledge(uow), limit=12, on=TODAY, uow=uow)
+    page, _ = open_needs(donor(uow), pledge(uow), limit=12, on=TODAY, uow=uow)
     code = pledge(uow, amount=sum(need.price for need in page[:3]))  # room for about three households
     start, results, failures, giver = threading.Barrier(8), [], [], donor(uow)
 
