@@ -159,11 +159,14 @@ def show_waiting() -> None:
     downloads("waiting")
 
 
-funded_tab, waiting_tab = st.tabs(["Đã được tài trợ", "Chưa được tài trợ"])
+# Only the open tab is worked out: each is a scan of the country's allocation for an administrator.
+funded_tab, waiting_tab = st.tabs(["Đã được tài trợ", "Chưa được tài trợ"], key="explain.tab", on_change="rerun")
 try:
-    with funded_tab:
-        show_funded()
-    with waiting_tab:
-        show_waiting()
+    if funded_tab.open:
+        with funded_tab:
+            show_funded()
+    if waiting_tab.open:
+        with waiting_tab:
+            show_waiting()
 except DonationError as exc:
     st.error(str(exc))
