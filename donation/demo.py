@@ -11,7 +11,7 @@ from sqlmodel import func, select
 
 from db.models import Commune, Donor, Nomination, ReceivingOffice, UserAccount
 from db.uow import UnitOfWork
-from donation import allocation, auth, demo_people, demo_pledges, donors, offices, registry, review
+from donation import allocation, auth, demo_cards, demo_people, demo_pledges, donors, offices, registry, review
 from donation.actors import (
     ADMIN,
     COMMUNE_OFFICIAL,
@@ -67,7 +67,7 @@ def seed_demo(*, seed: int = 1, beneficiaries: int = 0, pledges: int = 0, alloca
               uow: UnitOfWork | None = None, today: date | None = None) -> DemoResult:
     """Add the demo accounts that are missing, then `beneficiaries` demo people (only into an empty registry) and
     `pledges` demo pledges with their donors and payments (only into an empty pledge book); with `allocate`, an
-    allocation run as the system actor, so that people are funded.
+    allocation run as the system actor, so that people are funded, and the demo commune's cards bought and issued.
 
     Everything goes through the same services officials use, so the data obeys the same rules and is audited.
     """
@@ -80,6 +80,8 @@ def seed_demo(*, seed: int = 1, beneficiaries: int = 0, pledges: int = 0, alloca
     by_status = _seed_people(beneficiaries, seed, uow or UnitOfWork(), today) if beneficiaries else {}
     pledged = demo_pledges.seed_pledges(pledges, seed=seed, uow=uow or UnitOfWork(), today=today) if pledges else {}
     funded = allocation.allocate(SYSTEM_ACTOR, on=today, uow=uow or UnitOfWork()).sponsorships if allocate else 0
+    if allocate and funded:  # the demo commune's cards bought and issued, so that reports show money spent
+        demo_cards.seed_purchases(DEMO_COMMUNE, uow or UnitOfWork(), today)
     return DemoResult(accounts, by_status, pledged, funded)
 
 

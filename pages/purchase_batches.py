@@ -36,9 +36,13 @@ if waiting.people:
     chosen = st.multiselect("Chỉ các xã (để trống: cả tỉnh)", list(communes), format_func=communes.get,
                             key="cards.communes")
     note = st.text_input("Ghi chú của đợt (không bắt buộc)", key="cards.note")
+    def made(batch: cards.BatchRow) -> str:
+        st.session_state["cards.batch"] = batch.id  # the new batch is the one shown next
+        return f"Đã lập {batch.label}: {format_number(batch.people)} người, {format_vnd(batch.amount)}."
+
     if st.button("Lập đợt mua", type="primary", key="cards.create"):
         _widgets.act(FLASH, lambda: cards.create_batch(actor, province=province, communes=chosen or None, note=note),
-                     lambda b: f"Đã lập {b.label}: {format_number(b.people)} người, {format_vnd(b.amount)}.")
+                     made)
 else:
     st.info("Không có ai đã được tài trợ mà chưa vào đợt mua. Phân bổ tiền ở trang Phân bổ tiền tài trợ.")
 

@@ -500,7 +500,8 @@ def test_cards_export_makes_a_batch_and_cards_import_records_what_bhxh_issued(da
     rows = CalamineWorkbook.from_filelike(out.open("rb")).get_sheet_by_index(0).to_python()
     assert tuple(rows[0]) == cards.D03_HEADERS and len(rows) == shown["people"] + 1
     assert sum(row[11] for row in rows[1:]) == shown["amount"]
-    again = json.loads(cli("cards", "export", "--province", "66", "--batch", "1", "--out", str(out), "--json",
+    assert shown["batch"] == f"Đợt 2/{today_vn().year}"  # seed-demo --allocate bought the demo commune's: Đợt 1
+    again = json.loads(cli("cards", "export", "--province", "66", "--batch", "2", "--out", str(out), "--json",
                            env=database).stdout)  # the same batch again, by its number
     assert (again["batch_id"], again["people"]) == (shown["batch_id"], shown["people"])
     empty = cli("cards", "export", "--province", "66", "--out", str(out), "--json", env=database)
@@ -523,6 +524,6 @@ def test_cards_export_makes_a_batch_and_cards_import_records_what_bhxh_issued(da
     issued.write_text("\n".join(",".join(line) for line in lines), encoding="utf-8-sig")
     imported = cli("cards", "import", str(issued), "--user", "demo.tinh", "--json", env=database)
     assert imported.returncode == 0, imported.stderr
-    assert json.loads(imported.stdout) == {"cards": len(found), "already": 0, "batches_carded": [f"Đợt 1/{today_vn().year}"]}
+    assert json.loads(imported.stdout) == {"cards": len(found), "already": 0, "batches_carded": [f"Đợt 2/{today_vn().year}"]}
     refused = cli("cards", "import", str(issued), "--user", "demo.nhataitro", "--json", env=database)
     assert refused.returncode == 1 and refused.stdout == ""

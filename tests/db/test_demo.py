@@ -5,7 +5,18 @@ from datetime import date
 
 from sqlmodel import func, select
 
-from db.models import Donor, Nomination, Payment, Person, Pledge, Receipt, Sponsorship, StatementLine
+from db.models import (
+    Card,
+    Donor,
+    Nomination,
+    Payment,
+    Person,
+    Pledge,
+    PurchaseBatch,
+    Receipt,
+    Sponsorship,
+    StatementLine,
+)
 from db.uow import UnitOfWork
 from donation import audit, auth, demo
 from donation.nomination_rows import validate_row
@@ -105,3 +116,19 @@ def test_the_first_start_defaults_seed_completely(engine):
     result, rows, uow = seeded(engine, seed=1, count=defaults["demo_beneficiaries"].default)
     made = demo.seed_demo(seed=1, pledges=defaults["demo_pledges"].default, uow=uow, today=TODAY)
     assert len(rows) == 300 and sum(made.pledges.values()) == 40
+
+
+def test_an_allocating_seed_buys_the_demo_commune_cards_so_reports_show_money_spent(engine):
+    initialise(engine)
+    uow = UnitOfWork(engine)
+    made = demo.seed_demo(seed=1, beneficiaries=300, pledges=40, allocate=True, uow=uow, today=TODAY)
+    assert made.sponsorships > 0
+    with uow as work:
+        (batch,) = work.session.exec(select(PurchaseBatch)).all()
+        here = work.session.exec(select(Sponsorship).where(Sponsorship.commune_code == demo.DEMO_COMMUNE)).all()
+        others = {s.status for s in work.session.exec(select(Sponsorship).where(
+            Sponsorship.commune_code != demo.DEMO_COMMUNE))}
+        cards_made = work.session.exec(select(func.count()).select_from(Card)).one()
+        assert audit.verify(work.session).ok
+        assert batch.status == "carded" and batch.paid_on == TODAY and batch.people == len(here) == cards_made > 0
+        assert {s.status for s in here} == {"carded"} and others == {"allocated"}  # the rest wait for the officer
