@@ -224,6 +224,8 @@ def record_payment(actor: Actor, batch_id: int, *, paid_on: date, reference: str
         session.refresh(batch)
         if batch.status != "open":
             raise InvalidInput(f"{batch.label} {STATUS_NAMES[batch.status].lower()}: không ghi chuyển tiền lần nữa")
+        if not batch.people:
+            raise InvalidInput(f"{batch.label} không còn ai (mọi suất đã được trả lại): hủy đợt này")
         now = datetime.now(UTC)
         session.execute(update(Sponsorship).where(Sponsorship.batch_id == batch.id, Sponsorship.status == "allocated")
                         .values(status="purchased"))

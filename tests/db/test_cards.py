@@ -2,6 +2,7 @@
 money, and the issued cards imported back, each checked against its person."""
 
 import io
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from python_calamine import CalamineWorkbook
 from sqlmodel import func, select
 
 from db.models import Card, FundingLine, Person, Pledge, PurchaseBatch, Sponsorship
+from db.uow import UnitOfWork
 from donation import allocation, cards, demo
 from donation.actors import SYSTEM_ACTOR
 from donation.errors import Forbidden, InvalidInput
@@ -241,3 +243,35 @@ def test_cards_of_an_unpaid_batch_are_refused(funded, people):
     with pytest.raises(InvalidInput, match="Dòng 2, cột Họ và tên: .* không có trong đợt mua thẻ nào đã chuyển tiền"):
         cards.import_cards(tinh, filled(template, card_row(issued(funded, batch.id))), "the.xlsx", uow=funded,
                            today=TODAY)
+
+
+def test_two_officers_making_a_batch_at_once_put_nobody_in_both(funded, people):
+    officers = [people["demo.tinh"], people["tinh.hai"]]
+    made, refused = [], []
+
+    def make(officer):
+        try:
+            made.append(cards.create_batch(officer, uow=UnitOfWork(funded.engine), today=TODAY))
+        except InvalidInput as error:
+            refused.append(str(error))
+
+    threads = [threading.Thread(target=make, args=(officer,)) for officer in officers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(made) == 1 and len(refused) == 1 and "chưa vào đợt mua thẻ" in refused[0]
+    everyone = live(funded)
+    assert made[0].people == len(everyone) and {s.batch_id for s in everyone} == {made[0].id}
+
+
+def test_a_batch_whose_people_were_all_released_cannot_be_paid(funded, people):
+    tinh = people["demo.tinh"]
+    first = cards.waiting(tinh, uow=funded).by_commune[0]
+    batch = cards.create_batch(tinh, communes=[first[0]], uow=funded, today=TODAY)
+    for sponsorship in live(funded):
+        if sponsorship.batch_id == batch.id:
+            allocation.release(tinh, sponsorship.id, "Người được tài trợ đã chuyển đi nơi khác", uow=funded)
+    with pytest.raises(InvalidInput, match="không còn ai"):
+        cards.record_payment(tinh, batch.id, paid_on=TODAY, reference="UNC 1", uow=funded, today=TODAY)
+    cards.cancel_batch(tinh, batch.id, uow=funded)
