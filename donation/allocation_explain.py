@@ -563,8 +563,8 @@ def statement(actor: Actor, pledge_code: str, *, today: date | None = None, uow:
             scope=scope_of(session, pledge.province_code, pledge.commune_code).name,
             groups=", ".join(GROUP_NAMES.get(g, g) for g in groups) or "Mọi nhóm cần nhà tài trợ",
             months=pledge.months, amount=pledge.amount, paid=pledge.paid, allocated=pledge.allocated,
-            lines=tuple(StatementLine(b.commune, GROUP_NAMES.get(b.group, b.group), b.cards, b.months, b.amount)
-                        for b in bought),
+            lines=tuple(StatementLine(b.commune, GROUP_NAMES.get(b.group, b.group), b.cards, b.months, b.amount,
+                                      b.purchased, b.carded) for b in bought),
             cover_from=_day(first), cover_to=_day(last), on=today or today_vn())
     return statement_pdf(doc)
 

@@ -28,6 +28,8 @@ class StatementLine:
     cards: int
     months: int
     amount: int
+    purchased: int = 0  # of those cards, paid to BHXH in a purchase batch
+    carded: int = 0  # issued by BHXH and imported back
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,8 @@ def statement_pdf(doc: StatementDoc) -> bytes:
         ("Còn lại chưa phân bổ", format_vnd(left_over) + (" (chưa đủ một thẻ, hoặc chờ lần phân bổ tới)"
                                                           if left_over else "")),
         ("Số thẻ BHYT đã mua", format_number(cards)),
+        ("Đã chuyển tiền cho BHXH", f"{format_number(sum(li.purchased for li in doc.lines))} thẻ"),
+        ("BHXH đã cấp thẻ", f"{format_number(sum(li.carded for li in doc.lines))} thẻ"),
         ("Thẻ có hiệu lực", cover),
     ]
     table = Table([[_p(k, ParagraphStyle("key", parent=body, fontName=BOLD)), _p(v, body)] for k, v in facts],
@@ -102,15 +106,16 @@ def statement_pdf(doc: StatementDoc) -> bytes:
              table, Spacer(1, 6 * mm)]
     if doc.lines:
         head = ParagraphStyle("head", parent=cell, fontName=BOLD)
-        rows = [[_p(h, head) for h in ("Xã/phường/đặc khu", "Nhóm", "Số thẻ", "Thời hạn", "Số tiền")]]
+        rows = [[_p(h, head) for h in ("Xã/phường/đặc khu", "Nhóm", "Số thẻ", "Thời hạn", "Đã có thẻ", "Số tiền")]]
         rows += [[_p(line.commune, cell), _p(line.group, cell), format_number(line.cards), f"{line.months} tháng",
-                  format_vnd(line.amount)] for line in doc.lines]
-        rows.append([_p("Cộng", head), "", format_number(cards), "", format_vnd(sum(li.amount for li in doc.lines))])
-        bought = Table(rows, colWidths=[58 * mm, 44 * mm, 18 * mm, 20 * mm, 34 * mm], repeatRows=1)
+                  format_number(line.carded), format_vnd(line.amount)] for line in doc.lines]
+        rows.append([_p("Cộng", head), "", format_number(cards), "", format_number(sum(li.carded for li in doc.lines)),
+                     format_vnd(sum(li.amount for li in doc.lines))])
+        bought = Table(rows, colWidths=[52 * mm, 40 * mm, 16 * mm, 18 * mm, 18 * mm, 30 * mm], repeatRows=1)
         bought.setStyle(TableStyle([
             ("FONT", (0, 0), (-1, -1), REGULAR, 9), ("FONT", (0, -1), (-1, -1), BOLD, 9),
             ("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("ALIGN", (2, 1), (2, -1), "RIGHT"), ("ALIGN", (4, 1), (4, -1), "RIGHT"),
+            ("ALIGN", (2, 1), (2, -1), "RIGHT"), ("ALIGN", (4, 1), (5, -1), "RIGHT"),
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8F1EC")), ("SPAN", (0, -1), (1, -1))]))
         story += [_p("Thẻ BHYT đã mua bằng tiền của cam kết", ParagraphStyle("h2", parent=body, fontName=BOLD)),
                   Spacer(1, 2 * mm), bought]

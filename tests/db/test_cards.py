@@ -12,10 +12,11 @@ from sqlmodel import func, select
 
 from db.models import Card, FundingLine, Person, Pledge, PurchaseBatch, Sponsorship
 from db.uow import UnitOfWork
-from donation import allocation, cards, demo
+from donation import allocation, allocation_explain, cards, demo
 from donation.actors import SYSTEM_ACTOR
 from donation.errors import Forbidden, InvalidInput
 from donation.identity import vietnamese_name_order
+from tests.pdf import pdf_text
 
 TODAY = date(2026, 11, 25)
 OBJECTS = {"household": "GD", "near_poor": "CN", "pupil": "HS", "student": "SV", "farm_household": "GB"}
@@ -195,6 +196,9 @@ def test_issued_cards_come_back_each_checked_against_its_person(funded, people):
     for code, carded in lines:
         bought = allocation.what_it_bought(people["demo.admin"], code, uow=funded)
         assert sum(b.carded for b in bought) == carded and all(b.purchased >= b.carded for b in bought)
+    code, carded = lines[0]  # the donor's statement says so too
+    text = " ".join(pdf_text(allocation_explain.statement(people["demo.admin"], code, today=TODAY, uow=funded)).split())
+    assert f"BHXH đã cấp thẻ {carded} thẻ" in text
     again = cards.import_cards(tinh, filled(template, card_row(expected)), "the.xlsx", uow=funded, today=TODAY)
     assert (again.cards, again.already) == (0, batch.people)
 
