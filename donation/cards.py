@@ -32,7 +32,7 @@ from donation.dates import format_date, today_vn
 from donation.errors import Forbidden, InvalidInput, NotFound
 from donation.identity import check_bhxh_code, check_cccd, name_key, parse_card_code, vietnamese_name_order
 from donation.money import format_number
-from donation.nomination_rows import header_key, read_date
+from donation.nomination_rows import find_header, header_key, read_date
 from donation.offices import lock_office
 from donation.pledge_states import check_transition
 from donation.priority import GROUP_NAMES
@@ -391,22 +391,13 @@ class _Line:
     valid_to: object
 
 
-def _card_header(rows: list[list[object]]) -> tuple[int, dict[str, int]]:
-    for index, row in enumerate(rows[:30]):
-        mapping: dict[str, int] = {}
-        for column, cell in enumerate(row):
-            key = _HEADER_KEYS.get(header_key(cell))
-            if key and key not in mapping:
-                mapping[key] = column
-        if len(mapping) >= 3:
-            return index, mapping
-    raise InvalidInput("Không tìm thấy dòng tiêu đề (Họ và tên, Mã thẻ BHYT, Hạn thẻ…) trong 30 dòng đầu: "
-                       "dùng tệp «Mẫu nhập thẻ» của đợt mua")
-
-
 def _read_card_rows(data: bytes, filename: str) -> list[_Line]:
     rows = read_rows(data, filename)
-    index, mapping = _card_header(rows)
+    found = find_header(rows, _HEADER_KEYS)
+    if found is None:
+        raise InvalidInput("Không tìm thấy dòng tiêu đề (Họ và tên, Mã thẻ BHYT, Hạn thẻ…) trong 30 dòng đầu: "
+                           "dùng tệp «Mẫu nhập thẻ» của đợt mua")
+    index, mapping = found
     missing = [CARD_LABELS[k] for k in ("full_name", "birth_date", "card", "valid_from", "valid_to")
                if k not in mapping]
     if "social_insurance_code" not in mapping and "national_id" not in mapping:

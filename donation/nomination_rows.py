@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -89,24 +90,35 @@ def template_header(key: str) -> str:
     return f"{LABELS[key]} ({key})"
 
 
-def match_header(rows: list[list[object]], *, search: int = 30) -> tuple[int, dict[str, int]]:
-    """Find the header row among the first rows (title rows may sit above it); return its index and column map."""
+def find_header(rows: list[list[object]], keys: Mapping[str, str], *, search: int = 30
+                ) -> tuple[int, dict[str, int]] | None:
+    """The first of the first `search` rows (title rows may sit above it) where three cells or more name columns
+    (`keys`: header_key of a header -> column key), with its column map; None if there is none."""
     for index, row in enumerate(rows[:search]):
         mapping: dict[str, int] = {}
         for column, cell in enumerate(row):
-            key = _HEADER_KEYS.get(header_key(cell))
+            key = keys.get(header_key(cell))
             if key and key not in mapping:
                 mapping[key] = column
         if len(mapping) >= 3:
-            missing = [LABELS[k] for k in REQUIRED if k not in mapping]
-            if missing:
-                raise InvalidInput(f"Dòng tiêu đề (dòng {index + 1}) thiếu cột: {', '.join(missing)}. "
-                                   "Tải mẫu trên trang để xem đủ các cột")
-            if "national_id" not in mapping and "social_insurance_code" not in mapping:
-                raise InvalidInput("Tệp cần có cột Số CCCD hoặc cột Mã số BHXH")
             return index, mapping
-    raise InvalidInput("Không tìm thấy dòng tiêu đề (Họ và tên, Ngày sinh, Mã hộ, Nhóm…) trong 30 dòng đầu: "
-                       "dùng tệp mẫu tải trên trang")
+    return None
+
+
+def match_header(rows: list[list[object]], *, search: int = 30) -> tuple[int, dict[str, int]]:
+    """Find the nomination sheet's header row; return its index and column map."""
+    found = find_header(rows, _HEADER_KEYS, search=search)
+    if found is None:
+        raise InvalidInput("Không tìm thấy dòng tiêu đề (Họ và tên, Ngày sinh, Mã hộ, Nhóm…) trong 30 dòng đầu: "
+                           "dùng tệp mẫu tải trên trang")
+    index, mapping = found
+    missing = [LABELS[k] for k in REQUIRED if k not in mapping]
+    if missing:
+        raise InvalidInput(f"Dòng tiêu đề (dòng {index + 1}) thiếu cột: {', '.join(missing)}. "
+                           "Tải mẫu trên trang để xem đủ các cột")
+    if "national_id" not in mapping and "social_insurance_code" not in mapping:
+        raise InvalidInput("Tệp cần có cột Số CCCD hoặc cột Mã số BHXH")
+    return index, mapping
 
 
 @dataclass(frozen=True)
