@@ -34,15 +34,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import TypeEngine
 
 
-def _gathered(connection: Connection, types: Mapping[str, Column], rows: Sequence[dict],
+def _gathered(connection: Connection, types: Mapping[str, Column | TypeEngine], rows: Sequence[dict],
               defaults: Mapping[str, object]) -> dict[str, object]:
-    """Each parameter's converted values: one value when every row has the same, else the list of them."""
+    """Each parameter's converted values (by its column's type, or the type given): one value when every row has
+    the same, else the list of them."""
     dialect = connection.dialect
     gathered: dict[str, object] = {}
     for name, column in types.items():
-        processor = column.type._cached_bind_processor(dialect)
+        processor = (column.type if isinstance(column, Column) else column)._cached_bind_processor(dialect)
         if name not in rows[0]:
             value = defaults.get(name)
             gathered[name] = (processor(value) if processor else value,)
@@ -196,13 +198,25 @@ def _statement_parameters(gathered: Mapping[str, object], names: list[str], star
 
 def bulk_update(connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[dict]) -> None:
     """Set `columns` of each row found by its primary key `id` (each row's "id" key), in one executemany."""
+    statement = update(table).where(table.c.id == bindparam("row_id")).values(
+        {name: bindparam(name) for name in columns})
+    types = {**{name: table.c[name] for name in columns}, "row_id": table.c.id}
+    bulk_execute(connection, statement, types, [{**{name: row[name] for name in columns}, "row_id": row["id"]}
+                                                for row in rows])
+
+
+def bulk_execute(connection: Connection, statement, types: Mapping[str, Column | TypeEngine],
+                 rows: Sequence[dict]) -> None:
+    """Run `statement` once for each row (a dict of its bound parameters) in one executemany; each parameter is
+    converted by the column or type `types` names for it. Values the statement holds itself (a status it sets)
+    are bound as they are, the same for every row."""
     if not rows:
         return
-    compiled = update(table).where(table.c.id == bindparam("row_id")).values(
-        {name: bindparam(name) for name in columns}).compile(dialect=connection.dialect)
-    types = {**{name: table.c[name] for name in columns}, "row_id": table.c.id}
-    keyed = [{**{name: row[name] for name in columns}, "row_id": row["id"]} for row in rows]
-    _execute(connection, compiled, _gathered(connection, types, keyed, {}), len(rows))
+    compiled = statement.compile(dialect=connection.dialect)
+    fixed = {name: compiled.binds[name] for name in compiled.params if name not in types}
+    gathered = _gathered(connection, {**types, **{name: bind.type for name, bind in fixed.items()}}, rows,
+                         {name: bind.value for name, bind in fixed.items()})
+    _execute(connection, compiled, gathered, len(rows))
 
 
 def _execute(connection: Connection, compiled, gathered: Mapping[str, object], count: int) -> None:
