@@ -148,7 +148,7 @@ def _defaults(table: Table) -> dict[str, object]:
 
 def _insert(connection: Connection, table: Table, gathered: Mapping[str, object], count: int,
             compiled_for: dict | None = None) -> None:
-    """Rows go many to a statement (up to 100, within the 999 parameters any SQLite allows): SQLite runs one
+    """Rows go many to a statement (`_rows_per_statement`, within the driver's parameter limit): SQLite runs one
     statement of 75 rows about twice as fast as 75 statements of one (measured here for a million sponsorships).
     `compiled_for` keeps the statements compiled for one batch's slices (as long to compile as to run a slice)."""
     compiled_for = {} if compiled_for is None else compiled_for
@@ -159,9 +159,10 @@ def _insert(connection: Connection, table: Table, gathered: Mapping[str, object]
             bound.append(name)
         else:
             literal[name] = literal_column(text)
-    per = max(1, min(100, 999 // max(1, len(bound)), count))
+    per = max(1, min(_rows_per_statement(connection), _parameter_limit(connection) // max(1, len(bound)), count))
     full = count // per * per
-    for start, stop, size in ((0, full, per), (full, count, count - full)):
+    # the rows left over go one to a statement: compiling one more long statement would cost more than they save
+    for start, stop, size in ((0, full, per), (full, count, 1)):
         if start == stop:
             continue
         key = (size, tuple(bound), tuple((name, str(value)) for name, value in literal.items()))
@@ -177,6 +178,20 @@ def _insert(connection: Connection, table: Table, gathered: Mapping[str, object]
         if not compiled.positional:
             parameters = [dict(zip(order, values, strict=True)) for values in parameters]
         connection.exec_driver_sql(str(compiled), parameters)
+
+
+def _rows_per_statement(connection: Connection) -> int:
+    """SQLite: 400 rows, its CPU time per row some 5% below that of 75-row statements (a million sponsorships and
+    their lines, measured here); elsewhere 100, as before."""
+    return 400 if connection.dialect.name == "sqlite" else 100
+
+
+def _parameter_limit(connection: Connection) -> int:
+    """How many parameters one statement may bind: SQLite's own limit (999 on builds older than 3.32), else 999."""
+    driver = connection.connection.driver_connection
+    if connection.dialect.name == "sqlite" and hasattr(driver, "getlimit"):  # Python 3.11+
+        return driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return 999
 
 
 def _statement_parameters(gathered: Mapping[str, object], names: list[str], start: int, stop: int, size: int
