@@ -14,10 +14,10 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
-from sqlalchemy import Integer, case, cast, update
+from sqlalchemy import Boolean, Connection, Integer, and_, bindparam, case, cast, update
 from sqlmodel import Session, func, select
 
-from db.bulk import bulk_update, day_number, epoch_seconds, fetch_batches, insert_columns, new_ids, roomy_cache
+from db.bulk import bulk_execute, day_number, epoch_seconds, fetch_batches, insert_columns, new_ids, roomy_cache
 from db.models import (
     SPONSORSHIP_LIVE,
     AllocationRun,
@@ -347,6 +347,19 @@ def _save(session: Session, actor: Actor, province: int | None, on: date, needs:
         insert_columns(connection, FundingLine.__table__, {
             "sponsorship_id": np.repeat(saved, counts), "pledge_id": result.line_pledges[lines],
             "amount": result.line_amounts[lines]}, len(lines))
+    now = datetime.now(UTC)
+    _spend(connection, needs, funds, result, now)
+    held = np.flatnonzero(result.held)  # a held sponsorship's lines are all from its holding pledge
+    holders = result.line_pledges[np.r_[0, result.line_ends[:-1]][held]] if len(held) else held
+    for pledge in np.unique(holders).tolist():
+        session.execute(update(Hold).where(Hold.status == "active", Hold.pledge_id == pledge, Hold.household_id.in_(
+            np.unique(result.households[held][holders == pledge]).tolist())).values(status="funded", ended_at=now))
+    return run.id
+
+
+def _spend(connection: Connection, needs: Needs, funds: list[Funds], result: Allocation, now: datetime) -> None:
+    """Each pledge used gains what the run took from it; a paid pledge left with nothing, or with less than its
+    cheapest card, becomes allocated. One executemany that reads nothing first: the status it had is read in SQL."""
     used, used_at = np.unique(result.line_pledges, return_inverse=True)
     spent = np.zeros(len(used), dtype=np.int64)
     np.add.at(spent, used_at, result.line_amounts)
@@ -354,27 +367,19 @@ def _save(session: Session, actor: Actor, province: int | None, on: date, needs:
     for m in MONTHS:
         positive = np.asarray(needs.prices[m])[np.asarray(needs.prices[m]) > 0]
         cheapest[m] = int(positive.min()) if len(positive) else None
-    before = {pledge: (status, allocated) for batch in fetch_batches(connection, select(
-        Pledge.id, Pledge.status, Pledge.allocated).where(Pledge.id.in_(used.tolist())))
-        for pledge, status, allocated in batch}
-    now = datetime.now(UTC)
-    changes = []
-    by_id = {f.id: f for f in funds}
+    months = {f.id: f.months for f in funds}
+    check_transition("paid", "allocated")
+    rows = []
     for pledge, amount in zip(used.tolist(), spent.tolist(), strict=True):
-        status, allocated = before[pledge]
-        left = result.remainder[pledge]
-        least = cheapest[by_id[pledge].months]
-        if status == "paid" and (left == 0 or (least is not None and left < least)):
-            check_transition(status, "allocated")
-            status = "allocated"
-        changes.append({"id": pledge, "allocated": allocated + amount, "status": status, "updated_at": now})
-    bulk_update(connection, Pledge.__table__, ["allocated", "status", "updated_at"], changes)
-    held = np.flatnonzero(result.held)  # a held sponsorship's lines are all from its holding pledge
-    holders = result.line_pledges[np.r_[0, result.line_ends[:-1]][held]] if len(held) else held
-    for pledge in np.unique(holders).tolist():
-        session.execute(update(Hold).where(Hold.status == "active", Hold.pledge_id == pledge, Hold.household_id.in_(
-            np.unique(result.households[held][holders == pledge]).tolist())).values(status="funded", ended_at=now))
-    return run.id
+        left, least = result.remainder[pledge], cheapest[months[pledge]]
+        rows.append({"row_id": pledge, "spent": amount, "done": left == 0 or (least is not None and left < least),
+                     "now": now})
+    table = Pledge.__table__
+    done = and_(table.c.status == "paid", bindparam("done", type_=Boolean))
+    bulk_execute(connection, update(table).where(table.c.id == bindparam("row_id")).values(
+        allocated=table.c.allocated + bindparam("spent"), status=case((done, "allocated"), else_=table.c.status),
+        updated_at=bindparam("now")), {"row_id": table.c.id, "spent": table.c.allocated, "done": Boolean(),
+                                       "now": table.c.updated_at}, rows)
 
 
 def provinces(actor: Actor, *, uow: UnitOfWork | None = None) -> dict[int, str]:

@@ -120,18 +120,35 @@ class Allocation:
                     self.prices.tolist(), self.held.tolist(), [0, *ends][:-1], ends, strict=True)]
 
     def digest(self) -> str:
-        """A hash of the sorted (person, pledge, amount, months) lines: equal for equal results."""
+        """A hash of the sorted (person, pledge, amount, months) lines: equal for equal results. The text hashed is
+        the Python list's repr, "[(person, pledge, amount, months), ...]", built a slice at a time."""
         counts = np.diff(self.line_ends, prepend=0)
         people, months = np.repeat(self.people, counts), np.repeat(self.months, counts)
-        order = np.lexsort((months, self.line_amounts, self.line_pledges, people))
+        order = _line_order(people, self.line_pledges, self.line_amounts, months)
         digest = hashlib.sha256(b"[")
-        for start in range(0, len(order), 100_000):  # the text of the whole sorted list, a slice at a time
+        for start in range(0, len(order), 100_000):
             at = order[start:start + 100_000]
-            lines = list(zip(people[at].tolist(), self.line_pledges[at].tolist(), self.line_amounts[at].tolist(),
-                             months[at].tolist(), strict=True))
-            digest.update(((", " if start else "") + repr(lines)[1:-1]).encode())
+            lines = zip(people[at].tolist(), self.line_pledges[at].tolist(), self.line_amounts[at].tolist(),
+                        months[at].tolist(), strict=True)
+            # each tuple's repr, a third faster by one format than by repr of the list
+            digest.update(((", " if start else "") + ", ".join(map("(%d, %d, %d, %d)".__mod__, lines))).encode())
         digest.update(b"]")
         return digest.hexdigest()
+
+
+def _line_order(people: np.ndarray, pledges: np.ndarray, amounts: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """The lines sorted by (person, pledge, amount, months). A person's lines have distinct pledges, so sorting by
+    (person, pledge) as one number decides it, several times faster than a sort by four keys; when that number
+    could overflow, or two lines share it, the four keys decide."""
+    if len(people) and people.min() >= 0 and pledges.min() >= 0:
+        radix = int(pledges.max()) + 1
+        if (int(people.max()) + 1) * radix < 2 ** 62:
+            key = people * radix + pledges
+            order = np.argsort(key, kind="stable")
+            ordered = key[order]
+            if not (ordered[1:] == ordered[:-1]).any():
+                return order
+    return np.lexsort((months, amounts, pledges, people))
 
 
 def _scope_of(f: Funds) -> tuple:
