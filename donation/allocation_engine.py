@@ -531,7 +531,7 @@ class _Run:
         for unit, rows in enumerate(self.units):
             unit_of_row[rows] = unit
         sorter = np.argsort(self.ids, kind="stable")
-        every, funded = set(), set()
+        every, funded, mine_of = set(), set(), {}
         for f in held:
             wanted = np.asarray(f.holds, dtype=np.int64)
             at = np.minimum(np.searchsorted(self.ids, wanted, sorter=sorter), len(sorter) - 1)
@@ -540,6 +540,7 @@ class _Run:
             mine = {row for row in found.tolist() if unit_of_row[row] >= 0 and _helps(f, self.groups[row])
                     and scope in self._scopes(int(unit_of_row[row]))}  # only what the pledge may ever pay for
             every |= mine
+            mine_of[f.id] = mine
             if f.id not in self.money.rank:
                 continue  # no money left on it: its members wait
             for unit in sorted({int(unit_of_row[row]) for row in mine}):
@@ -552,7 +553,10 @@ class _Run:
                 if taken:
                     self.record(unit, rows, *taken, held=True)
                     funded.update(rows)
-            if mine - funded and f.id in self.money.rank:  # what is left waits for its own held members
+        # What a pledge has left waits for its own held members still waiting: decided once every pledge has bought
+        # its own, so that a member two pledges hold and the second bought keeps nothing of the first's money back.
+        for f in held:
+            if mine_of[f.id] - funded and f.id in self.money.rank:
                 self.reserved[f.id] = self.money.reserve(self.money.rank[f.id])
         return every
 
