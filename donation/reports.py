@@ -237,10 +237,12 @@ class Tally:
         return sorted(self.names)
 
 
-def tally(session: Session, days: Iterable[date], *, needs: bool = True) -> Tally:
+def tally(session: Session, days: Iterable[date], *, needs: Iterable[date] | None = None) -> Tally:
     """Every province's and the national office's integers at each of `days` (the first also gives donors by kind
-    and cards by group); without `needs`, the nominations are not counted (the trend does not show them)."""
+    and cards by group); nominations are counted only at the days in `needs` (default: every one of `days`), as
+    they cost a conditional count per day over every nomination."""
     days = tuple(days)
+    needs_days = days if needs is None else tuple(needs)
     result = Tally(days, dict(session.exec(select(Province.code, Province.name)).all()))
     ends = {day: end_of_day(day) for day in days}
     add = result.counts
@@ -316,14 +318,14 @@ def tally(session: Session, days: Iterable[date], *, needs: bool = True) -> Tall
 
     # Nominations: one pass, a conditional count per figure and date.
     columns = []
-    for day in days if needs else ():
+    for day in needs_days:
         columns.append(func.sum(case((Nomination.nominated_at < ends[day], 1), else_=0)))
         columns.append(func.sum(case((and_(Nomination.status == "approved", Nomination.reviewed_at < ends[day],
                                            or_(Nomination.approved_until.is_(None),
                                                Nomination.approved_until >= day)), 1), else_=0)))
     for province, *sums in session.exec(select(Nomination.province_code, *columns)
-                                        .group_by(Nomination.province_code)) if needs else ():
-        for index, day in enumerate(days):
+                                        .group_by(Nomination.province_code)) if needs_days else ():
+        for index, day in enumerate(needs_days):
             put(province, day, "needs_nominated", sums[2 * index])
             put(province, day, "needs_approved", sums[2 * index + 1])
 
@@ -361,12 +363,15 @@ def ranking(counts: Tally, day: date) -> tuple[Ranked, ...]:
                  for rank, (f, code) in enumerate(rows, start=1))
 
 
-def _report(session: Session, kind: str, on: date, province: int | None) -> Report:
+def _previous(kind: str, on: date) -> date:
+    return on - timedelta(days=7 if kind == "weekly" else 1)
+
+
+def _report(session: Session, kind: str, on: date, province: int | None, counts: Tally | None = None) -> Report:
     if province is not None and session.get(Province, province) is None:
         raise NotFound(f"Không có tỉnh/thành phố mã {province}")
-    step = timedelta(days=7 if kind == "weekly" else 1)
-    previous = on - step
-    counts = tally(session, (on, previous))
+    previous = _previous(kind, on)
+    counts = counts or tally(session, (on, previous))
     areas = [province] if province is not None else [NATIONAL, *counts.areas()]
     now = sum((counts.figures(a, on) for a in areas), Figures())
     before = sum((counts.figures(a, previous) for a in areas), Figures())
@@ -426,13 +431,39 @@ def trend(actor: Actor, *, on: date | None = None, province: int | None = None, 
     on = on or today_vn()
     series = tuple(on - timedelta(days=n) for n in range(days - 1, -1, -1))
     with uow or UnitOfWork() as work:
-        counts = tally(work.session, series, needs=False)
+        counts = tally(work.session, series, needs=())
+    return _trend(counts, series, province)
+
+
+def _trend(counts: Tally, series: Iterable[date], province: int | None) -> tuple[TrendPoint, ...]:
     areas = [province] if province is not None else [NATIONAL, *counts.areas()]
     points = []
     for day in series:
         f = sum((counts.figures(a, day) for a in areas), Figures())
         points.append(TrendPoint(day, f.received, f.allocated, f.spent, f.cards_funded))
     return tuple(points)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    report: Report
+    trend: tuple[TrendPoint, ...]
+
+
+def dashboard(actor: Actor, *, kind: str = "daily", on: date | None = None, province: int | None = None,
+              days: int = 30, uow: UnitOfWork | None = None) -> Dashboard:
+    """What the report page shows: the report and the trend of the `days` days up to it, from one tally."""
+    check_scope(actor, province)
+    if kind not in KINDS_OF_REPORT:
+        raise InvalidInput(f"Không có loại báo cáo '{kind}': dùng daily hoặc weekly")
+    on = on or today_vn()
+    on = week_ending(on) if kind == "weekly" else on
+    previous = _previous(kind, on)
+    series = tuple(on - timedelta(days=n) for n in range(days - 1, -1, -1))
+    with uow or UnitOfWork() as work:
+        counts = tally(work.session, (on, previous, *(d for d in series if d not in (on, previous))),
+                       needs=(on, previous))
+        return Dashboard(_report(work.session, kind, on, province, counts), _trend(counts, series, province))
 
 
 def provinces(actor: Actor, *, uow: UnitOfWork | None = None) -> dict[int, str]:
