@@ -44,7 +44,7 @@ def metric(column, key: str) -> None:
                   if change else None)
 
 
-for row in (reports.MONEY, reports.FIGURES[4:]):
+for row in (reports.MONEY[:2], reports.MONEY[2:], reports.FIGURES[4:]):  # money in two rows: it is long
     for column, key in zip(st.columns(len(row)), row, strict=True):
         metric(column, key)
 st.caption(f"Tiền đã nhận chưa phân bổ: **{format_vnd(report.figures.left)}**")
