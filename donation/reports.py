@@ -43,6 +43,7 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import and_, case, distinct, or_
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from db.models import (
@@ -55,6 +56,7 @@ from db.models import (
     Pledge,
     Province,
     PurchaseBatch,
+    ReportTally,
     Sponsorship,
 )
 from db.uow import UnitOfWork
@@ -204,6 +206,12 @@ def _as_time(value) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
+def _utc(value) -> datetime:
+    """A stored UTC time, aware (SQLite gives it back naive)."""
+    value = _as_time(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 # Scope ----------------------------------------------------------------------------------------------------------
 
 def check_scope(actor: Actor, province: int | None) -> None:
@@ -265,72 +273,108 @@ def tally(session: Session, days: Iterable[date], *, needs: Iterable[date] | Non
         released = _as_time(released_at)
         return (released if released.tzinfo else released.replace(tzinfo=UTC)) >= end
 
-    # Money bound to sponsorships, at the pledge's office: one row per office, run, batch and release time.
-    for office, run_id, batch_id, released_at, amount in session.exec(
-            select(Pledge.office_code, Sponsorship.run_id, Sponsorship.batch_id, Sponsorship.released_at,
-                   func.sum(FundingLine.amount))
-            .join(Sponsorship, Sponsorship.id == FundingLine.sponsorship_id)
-            .join(Pledge, Pledge.id == FundingLine.pledge_id)
-            .group_by(Pledge.office_code, Sponsorship.run_id, Sponsorship.batch_id, Sponsorship.released_at)):
+    # Runs and paid batches, each counted once (`ReportTally`); releases, few, read apart.
+    stored = _tallies(session, runs, batches)
+    released = session.exec(
+        select(Sponsorship.id, Sponsorship.province_code, Sponsorship.group_key, Sponsorship.run_id,
+               Sponsorship.released_at).where(Sponsorship.released_at.is_not(None))).all()
+    released_money = defaultdict(list)
+    if released:
+        for sponsorship, office, amount in session.exec(
+                select(FundingLine.sponsorship_id, Pledge.office_code, FundingLine.amount)
+                .join(Pledge, Pledge.id == FundingLine.pledge_id)
+                .where(FundingLine.sponsorship_id.in_([r[0] for r in released]))):
+            released_money[sponsorship].append((office, amount))
+    for source, source_id, kind, area, key, value in stored:
         for day in days:
-            if live(run_id, released_at, day):
-                put(office, day, "allocated", amount)
-            if batch_id in batches and batches[batch_id] <= day:
-                put(office, day, "spent", amount)
-
-    # Cards funded, at the person's province, by group.
-    for province, group, run_id, released_at, cards in session.exec(
-            select(Sponsorship.province_code, Sponsorship.group_key, Sponsorship.run_id, Sponsorship.released_at,
-                   func.count())
-            .group_by(Sponsorship.province_code, Sponsorship.group_key, Sponsorship.run_id,
-                      Sponsorship.released_at)):
+            if source == "batch":
+                if batches[source_id] <= day:
+                    put(area, day, "spent", value)
+            elif runs[source_id] < ends[day]:
+                if kind == "money":
+                    put(area, day, "allocated", value)
+                elif kind == "cards":
+                    put(area, day, "cards_funded", value)
+                    put(area, day, "needs_funded", value)
+                    if day == days[0]:
+                        result.groups[(area, key)] += value
+    for sponsorship, province, group, run_id, released_at in released:
         for day in days:
-            if live(run_id, released_at, day):
-                put(province, day, "cards_funded", cards)
-                put(province, day, "needs_funded", cards)
+            if runs[run_id] < ends[day] and not live(run_id, released_at, day):  # funded, then released by then
+                put(province, day, "cards_funded", -1)
+                put(province, day, "needs_funded", -1)
                 if day == days[0]:
-                    result.groups[(province, group)] += cards
+                    result.groups[(province, group)] -= 1
+                for office, amount in released_money[sponsorship]:
+                    put(office, day, "allocated", -amount)
+    result.groups = defaultdict(int, {k: v for k, v in result.groups.items() if v})
     # A person with more than one sponsorship is one need funded: take the extra ones back.
-    repeated = select(Sponsorship.nomination_id).group_by(Sponsorship.nomination_id).having(func.count() > 1)
+    repeated = sorted({value for source, _, kind, _, _, value in stored if kind == "repeat"})
     extra: dict[tuple[int, int], list] = defaultdict(list)
-    for nomination, province, run_id, released_at in session.exec(
-            select(Sponsorship.nomination_id, Sponsorship.province_code, Sponsorship.run_id, Sponsorship.released_at)
-            .where(Sponsorship.nomination_id.in_(repeated))):
-        extra[(nomination, province)].append((run_id, released_at))
+    for start in range(0, len(repeated), 5000):
+        for nomination, province, run_id, released_at in session.exec(
+                select(Sponsorship.nomination_id, Sponsorship.province_code, Sponsorship.run_id,
+                       Sponsorship.released_at).where(Sponsorship.nomination_id.in_(repeated[start:start + 5000]))):
+            extra[(nomination, province)].append((run_id, released_at))
     for (_, province), rows in extra.items():
         for day in days:
-            alive = sum(live(run_id, released_at, day) for run_id, released_at in rows)
+            alive = sum(live(run_id, released_at, day) for run_id, released_at in rows if run_id in runs)
             if alive > 1:
                 put(province, day, "needs_funded", 1 - alive)
 
-    # People with a card: the first import of a card for each nomination.
-    first_card = (select(Sponsorship.province_code.label("province"), func.min(Card.imported_at).label("first"))
-                  .join(Sponsorship, Sponsorship.id == Card.sponsorship_id)
-                  .group_by(Sponsorship.nomination_id, Sponsorship.province_code).subquery())
-    for province, first, people in session.exec(
-            select(first_card.c.province, first_card.c.first, func.count()).group_by(first_card.c.province,
-                                                                                      first_card.c.first)):
-        imported = _as_time(first)
-        imported = imported if imported.tzinfo else imported.replace(tzinfo=UTC)
+    # People with a card, at the batch's province (a batch is one province's): cards by batch and import, then the
+    # few people with more than one card counted once.
+    first_end = ends[days[0]]
+    provinces_of = dict(session.exec(select(PurchaseBatch.id, PurchaseBatch.province_code)).all())
+    for batch_id, imported_at, people in session.exec(
+            select(Card.batch_id, Card.imported_at, func.count()).group_by(Card.batch_id, Card.imported_at)):
         for day in days:
-            if imported < ends[day]:
-                put(province, day, "needs_carded", people)
+            if _utc(imported_at) < ends[day]:
+                put(provinces_of[batch_id], day, "needs_carded", people)
+    twice = select(Card.person_id).group_by(Card.person_id).having(func.count() > 1)
+    by_nomination: dict[tuple[int, int], list[datetime]] = defaultdict(list)
+    for nomination, province, imported_at in session.exec(
+            select(Sponsorship.nomination_id, Sponsorship.province_code, Card.imported_at)
+            .join(Sponsorship, Sponsorship.id == Card.sponsorship_id).where(Card.person_id.in_(twice))):
+        by_nomination[(nomination, province)].append(_utc(imported_at))
+    for (_, province), times in by_nomination.items():
+        for day in days:
+            cards = sum(t < ends[day] for t in times)
+            if cards > 1:
+                put(province, day, "needs_carded", 1 - cards)
 
-    # Nominations: one pass, a conditional count per figure and date.
-    columns = []
-    for day in needs_days:
-        columns.append(func.sum(case((Nomination.nominated_at < ends[day], 1), else_=0)))
-        columns.append(func.sum(case((and_(Nomination.status == "approved", Nomination.reviewed_at < ends[day],
-                                           or_(Nomination.approved_until.is_(None),
-                                               Nomination.approved_until >= day)), 1), else_=0)))
-    for province, *sums in session.exec(select(Nomination.province_code, *columns)
-                                        .group_by(Nomination.province_code)) if needs_days else ():
-        for index, day in enumerate(needs_days):
-            put(province, day, "needs_nominated", sums[2 * index])
-            put(province, day, "needs_approved", sums[2 * index + 1])
+    # Nominations: counted now by province and status from the index alone, less the few rows that a date changes
+    # (nominated, or approved, after the day; an approval ended before it), counted day by day.
+    if needs_days:
+        for province, status, count in session.exec(
+                select(Nomination.province_code, Nomination.status, func.count())
+                .group_by(Nomination.province_code, Nomination.status)):
+            for day in needs_days:
+                put(province, day, "needs_nominated", count)
+                if status == "approved":
+                    put(province, day, "needs_approved", count)
+        earliest, latest = min(ends[d] for d in needs_days), max(needs_days)
+        approved = Nomination.status == "approved"
+
+        def not_counted(day: date):
+            return and_(approved, or_(Nomination.reviewed_at.is_(None), Nomination.reviewed_at >= ends[day],
+                                      Nomination.approved_until < day))
+
+        columns = []
+        for day in needs_days:
+            columns.append(func.sum(case((Nomination.nominated_at >= ends[day], 1), else_=0)))
+            columns.append(func.sum(case((not_counted(day), 1), else_=0)))
+        for province, *sums in session.exec(
+                select(Nomination.province_code, *columns)
+                .where(or_(Nomination.nominated_at >= earliest,
+                           and_(approved, or_(Nomination.reviewed_at.is_(None), Nomination.reviewed_at >= earliest,
+                                              Nomination.approved_until < latest))))
+                .group_by(Nomination.province_code)):
+            for index, day in enumerate(needs_days):
+                put(province, day, "needs_nominated", -int(sums[2 * index] or 0))
+                put(province, day, "needs_approved", -int(sums[2 * index + 1] or 0))
 
     # Pledges and payments, at the receiving office (donors by kind at the first date).
-    first_end = ends[days[0]]
     pledge_sums = [func.sum(case((Pledge.created_at < ends[day], Pledge.amount), else_=0)) for day in days]
     for office, kind, donors, *sums in session.exec(
             select(Pledge.office_code, Donor.kind,
@@ -341,17 +385,70 @@ def tally(session: Session, days: Iterable[date], *, needs: Iterable[date] | Non
             put(office, day, "pledged", amount)
         result.kinds[(office, kind)] = [int(donors or 0), int(sums[0] or 0), 0]
     received = [func.sum(case((Payment.paid_on <= day, Payment.amount), else_=0)) for day in days]
-    for office, kind, *sums in session.exec(
-            select(Payment.office_code, Donor.kind, *received).join(Pledge, Pledge.id == Payment.pledge_id)
-            .join(Donor, Donor.id == Pledge.donor_id).where(Payment.status == "confirmed")
-            .group_by(Payment.office_code, Donor.kind)):
+    # "+ 0": grouped by the office's index, SQLite would read every row through it, at twice the cost of a scan
+    office_of_payment = Payment.office_code + 0
+    for office, *sums in session.exec(select(office_of_payment, *received).where(Payment.status == "confirmed")
+                                      .group_by(office_of_payment)):
         for day, amount in zip(days, sums, strict=True):
             put(office, day, "received", amount)
-        result.kinds.setdefault((office, kind), [0, 0, 0])[2] = int(sums[0] or 0)
+    for office, kind, amount in session.exec(
+            select(office_of_payment, Donor.kind, func.sum(Payment.amount))
+            .join(Pledge, Pledge.id == Payment.pledge_id).join(Donor, Donor.id == Pledge.donor_id)
+            .where(Payment.status == "confirmed", Payment.paid_on <= days[0])
+            .group_by(office_of_payment, Donor.kind)):
+        result.kinds.setdefault((office, kind), [0, 0, 0])[2] = int(amount or 0)
     result.national_kinds = dict(session.exec(
         select(Donor.kind, func.count(distinct(Pledge.donor_id))).join(Donor, Donor.id == Pledge.donor_id)
         .where(Pledge.status.in_(LIVE_PLEDGES), Pledge.created_at < first_end).group_by(Donor.kind)).all())
     return result
+
+
+def _tallies(session: Session, runs: dict[int, datetime], batches: dict[int, date]) -> list[tuple]:
+    """The stored tallies of every run and paid batch, counting (and storing) those not counted yet: a run's cards
+    by province and group, its money by the pledges' office, and the nominations that have more than one
+    sponsorship; a batch's money by office. Another process counting the same at once only costs time: the unique
+    row refuses the second copy and its rows are read instead."""
+    source = (ReportTally.source, ReportTally.source_id, ReportTally.kind, ReportTally.area, ReportTally.key,
+              ReportTally.value)
+    done = set(session.exec(select(ReportTally.source, ReportTally.source_id).where(ReportTally.kind == "done")))
+    new_runs = sorted(r for r in runs if ("run", r) not in done)
+    new_batches = sorted(b for b in batches if ("batch", b) not in done)
+    if new_runs or new_batches:
+        rows: list[ReportTally] = []
+        for run_id in new_runs:
+            rows += [ReportTally(source="run", source_id=run_id, kind="cards", area=province, key=group, value=n)
+                     for province, group, n in session.exec(
+                         select(Sponsorship.province_code, Sponsorship.group_key, func.count())
+                         .where(Sponsorship.run_id == run_id)
+                         .group_by(Sponsorship.province_code, Sponsorship.group_key))]
+            rows += [ReportTally(source="run", source_id=run_id, kind="money", area=office, value=int(amount))
+                     for office, amount in session.exec(
+                         select(Pledge.office_code, func.sum(FundingLine.amount))
+                         .join(Sponsorship, Sponsorship.id == FundingLine.sponsorship_id)
+                         .join(Pledge, Pledge.id == FundingLine.pledge_id).where(Sponsorship.run_id == run_id)
+                         .group_by(Pledge.office_code))]
+        if new_runs:  # sponsorships are never deleted: the nominations funded twice only grow, run by run
+            twice = select(Sponsorship.nomination_id).group_by(Sponsorship.nomination_id).having(func.count() > 1)
+            rows += [ReportTally(source="run", source_id=new_runs[-1], kind="repeat", area=province, value=n)
+                     for n, province in session.exec(
+                         select(Sponsorship.nomination_id, Sponsorship.province_code)
+                         .where(Sponsorship.nomination_id.in_(twice)).distinct())]
+        for batch_id in new_batches:
+            rows += [ReportTally(source="batch", source_id=batch_id, kind="money", area=office, value=int(amount))
+                     for office, amount in session.exec(
+                         select(Pledge.office_code, func.sum(FundingLine.amount))
+                         .join(Sponsorship, Sponsorship.id == FundingLine.sponsorship_id)
+                         .join(Pledge, Pledge.id == FundingLine.pledge_id).where(Sponsorship.batch_id == batch_id)
+                         .group_by(Pledge.office_code))]
+        rows += [ReportTally(source="run", source_id=r, kind="done") for r in new_runs]
+        rows += [ReportTally(source="batch", source_id=b, kind="done") for b in new_batches]
+        session.add_all(rows)
+        try:
+            session.commit()
+        except IntegrityError:  # counted by another process meanwhile: theirs are the same
+            session.rollback()
+    return [tuple(row) for row in session.exec(select(*source).where(ReportTally.kind != "done"))
+            if (row[0] == "run" and row[1] in runs) or (row[0] == "batch" and row[1] in batches)]
 
 
 # The reports ----------------------------------------------------------------------------------------------------

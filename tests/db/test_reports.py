@@ -55,6 +55,9 @@ def history(uow, people):
         run(f"UPDATE allocation_run SET run_at = {ago('run_at', 2)}")
         run(f"UPDATE sponsorship SET released_at = {ago('released_at', 1)} WHERE released_at IS NOT NULL")
         run(f"UPDATE pledge SET created_at = {ago('created_at', 4)} WHERE id % 2 = 0")
+        work.session.connection().execute(text(
+                "UPDATE nomination SET approved_until = :ended WHERE id % 7 = 0 AND status = 'approved'"),
+                {"ended": TODAY - timedelta(days=2)})  # approvals that ended two days ago
         work.commit()
     return uow
 
@@ -171,3 +174,37 @@ def test_the_trend_is_cumulative_and_ends_at_the_report(history):
     assert (points[-1].received, points[-1].allocated, points[-1].spent, points[-1].cards_funded) == (
         last.received, last.allocated, last.spent, last.cards_funded)
     assert points[0].allocated == 0 < points[-1].allocated
+
+
+def test_a_later_run_and_a_second_card_for_one_person_are_counted_once_tallied(history):
+    """Runs are tallied once: a run saved after a report is added by the next one; a person funded twice (a second
+    period) is one need funded and two cards."""
+    before = reports.daily(SYSTEM_ACTOR, on=TODAY, uow=history)
+    with history as work:
+        run = lambda sql, **p: work.session.connection().execute(text(sql), p)  # noqa: E731
+        now = datetime.now(UTC)
+        run_id = run("INSERT INTO allocation_run (run_on, run_at, sponsorships, amount, digest) VALUES "
+                     "(:on, :at, 1, 0, '') RETURNING id", on=TODAY, at=now).scalar_one()
+        first = work.session.exec(select(Sponsorship).where(Sponsorship.status == "allocated")
+                                  .order_by(Sponsorship.id)).first()
+        sponsorship = run(
+            "INSERT INTO sponsorship (run_id, nomination_id, person_id, household_id, commune_code, province_code, "
+            "group_key, months, price, starts_on, ends_on, score, rule, status, release_reason) VALUES (:run, :n, :p, "
+            ":h, :c, :v, :g, 12, :price, :s, :e, 0, 'priority', 'allocated', '') RETURNING id", run=run_id,
+            n=first.nomination_id, p=first.person_id, h=first.household_id, c=first.commune_code,
+            v=first.province_code, g=first.group_key, price=first.price, s=first.ends_on + timedelta(days=1),
+            e=first.ends_on + timedelta(days=366)).scalar_one()
+        pledge = run("SELECT pledge_id FROM funding_line WHERE sponsorship_id = :s", s=first.id).scalar()
+        run("INSERT INTO funding_line (sponsorship_id, pledge_id, amount) VALUES (:s, :p, :a)", s=sponsorship,
+            p=pledge, a=first.price)
+        work.commit()
+    after = reports.daily(SYSTEM_ACTOR, on=TODAY, uow=history)
+    want = expected(history, TODAY)
+    assert (after.figures.cards_funded, after.figures.needs_funded) == (
+        before.figures.cards_funded + 1, before.figures.needs_funded)
+    assert after.figures.allocated == before.figures.allocated + first.price
+    province = reports.daily(SYSTEM_ACTOR, on=TODAY, province=first.province_code, uow=history)
+    assert province.figures.as_dict() == want[first.province_code]
+    yesterday = reports.daily(SYSTEM_ACTOR, on=TODAY - timedelta(days=1), uow=history)
+    assert yesterday.figures.as_dict() == {k: sum(v[k] for v in expected(history, TODAY - timedelta(days=1))
+                                                  .values()) for k in reports.FIGURES}

@@ -69,13 +69,13 @@ def _raw_communes(session):
     rows = {}
     for key, sql in {
         "needs_approved": "SELECT commune_code, COUNT(*) FROM nomination WHERE province_code = 66 AND status = "
-                          "'approved' GROUP BY commune_code",
+                          "'approved' AND (approved_until IS NULL OR approved_until >= :today) GROUP BY commune_code",
         "needs_funded": "SELECT commune_code, COUNT(DISTINCT nomination_id) FROM sponsorship WHERE province_code = 66 "
                         "AND status != 'released' GROUP BY commune_code",
         "needs_carded": "SELECT commune_code, COUNT(DISTINCT nomination_id) FROM sponsorship WHERE province_code = 66 "
                         "AND status = 'carded' GROUP BY commune_code",
     }.items():
-        for code, value in session.connection().execute(text(sql)):
+        for code, value in session.connection().execute(text(sql), {"today": TODAY}):
             rows.setdefault(code, dict.fromkeys(transparency.COUNTS, 0))[key] = int(value)
     return rows.items()
 
