@@ -403,7 +403,8 @@ def tally(session: Session, days: Iterable[date], *, needs: Iterable[date] | Non
     return result
 
 
-def _tallies(session: Session, runs: dict[int, datetime], batches: dict[int, date]) -> list[tuple]:
+def _tallies(session: Session, runs: dict[int, datetime], batches: dict[int, date], *, attempts: int = 3
+             ) -> list[tuple]:
     """The stored tallies of every run and paid batch, counting (and storing) those not counted yet: a run's cards
     by province and group, its money by the pledges' office, and the nominations that have more than one
     sponsorship; a batch's money by office. Another process counting the same at once only costs time: the unique
@@ -445,8 +446,10 @@ def _tallies(session: Session, runs: dict[int, datetime], batches: dict[int, dat
         session.add_all(rows)
         try:
             session.commit()
-        except IntegrityError:  # counted by another process meanwhile: theirs are the same
+        except IntegrityError:  # counted by another process meanwhile: theirs are the same, but maybe fewer
             session.rollback()
+            if attempts > 1:
+                return _tallies(session, runs, batches, attempts=attempts - 1)
     return [tuple(row) for row in session.exec(select(*source).where(ReportTally.kind != "done"))
             if (row[0] == "run" and row[1] in runs) or (row[0] == "batch" and row[1] in batches)]
 

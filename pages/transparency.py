@@ -4,15 +4,25 @@ one; the donors who agreed to be named. Counts only, counts below 5 suppressed: 
 import pandas as pd
 import streamlit as st
 
-from donation import transparency
+from donation import setup, transparency
+from donation.dates import today_vn
 from donation.money import format_vnd
 from pages import _auth
 
 _auth.require_page(__file__)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def public_figures(database: str, province: int | None, on) -> transparency.Public:
+    # the same for every visitor (no sign-in): each replica counts at most once every five minutes per province;
+    # the database is part of the key (tests run several in one process)
+    return transparency.figures(province=province, on=on)
+
+
 st.title("Công khai số liệu")
 names = {"needs_approved": "Người được duyệt", "needs_funded": "Người được tài trợ", "needs_carded": "Người đã có thẻ"}
 province = st.session_state.get("public.province")
-public = transparency.figures(province=province)
+public = public_figures(setup.configured_database(), province, today_vn())
 st.caption(f"Số liệu đến hết ngày {public.on:%d/%m/%Y}. Không có thông tin cá nhân của người được tài trợ: chỉ có "
            "số người; số nhỏ hơn 5 được ghi «< 5», và «•» là số được ẩn thêm để không suy ra được số nhỏ đó.")
 

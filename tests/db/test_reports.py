@@ -208,3 +208,22 @@ def test_a_later_run_and_a_second_card_for_one_person_are_counted_once_tallied(h
     yesterday = reports.daily(SYSTEM_ACTOR, on=TODAY - timedelta(days=1), uow=history)
     assert yesterday.figures.as_dict() == {k: sum(v[k] for v in expected(history, TODAY - timedelta(days=1))
                                                   .values()) for k in reports.FIGURES}
+
+
+def test_reports_made_at_once_count_each_run_once_and_agree(history):
+    """Four first reports at the same moment: each run is tallied by one of them, and all four say the same."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from db.uow import UnitOfWork
+
+    def one(_):
+        return reports.daily(SYSTEM_ACTOR, on=TODAY, uow=UnitOfWork(history.engine)).figures
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(one, range(4)))
+    want = {k: sum(v[k] for v in expected(history, TODAY).values()) for k in reports.FIGURES}
+    assert all(r.as_dict() == want for r in results)
+    with history as work:
+        done = work.session.connection().execute(text(
+            "SELECT source, source_id, COUNT(*) FROM report_tally WHERE kind = 'done' GROUP BY source, source_id")).all()
+    assert done and all(n == 1 for _, _, n in done)
