@@ -228,9 +228,11 @@ class Nomination(SQLModel, table=True):
             "status IN ('nominated', 'posted', 'approved', 'rejected', 'returned', 'withdrawn')", name="status_known"
         ),
         # Lists are read by place and status together; two composite indexes instead of three single ones also keep
-        # large imports cheaper (each index is written once per row).
+        # large imports cheaper (each index is written once per row). The province's carries the dates the daily
+        # report counts by, so that the report reads the index alone, never the wide rows.
         Index("ix_nomination_commune_code_status", "commune_code", "status"),
-        Index("ix_nomination_province_code_status", "province_code", "status"),
+        Index("ix_nomination_province_code_status_dates", "province_code", "status", "nominated_at", "reviewed_at",
+              "approved_until"),
     )
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
@@ -323,7 +325,8 @@ class Pledge(SQLModel, table=True):
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("paid >= 0", name="paid_non_negative"),
         CheckConstraint("allocated >= 0 AND allocated <= paid", name="allocated_within_paid"),
-        Index("ix_pledge_office_code_status", "office_code", "status"),
+        # With the columns the daily report sums, so that it reads the index alone, not the wide rows.
+        Index("ix_pledge_office_code_status_report", "office_code", "status", "created_at", "donor_id", "amount"),
     )
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=16, unique=True)  # upper case; matched ignoring case
@@ -494,6 +497,9 @@ class Sponsorship(SQLModel, table=True):
         # Allocation writes a million sponsorships outside any batch: a partial index does not grow with them.
         Index("ix_sponsorship_batch_id", "batch_id", sqlite_where=text("batch_id IS NOT NULL"),
               postgresql_where=text("batch_id IS NOT NULL")),
+        # Few are released: the report finds them without reading the rest (allocation writes none).
+        Index("ix_sponsorship_released_at", "released_at", sqlite_where=text("released_at IS NOT NULL"),
+              postgresql_where=text("released_at IS NOT NULL")),
     )
     id: int | None = Field(default=None, primary_key=True)
     run_id: int = Field(foreign_key="allocation_run.id")
@@ -607,3 +613,24 @@ class Hold(SQLModel, table=True):
     status: str = Field(default="active", max_length=16)
     ended_at: datetime | None = None
     ended_by: int | None = Field(default=None, foreign_key="user_account.id")  # None: the system actor or a run
+
+
+class ReportTally(SQLModel, table=True):
+    """What the daily report needs of one allocation run or one paid purchase batch, counted once: their rows never
+    change afterwards (a run's sponsorships keep their province, group and funding lines, releases are read apart;
+    a paid batch's sponsorships cannot be released). `kind`: `cards` (area: province, key: group), `money` (area:
+    the pledge's office), `repeat` (area: province, value: a nomination with more than one sponsorship), `done`."""
+
+    __tablename__ = "report_tally"
+    __table_args__ = (
+        CheckConstraint("source IN ('run', 'batch')", name="source_known"),
+        CheckConstraint("kind IN ('cards', 'money', 'repeat', 'done')", name="kind_known"),
+        UniqueConstraint("source", "source_id", "kind", "area", "key", "value", name="uq_report_tally_row"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=8)
+    source_id: int
+    kind: str = Field(max_length=8)
+    area: int = Field(default=0)
+    key: str = Field(default="", max_length=32)
+    value: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import python_calamine
 import xlsxwriter
@@ -60,28 +61,56 @@ def safe_cell(value: object) -> object:
     return value
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: optional title lines above the header row, which is repeated on every printed page.
+    Columns in `money` hold integer đồng (and `numbers` other integers), written as numbers with thousands grouped."""
+
+    title: str
+    headers: Sequence[str]
+    rows: Sequence[Sequence[object]]
+    widths: Sequence[int] = ()
+    money: Sequence[int] = ()
+    numbers: Sequence[int] = ()
+    heading: Sequence[str] = ()
+    landscape: bool = True
+
+
 def write_xlsx(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]], *,
                widths: Sequence[int] = (), money: Sequence[int] = ()) -> bytes:
     """One sheet, print-ready: A4 landscape, one page wide, header row repeated, text cells never formulas. Columns
     in `money` hold integer đồng, written as numbers with thousands grouped (sums work on them)."""
+    return write_workbook([Sheet(title, headers, rows, widths=widths, money=money)])
+
+
+def write_workbook(sheets: Sequence[Sheet]) -> bytes:
+    """Several print-ready sheets (A4, one page wide, header row repeated, panes frozen under it), every text cell
+    through `safe_cell`, values only: no formula is ever written."""
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
-    sheet = workbook.add_worksheet(title[:31])
     bold = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top", "border": 1, "bg_color": "#E8F1EC"})
     cell = workbook.add_format({"text_wrap": True, "valign": "top", "border": 1, "num_format": "@"})
     amount = workbook.add_format({"valign": "top", "border": 1, "num_format": "#,##0"})
-    sheet.write_row(0, 0, list(headers), bold)
-    for index, row in enumerate(rows, start=1):
-        sheet.write_row(index, 0, [safe_cell(value) for value in row], cell)
-        for column in money:
-            sheet.write_number(index, column, row[column], amount)
-    for column, width in enumerate(widths or [18] * len(headers)):
-        sheet.set_column(column, column, width)
-    sheet.set_paper(9)
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(0)
-    sheet.freeze_panes(1, 0)
+    heading_format = workbook.add_format({"bold": True, "font_size": 12})
+    for spec in sheets:
+        sheet = workbook.add_worksheet(spec.title[:31])
+        for line, text in enumerate(spec.heading):
+            sheet.write_string(line, 0, str(safe_cell(text)), heading_format)
+        top = len(spec.heading)
+        sheet.write_row(top, 0, [safe_cell(h) for h in spec.headers], bold)
+        for index, row in enumerate(spec.rows, start=top + 1):
+            sheet.write_row(index, 0, [safe_cell(value) for value in row], cell)
+            for column in (*spec.money, *spec.numbers):
+                if isinstance(row[column], int):
+                    sheet.write_number(index, column, row[column], amount)
+        for column, width in enumerate(spec.widths or [18] * len(spec.headers)):
+            sheet.set_column(column, column, width)
+        sheet.set_paper(9)
+        if spec.landscape:
+            sheet.set_landscape()
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(top)
+        sheet.freeze_panes(top + 1, 0)
     workbook.close()
     return buffer.getvalue()
 

@@ -1,0 +1,78 @@
+"""The report page (provincial and national officers) and the public transparency page through AppTest."""
+
+from datetime import timedelta
+
+import pytest
+
+from donation import allocation, demo, reports, transparency
+from donation.actors import SYSTEM_ACTOR
+from donation.dates import today_vn
+from donation.demo import DEMO_PASSWORD
+from donation.money import format_number, format_vnd
+from tests.app.test_sign_in import open_page, sign_in
+
+pytestmark = pytest.mark.app
+
+
+def funded_demo() -> None:
+    demo.seed_demo(seed=5, beneficiaries=120, pledges=12)
+    allocation.allocate(SYSTEM_ACTOR, on=today_vn())
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_the_province_officer_reads_their_province(app):
+    funded_demo()
+    expected = reports.daily(SYSTEM_ACTOR, province=66)
+    at = open_page(sign_in(app, "demo.tinh", DEMO_PASSWORD), "pages/report.py")
+    assert not at.error and at.title[0].value == "Báo cáo"
+    assert at.subheader[0].value == f"Báo cáo ngày {today_vn():%d/%m/%Y}: Đắk Lắk"
+    shown = metrics(at)
+    assert shown["Tiền đã nhận"] == format_vnd(expected.figures.received)
+    assert shown["Người được tài trợ"] == format_number(expected.figures.needs_funded)
+    assert not [s for s in at.selectbox if s.key == "report.province"]  # their province only
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert labels == ["Tải Excel", "Tải PDF"]
+    at.radio(key="report.kind").set_value("weekly")
+    at.run()
+    friday = reports.week_ending(today_vn())
+    assert at.subheader[0].value.startswith(f"Báo cáo tuần từ {friday - timedelta(days=6):%d/%m/%Y} đến {friday:%d/%m/%Y}")
+
+
+def test_the_national_officer_sees_every_province_and_the_ranking(app):
+    funded_demo()
+    expected = reports.daily(SYSTEM_ACTOR)
+    at = open_page(sign_in(app, "demo.quocgia", DEMO_PASSWORD), "pages/report.py")
+    assert not at.error and at.subheader[0].value.endswith(": BHXH Việt Nam")
+    assert metrics(at)["Tiền cam kết"] == format_vnd(expected.figures.pledged)
+    tables = {tuple(frame.value.columns)[:2]: frame.value for frame in at.dataframe}
+    provinces = tables[("Hạng", "Tỉnh/thành phố")]
+    assert len(provinces) == 36 and list(provinces["Tỉnh/thành phố"])[-1] == "Cả nước"
+    assert list(provinces["Hạng"])[:34] == list(range(1, 35))
+    assert list(provinces["Tỉnh/thành phố"])[0] == expected.ranking[0].name
+    assert list(provinces["Tiền đã nhận"])[-1] == format_vnd(expected.figures.received)
+    at.selectbox(key="report.province").set_value(66)
+    at.run()
+    assert at.subheader[0].value.endswith(": Đắk Lắk")
+
+
+def test_the_public_page_needs_no_sign_in_and_suppresses_small_counts(app):
+    funded_demo()
+    at = open_page(app, "pages/transparency.py")
+    assert not at.error and at.title[0].value == "Công khai số liệu"
+    public = transparency.figures()
+    assert metrics(at)["Tiền đã nhận"] == format_vnd(public.money["received"])
+    provinces = at.dataframe[0].value
+    assert list(provinces["Tỉnh/thành phố"]) == [p.name for p in public.provinces]
+    shown = set(provinces["Người được duyệt"]) | set(provinces["Người được tài trợ"])
+    assert all(v in ("< 5", "•") or int(v.replace(".", "")) >= 5 for v in shown)
+    at.selectbox(key="public.province").set_value(66)
+    at.run()
+    communes = at.dataframe[1].value
+    assert len(communes) == len(transparency.figures(province=66).communes) > 0
+    for column in ("Người được duyệt", "Người được tài trợ", "Người đã có thẻ"):
+        assert all(v in ("< 5", "•") or int(v.replace(".", "")) >= 5 for v in communes[column])
+    text = " ".join(str(e.value) for e in [*at.markdown, *at.caption])
+    assert "CCCD" not in text and "Ngày sinh" not in text

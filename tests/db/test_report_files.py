@@ -1,0 +1,112 @@
+"""The report's command, Excel workbook and PDF: the same figures as its JSON, read back from the files."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import timedelta
+
+import pytest
+from click.testing import CliRunner
+from python_calamine import CalamineWorkbook
+
+from db.uow import UnitOfWork
+from donation import allocation, demo, report_files, reports
+from donation.actors import SYSTEM_ACTOR
+from donation.cli import main
+from donation.dates import today_vn
+from donation.money import format_number, format_vnd
+from donation.setup import initialise
+from donation.spreadsheets import Sheet, write_workbook
+from tests.pdf import pdf_text
+
+TODAY = today_vn()
+
+
+def sheets(data: bytes) -> dict[str, list[list]]:
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+
+
+def body(rows: list[list], header: str) -> list[list]:
+    """The rows under the header row that starts with `header` (title lines above it)."""
+    top = next(i for i, row in enumerate(rows) if row and row[0] == header)
+    return rows[top + 1:]
+
+
+@pytest.fixture
+def funded(configured_database):
+    initialise(UnitOfWork().engine)
+    demo.seed_demo(seed=3, beneficiaries=200, pledges=12, today=TODAY - timedelta(days=2))
+    allocation.allocate(SYSTEM_ACTOR, on=TODAY)
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_the_national_command_writes_json_excel_and_pdf_with_the_same_figures(funded, tmp_path):
+    xlsx, pdf = tmp_path / "bc.xlsx", tmp_path / "bc.pdf"
+    result = invoke("report", "daily", "--national", "--date", TODAY.isoformat(), "--xlsx", str(xlsx), "--pdf",
+                    str(pdf), "--user", "demo.quocgia", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data == {**reports.daily(SYSTEM_ACTOR, on=TODAY).as_json(), "xlsx": str(xlsx), "pdf": str(pdf)}
+    assert data["received"] > 0 and data["allocated"] > 0 and data["needs_funded"] > 0
+    for key in reports.FIGURES:
+        assert data[key] == sum(p[key] for p in data["provinces"]) + data["national_office"][key]
+
+    book = sheets(xlsx.read_bytes())
+    assert list(book) == ["Tổng hợp", "Theo tỉnh", "Nhà tài trợ", "Thẻ theo nhóm", "Xếp hạng"]
+    summary = {row[1]: (row[2], row[3]) for row in body(book["Tổng hợp"], "Chỉ tiêu")}
+    assert {k: v[0] for k, v in summary.items() if k != "left"} == {k: data[k] for k in reports.FIGURES}
+    assert {k: v[1] for k, v in summary.items() if k != "left"} == data["change"]
+    assert summary["left"][0] == data["left"] == data["received"] - data["allocated"]
+    areas = body(book["Theo tỉnh"], "Mã")
+    by_code = {int(row[0]): row[2:] for row in areas if row[0] != ""}
+    for province in data["provinces"]:
+        assert by_code[province["province"]] == [province[k] for k in reports.FIGURES]
+    assert by_code[0] == [data["national_office"][k] for k in reports.FIGURES]
+    assert areas[-1][1] == "Cả nước" and areas[-1][2:] == [data[k] for k in reports.FIGURES]
+    kinds = {row[1]: row[2:] for row in body(book["Nhà tài trợ"], "Loại nhà tài trợ")}
+    assert kinds == {k: [v["donors"], v["pledged"], v["received"]] for k, v in data["donors_by_kind"].items()}
+    ranked = body(book["Xếp hạng"], "Hạng")
+    assert [int(r[1]) for r in ranked] == [r["province"] for r in data["ranking"]]
+
+    text = pdf_text(pdf)
+    for phrase in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "BẢO HIỂM XÃ HỘI VIỆT NAM", "Báo cáo ngày",
+                   f"ngày {TODAY.day:02d} tháng {TODAY.month:02d} năm {TODAY.year}", format_vnd(data["received"]),
+                   format_vnd(data["allocated"]), format_number(data["needs_approved"])):
+        assert phrase in text, phrase
+    daklak = next(p for p in data["provinces"] if p["province"] == 66)
+    assert f"Đắk Lắk {format_number(daklak['pledged'])} {format_number(daklak['received'])}" in " ".join(
+        text.split())
+
+
+def test_a_province_weekly_report_and_its_scope(funded, tmp_path):
+    xlsx = tmp_path / "tuan.xlsx"
+    result = invoke("report", "weekly", "--province", "066", "--date", TODAY.isoformat(), "--xlsx", str(xlsx),
+                    "--user", "demo.tinh", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    friday = reports.week_ending(TODAY)
+    assert (data["report"], data["scope"], data["date"]) == ("weekly", 66, friday.isoformat())
+    assert "provinces" not in data and data["since"] == (friday - timedelta(days=6)).isoformat()
+    summary = {row[1]: row[2] for row in body(sheets(xlsx.read_bytes())["Tổng hợp"], "Chỉ tiêu")}
+    assert all(summary[k] == data[k] for k in reports.FIGURES)
+    refused = CliRunner().invoke(main, ["report", "daily", "--national", "--user", "demo.tinh", "--json"])
+    assert refused.exit_code == 1 and "cả nước" in refused.output
+    both = CliRunner().invoke(main, ["report", "daily", "--national", "--province", "66", "--json"])
+    assert both.exit_code == 1 and "--national" in both.output
+    name, data = report_files.export(SYSTEM_ACTOR, "weekly", "pdf", on=TODAY, province=66)
+    assert name == f"bao-cao-tuan-tinh-66-{friday:%Y%m%d}.pdf" and "BẢO HIỂM XÃ HỘI TỈNH ĐẮK LẮK" in pdf_text(data)
+
+
+def test_report_cells_are_never_formulas():
+    data = write_workbook([Sheet("Tổng hợp", ("=Chỉ tiêu", "Số"), [["=HYPERLINK(\"x\")", 5], ["@SUM(A1)", 7]],
+                                 numbers=(1,), heading=("+tiêu đề",))])
+    rows = sheets(data)["Tổng hợp"]
+    assert rows[0][0] == "'+tiêu đề" and rows[1][0] == "'=Chỉ tiêu"
+    assert rows[2] == ["'=HYPERLINK(\"x\")", 5] and rows[3] == ["'@SUM(A1)", 7]
+    assert b"<f>" not in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
