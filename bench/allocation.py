@@ -103,14 +103,19 @@ def floor_seconds(path: str, written: int) -> float:
     return time.perf_counter() - began
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def sizes(description: str) -> tuple[int, int]:
+    """The command line's numbers of needs and pledges (shared with bench/pages.py, which uses this data)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--quick", action="store_true", help="a run of seconds")
     parser.add_argument("--needs", type=int, help="approved needs (default 1,000,000)")
     parser.add_argument("--pledges", type=int, help="paid pledges (default 100,000)")
     args = parser.parse_args()
     needs, pledges = (20_000, 2_000) if args.quick else (1_000_000, 100_000)
-    needs, pledges = args.needs or needs, args.pledges or pledges
+    return args.needs or needs, args.pledges or pledges
+
+
+def main() -> None:
+    needs, pledges = sizes(__doc__.splitlines()[0])
     engine_seconds: list[float] = []
     engine = allocation.run_engine
 

@@ -7,7 +7,6 @@ Usage: python bench/pages.py [--quick | --needs N --pledges M]   (--quick: 20,00
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import os
 import sys
@@ -57,12 +56,12 @@ def generator():
         sys.path.remove(str(ROOT / "bench"))
 
 
-def build(needs: int, pledges: int) -> None:
+def build(data, needs: int, pledges: int) -> None:
     """The registry, the money, an allocation and one paid purchase batch; some needs still in review."""
     initialise(get_engine())
     uow = UnitOfWork()
     demo.seed_demo(uow=uow)
-    generator().populate(uow, needs, pledges)
+    data.populate(uow, needs, pledges)
     with uow as work:  # one need in ten posted and waiting for review, one in twenty just nominated
         work.session.execute(text("UPDATE nomination SET status = 'posted', posted_on = :posted, "
                                   "objection_until = :until WHERE id % 10 = 1"),
@@ -95,16 +94,11 @@ def roles_of(spec) -> list[str | None]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a run of seconds")
-    parser.add_argument("--needs", type=int, help="approved needs (default 1,000,000)")
-    parser.add_argument("--pledges", type=int, help="paid pledges (default 100,000)")
-    args = parser.parse_args()
-    needs, pledges = (20_000, 2_000) if args.quick else (1_000_000, 100_000)
-    needs, pledges = args.needs or needs, args.pledges or pledges
+    data = generator()
+    needs, pledges = data.sizes(__doc__.splitlines()[0])
     began = time.perf_counter()
     if not (KEPT and Path(KEPT).exists()):
-        build(needs, pledges)
+        build(data, needs, pledges)
     print(f"database of {needs:,} needs and {pledges:,} pledges built in {time.perf_counter() - began:.1f} s")
     timings: list[tuple[float, str, str]] = []
     only = os.environ.get("BHYT_BENCH_PAGE", "")  # one page's path, to work on it
