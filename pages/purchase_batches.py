@@ -60,9 +60,11 @@ else:
     }), hide_index=True, width="stretch")
     by_id = {b.id: b for b in batches if b.status != "cancelled"}
     if by_id:
-        picked = st.selectbox("Đợt", list(by_id), format_func=lambda i: f"{by_id[i].label} · {by_id[i].status_name}",
-                              key="cards.batch")
+        # the label only: a status in it would stay as first drawn in the browser after the batch moves on
+        picked = st.selectbox("Đợt", list(by_id), format_func=lambda i: by_id[i].label, key="cards.batch")
         batch = by_id[picked]
+        st.caption(f"{batch.label}: {batch.status_name.lower()}, {format_number(batch.people)} người, "
+                   f"{format_vnd(batch.amount)}" + (f", {format_number(batch.carded)} đã có thẻ" if batch.carded else ""))
         one, two = st.columns(2)
         one.download_button("Tải danh sách D03-TS (Excel)", key=f"cards.d03.{batch.id}",
                             data=lambda: cards.export_batch(actor, batch.id)[1], file_name=f"D03-TS-{batch.slug}.xlsx",
