@@ -539,6 +539,7 @@ class PurchaseBatch(SQLModel, table=True):
     province_code: int = Field(foreign_key="province.code")
     year: int  # of the day it was made (Vietnam's)
     sequence: int  # per province and year, from 1
+    created_on: date  # the day it was made (Vietnam's): its transfer to BHXH cannot be dated earlier
     status: str = Field(default="open", max_length=16)
     people: int = Field(default=0)
     amount: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))  # the cards' prices

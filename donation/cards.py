@@ -169,7 +169,7 @@ def create_batch(actor: Actor, *, province: int | None = None, communes: list[in
             chosen.append(Sponsorship.commune_code.in_(communes))
         last = session.exec(select(func.max(PurchaseBatch.sequence))
                             .where(PurchaseBatch.province_code == code, PurchaseBatch.year == today.year)).one()
-        batch = PurchaseBatch(province_code=code, year=today.year, sequence=(last or 0) + 1,
+        batch = PurchaseBatch(province_code=code, year=today.year, sequence=(last or 0) + 1, created_on=today,
                               note=" ".join(note.split()), created_by=actor.user_id)
         session.add(batch)
         session.flush()
@@ -226,6 +226,9 @@ def record_payment(actor: Actor, batch_id: int, *, paid_on: date, reference: str
             raise InvalidInput(f"{batch.label} {STATUS_NAMES[batch.status].lower()}: không ghi chuyển tiền lần nữa")
         if not batch.people:
             raise InvalidInput(f"{batch.label} không còn ai (mọi suất đã được trả lại): hủy đợt này")
+        if paid_on < batch.created_on:  # an earlier date would rewrite the reports of days before the batch
+            raise InvalidInput(f"Ngày chuyển tiền {format_date(paid_on)} trước ngày lập {batch.label} "
+                               f"({format_date(batch.created_on)}): nhập đúng ngày trên ủy nhiệm chi")
         now = datetime.now(UTC)
         session.execute(update(Sponsorship).where(Sponsorship.batch_id == batch.id, Sponsorship.status == "allocated")
                         .values(status="purchased"))
@@ -240,13 +243,14 @@ def record_payment(actor: Actor, batch_id: int, *, paid_on: date, reference: str
 
 
 def _complete_pledges(session: Session, batch_id: int, now: datetime) -> list[str]:
-    """Pledges fully allocated (status allocated) with no card left to buy become completed."""
+    """Pledges whose every đồng paid is allocated (status allocated, nothing left over) and with no card left to
+    buy become completed. One with a remainder too small for a card stays allocated: its money can still be used."""
     touched = select(FundingLine.pledge_id).join(Sponsorship, Sponsorship.id == FundingLine.sponsorship_id).where(
         Sponsorship.batch_id == batch_id)
     pending = select(FundingLine.pledge_id).join(Sponsorship, Sponsorship.id == FundingLine.sponsorship_id).where(
         Sponsorship.status == "allocated")
     pledges = list(session.exec(select(Pledge).where(Pledge.id.in_(touched), Pledge.status == "allocated",
-                                                     Pledge.id.not_in(pending))))
+                                                     Pledge.allocated == Pledge.paid, Pledge.id.not_in(pending))))
     for pledge in pledges:
         check_transition(pledge.status, "completed")
         pledge.status, pledge.updated_at = "completed", now
@@ -279,7 +283,7 @@ def _row(session: Session, batch: PurchaseBatch) -> BatchRow:
     carded = session.exec(select(func.count()).select_from(Card).where(Card.batch_id == batch.id)).one()
     province = session.get(Province, batch.province_code)
     return BatchRow(batch.id, batch.province_code, batch.year, batch.sequence, batch.label, province.name, batch.status, batch.people, batch.amount, carded,
-                    today_vn(batch.created_at), batch.paid_on, batch.payment_reference)
+                    batch.created_on, batch.paid_on, batch.payment_reference)
 
 
 @dataclass(frozen=True)
@@ -454,13 +458,18 @@ def import_cards(actor: Actor, data: bytes, filename: str, *, uow: UnitOfWork | 
             found = _parse_line(line, problem, today)
             if found is not None:
                 parsed.append((line, *found))
-        candidates = _purchased(session, actor,
-                                {bhxh for _, card_code, bhxh, *_ in parsed for bhxh in (bhxh, card_code.bhxh_code)
-                                 if bhxh},
-                                {national_id for _, _, _, national_id, *_ in parsed if national_id})
+        codes = {bhxh for _, card_code, bhxh, *_ in parsed for bhxh in (bhxh, card_code.bhxh_code) if bhxh}
+        ids = {national_id for _, _, _, national_id, *_ in parsed if national_id}
+        # the provinces' locks, then a fresh read: two imports at once must each see the other's cards, or neither
+        # would find its batch complete
+        for province in sorted({c.sponsorship.province_code for c in _purchased(session, actor, codes, ids).values()}):
+            lock_office(session, province)
+        session.expire_all()  # what was read before the locks is read again
+        candidates = _purchased(session, actor, codes, ids)
         seen: Counter = Counter()
+        code_rows: dict[str, tuple[int, int]] = {}  # card number -> (row, person) of its first line in the file
         cards: list[tuple[_Line, _Candidate, Card]] = []
-        already = 0
+        already, touched = 0, set()
         for line, card_code, bhxh, national_id, level, valid_from, valid_to in parsed:
             match = (candidates.get(("bhxh", bhxh)) or candidates.get(("cccd", national_id))
                      or candidates.get(("bhxh", card_code.bhxh_code)))
@@ -469,7 +478,15 @@ def import_cards(actor: Actor, data: bytes, filename: str, *, uow: UnitOfWork | 
                         "tỉnh: kiểm tra Mã số BHXH/Số CCCD, hoặc ghi chuyển tiền cho đợt mua trước")
                 continue
             person, sponsorship = match.person, match.sponsorship
+            touched.add(sponsorship.batch_id)
             seen[sponsorship.id] += 1
+            first = code_rows.setdefault(card_code.bhxh_code, (line.row, person.id))
+            if first[1] != person.id:
+                problem(line, "Mã thẻ BHYT", f"mã số BHXH {card_code.bhxh_code} trùng dòng {first[0]}, của người "
+                        "khác: mỗi người một mã")
+            if national_id and person.national_id and national_id != person.national_id:
+                problem(line, "Số CCCD", f"{national_id} khác số CCCD của «{person.full_name}» trong danh sách mua "
+                        "thẻ: kiểm tra đúng người")
             if seen[sponsorship.id] == 2:
                 problem(line, "Họ và tên", f"«{person.full_name}» có hai dòng thẻ trong tệp: giữ một dòng")
             if name_key(line.full_name) != name_key(person.full_name):
@@ -497,6 +514,10 @@ def import_cards(actor: Actor, data: bytes, filename: str, *, uow: UnitOfWork | 
             if valid_to < add_months(valid_from, sponsorship.months) - timedelta(days=1):
                 problem(line, "Hạn thẻ đến ngày", f"thẻ {format_date(valid_from)}–{format_date(valid_to)} ngắn hơn "
                         f"{sponsorship.months} tháng đã tài trợ: kiểm tra hạn thẻ")
+            elif valid_to < sponsorship.ends_on:
+                problem(line, "Hạn thẻ đến ngày", f"thẻ hết hạn {format_date(valid_to)}, trước ngày "
+                        f"{format_date(sponsorship.ends_on)} mà tiền tài trợ đã trả: thẻ không phải của đợt này, "
+                        "kiểm tra hạn thẻ")
             card = Card(sponsorship_id=sponsorship.id, batch_id=sponsorship.batch_id, person_id=person.id,
                         number=card_code.bhxh_code, object_code=object_code or expected, benefit_level=level,
                         valid_from=valid_from, valid_to=valid_to, file_name=filename or "",
@@ -518,7 +539,7 @@ def import_cards(actor: Actor, data: bytes, filename: str, *, uow: UnitOfWork | 
             raise InvalidInput(f"Không lưu thẻ nào: {len(problems)} lỗi. " + "; ".join(shown) + more)
         if not cards and not already:
             raise InvalidInput("Tệp không có thẻ nào để nhập")
-        batches_carded = _save_cards(session, actor, cards, filename)
+        batches_carded = _save_cards(session, actor, cards, filename, touched)
         work.commit()
         return CardImport(len(cards), already, batches_carded)
 
@@ -620,8 +641,10 @@ def _purchased(session: Session, actor: Actor, bhxh_codes: set[str], national_id
     return found
 
 
-def _save_cards(session: Session, actor: Actor, cards: list[tuple[_Line, _Candidate, Card]], filename: str
-                ) -> tuple[str, ...]:
+def _save_cards(session: Session, actor: Actor, cards: list[tuple[_Line, _Candidate, Card]], filename: str,
+                touched: set[int]) -> tuple[str, ...]:
+    """Store the new cards and close the batches the file touched whose every card is in (those a file of cards
+    already imported touches too: an import cut short elsewhere may have left one open)."""
     now = datetime.now(UTC)
     for _, match, card in cards:
         if not match.person.social_insurance_code:
@@ -634,7 +657,7 @@ def _save_cards(session: Session, actor: Actor, cards: list[tuple[_Line, _Candid
     for start in range(0, len(ids), 500):
         session.execute(update(Sponsorship).where(Sponsorship.id.in_(ids[start:start + 500]))
                         .values(status="carded"))
-    batch_ids = sorted({card.batch_id for _, _, card in cards})
+    batch_ids = sorted(touched)
     done = []
     for batch in session.exec(select(PurchaseBatch).where(PurchaseBatch.id.in_(batch_ids),
                                                           PurchaseBatch.status == "paid")):

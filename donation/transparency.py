@@ -3,10 +3,12 @@ and the communes of one, and the donors who agreed to be named with their amount
 funded: counts only, and every count below 5 suppressed so that nobody can be singled out.
 
 Suppression (`suppress`): in each row of cells whose total is published (the communes of a province add up to the
-province's figure, the provinces plus nothing else to the nation's), every count below 5 is hidden ("< 5"); then,
+province's figure, the provinces plus nothing else to the nation's), every count below 5 is hidden; then,
 while the hidden cells add up to less than 5 (the total minus the cells shown would tell a small number, or a
 hidden cell exactly), the smallest cell still shown is hidden too ("secondary" suppression). When the total itself
-is hidden, its cells must not give it away either: at least cells adding up to 5 stay hidden among them. Shares
+is hidden, its cells must not give it away either: at least cells adding up to 5 stay hidden among them. Every
+hidden cell shows the same mark: marking which were small would tell that the others are at least the smallest shown
+one, and so narrow the small one down (found in review: [1, 5, 100] of 106 would leave the small one 0 or 1). Shares
 (progress bars) are shown only where both their counts are.
 """
 
@@ -43,7 +45,7 @@ class Count:
     def text(self) -> str:
         if self.value is not None:
             return f"{self.value:,}".replace(",", ".")
-        return "< 5" if self.why == SMALL else "•"
+        return "•"  # one mark for every hidden cell: which were small is not told
 
 
 def suppress(values: Sequence[int], *, total_hidden: bool = False, threshold: int = THRESHOLD) -> list[Count]:

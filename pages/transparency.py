@@ -24,7 +24,7 @@ names = {"needs_approved": "Người được duyệt", "needs_funded": "Ngườ
 province = st.session_state.get("public.province")
 public = public_figures(setup.configured_database(), province, today_vn())
 st.caption(f"Số liệu đến hết ngày {public.on:%d/%m/%Y}. Không có thông tin cá nhân của người được tài trợ: chỉ có "
-           "số người; số nhỏ hơn 5 được ghi «< 5», và «•» là số được ẩn thêm để không suy ra được số nhỏ đó.")
+           "số người; «•» là số được ẩn: số nhỏ hơn 5, và số ẩn thêm để không suy ra được số nhỏ đó.")
 
 
 def percent(share: int | None) -> str:

@@ -39,7 +39,7 @@ def history(uow, people):
         first = work.session.exec(select(Sponsorship.commune_code).where(Sponsorship.province_code == 66,
                                                                          Sponsorship.status == "allocated")
                                   .order_by(Sponsorship.commune_code)).first()
-    batch = cards.create_batch(tinh, communes=[first], uow=uow, today=TODAY)
+    batch = cards.create_batch(tinh, communes=[first], uow=uow, today=TODAY - timedelta(days=1))
     cards.record_payment(tinh, batch.id, paid_on=TODAY - timedelta(days=1), reference="UNC 7", uow=uow, today=TODAY)
     _, template = cards.card_template(tinh, batch.id, uow=uow)
     cards.import_cards(tinh, filled(template, card_row(issued(uow, batch.id))), "the.xlsx", uow=uow, today=TODAY)

@@ -49,7 +49,7 @@ def test_public_figures_agree_with_the_report_and_hide_small_counts(history):
             cell, value = place.counts[key], getattr(raw[place.code], key)
             assert cell.value in (None, value) and (cell.value is None or value >= 5)
             if value < 5:
-                assert cell.value is None and cell.text == "< 5"
+                assert cell.value is None and cell.text == "•"
     assert any(c.why == transparency.SMALL for p in public.provinces for c in p.counts.values())
     hidden_rows_hold_at_least_five(public.provinces, lambda p, k: getattr(raw[p.code], k),
                                    lambda k: public.counts[k].value)

@@ -23,6 +23,7 @@ def upgrade() -> None:
     sa.Column('province_code', sa.Integer(), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('sequence', sa.Integer(), nullable=False),
+    sa.Column('created_on', sa.Date(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('people', sa.Integer(), nullable=False),
     sa.Column('amount', sa.BigInteger(), nullable=False),
