@@ -227,3 +227,35 @@ def test_reports_made_at_once_count_each_run_once_and_agree(history):
         done = work.session.connection().execute(text(
             "SELECT source, source_id, COUNT(*) FROM report_tally WHERE kind = 'done' GROUP BY source, source_id")).all()
     assert done and all(n == 1 for _, _, n in done)
+
+
+def test_a_saved_allocation_is_counted_for_reports_at_once_by_the_command(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from db.engine import make_engine
+    from db.models import AllocationRun, ReportTally
+    from db.uow import UnitOfWork
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    env = {**os.environ, "DATABASE_URL": url}
+    root = Path(__file__).resolve().parents[2]
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "donation", *args], cwd=root, env=env, capture_output=True,
+                              text=True, timeout=120, stdin=subprocess.DEVNULL)
+
+    assert cli("seed-demo", "--beneficiaries", "120", "--pledges", "10").returncode == 0
+    assert json.loads(cli("allocate", "--json").stdout)["sponsorships"] > 0
+    engine = make_engine(url)
+    try:
+        with UnitOfWork(engine) as work:
+            runs = set(work.session.exec(select(AllocationRun.id)))
+            counted = set(work.session.exec(select(ReportTally.source_id).where(
+                ReportTally.source == "run", ReportTally.kind == "done")))
+        assert runs and counted == runs  # counted by the command: the next report reads, it does not count
+    finally:
+        engine.dispose()
