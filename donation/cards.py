@@ -282,8 +282,9 @@ def list_batches(actor: Actor, *, province: int | None = None, uow: UnitOfWork |
 def _row(session: Session, batch: PurchaseBatch) -> BatchRow:
     carded = session.exec(select(func.count()).select_from(Card).where(Card.batch_id == batch.id)).one()
     province = session.get(Province, batch.province_code)
-    return BatchRow(batch.id, batch.province_code, batch.year, batch.sequence, batch.label, province.name, batch.status, batch.people, batch.amount, carded,
-                    batch.created_on, batch.paid_on, batch.payment_reference)
+    return BatchRow(batch.id, batch.province_code, batch.year, batch.sequence, batch.label, province.name,
+                    batch.status, batch.people, batch.amount, carded, batch.created_on, batch.paid_on,
+                    batch.payment_reference)
 
 
 @dataclass(frozen=True)

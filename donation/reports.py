@@ -417,6 +417,14 @@ def tally(session: Session, days: Iterable[date], *, needs: Iterable[date] | Non
     return result
 
 
+def _money_by_office(session: Session, which) -> list[tuple[int, int]]:
+    """The funding lines of the sponsorships `which` selects, summed by their pledges' receiving office."""
+    return [(office, int(amount)) for office, amount in session.exec(
+        select(Pledge.office_code, func.sum(FundingLine.amount))
+        .join(Sponsorship, Sponsorship.id == FundingLine.sponsorship_id)
+        .join(Pledge, Pledge.id == FundingLine.pledge_id).where(which).group_by(Pledge.office_code))]
+
+
 def _sources(session: Session) -> tuple[dict[int, datetime], dict[int, date]]:
     """The allocation runs (id -> when, UTC) and the batches paid to BHXH (id -> the day paid)."""
     runs = {run_id: _as_time(at).replace(tzinfo=UTC) if _as_time(at).tzinfo is None else _as_time(at)
@@ -454,12 +462,8 @@ def _tallies(session: Session, runs: dict[int, datetime], batches: dict[int, dat
                          select(Sponsorship.province_code, Sponsorship.group_key, func.count())
                          .where(Sponsorship.run_id == run_id)
                          .group_by(Sponsorship.province_code, Sponsorship.group_key))]
-            rows += [ReportTally(source="run", source_id=run_id, kind="money", area=office, value=int(amount))
-                     for office, amount in session.exec(
-                         select(Pledge.office_code, func.sum(FundingLine.amount))
-                         .join(Sponsorship, Sponsorship.id == FundingLine.sponsorship_id)
-                         .join(Pledge, Pledge.id == FundingLine.pledge_id).where(Sponsorship.run_id == run_id)
-                         .group_by(Pledge.office_code))]
+            rows += [ReportTally(source="run", source_id=run_id, kind="money", area=office, value=amount)
+                     for office, amount in _money_by_office(session, Sponsorship.run_id == run_id)]
         if new_runs:  # sponsorships are never deleted: the nominations funded twice only grow, run by run
             twice = select(Sponsorship.nomination_id).group_by(Sponsorship.nomination_id).having(func.count() > 1)
             rows += [ReportTally(source="run", source_id=new_runs[-1], kind="repeat", area=province, value=n)
@@ -467,12 +471,8 @@ def _tallies(session: Session, runs: dict[int, datetime], batches: dict[int, dat
                          select(Sponsorship.nomination_id, Sponsorship.province_code)
                          .where(Sponsorship.nomination_id.in_(twice)).distinct())]
         for batch_id in new_batches:
-            rows += [ReportTally(source="batch", source_id=batch_id, kind="money", area=office, value=int(amount))
-                     for office, amount in session.exec(
-                         select(Pledge.office_code, func.sum(FundingLine.amount))
-                         .join(Sponsorship, Sponsorship.id == FundingLine.sponsorship_id)
-                         .join(Pledge, Pledge.id == FundingLine.pledge_id).where(Sponsorship.batch_id == batch_id)
-                         .group_by(Pledge.office_code))]
+            rows += [ReportTally(source="batch", source_id=batch_id, kind="money", area=office, value=amount)
+                     for office, amount in _money_by_office(session, Sponsorship.batch_id == batch_id)]
         rows += [ReportTally(source="run", source_id=r, kind="done") for r in new_runs]
         rows += [ReportTally(source="batch", source_id=b, kind="done") for b in new_batches]
         session.add_all(rows)
