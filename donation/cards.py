@@ -41,8 +41,6 @@ from donation.spreadsheets import read_rows, write_xlsx
 
 BUYERS = (PROVINCE_OFFICER, ADMIN)  # cards are bought by the province where the people live
 STATUS_NAMES = {"open": "Đang lập", "paid": "Đã chuyển tiền cho BHXH", "carded": "Đã có thẻ", "cancelled": "Đã hủy"}
-STAGE_NAMES = {"allocated": "Đã phân bổ, chờ mua thẻ", "purchased": "Đã mua thẻ, chờ thẻ", "carded": "Đã có thẻ",
-               "released": "Đã trả lại"}
 GENDER_NAMES = {"male": "Nam", "female": "Nữ"}
 # Form D03-TS (Decision 595/QĐ-BHXH, amended by 505 and 490): the columns domain-facts §6 lists, in that order.
 D03_HEADERS = ("STT", "Họ và tên", "Mã số BHXH", "Số CCCD", "Ngày sinh", "Giới tính", "Địa chỉ",
@@ -543,13 +541,6 @@ def import_cards(actor: Actor, data: bytes, filename: str, *, uow: UnitOfWork | 
         batches_carded = _save_cards(session, actor, cards, filename, touched)
         work.commit()
         return CardImport(len(cards), already, batches_carded)
-
-
-def _checked(check, value) -> str | None:
-    try:
-        return check(value)
-    except InvalidInput:
-        return None
 
 
 def _parse_line(line: _Line, problem, today: date):
