@@ -22,6 +22,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     Connection,
+    Index,
     Integer,
     String,
     Table,
@@ -138,6 +139,27 @@ def roomy_cache(connection: Connection, megabytes: int) -> Iterator[None]:
         yield
     finally:
         connection.exec_driver_sql(f"PRAGMA cache_size = {before}")
+
+
+@contextmanager
+def index_built_after(connection: Connection, index: Index, adding: int) -> Iterator[None]:
+    """On SQLite, when the block adds `adding` rows, at least half as many as the table has, in an order far from
+    the index's: the index is dropped for the block and built again after it, in the same transaction (SQLite sorts
+    to build it; a rollback brings the old one back), once the transaction has begun. A million funding lines in sponsorship order took 5.4 s with
+    their pledge index kept and 2.5 s with it built after (measured here); for a few lines into a large table,
+    building it again would cost more. The table's rows are counted by its largest id (at least their number, read
+    at once). PostgreSQL: nothing (dropping an index locks its table against
+    readers until the transaction ends)."""
+    if connection.dialect.name != "sqlite" or not adding or not connection.connection.driver_connection.in_transaction:
+        yield  # outside a transaction (SQLite's driver begins one at the first write) a drop would be final at once
+        return
+    largest = connection.execute(select(func.max(index.table.c.id))).scalar_one() or 0
+    if adding * 2 < largest:
+        yield
+        return
+    index.drop(connection)
+    yield
+    index.create(connection)
 
 
 def _defaults(table: Table) -> dict[str, object]:

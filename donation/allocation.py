@@ -14,10 +14,19 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
-from sqlalchemy import Boolean, Connection, Integer, and_, bindparam, case, cast, update
+from sqlalchemy import Connection, Integer, bindparam, case, cast, update
 from sqlmodel import Session, func, select
 
-from db.bulk import bulk_execute, day_number, epoch_seconds, fetch_batches, insert_columns, new_ids, roomy_cache
+from db.bulk import (
+    bulk_execute,
+    day_number,
+    epoch_seconds,
+    fetch_batches,
+    index_built_after,
+    insert_columns,
+    new_ids,
+    roomy_cache,
+)
 from db.models import (
     SPONSORSHIP_LIVE,
     AllocationRun,
@@ -50,6 +59,8 @@ from donation.rules import load_rule_book
 ALLOCATORS = (PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)
 FIRST_COVER_WAIT = timedelta(days=30)
 SPENDABLE = ("partly_paid", "paid", "allocated")
+_PLEDGE_LINES = next(index for index in FundingLine.__table__.indexes  # what a pledge bought is read through it
+                     if list(index.columns) == [FundingLine.__table__.c.pledge_id])
 
 
 @dataclass
@@ -344,9 +355,10 @@ def _save(session: Session, actor: Actor, province: int | None, on: date, needs:
         firsts = (result.line_ends - counts)[order]
         counts = counts[order]
         lines = np.repeat(firsts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
-        insert_columns(connection, FundingLine.__table__, {
-            "sponsorship_id": np.repeat(saved, counts), "pledge_id": result.line_pledges[lines],
-            "amount": result.line_amounts[lines]}, len(lines))
+        with index_built_after(connection, _PLEDGE_LINES, len(lines)):  # lines in sponsorship order: pledges at random
+            insert_columns(connection, FundingLine.__table__, {
+                "sponsorship_id": np.repeat(saved, counts), "pledge_id": result.line_pledges[lines],
+                "amount": result.line_amounts[lines]}, len(lines))
     now = datetime.now(UTC)
     _spend(connection, needs, funds, result, now)
     held = np.flatnonzero(result.held)  # a held sponsorship's lines are all from its holding pledge
@@ -359,7 +371,9 @@ def _save(session: Session, actor: Actor, province: int | None, on: date, needs:
 
 def _spend(connection: Connection, needs: Needs, funds: list[Funds], result: Allocation, now: datetime) -> None:
     """Each pledge used gains what the run took from it; a paid pledge left with nothing, or with less than its
-    cheapest card, becomes allocated. One executemany that reads nothing first: the status it had is read in SQL."""
+    cheapest card, becomes allocated. Two executemanys that read nothing first: the money of every pledge used, then
+    the status of those done (the status is in an index, so setting it, even to what it was, moves the pledge's
+    entry: 0.63 s for 64,000 pledges in one statement against 0.15 s without it, measured here)."""
     used, used_at = np.unique(result.line_pledges, return_inverse=True)
     spent = np.zeros(len(used), dtype=np.int64)
     np.add.at(spent, used_at, result.line_amounts)
@@ -368,18 +382,18 @@ def _spend(connection: Connection, needs: Needs, funds: list[Funds], result: All
         positive = np.asarray(needs.prices[m])[np.asarray(needs.prices[m]) > 0]
         cheapest[m] = int(positive.min()) if len(positive) else None
     months = {f.id: f.months for f in funds}
-    check_transition("paid", "allocated")
-    rows = []
-    for pledge, amount in zip(used.tolist(), spent.tolist(), strict=True):
-        left, least = result.remainder[pledge], cheapest[months[pledge]]
-        rows.append({"row_id": pledge, "spent": amount, "done": left == 0 or (least is not None and left < least),
-                     "now": now})
+    pledges = used.tolist()
+    done = [{"row_id": pledge} for pledge in pledges if result.remainder[pledge] == 0 or (
+        cheapest[months[pledge]] is not None and result.remainder[pledge] < cheapest[months[pledge]])]
     table = Pledge.__table__
-    done = and_(table.c.status == "paid", bindparam("done", type_=Boolean))
     bulk_execute(connection, update(table).where(table.c.id == bindparam("row_id")).values(
-        allocated=table.c.allocated + bindparam("spent"), status=case((done, "allocated"), else_=table.c.status),
-        updated_at=bindparam("now")), {"row_id": table.c.id, "spent": table.c.allocated, "done": Boolean(),
-                                       "now": table.c.updated_at}, rows)
+        allocated=table.c.allocated + bindparam("spent"), updated_at=bindparam("now")),
+        {"row_id": table.c.id, "spent": table.c.allocated, "now": table.c.updated_at},
+        [{"row_id": pledge, "spent": amount, "now": now} for pledge, amount in zip(pledges, spent.tolist(),
+                                                                                   strict=True)])
+    check_transition("paid", "allocated")
+    bulk_execute(connection, update(table).where(table.c.id == bindparam("row_id"), table.c.status == "paid").values(
+        status="allocated"), {"row_id": table.c.id}, done)
 
 
 def provinces(actor: Actor, *, uow: UnitOfWork | None = None) -> dict[int, str]:

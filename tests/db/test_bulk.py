@@ -2,10 +2,10 @@
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import event, insert, inspect, select
 
 from db import migrate
-from db.bulk import bulk_insert
+from db.bulk import bulk_insert, index_built_after, insert_columns
 from db.models import Person
 
 
@@ -102,3 +102,54 @@ def test_ids_taken_beforehand_are_new_and_the_next_insert_follows_them(engine):
         stored = dict(connection.execute(select(Person.national_id, Person.id)).all())
     assert len(set(ids.tolist())) == 3 and [stored[f"06619000000{i}"] for i in range(1, 4)] == ids.tolist()
     assert stored["066190000009"] > max(ids.tolist()) > stored["066190000000"]
+
+
+def _indexes(connection, table: str) -> set[str]:
+    return {index["name"] for index in inspect(connection).get_indexes(table)}
+
+
+def _statements(engine) -> list[str]:
+    seen: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda conn, cursor, statement, *rest: seen.append(statement.strip()))
+    return seen
+
+
+def test_an_index_built_after_a_large_insert_is_there_afterwards_and_a_small_insert_keeps_it(engine):
+    migrate.upgrade(engine)
+    table = Person.__table__
+    index = next(i for i in table.indexes if [c.name for c in i.columns] == ["name_key"])
+    people = {"full_name": "Người", "birth_date": date(1980, 1, 1), "birth_year_only": False,
+              "gender": None, "social_insurance_code": None}
+    statements = _statements(engine)
+    with engine.begin() as connection:  # 50 rows after 1: dropped for the block, built again after it
+        insert_columns(connection, table, {**people, "national_id": ["700000000001"], "name_key": "nguoi dau"}, 1)
+        with index_built_after(connection, index, 50):
+            assert index.name not in _indexes(connection, "person") or engine.dialect.name == "postgresql"
+            insert_columns(connection, table, {**people, "national_id": [f"{i:012d}" for i in range(50)],
+                                                   "name_key": [f"nguoi {i}" for i in range(50)]}, 50)
+        assert index.name in _indexes(connection, "person")
+    dropped = [s for s in statements if s.startswith("DROP INDEX")]
+    assert len(dropped) == (1 if engine.dialect.name == "sqlite" else 0)
+    statements.clear()
+    with engine.begin() as connection:  # 5 rows into 52: kept
+        insert_columns(connection, table, {**people, "national_id": ["700000000002"], "name_key": "nguoi hai"}, 1)
+        with index_built_after(connection, index, 5):
+            insert_columns(connection, table, {**people, "national_id": [f"9{i:011d}" for i in range(5)],
+                                                   "name_key": "nguoi moi"}, 5)
+    assert not [s for s in statements if s.startswith(("DROP INDEX", "CREATE INDEX"))]
+    statements.clear()
+    with engine.begin() as connection:  # nothing written yet: no transaction on SQLite, so no drop
+        with index_built_after(connection, index, 100):
+            pass
+    assert not [s for s in statements if s.startswith("DROP INDEX")]
+    try:  # a failure inside the block: the rollback brings the index back
+        with engine.begin() as connection:
+            insert_columns(connection, table, {**people, "national_id": ["800000000001"], "name_key": "nguoi moi"}, 1)
+            with index_built_after(connection, index, 100):
+                raise RuntimeError("stop")
+    except RuntimeError:
+        pass
+    assert len([s for s in statements if s.startswith("DROP INDEX")]) == (engine.dialect.name == "sqlite")
+    with engine.connect() as connection:
+        assert index.name in _indexes(connection, "person")
+        assert len(connection.execute(select(Person.id).where(Person.name_key == "nguoi moi")).all()) == 5
