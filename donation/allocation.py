@@ -37,6 +37,7 @@ from db.models import (
     Payment,
     Person,
     Pledge,
+    PremiumGroup,
     Province,
     PurchaseBatch,
     ReceivingOffice,
@@ -137,23 +138,21 @@ def _day(number: int) -> date | None:
     return date(number // 10_000, number // 100 % 100, number % 100) if number else None
 
 
-_NEED_FIELDS = np.dtype([*((name, np.int64) for name in ("id", "person", "household", "commune", "province", "score",
-                                                           "nominated", "card_until", "birth", "poor")),
-                         ("group", object)])
-
-
 def _needs(session: Session, province: int | None, on: date, rules: RuleBook, households: list[int] | None = None
            ) -> tuple[Needs, np.ndarray, list[date]]:
-    """Approved needs in scope (or of `households`), without a sponsorship still covering them, with a price for every number of months;
-    children whom the state covers in full and people the state and province pay for in full are left out. With
-    them, each need's cover start as an index into the list of distinct starts that comes last.
+    """Approved needs in scope (or of `households`), without a sponsorship still covering them, with a price for
+    every number of months; children whom the state covers in full and people the state and province pay for in
+    full are left out. With them, each need's cover start as an index into the list of distinct starts that comes
+    last.
 
-    Read as numbers into numpy columns, and priced once per distinct case: a million needs come to a few hundred
-    starts and a few dozen prices."""
+    Read as numbers only (the group as its place among the premium groups' keys) into one numpy table, and priced
+    once per distinct case: a million needs come to a few hundred starts and a few dozen prices."""
+    group_names = sorted(session.exec(select(PremiumGroup.key)))
     query = (select(Nomination.id, Nomination.person_id, Nomination.household_id, Nomination.commune_code,
                     Nomination.province_code, Nomination.priority_score, epoch_seconds(Nomination.nominated_at),
                     day_number(Nomination.current_card_until), day_number(Person.birth_date),
-                    cast(Commune.is_poor, Integer), Nomination.group_key)
+                    cast(Commune.is_poor, Integer),
+                    case({key: index for index, key in enumerate(group_names)}, value=Nomination.group_key))
              .join(Person, Person.id == Nomination.person_id).join(Commune, Commune.code == Nomination.commune_code)
              .where(Nomination.status == "approved")
              .where((Nomination.approved_until.is_(None)) | (Nomination.approved_until >= on)))
@@ -166,20 +165,14 @@ def _needs(session: Session, province: int | None, on: date, rules: RuleBook, ho
                                                     .where(Nomination.household_id.in_(households))))
     connection = session.connection()
     covered = _numbers(fetch_batches(connection, live))
-    parts = [np.array(batch, dtype=_NEED_FIELDS) for batch in fetch_batches(connection, query)]  # in C
-    fields = np.concatenate(parts) if parts else np.zeros(0, dtype=_NEED_FIELDS)
-    del parts
-    rows = np.flatnonzero(~np.isin(fields["person"], covered))
-    rows = rows[np.argsort(fields["id"][rows], kind="stable")]
+    width = len(query.selected_columns)
+    fields = np.concatenate([np.zeros((0, width), dtype=np.int64), *(
+        np.array(batch, dtype=np.int64).reshape(-1, width) for batch in fetch_batches(connection, query))])
+    rows = np.flatnonzero(~np.isin(fields[:, 1], covered))
+    rows = rows[np.argsort(fields[rows, 0], kind="stable")]
     if len(rows) < len(fields) or (rows[1:] < rows[:-1]).any():
         fields = fields[rows]
-    ids, people, households, communes, provinces, scores, nominated, card_until, birth, poor = (
-        fields[name] for name in _NEED_FIELDS.names[:-1])
-    groups = fields["group"].tolist()
-    names = {group: index for index, group in enumerate(sorted(set(groups)))}
-    group_of = np.fromiter(map(names.__getitem__, groups), np.int64, len(groups))
-    del groups
-    group_names = list(names)
+    ids, people, households, communes, provinces, scores, nominated, card_until, birth, poor, group_of = fields.T
 
     cards, card_at = np.unique(card_until, return_inverse=True)
     start_of_card = [cover_start(_day(card), on) for card in cards.tolist()]
