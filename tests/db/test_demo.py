@@ -6,6 +6,7 @@ from datetime import date
 from sqlmodel import func, select
 
 from db.models import (
+    AllocationRun,
     Card,
     Donor,
     Nomination,
@@ -14,6 +15,7 @@ from db.models import (
     Pledge,
     PurchaseBatch,
     Receipt,
+    ReportTally,
     Sponsorship,
     StatementLine,
 )
@@ -132,3 +134,8 @@ def test_an_allocating_seed_buys_the_demo_commune_cards_so_reports_show_money_sp
         assert audit.verify(work.session).ok
         assert batch.status == "carded" and batch.paid_on == TODAY and batch.people == len(here) == cards_made > 0
         assert {s.status for s in here} == {"carded"} and others == {"allocated"}  # the rest wait for the officer
+        # counted for reports already, as after the allocate command: the first report does not count the run
+        counted = set(work.session.exec(select(ReportTally.source, ReportTally.source_id).where(
+            ReportTally.kind == "done")))
+        run_ids = set(work.session.exec(select(AllocationRun.id)))
+        assert counted == {("run", run) for run in run_ids} | {("batch", batch.id)} and run_ids
