@@ -8,6 +8,7 @@ Usage: python bench/pages.py [--quick | --needs N --pledges M]   (--quick: 20,00
 from __future__ import annotations
 
 import importlib.util
+import logging
 import os
 import sys
 import tempfile
@@ -38,6 +39,11 @@ from donation.actors import ADMIN, COMMUNE_OFFICIAL, DONOR, NATIONAL_OFFICER, PR
 from donation.demo import DEMO_ACCOUNTS, DEMO_PASSWORD  # noqa: E402
 from donation.setup import initialise  # noqa: E402
 from pages._nav import ANONYMOUS, ANYONE, PAGES  # noqa: E402
+
+# Pages that cache with st.cache_data are imported here outside Streamlit's runtime: at each such import Streamlit
+# warns that it caches in memory (which is what a benchmark wants), a hundred lines on standard error in CI's log.
+logging.getLogger("streamlit.runtime.caching.cache_data_api").addFilter(
+    lambda record: not record.getMessage().startswith("No runtime found"))
 
 TODAY = date(2026, 11, 25)
 TARGET = 1.5
