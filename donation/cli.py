@@ -438,13 +438,11 @@ def explain_lists(kind, province, commune, on_text, as_user, out, as_json) -> No
     scope = {"on": parse_date(on_text, field="--on") if on_text else today_vn(),
              "province": parse_code(province, "tỉnh") if province else None,
              "commune": parse_code(commune, "xã") if commune else None}
-    data = allocation_explain.export(actor, kind, fmt, **scope)
+    data, page = allocation_explain.exported(actor, kind, fmt, **scope)
     if kind == "funded":
-        page = allocation_explain.funded(actor, limit=0, **scope)
         summary = {"people": page.total, "amount": page.amount, "by_rule": page.by_rule}
     else:
-        counts = allocation_explain.waiting(actor, limit=0, **scope).counts
-        summary = {"people": sum(counts.values()), "by_reason": counts}
+        summary = {"people": sum(page.counts.values()), "by_reason": page.counts}
     out.write_bytes(data)
     if as_json:
         _emit({"list": kind, **summary, "out": str(out), "bytes": len(data)})
