@@ -560,38 +560,43 @@ class _Money:
     """The money's lanes (`_Lanes`, for the compiled functions) and what it takes to find them from Python."""
 
     def __init__(self, funds: Sequence[Funds], group_names: list[str]):
-        live = sorted((f for f in funds if f.available > 0), key=lambda f: (f.paid_at, f.id))
+        live = [f for f in funds if f.available > 0]
+        spending = np.lexsort((np.array([f.id for f in live], dtype=np.int64), np.array([f.paid_at for f in live])))
+        live = [live[at] for at in spending.tolist()]
         self.ids = [f.id for f in live]
-        self.rank = {f.id: rank for rank, f in enumerate(live)}
+        self.rank = dict(zip(self.ids, range(len(live)), strict=True))
         self.months = sorted({f.months for f in live}, reverse=True)
-        self.lane_of: dict[tuple, int] = {}  # (scope, months, group code) -> lane
-        lanes: list[list[int]] = []
-        total: list[int] = []
-        lanes_of_pledge: list[list[int]] = []
+        left = np.array([f.available for f in live], dtype=np.int64)
+        # Each (pledge, group it helps) is an entry on the lane (scope, months, group): pledges with the same groups
+        # share the codes of those groups.
+        scopes: dict[tuple, int] = {}
+        scope = np.fromiter((scopes.setdefault(_scope_of(f), len(scopes)) for f in live), dtype=np.int64,
+                            count=len(live))
         code = {group: index for index, group in enumerate(group_names)}
-        helped: dict[frozenset[str], list[int]] = {}  # a pledge's groups -> the codes of those in the needs
-        for rank, f in enumerate(live):
-            codes = helped.get(f.groups)
-            if codes is None:
-                codes = helped[f.groups] = sorted(code[g] for g in (f.groups & code.keys() if f.groups else code))
-            scope, mine = _scope_of(f), []
-            for group in codes:
-                key = (scope, f.months, group)
-                lane = self.lane_of.get(key)
-                if lane is None:
-                    lane = self.lane_of[key] = len(lanes)
-                    lanes.append([])
-                    total.append(0)
-                lanes[lane].append(rank)
-                total[lane] += f.available
-                mine.append(lane)
-            lanes_of_pledge.append(mine)
-        starts = _starts(lanes)
-        ranks = _flat(lanes)
+        helped: dict[frozenset[str], int] = {}  # a pledge's groups -> their number in `codes`
+        kind = np.fromiter((helped.setdefault(f.groups, len(helped)) for f in live), dtype=np.int64, count=len(live))
+        codes = [sorted(code[g] for g in (groups & code.keys() if groups else code)) for groups in helped]
+        per_pledge = np.array([len(mine) for mine in codes], dtype=np.int64)[kind]
+        pledge_starts = np.r_[0, np.cumsum(per_pledge)].astype(np.int64)
+        entry_pledge = np.repeat(np.arange(len(live)), per_pledge)
+        kind_starts = np.r_[0, np.cumsum([len(mine) for mine in codes])].astype(np.int64)
+        entry_group = _flat(codes)[kind_starts[kind][entry_pledge] + np.arange(len(entry_pledge))
+                                   - pledge_starts[entry_pledge]]
+        month_index = np.searchsorted(-np.array(self.months), -np.array([f.months for f in live], dtype=np.int64))
+        key = (scope[entry_pledge] * len(self.months) + month_index[entry_pledge]) * len(group_names) + entry_group
+        lane_keys, entry_lane = np.unique(key, return_inverse=True)
+        by_scope = list(scopes)
+        self.lane_of = {  # (scope, months, group code) -> lane
+            (by_scope[key // len(group_names) // len(self.months)], self.months[key // len(group_names)
+                                                                            % len(self.months)],
+             key % len(group_names)): lane for lane, key in enumerate(lane_keys.tolist())}
+        by_lane = np.argsort(entry_lane, kind="stable")  # entries come by rank: each lane's ranks in spending order
+        ranks = entry_pledge[by_lane].astype(np.int64)
+        starts = np.r_[0, np.cumsum(np.bincount(entry_lane, minlength=len(lane_keys)))].astype(np.int64)
+        total = np.add.reduceat(left[ranks], starts[:-1]) if len(ranks) else _no_rows()
         self.state = _Lanes(
-            left=np.array([f.available for f in live], dtype=np.int64), ranks=ranks, starts=starts,
-            head=starts[:-1].copy(), top=ranks[starts[:-1]], total=np.array(total, dtype=np.int64),
-            pledge_lanes=_flat(lanes_of_pledge), pledge_starts=_starts(lanes_of_pledge))
+            left=left, ranks=ranks, starts=starts, head=starts[:-1].copy(), top=ranks[starts[:-1]],
+            total=total.astype(np.int64), pledge_lanes=entry_lane.astype(np.int64), pledge_starts=pledge_starts)
 
     def reserve(self, rank: int) -> int:
         """Keep what the pledge has left out of every lane (for its held members); returns the amount kept."""
