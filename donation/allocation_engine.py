@@ -168,7 +168,10 @@ def _helps(f: Funds, group: str) -> bool:
 
 # The greedy loop runs compiled (numba): its state is flat int64 arrays in named tuples, built here in Python with
 # numpy, and the compiled functions below take and change them. `cache=True` keeps the machine code next to this file
-# (`__pycache__`), so only the first run after a change pays for compiling.
+# (`__pycache__`), so only the first run after a change of this file pays for compiling (about 12 s).
+# The functions called for every member read the arrays they need from the tuples in their first lines and use only
+# those after: numba counts references to every array of a tuple still in use, about 5 ns an array at every call, which
+# made a unit cost more than its work.
 
 
 class _Lanes(NamedTuple):
@@ -232,39 +235,41 @@ _NOBODY = _Holder(-1, 0, np.zeros(0, dtype=np.bool_))
 _DROPPED, _UNTRIED, _REFUSED, _FUNDED, _PART_FUNDED = range(5)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _covers(money: _Lanes, lanes: np.ndarray, amount: int) -> bool:
     """Whether the lanes have `amount` left between them (most often their first pledge alone has)."""
-    end = len(money.left)
+    left, top, total = money.left, money.top, money.total
+    end = len(left)
     for lane in lanes:
         if lane < 0:
             break
-        top = money.top[lane]
-        if top != end and money.left[top] >= amount:
+        if top[lane] != end and left[top[lane]] >= amount:
             return True
-    total = 0
+    between = 0
     for lane in lanes:
         if lane < 0:
             break
-        total += money.total[lane]
-    return total >= amount
+        between += total[lane]
+    return between >= amount
 
 
-@njit(cache=True, inline="always")
-def _line(book: _Book, rank: int, amount: int) -> None:
-    """Append a line: `amount` from the pledge of that rank."""
-    at = book.counts[_LINES]
-    book.line_ranks[at] = rank
-    book.line_amounts[at] = amount
-    book.counts[_LINES] = at + 1
+@njit(cache=True)
+def _line(line_ranks: np.ndarray, line_amounts: np.ndarray, counts: np.ndarray, rank: int, amount: int) -> None:
+    """Append a line to the book's: `amount` from the pledge of that rank."""
+    at = counts[_LINES]
+    line_ranks[at] = rank
+    line_amounts[at] = amount
+    counts[_LINES] = at + 1
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _take(money: _Lanes, book: _Book, lanes: np.ndarray, needed: int) -> bool:
     """Take `needed` from the lanes merged in spending order, appending the lines; False (with what was taken left in
     place, for the caller to give back) when the lanes run dry. Heads stay where they were: a pledge emptied here is
     passed over until `_spent` makes the taking final."""
-    left, top, end = money.left, money.top, len(money.left)
+    left, top, head, ranks, starts = money.left, money.top, money.head, money.ranks, money.starts
+    line_ranks, line_amounts, counts = book.line_ranks, book.line_amounts, book.counts
+    end = len(left)
     while True:
         best = end
         for lane in lanes:
@@ -273,10 +278,10 @@ def _take(money: _Lanes, book: _Book, lanes: np.ndarray, needed: int) -> bool:
             rank = top[lane]
             if rank < best:
                 if left[rank] == 0:  # emptied by an earlier member of this unit
-                    index, stop = money.head[lane] + 1, money.starts[lane + 1]
-                    while index < stop and left[money.ranks[index]] == 0:
+                    index, stop = head[lane] + 1, starts[lane + 1]
+                    while index < stop and left[ranks[index]] == 0:
                         index += 1
-                    rank = money.ranks[index] if index < stop else end
+                    rank = ranks[index] if index < stop else end
                 if rank < best:
                     best = rank
         if best == end:
@@ -284,41 +289,42 @@ def _take(money: _Lanes, book: _Book, lanes: np.ndarray, needed: int) -> bool:
         have = left[best]
         if have >= needed:
             left[best] = have - needed
-            _line(book, best, needed)
+            _line(line_ranks, line_amounts, counts, best, needed)
             return True
         left[best] = 0
-        _line(book, best, have)
+        _line(line_ranks, line_amounts, counts, best, have)
         needed -= have
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _spent(money: _Lanes, book: _Book, since: int) -> None:
     """Lines from `since` on are final: their lanes' money goes down, and lanes move past the pledges emptied."""
-    left, end = money.left, len(money.left)
-    for index in range(since, book.counts[_LINES]):
-        rank, amount = book.line_ranks[index], book.line_amounts[index]
-        lanes = money.pledge_lanes[money.pledge_starts[rank]:money.pledge_starts[rank + 1]]
-        for lane in lanes:
-            money.total[lane] -= amount
-        if left[rank] == 0:
-            for lane in lanes:
-                if money.top[lane] == rank:
-                    at, stop = money.head[lane], money.starts[lane + 1]
-                    while at < stop and left[money.ranks[at]] == 0:
-                        at += 1
-                    money.head[lane] = at
-                    money.top[lane] = money.ranks[at] if at < stop else end
+    left, top, head, ranks, starts, total = money.left, money.top, money.head, money.ranks, money.starts, money.total
+    pledge_lanes, pledge_starts = money.pledge_lanes, money.pledge_starts
+    line_ranks, line_amounts, lines = book.line_ranks, book.line_amounts, book.counts[_LINES]
+    end = len(left)
+    for index in range(since, lines):
+        rank, amount = line_ranks[index], line_amounts[index]
+        for lane in pledge_lanes[pledge_starts[rank]:pledge_starts[rank + 1]]:
+            total[lane] -= amount
+            if left[rank] == 0 and top[lane] == rank:
+                at, stop = head[lane], starts[lane + 1]
+                while at < stop and left[ranks[at]] == 0:
+                    at += 1
+                head[lane] = at
+                top[lane] = ranks[at] if at < stop else end
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _give_back(money: _Lanes, book: _Book, since: int) -> None:
     """Undo the lines from `since` on: their money goes back to their pledges."""
-    for index in range(since, book.counts[_LINES]):
-        money.left[book.line_ranks[index]] += book.line_amounts[index]
-    book.counts[_LINES] = since
+    left, line_ranks, line_amounts, counts = money.left, book.line_ranks, book.line_amounts, book.counts
+    for index in range(since, counts[_LINES]):
+        left[line_ranks[index]] += line_amounts[index]
+    counts[_LINES] = since
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _fund_one(money: _Lanes, book: _Book, problem: _Problem, row: int) -> int:
     """`_fund` for a unit of one member and no holder."""
     for index in range(len(problem.months)):
@@ -333,7 +339,7 @@ def _fund_one(money: _Lanes, book: _Book, problem: _Problem, row: int) -> int:
     return -1
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _choice(step: int, first: int) -> int:
     """The months index tried at `step`: the holder's (`first`, -1 for none) first, then the others, most first."""
     if first < 0:
@@ -343,13 +349,13 @@ def _choice(step: int, first: int) -> int:
     return step - 1 if step - 1 < first else step
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _same(a: np.ndarray, b: np.ndarray) -> bool:
     """Whether two members' lanes are the same (members of one group in one unit share them)."""
     return a[0] == b[0] and a[1] == b[1] and a[2] == b[2]
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _may_cover(money: _Lanes, problem: _Problem, rows: np.ndarray, index: int) -> bool:
     """Whether every member has a price at that many months and each group's lanes have what its members' prices
     add up to: unless some group's money falls short, whatever the order, taking is tried."""
@@ -394,7 +400,7 @@ def _fund(money: _Lanes, book: _Book, problem: _Problem, rows: np.ndarray, holde
     return -1
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _take_all(money: _Lanes, book: _Book, problem: _Problem, rows: np.ndarray, index: int, holder: _Holder
               ) -> bool:
     """`_fund` at one number of months (`index`): every member's lines, or False with nothing taken."""
@@ -406,7 +412,7 @@ def _take_all(money: _Lanes, book: _Book, problem: _Problem, rows: np.ndarray, i
             if have > 0:
                 take = min(have, price)
                 money.left[holder.rank] = have - take
-                _line(book, holder.rank, take)
+                _line(book.line_ranks, book.line_amounts, book.counts, holder.rank, take)
                 price -= take
         # a held member is bought from the holding pledge alone (rule 4)
         if price and (holder.rank >= 0 or not _take(money, book, problem.lanes[row, index], price)):
@@ -417,7 +423,7 @@ def _take_all(money: _Lanes, book: _Book, problem: _Problem, rows: np.ndarray, i
     return True
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _could_pay(money: _Lanes, problem: _Problem, row: int) -> bool:
     """Whether the member's lanes still have at least the member's own price at some number of months."""
     for index in range(len(problem.months)):
@@ -430,25 +436,28 @@ def _could_pay(money: _Lanes, problem: _Problem, row: int) -> bool:
 @njit(cache=True)
 def _record(book: _Book, problem: _Problem, unit: int, rows: np.ndarray, index: int, held: bool) -> None:
     """The members are funded at months `index` (their lines and line ends are in already)."""
-    at = book.counts[_ROWS]
-    for row in rows:
-        book.rows[at] = row
-        book.months[at] = index
-        book.held[at] = held
-        book.waits[row] = False
-        if problem.shared:
-            book.funded_people[problem.people[row]] = True
-        at += 1
-    book.counts[_ROWS] = at
+    funded, months, was_held, waits, counts = book.rows, book.months, book.held, book.waits, book.counts
+    funded_people, people, shared = book.funded_people, problem.people, problem.shared
     book.funded_in[problem.communes[unit]] += 1
+    at = counts[_ROWS]
+    for row in rows:
+        funded[at] = row
+        months[at] = index
+        was_held[at] = held
+        waits[row] = False
+        if shared:
+            funded_people[people[row]] = True
+        at += 1
+    counts[_ROWS] = at
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _person_funded(book: _Book, problem: _Problem, rows: np.ndarray) -> bool:
     """Whether someone among the rows is funded already (under another nomination)."""
-    if problem.shared:
+    funded_people, people, shared = book.funded_people, problem.people, problem.shared
+    if shared:
         for row in rows:
-            if book.funded_people[problem.people[row]]:
+            if funded_people[people[row]]:
                 return True
     return False
 
