@@ -569,36 +569,36 @@ class _Money:
     """The money's lanes (`_Lanes`, for the compiled functions) and what it takes to find them from Python."""
 
     def __init__(self, funds: Sequence[Funds], group_names: list[str]):
-        live = [f for f in funds if f.available > 0]
-        spending = np.lexsort((np.array([f.id for f in live], dtype=np.int64), np.array([f.paid_at for f in live])))
-        live = [live[at] for at in spending.tolist()]
-        self.ids = [f.id for f in live]
-        self.rank = dict(zip(self.ids, range(len(live)), strict=True))
-        self.months = sorted({f.months for f in live}, reverse=True)
-        left = np.array([f.available for f in live], dtype=np.int64)
-        # Each (pledge, group it helps) is an entry on the lane (scope, months, group): pledges with the same groups
-        # share the codes of those groups.
+        # Each (pledge, group it helps) is an entry on the lane (scope, months, group); pledges with the same groups
+        # share the codes of those groups. One pass over the pledges reads all that is needed of them.
         scopes: dict[tuple, int] = {}
-        scope = np.fromiter((scopes.setdefault(_scope_of(f), len(scopes)) for f in live), dtype=np.int64,
-                            count=len(live))
-        code = {group: index for index, group in enumerate(group_names)}
         helped: dict[frozenset[str], int] = {}  # a pledge's groups -> their number in `codes`
-        kind = np.fromiter((helped.setdefault(f.groups, len(helped)) for f in live), dtype=np.int64, count=len(live))
+        facts = [(f.paid_at, f.id, f.available, f.months, scopes.setdefault(_scope_of(f), len(scopes)),
+                  helped.setdefault(f.groups, len(helped))) for f in funds if f.available > 0]
+        paid_at, ids, left, months, scope, kind = (np.array(column) for column in zip(*facts, strict=True)) if facts \
+            else (_no_rows(),) * 6
+        spending = np.lexsort((ids, paid_at))  # rank -> pledge
+        ids, left, months, scope, kind = (column[spending].astype(np.int64) for column in (ids, left, months, scope,
+                                                                                          kind))
+        self.ids = ids.tolist()
+        self.rank = dict(zip(self.ids, range(len(ids)), strict=True))
+        self.months = sorted(set(months.tolist()), reverse=True)
+        code = {group: index for index, group in enumerate(group_names)}
         codes = [sorted(code[g] for g in (groups & code.keys() if groups else code)) for groups in helped]
         per_pledge = np.array([len(mine) for mine in codes], dtype=np.int64)[kind]
         pledge_starts = np.r_[0, np.cumsum(per_pledge)].astype(np.int64)
-        entry_pledge = np.repeat(np.arange(len(live)), per_pledge)
+        entry_pledge = np.repeat(np.arange(len(ids)), per_pledge)
         kind_starts = np.r_[0, np.cumsum([len(mine) for mine in codes])].astype(np.int64)
         entry_group = _flat(codes)[kind_starts[kind][entry_pledge] + np.arange(len(entry_pledge))
                                    - pledge_starts[entry_pledge]]
-        month_index = np.searchsorted(-np.array(self.months), -np.array([f.months for f in live], dtype=np.int64))
-        key = (scope[entry_pledge] * len(self.months) + month_index[entry_pledge]) * len(group_names) + entry_group
+        month_index = np.searchsorted(-np.array(self.months, dtype=np.int64), -months)
+        shape = (len(scopes), len(self.months), len(group_names))
+        key = np.ravel_multi_index((scope[entry_pledge], month_index[entry_pledge], entry_group), shape)
         lane_keys, entry_lane = np.unique(key, return_inverse=True)
         by_scope = list(scopes)
-        self.lane_of = {  # (scope, months, group code) -> lane
-            (by_scope[key // len(group_names) // len(self.months)], self.months[key // len(group_names)
-                                                                            % len(self.months)],
-             key % len(group_names)): lane for lane, key in enumerate(lane_keys.tolist())}
+        lanes = zip(*(column.tolist() for column in np.unravel_index(lane_keys, shape)), strict=True)
+        self.lane_of = {(by_scope[at], self.months[months_at], group): lane  # (scope, months, group code) -> lane
+                        for lane, (at, months_at, group) in enumerate(lanes)}
         by_lane = np.argsort(entry_lane, kind="stable")  # entries come by rank: each lane's ranks in spending order
         ranks = entry_pledge[by_lane].astype(np.int64)
         starts = np.r_[0, np.cumsum(np.bincount(entry_lane, minlength=len(lane_keys)))].astype(np.int64)
@@ -648,7 +648,7 @@ class _Run:
         self.households = households
         self.group_names = group_names = sorted(set(needs.groups))
         code = {group: index for index, group in enumerate(group_names)}
-        groups = np.fromiter((code[group] for group in needs.groups), dtype=np.int64, count=count)
+        groups = np.fromiter(map(code.__getitem__, needs.groups), dtype=np.int64, count=count)
         communes = np.asarray(needs.communes, dtype=np.int64).reshape(count)
         provinces = np.asarray(needs.provinces, dtype=np.int64).reshape(count)
         self.money = money = _Money(funds, group_names)
