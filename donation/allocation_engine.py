@@ -629,6 +629,7 @@ class _Money:
 
 
 def _flat(lists: list[list[int]]) -> np.ndarray:
+    """The lists one after another, as one int64 array."""
     return np.fromiter(chain.from_iterable(lists), dtype=np.int64)
 
 
@@ -744,6 +745,7 @@ class _Run:
         return ("commune", int(self.needs.communes[first])), ("province", int(self.needs.provinces[first])), ("country",)
 
     def _holder(self, f: Funds) -> _Holder:
+        """The pledge as the compiled functions take it when it holds the members being funded."""
         helps = np.array([_helps(f, group) for group in self.group_names], dtype=np.bool_)
         return _Holder(self.money.rank[f.id], f.months, helps)
 
