@@ -122,20 +122,13 @@ class Allocation:
                     self.prices.tolist(), self.held.tolist(), [0, *ends][:-1], ends, strict=True)]
 
     def digest(self) -> str:
-        """A hash of the sorted (person, pledge, amount, months) lines: equal for equal results. The text hashed is
-        the Python list's repr, "[(person, pledge, amount, months), ...]", built a slice at a time."""
+        """A hash of the sorted (person, pledge, amount, months) lines: equal for equal results. Each line is hashed
+        as four little-endian 64-bit integers (the text of a million lines took 0.6 s to build; these bytes, 0.05 s)."""
         counts = np.diff(self.line_ends, prepend=0)
         people, months = np.repeat(self.people, counts), np.repeat(self.months, counts)
         order = _line_order(people, self.line_pledges, self.line_amounts, months)
-        digest = hashlib.sha256(b"[")
-        for start in range(0, len(order), 100_000):
-            at = order[start:start + 100_000]
-            lines = zip(people[at].tolist(), self.line_pledges[at].tolist(), self.line_amounts[at].tolist(),
-                        months[at].tolist(), strict=True)
-            # each tuple's repr, a third faster by one format than by repr of the list
-            digest.update(((", " if start else "") + ", ".join(map("(%d, %d, %d, %d)".__mod__, lines))).encode())
-        digest.update(b"]")
-        return digest.hexdigest()
+        lines = np.stack([column[order] for column in (people, self.line_pledges, self.line_amounts, months)], axis=1)
+        return hashlib.sha256(lines.astype("<i8").tobytes()).hexdigest()
 
 
 def _line_order(people: np.ndarray, pledges: np.ndarray, amounts: np.ndarray, months: np.ndarray) -> np.ndarray:

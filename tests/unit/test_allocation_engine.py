@@ -2,10 +2,12 @@
 
 import random
 
+import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from donation.allocation_engine import Funds, Needs, allocate
+from donation.allocation_engine import Allocation, Funds, Needs, allocate
 
 PRICE = {3: 200_000, 6: 400_000, 12: 800_000}
 
@@ -245,3 +247,27 @@ def test_the_worst_served_commune_does_no_worse_than_in_plain_order(rows, cards)
         return min(counts.values())
 
     assert worst(allocate(instance, pledge)) >= worst(allocate(instance, pledge, fair=False))
+
+
+def _decided(lines: list[tuple[int, int, int, int]]) -> Allocation:
+    """An allocation of one line per person: (person, pledge, amount, months), in the order given."""
+    people, pledges, amounts, months = (np.array(column, dtype=np.int64) for column in zip(*lines, strict=True))
+    return Allocation(rows=np.arange(len(lines)), need_ids=people, people=people, households=people, months=months,
+                      prices=amounts, held=np.zeros(len(lines), dtype=bool),
+                      line_ends=np.arange(1, len(lines) + 1), line_pledges=pledges, line_amounts=amounts)
+
+
+BASE = [(1, 10, 379_080, 12), (2, 11, 884_520, 12), (3, 10, 189_540, 6)]
+
+
+@pytest.mark.parametrize(("lines", "same"), [
+    (list(reversed(BASE)), True),  # the order funded does not count
+    ([(1, 10, 379_080, 12), (3, 10, 189_540, 6), (2, 11, 884_520, 12)], True),
+    ([(1, 10, 379_080, 12), (2, 11, 884_521, 12), (3, 10, 189_540, 6)], False),  # an amount
+    ([(1, 11, 379_080, 12), (2, 11, 884_520, 12), (3, 10, 189_540, 6)], False),  # a pledge
+    ([(1, 10, 379_080, 12), (2, 11, 884_520, 6), (3, 10, 189_540, 6)], False),  # a length
+    ([(1, 10, 379_080, 12), (4, 11, 884_520, 12), (3, 10, 189_540, 6)], False),  # a person
+    (BASE[:2], False),  # a line fewer
+])
+def test_the_digest_tells_results_apart_by_their_lines_and_not_by_their_order(lines, same):
+    assert (_decided(lines).digest() == _decided(BASE).digest()) is same
