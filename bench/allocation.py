@@ -19,8 +19,7 @@ from sqlmodel import func, select
 
 from db.bulk import bulk_insert
 from db.models import Commune, Household, Nomination, Payment, Person, Pledge, Sponsorship
-from donation import allocation, auth
-from donation.allocation_engine import Funds, Needs
+from donation import allocation, allocation_engine, auth
 
 TODAY = date(2026, 11, 25)
 GROUPS = ["household"] * 4 + ["near_poor"] * 3 + ["pupil", "student", "farm_household"]
@@ -115,20 +114,9 @@ def sizes(description: str) -> tuple[int, int]:
     return args.needs or needs, args.pledges or pledges
 
 
-def warm_up() -> float:
-    """The engine run once on two needs: numba compiles it on the first run after an install or a change of its
-    file (about 11 s) and loads the compiled code in a new process (about 0.4 s); either is once per process, not
-    part of an allocation."""
-    began = time.perf_counter()
-    allocation.run_engine(Needs(ids=[1, 2], people=[1, 2], households=[1, 2], communes=[1, 1], provinces=[1, 1],
-                                groups=["household", "pupil"], scores=[10, 20], nominated=[1, 2],
-                                prices={12: [1_263_600, 884_520]}), [Funds(id=1, available=2_000_000, paid_at=1, months=12)])
-    return time.perf_counter() - began
-
-
 def main() -> None:
     needs, pledges = sizes(__doc__.splitlines()[0])
-    compile_seconds = warm_up()
+    compile_seconds = allocation_engine.ready()  # once per process, before any allocation: not timed here
     engine_seconds: list[float] = []
     engine = allocation.run_engine
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
-from sqlalchemy import Connection, Integer, bindparam, case, cast, update
+from sqlalchemy import Connection, Integer, bindparam, case, cast, literal, update
 from sqlmodel import Session, func, select
 
 from db.bulk import (
@@ -37,7 +37,6 @@ from db.models import (
     Payment,
     Person,
     Pledge,
-    PremiumGroup,
     Province,
     PurchaseBatch,
     ReceivingOffice,
@@ -48,6 +47,7 @@ from donation import audit
 from donation.actors import ADMIN, DONOR, NATIONAL_OFFICER, PROVINCE_OFFICER, Actor, require_role
 from donation.allocation_engine import MONTHS, Allocation, Funds, Needs
 from donation.allocation_engine import allocate as run_engine
+from donation.allocation_engine import ready as engine_ready
 from donation.batches import no_cycle_collection
 from donation.card_prices import CardPrices
 from donation.errors import Forbidden, InvalidInput, NotFound
@@ -147,12 +147,14 @@ def _needs(session: Session, province: int | None, on: date, rules: RuleBook, ho
 
     Read as numbers only (the group as its place among the premium groups' keys) into one numpy table, and priced
     once per distinct case: a million needs come to a few hundred starts and a few dozen prices."""
-    group_names = sorted(session.exec(select(PremiumGroup.key)))
+    group_names = sorted(rules.groups)  # the premium groups
     query = (select(Nomination.id, Nomination.person_id, Nomination.household_id, Nomination.commune_code,
                     Nomination.province_code, Nomination.priority_score, epoch_seconds(Nomination.nominated_at),
                     day_number(Nomination.current_card_until), day_number(Person.birth_date),
                     cast(Commune.is_poor, Integer),
-                    case({key: index for index, key in enumerate(group_names)}, value=Nomination.group_key))
+                    # no premium groups: no nomination either (its group is a foreign key), and CASE needs a WHEN
+                    case({key: index for index, key in enumerate(group_names)}, value=Nomination.group_key)
+                    if group_names else literal(-1))
              .join(Person, Person.id == Nomination.person_id).join(Commune, Commune.code == Nomination.commune_code)
              .where(Nomination.status == "approved")
              .where((Nomination.approved_until.is_(None)) | (Nomination.approved_until >= on)))
@@ -232,6 +234,7 @@ def allocate(actor: Actor, *, on: date, province: int | None = None, dry_run: bo
     `progress(share done, what now)` is told as each step begins."""
     offices, needs_province = _scope(actor, province)
     tell = progress or (lambda share, step: None)
+    engine_ready()  # before any lock: a first run compiles the engine for seconds
     with no_cycle_collection(), uow or UnitOfWork() as work:
         session = work.session
         if not dry_run:  # two runs at once: the second waits, then sees the first's result

@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from numba.core import event
 
-from donation.allocation_engine import Allocation, Funds, Needs, allocate
+from donation.allocation_engine import Allocation, Funds, Needs, allocate, ready
 
 PRICE = {3: 200_000, 6: 400_000, 12: 800_000}
 
@@ -271,3 +272,29 @@ BASE = [(1, 10, 379_080, 12), (2, 11, 884_520, 12), (3, 10, 189_540, 6)]
 ])
 def test_the_digest_tells_results_apart_by_their_lines_and_not_by_their_order(lines, same):
     assert (_decided(lines).digest() == _decided(BASE).digest()) is same
+
+
+def test_once_ready_the_engine_compiles_nothing_more_whatever_it_is_given():
+    """`ready()` runs before an allocation takes its locks: nothing may be left to compile while they are held."""
+    ready()
+    rng = random.Random(7)
+    with event.install_recorder("numba:compile") as compiled:
+        for _ in range(150):
+            n = rng.randint(0, 12)
+            needs = Needs(ids=list(range(1, n + 1)), people=[rng.randint(1, n + 1) for _ in range(n)],
+                          households=[rng.randint(1, 5) for _ in range(n)],
+                          communes=[rng.randint(1, 3) for _ in range(n)], provinces=[1] * n,
+                          groups=[rng.choice(["household", "pupil", "near_poor"]) for _ in range(n)],
+                          scores=[rng.randint(0, 3) * 5 for _ in range(n)],
+                          nominated=[rng.randint(0, 9) for _ in range(n)],
+                          prices={m: [rng.choice([0, 100_000, 300_000]) * m // 12 for _ in range(n)]
+                                  for m in rng.sample([3, 6, 12], rng.randint(1, 3))})
+            funds = [Funds(id=i + 1, available=rng.randint(0, 900_000), paid_at=rng.randint(0, 5),
+                           months=rng.choice([3, 6, 12]), province_code=rng.choice([None, 1]),
+                           commune_code=rng.choice([None, None, 1, 2]),
+                           groups=rng.choice([frozenset(), frozenset({"pupil"})]),
+                           holds=tuple(rng.sample(range(1, n + 1), min(n, rng.randint(0, 3)))))
+                     for i in range(rng.randint(0, 4))]
+            allocate(needs, funds)
+            allocate(needs, funds, fair=False)
+    assert compiled.buffer == []
