@@ -298,9 +298,16 @@ def _totals(keys: np.ndarray, prices: np.ndarray) -> dict[int, tuple[int, int]]:
 
 
 def _how_many(values: np.ndarray) -> int:
-    """Distinct values, by sorting (numpy's unique hashes them, several times slower for a million)."""
+    """Distinct values: marked in a table as long as the largest when that is not much longer than the values
+    (ids are), else by sorting (numpy's unique hashes them, several times slower for a million)."""
+    if not len(values):
+        return 0
+    if values.min() >= 0 and values.max() < 4 * len(values) + 1_000_000:
+        seen = np.zeros(int(values.max()) + 1, dtype=bool)
+        seen[values] = True
+        return int(np.count_nonzero(seen))
     ordered = np.sort(values)
-    return int((ordered[1:] != ordered[:-1]).sum()) + 1 if len(ordered) else 0
+    return int((ordered[1:] != ordered[:-1]).sum()) + 1
 
 
 def _report(dry_run: bool, needs: Needs, funds: list[Funds], result: Allocation) -> AllocationReport:

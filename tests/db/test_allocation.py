@@ -52,6 +52,15 @@ def test_a_preview_saves_nothing_and_equals_the_saved_run_and_a_second_run_only_
     assert (saved.result_digest, saved.sponsorships, saved.amount_allocated) == (
         preview.result_digest, preview.sponsorships, preview.amount_allocated)
     money_adds_up(uow)
+    with uow as work:  # the report's counts are those of the rows saved
+        session = work.session
+        people, households, count, amount = session.exec(select(
+            func.count(func.distinct(Sponsorship.person_id)), func.count(func.distinct(Sponsorship.household_id)),
+            func.count(), func.sum(Sponsorship.price))).one()
+        used = session.exec(select(func.count(func.distinct(FundingLine.pledge_id)))).one()
+    assert (saved.people_funded, saved.households_funded, saved.sponsorships, saved.amount_allocated,
+            saved.pledges_used) == (people, households, count, amount, used)
+    assert 0 < households < people and used >= 1
     again = allocation.allocate(SYSTEM_ACTOR, on=TODAY, uow=uow)
     assert (again.sponsorships, again.amount_allocated) == (0, 0)
     assert again.needs_left == saved.needs_left and again.remainder_total == saved.remainder_total
