@@ -53,7 +53,7 @@ from donation.card_prices import CardPrices
 from donation.errors import Forbidden, InvalidInput, NotFound
 from donation.offices import NATIONAL, lock_office
 from donation.pledge_states import check_transition
-from donation.pledges import find_pledge, require_visible
+from donation.pledges import find_pledge, groups_helped, require_visible
 from donation.premium import RuleBook
 from donation.rules import load_rule_book
 
@@ -223,7 +223,7 @@ def _funds(session: Session, offices: list[int] | None) -> list[Funds]:
         Payment.pledge_id, day_number(func.min(Payment.paid_on))).where(Payment.status == "confirmed").group_by(
         Payment.pledge_id)) for pledge, day in batch}
     return [Funds(id=pledge, available=paid - allocated, paid_at=first_paid.get(pledge, 0), months=months,
-                  province_code=prov, commune_code=commune, groups=frozenset(g for g in groups.split(";") if g))
+                  province_code=prov, commune_code=commune, groups=groups_helped(groups))
             for batch in fetch_batches(connection, query)
             for pledge, paid, allocated, months, prov, commune, groups in batch]
 
@@ -265,7 +265,7 @@ def allocate(actor: Actor, *, on: date, province: int | None = None, dry_run: bo
 
 def _holds(session: Session) -> dict[int, tuple[int, frozenset[str]]]:
     """Households held now: household -> (the holding pledge, the groups it helps; empty: every group)."""
-    return {household: (pledge, frozenset(g for g in groups.split(";") if g)) for household, pledge, groups in
+    return {household: (pledge, groups_helped(groups)) for household, pledge, groups in
             session.exec(select(Hold.household_id, Hold.pledge_id, Pledge.groups)
                          .join(Pledge, Pledge.id == Hold.pledge_id).where(Hold.status == "active"))}
 

@@ -37,7 +37,7 @@ from donation.identity import name_key
 from donation.money import format_vnd
 from donation.offices import NATIONAL
 from donation.pledge_statement_pdf import StatementDoc, StatementLine, statement_pdf
-from donation.pledges import find_pledge, require_visible, scope_of
+from donation.pledges import find_pledge, groups_helped, require_visible, scope_of
 from donation.priority import GROUP_NAMES
 from donation.receipts import office_header
 from donation.rules import load_rule_book
@@ -296,7 +296,7 @@ class _Money:
             paid_on = first_paid.get(pledge)
             funds = Funds(id=pledge, available=int(left), months=months, province_code=prov, commune_code=commune,
                           paid_at=date.fromisoformat(str(paid_on)).toordinal() if paid_on else 0,
-                          groups=frozenset(g for g in groups.split(";") if g))
+                          groups=groups_helped(groups))
             self.funds[self._place(prov, commune)].append(funds)
             for key in self._keys(prov, commune, groups):
                 self.left[(*key, months)] += int(left)
@@ -348,7 +348,7 @@ def _explained(session: Session, scope: _Scope, on: date) -> list[WaitingRow]:
     place: Counter = Counter()
     rows: list[WaitingRow] = []
     needs: list[_Need] = []
-    held = {household: (code, frozenset(g for g in groups.split(";") if g)) for household, code, groups in
+    held = {household: (code, groups_helped(groups)) for household, code, groups in
             session.exec(select(Hold.household_id, Pledge.code, Pledge.groups)
                          .join(Pledge, Pledge.id == Hold.pledge_id).where(Hold.status == "active"))}
     for (need_id, person, household, commune, province, group, score, explanation, nominated, card_until,

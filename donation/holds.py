@@ -32,7 +32,7 @@ from donation.errors import InvalidInput, NotFound
 from donation.money import format_vnd
 from donation.nomination_rows import DAMAGE_NAMES, FLAG_NAMES
 from donation.offices import lock_office
-from donation.pledges import find_pledge, require_visible
+from donation.pledges import find_pledge, groups_helped, require_visible
 from donation.priority import GROUP_NAMES
 
 HOLDING = ("pledged", "partly_paid", "paid", "allocated")  # pledges whose money may still come or be spent
@@ -91,7 +91,7 @@ def _holding_pledge(actor: Actor, session: Session, code: str) -> Pledge:
 
 
 def _groups(pledge: Pledge) -> frozenset[str]:
-    return frozenset(g for g in pledge.groups.split(";") if g)
+    return groups_helped(pledge.groups)
 
 
 def _waiting(pledge: Pledge, on: date, households: list[int] | None = None):

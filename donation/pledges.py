@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -40,6 +41,13 @@ class Scope:
     @property
     def office_code(self) -> int:
         return self.province_code if self.province_code is not None else NATIONAL
+
+
+@cache
+def groups_helped(text: str) -> frozenset[str]:
+    """A pledge's `groups` ("near_poor;pupil"; empty: every group) as a set, worked out once per distinct text (a
+    hundred thousand pledges have a handful)."""
+    return frozenset(g for g in text.split(";") if g)
 
 
 def scope_of(session: Session, province_code: object = None, commune_code: object = None) -> Scope:
