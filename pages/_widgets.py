@@ -112,7 +112,7 @@ def pledge_sheet(actor: Actor, code: str) -> None:
             "Biên nhận": [p.receipt for p in received],
         }), hide_index=True)
     st.download_button("Tải giấy xác nhận cam kết (PDF)", pledge_pdf(sheet), file_name=f"cam-ket-{pledge.code}.pdf",
-                       mime="application/pdf", key=f"pledge.pdf.{pledge.code}")
+                       mime="application/pdf", on_click="ignore", key=f"pledge.pdf.{pledge.code}")
     pledge_receipts(actor, pledge.code)
     bought = allocation.what_it_bought(actor, pledge.code)
     if bought:
@@ -126,7 +126,8 @@ def pledge_sheet(actor: Actor, code: str) -> None:
     if bought or pledge.paid:
         st.download_button("Tải bản kê sử dụng tiền tài trợ (PDF)", mime="application/pdf",
                            data=lambda: allocation_explain.statement(actor, pledge.code),
-                           file_name=f"ban-ke-{pledge.code}.pdf", key=f"pledge.statement.{pledge.code}")
+                           file_name=f"ban-ke-{pledge.code}.pdf", on_click="ignore",
+                           key=f"pledge.statement.{pledge.code}")
 
 
 def pledge_receipts(actor: Actor, code: str) -> None:
@@ -145,7 +146,7 @@ def pledge_receipts(actor: Actor, code: str) -> None:
         if number:
             st.download_button(f"Tải biên nhận {number} (PDF)", receipts.receipt_pdf(actor, number),
                                file_name=f"bien-nhan-{number}.pdf", mime="application/pdf",
-                               key=f"pledge.receipt_pdf.{code}")
+                               on_click="ignore", key=f"pledge.receipt_pdf.{code}")
     st.download_button("Tải giấy chứng nhận tài trợ (PDF)", receipts.certificate(actor, code, today=today_vn()),
                        file_name=f"giay-chung-nhan-{code}.pdf", mime="application/pdf",
-                       key=f"pledge.certificate.{code}")
+                       on_click="ignore", key=f"pledge.certificate.{code}")

@@ -50,11 +50,13 @@ def label(by_id: dict, nomination: int) -> str:
 def downloads(kind: str) -> None:
     first, second = st.columns(2)
     stem = f"{'da-tai-tro' if kind == 'funded' else 'chua-tai-tro'}-{today:%Y%m%d}"
-    first.download_button("Tải Excel (toàn bộ danh sách)", key=f"explain.{kind}.xlsx", file_name=f"{stem}.xlsx",
+    first.download_button("Tải Excel (toàn bộ danh sách)", on_click="ignore", key=f"explain.{kind}.xlsx",
+                          file_name=f"{stem}.xlsx",
                           data=lambda: explain.export(actor, kind, "xlsx", on=today, province=province,
                                                       commune=commune),
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    second.download_button("Tải CSV", key=f"explain.{kind}.csv", file_name=f"{stem}.csv", mime="text/csv",
+    second.download_button("Tải CSV", on_click="ignore", key=f"explain.{kind}.csv", file_name=f"{stem}.csv",
+                           mime="text/csv",
                            data=lambda: explain.export(actor, kind, "csv", on=today, province=province,
                                                        commune=commune))
 

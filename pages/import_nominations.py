@@ -10,7 +10,7 @@ from pages import _auth, _widgets
 actor = _auth.require_page(__file__)
 st.title("Nhập danh sách từ Excel")
 st.download_button("Tải tệp mẫu (.xlsx)", data=registry.template_xlsx, file_name="mau-de-cu-the-bhyt.xlsx",
-                   key="import.template")
+                   on_click="ignore", key="import.template")
 commune = _widgets.commune_picker(actor, "import.commune")
 upload = st.file_uploader("Tệp danh sách (.xlsx, .xls, .ods, .csv; tối đa 10 MB)",
                           type=["xlsx", "xls", "ods", "csv"], key="import.file")
@@ -42,7 +42,7 @@ if report.errors:
     st.subheader("Lỗi (các dòng này không được lưu)")
     st.dataframe(issues_table(report.errors), hide_index=True, width="stretch")
     st.download_button("Tải danh sách lỗi (.xlsx)", data=registry.errors_xlsx(report),
-                       file_name="loi-danh-sach-de-cu.xlsx", key="import.errors")
+                       file_name="loi-danh-sach-de-cu.xlsx", on_click="ignore", key="import.errors")
 if report.warnings:
     st.subheader("Cảnh báo (vẫn lưu, nên kiểm tra)")
     st.dataframe(issues_table(report.warnings), hide_index=True, width="stretch")

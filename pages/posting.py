@@ -32,7 +32,8 @@ except DonationError as exc:
     st.info(str(exc))
 else:
     posted_on = parse_date(posted_text)
-    st.download_button(f"Tải danh sách {len(lines)} người (PDF)", key="posting.pdf", mime="application/pdf",
+    st.download_button(f"Tải danh sách {len(lines)} người (PDF)", on_click="ignore", key="posting.pdf",
+                       mime="application/pdf",
                        data=lambda: posting_pdf(name, posted_on, until, lines),
                        file_name=f"niem-yet-{commune}-{posted_on:%Y%m%d}.pdf")
 

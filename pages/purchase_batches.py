@@ -66,10 +66,10 @@ else:
         st.caption(f"{batch.label}: {batch.status_name.lower()}, {format_number(batch.people)} người, "
                    f"{format_vnd(batch.amount)}" + (f", {format_number(batch.carded)} đã có thẻ" if batch.carded else ""))
         one, two = st.columns(2)
-        one.download_button("Tải danh sách D03-TS (Excel)", key=f"cards.d03.{batch.id}",
+        one.download_button("Tải danh sách D03-TS (Excel)", on_click="ignore", key=f"cards.d03.{batch.id}",
                             data=lambda: cards.export_batch(actor, batch.id)[1], file_name=f"D03-TS-{batch.slug}.xlsx",
                             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        two.download_button("Tải mẫu nhập thẻ (Excel)", key=f"cards.template.{batch.id}",
+        two.download_button("Tải mẫu nhập thẻ (Excel)", on_click="ignore", key=f"cards.template.{batch.id}",
                             data=lambda: cards.card_template(actor, batch.id)[1], file_name=f"nhap-the-{batch.slug}.xlsx",
                             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         if batch.status == "open":

@@ -75,7 +75,7 @@ with listing:
             made = st.session_state.get("receipts.one")
             if made and made[:2] == (office, chosen):
                 st.download_button(f"Tải biên nhận {chosen} (PDF)", made[2], file_name=f"bien-nhan-{chosen}.pdf",
-                                   mime="application/pdf", key="receipts.one_download")
+                                   mime="application/pdf", on_click="ignore", key="receipts.one_download")
             left, right = st.columns(2)
             with left.form("receipts.official"):
                 official = st.text_input("Số biên lai thu của văn phòng", key="receipts.official_number")
@@ -117,7 +117,8 @@ with batch, st.form("receipts.batch"):
 if (printed := st.session_state.get("receipts.printed")) and printed[0] == office:
     printed = printed[1]
     batch.download_button(f"Tải {printed.filename} ({printed.count} biên nhận)", printed.data,
-                          file_name=printed.filename, mime=printed.mime, key="receipts.batch_download")
+                          file_name=printed.filename, mime=printed.mime, on_click="ignore",
+                          key="receipts.batch_download")
 
 with voiding:
     waiting = receipts.void_requests(actor, office=office)

@@ -118,6 +118,6 @@ if province is None:
 first, second = st.columns(2)
 for column, fmt, label, mime in ((first, "xlsx", "Tải Excel", "application/vnd.openxmlformats-officedocument"
                                   ".spreadsheetml.sheet"), (second, "pdf", "Tải PDF", "application/pdf")):
-    column.download_button(label, key=f"report.{fmt}", mime=mime,
+    column.download_button(label, on_click="ignore", key=f"report.{fmt}", mime=mime,
                            file_name=report_files.file_name(report, fmt),
                            data=lambda fmt=fmt: report_files.export(actor, kind, fmt, on=on, province=province)[1])

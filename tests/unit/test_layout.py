@@ -73,3 +73,23 @@ def test_each_role_sees_its_own_menu(role):
     assert "Đăng nhập" not in seen
     assert (ADMIN_PAGES <= seen) == (role == "admin")
     assert not (ADMIN_PAGES & seen) or role == "admin"
+
+
+def downloads_that_redraw(path: Path) -> list[int]:
+    """Lines of `download_button` calls that would rerun the page: a download changes nothing, and a redraw while the
+    file is fetched leaves Streamlit's greyed copies of the page's forms on screen (two "Ghi đã chuyển tiền")."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [node.lineno for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "download_button"
+            and not any(k.arg == "on_click" and isinstance(k.value, ast.Constant) and k.value.value == "ignore"
+                        for k in node.keywords)]
+
+
+def test_downloads_do_not_redraw_the_page(tmp_path):
+    files = sorted((ROOT / "pages").glob("*.py"))
+    assert sum("download_button(" in f.read_text(encoding="utf-8") for f in files) >= 5
+    assert {str(f.relative_to(ROOT)): lines for f in files if (lines := downloads_that_redraw(f))} == {}
+    bad = tmp_path / "bad.py"
+    bad.write_text('import streamlit as st\nst.download_button("x", b"", key="a")\n'
+                   'st.download_button("y", b"", on_click="ignore")\n')
+    assert downloads_that_redraw(bad) == [2]
