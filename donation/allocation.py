@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
-from sqlalchemy import Connection, Integer, bindparam, case, cast, literal, update
+from sqlalchemy import ColumnElement, Connection, Integer, bindparam, case, cast, literal, update
 from sqlmodel import Session, func, select
 
 from db.bulk import (
@@ -138,16 +138,16 @@ def _day(number: int) -> date | None:
     return date(number // 10_000, number // 100 % 100, number % 100) if number else None
 
 
-def _needs(session: Session, province: int | None, on: date, rules: RuleBook, households: list[int] | None = None
-           ) -> tuple[Needs, np.ndarray, list[date]]:
-    """Approved needs in scope (or of `households`), without a sponsorship still covering them, with a price for
-    every number of months; children whom the state covers in full and people the state and province pay for in
-    full are left out. With them, each need's cover start as an index into the list of distinct starts that comes
-    last.
+NEED_COLUMNS = ("id", "person", "household", "commune", "province", "score", "nominated", "card_until", "birth",
+                "poor", "group")  # the columns of `_need_rows`, in order
 
-    Read as numbers only (the group as its place among the premium groups' keys) into one numpy table, and priced
-    once per distinct case: a million needs come to a few hundred starts and a few dozen prices."""
-    group_names = sorted(rules.groups)  # the premium groups
+
+def _need_rows(session: Session, province: int | None, on: date, group_names: list[str],
+               households: list[int] | ColumnElement[bool] | None = None) -> np.ndarray:
+    """Approved needs in scope (or of `households`: a few ids, or a condition on the nomination's household),
+    approval in force, without a
+    sponsorship still covering them, in id order: one row of numbers each, columns NEED_COLUMNS (the group as its
+    place in `group_names`, dates as yyyymmdd, times as seconds)."""
     query = (select(Nomination.id, Nomination.person_id, Nomination.household_id, Nomination.commune_code,
                     Nomination.province_code, Nomination.priority_score, epoch_seconds(Nomination.nominated_at),
                     day_number(Nomination.current_card_until), day_number(Person.birth_date),
@@ -161,12 +161,16 @@ def _needs(session: Session, province: int | None, on: date, rules: RuleBook, ho
     if province is not None:
         query = query.where(Nomination.province_code == province)
     live = select(Sponsorship.person_id).where(Sponsorship.status.in_(SPONSORSHIP_LIVE), Sponsorship.ends_on >= on)
-    if households is not None:  # a few households (a donor's page): only their people's cover is read
-        query = query.where(Nomination.household_id.in_(households))
-        live = live.where(Sponsorship.person_id.in_(select(Nomination.person_id)
-                                                    .where(Nomination.household_id.in_(households))))
     connection = session.connection()
-    covered = _numbers(fetch_batches(connection, live))
+    if isinstance(households, ColumnElement):  # which households (a donor's area): SQLite leaves out the covered
+        query = query.where(households, Nomination.person_id.not_in(live))
+        covered = np.zeros(0, dtype=np.int64)
+    else:
+        if households is not None:  # a few households (a donor's page): only their people's cover is read
+            query = query.where(Nomination.household_id.in_(households))
+            live = live.where(Sponsorship.person_id.in_(select(Nomination.person_id)
+                                                        .where(Nomination.household_id.in_(households))))
+        covered = _numbers(fetch_batches(connection, live))
     width = len(query.selected_columns)
     fields = np.concatenate([np.zeros((0, width), dtype=np.int64), *(
         np.array(batch, dtype=np.int64).reshape(-1, width) for batch in fetch_batches(connection, query))])
@@ -174,6 +178,24 @@ def _needs(session: Session, province: int | None, on: date, rules: RuleBook, ho
     rows = rows[np.argsort(fields[rows, 0], kind="stable")]
     if len(rows) < len(fields) or (rows[1:] < rows[:-1]).any():
         fields = fields[rows]
+    return fields
+
+
+def _needs(session: Session, province: int | None, on: date, rules: RuleBook,
+           households: list[int] | ColumnElement[bool] | None = None) -> tuple[Needs, np.ndarray, list[date]]:
+    """Approved needs in scope (or of `households`), without a sponsorship still covering them, with a price for
+    every number of months (`_priced`)."""
+    group_names = sorted(rules.groups)  # the premium groups
+    return _priced(_need_rows(session, province, on, group_names, households), on, rules, group_names)
+
+
+def _priced(fields: np.ndarray, on: date, rules: RuleBook, group_names: list[str]
+            ) -> tuple[Needs, np.ndarray, list[date]]:
+    """The needs of `fields` (`_need_rows`) with a price for every number of months; children whom the state covers
+    in full and people the state and province pay for in full are left out. With them, each need's cover start as
+    an index into the list of distinct starts that comes last.
+
+    Priced once per distinct case: a million needs come to a few hundred starts and a few dozen prices."""
     ids, people, households, communes, provinces, scores, nominated, card_until, birth, poor, group_of = fields.T
 
     cards, card_at = np.unique(card_until, return_inverse=True)
@@ -488,6 +510,37 @@ def what_it_bought(actor: Actor, pledge_code: str, *, uow: UnitOfWork | None = N
                 for commune, group, months, cards, amount, purchased, carded in rows]
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """The approved needs of some households still waiting, read once: every one as numbers (`rows`, columns
+    NEED_COLUMNS, the group as its place in `group_names`), and those a donor would pay something for, priced."""
+
+    rows: np.ndarray
+    group_names: list[str]
+    needs: Needs
+
+    def sums(self, months: int, groups: frozenset[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """What a pledge of `months` helping `groups` (empty: every group) would pay for each household's needs in
+        those groups: households (ascending) with someone to pay for, their people, their amounts."""
+        households, prices = np.asarray(self.needs.households), np.asarray(self.needs.prices[months])
+        if groups:
+            kept = np.isin(np.asarray(self.needs.groups, dtype=str), sorted(groups))
+            households, prices = households[kept], prices[kept]
+        found, at = np.unique(households, return_inverse=True)
+        amounts = np.zeros(len(found), dtype=np.int64)
+        np.add.at(amounts, at, prices)
+        return found, np.bincount(at, minlength=len(found)), amounts
+
+
+def waiting_needs(session: Session, households: list[int] | ColumnElement[bool], on: date) -> Waiting:
+    """The approved needs of `households` (ids, or a condition on the nomination's household) still waiting as of
+    `on`, read and priced once."""
+    rules = load_rule_book(session)
+    group_names = sorted(rules.groups)
+    rows = _need_rows(session, None, on, group_names, households)
+    return Waiting(rows, group_names, _priced(rows, on, rules, group_names)[0])
+
+
 def household_prices(session: Session, households: list[int], on: date, months: int, groups: frozenset[str]
                      ) -> dict[int, tuple[int, int]]:
     """What a pledge of `months` helping `groups` (empty: every group) would pay as of `on` for each household's
@@ -495,11 +548,5 @@ def household_prices(session: Session, households: list[int], on: date, months: 
     must pay for are left out."""
     if not households:
         return {}
-    needs, _, _ = _needs(session, None, on, load_rule_book(session), households=households)
-    found: dict[int, tuple[int, int]] = {}
-    for household, group, price in zip(needs.households.tolist(), needs.groups, needs.prices[months].tolist(),
-                                       strict=True):
-        if not groups or group in groups:
-            people, amount = found.get(household, (0, 0))
-            found[household] = (people + 1, amount + price)
-    return found
+    found, people, amounts = waiting_needs(session, households, on).sums(months, groups)
+    return dict(zip(found.tolist(), zip(people.tolist(), amounts.tolist(), strict=True), strict=True))

@@ -10,23 +10,21 @@ score, which adds up weights of those facts and so would tell them.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+import numpy as np
 from sqlalchemy import text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, func, select
 
-from db.bulk import epoch_seconds, fetch_batches
 from db.models import SPONSORSHIP_LIVE, Commune, Hold, Nomination, Person, Pledge, Sponsorship
 from db.uow import UnitOfWork
 from donation import app_settings, audit
 from donation.actors import ADMIN, DONOR, OFFICE_STAFF, Actor, require_role
-from donation.allocation import household_prices
-from donation.batches import chunks
+from donation.allocation import NEED_COLUMNS, household_prices, waiting_needs
 from donation.dates import today_vn
 from donation.errors import InvalidInput, NotFound
 from donation.money import format_vnd
@@ -40,7 +38,6 @@ SHOWN_FLAGS = ("elderly_alone", "orphan")  # the need flags that are not sensiti
 AGE_BANDS = ((6, "6–17 tuổi"), (18, "18–39 tuổi"), (40, "40–59 tuổi"), (60, "60–79 tuổi"), (80, "từ 80 tuổi"))
 DAMAGE_ORDER = ("destroyed", "severe", "partial", "livelihood")
 MAX_PER_REQUEST = 100
-PRICED_AT_ONCE = 5_000  # households per pricing read: within every database's parameter limit
 
 
 @dataclass(frozen=True)
@@ -141,36 +138,56 @@ class Browse:
 
 def browse(actor: Actor, code: str, *, commune: int | None = None, limit: int = 20, offset: int = 0,
            on: date | None = None, uow: UnitOfWork | None = None) -> Browse:
-    """The households the pledge may hold: read in one pass over its area (one scan of a million nominations, not
-    three), then counted by commune and paged here."""
+    """The households the pledge may hold, highest priority first: every member of the households with someone
+    waiting in its area read once, priced as the allocation prices them (with the household ladder over all their
+    members), then counted by commune and paged here as numbers. A household with nobody a donor pays for (the
+    state or the province pays in full) is left out."""
     on = on or today_vn()
     with uow or UnitOfWork() as work:
         session = work.session
         pledge = _holding_pledge(actor, session, code)
         if pledge.status not in HOLDING:
             return Browse([], [], 0)
-        waiting = _waiting(pledge, on)
-        rows = [row for batch in fetch_batches(session.connection(), select(
-            Nomination.household_id, Nomination.commune_code, func.max(Nomination.priority_score),
-            func.min(epoch_seconds(Nomination.nominated_at))).where(waiting.whereclause)
-            .group_by(Nomination.household_id, Nomination.commune_code)) for row in batch]
-        # Only households the pledge would pay something for: where the state or the province pays in full (most
-        # of those left once the money has been allocated) there is nothing to give.
-        prices = {}
-        for part in chunks([row[0] for row in rows], PRICED_AT_ONCE):
-            prices.update(household_prices(session, list(part), on, pledge.months, _groups(pledge)))
-        rows = [row for row in rows if row[0] in prices]
-        per_commune = Counter(row[1] for row in rows)
-        names = dict(session.exec(select(Commune.code, Commune.name).where(Commune.code.in_(list(per_commune)))).all())
-        communes = sorted(((c, names[c], n) for c, n in per_commune.items()), key=lambda r: (-r[2], r[1]))
+        groups = _groups(pledge)
+        if pledge.province_code is None and not groups:  # anywhere, for everyone: each household not held
+            area = Nomination.household_id.not_in(select(Hold.household_id).where(Hold.status == "active"))
+        else:
+            area = Nomination.household_id.in_(select(Nomination.household_id).where(_waiting(pledge, on).whereclause))
+        found = waiting_needs(session, area, on)
+        rows = found.rows
+        column = {name: rows[:, index] for index, name in enumerate(NEED_COLUMNS)}
+        mine = np.ones(len(rows), dtype=bool)  # the members waiting for this pledge: in its area and groups
+        if pledge.commune_code is not None:
+            mine &= column["commune"] == pledge.commune_code
+        elif pledge.province_code is not None:
+            mine &= column["province"] == pledge.province_code
+        if groups:
+            mine &= np.isin(column["group"], [i for i, key in enumerate(found.group_names) if key in groups])
+        priced, _, amounts = found.sums(pledge.months, groups)
+        mine &= np.isin(column["household"], priced)
+        household, place, score, nominated = (column[name][mine] for name in ("household", "commune", "score",
+                                                                             "nominated"))
+        # one row per household and commune (a household's members may live in different communes)
+        order = np.lexsort((place, household))
+        household, place, score, nominated = household[order], place[order], score[order], nominated[order]
+        changes = (household[1:] != household[:-1]) | (place[1:] != place[:-1])
+        firsts = np.flatnonzero(np.r_[len(household) > 0, changes])
+        if len(firsts):
+            household, place = household[firsts], place[firsts]
+            score, nominated = np.maximum.reduceat(score, firsts), np.minimum.reduceat(nominated, firsts)
+        codes, counts = np.unique(place, return_counts=True)
+        names = dict(session.exec(select(Commune.code, Commune.name).where(Commune.code.in_(codes.tolist()))).all())
+        communes = sorted(((c, names[c], n) for c, n in zip(codes.tolist(), counts.tolist(), strict=True)),
+                          key=lambda r: (-r[2], r[1]))
         if commune is not None:
-            rows = [row for row in rows if row[1] == commune]
-        rows.sort(key=lambda row: (-row[2], row[3], row[0]))
-        households = [row[0] for row in rows[offset:offset + limit]]
+            chosen = place == commune
+            household, score, nominated = household[chosen], score[chosen], nominated[chosen]
+        ranked = household[np.lexsort((household, nominated, -score))]
+        households = ranked[offset:offset + limit].tolist()
         details = _details(session, _waiting(pledge, on, households), on) if households else {}
-        needs = [OpenNeed(household, *details[household], prices[household][1])
-                 for household in households if household in details]
-        return Browse(communes, needs, len(rows))
+        price = amounts[np.searchsorted(priced, households)].tolist() if households else []
+        needs = [OpenNeed(h, *details[h], amount) for h, amount in zip(households, price, strict=True) if h in details]
+        return Browse(communes, needs, len(ranked))
 
 
 def _age_band(birth: date, on: date) -> str:

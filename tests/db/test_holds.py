@@ -4,6 +4,7 @@ their own pledge first and keeps them from other money; unpaid holds lapse; the 
 
 import json
 import threading
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -93,6 +94,46 @@ def test_households_the_pledge_would_pay_nothing_for_are_neither_listed_nor_coun
     assert free not in {n.household_id for n in after.needs}
     assert after.total == len(after.needs) == sum(n for _, _, n in after.communes)
     assert after.total < before.total and all(n.price > 0 for n in after.needs)
+
+
+def listed_one_by_one(uow, code):
+    """What `browse` lists, worked out the plain way: the pledge's waiting members grouped by household and commune
+    in SQL, each household priced on its own, best first; with the count by commune."""
+    with uow as work:
+        session = work.session
+        pledge = session.exec(select(Pledge).where(Pledge.code == code)).one()
+        rows = session.exec(select(Nomination.household_id, Nomination.commune_code,
+                                   func.max(Nomination.priority_score), func.min(Nomination.nominated_at))
+                            .where(holds._waiting(pledge, TODAY).whereclause)
+                            .group_by(Nomination.household_id, Nomination.commune_code)).all()
+        groups = pledges.groups_helped(pledge.groups)
+        prices = {h: allocation.household_prices(session, [h], TODAY, pledge.months, groups).get(h)
+                  for h in {row[0] for row in rows}}
+    rows = sorted((row for row in rows if prices[row[0]]), key=lambda row: (-row[2], row[3], row[0]))
+    return [(household, commune, prices[household][1]) for household, commune, *_ in rows]
+
+
+@pytest.mark.parametrize("scope", [{"province_code": None}, {"province_code": None, "groups": ["near_poor"]},
+                                   {}, {"groups": ["household", "pupil"]}, {"months": 6}])
+def test_the_list_is_the_pledge_waiting_households_priced_as_the_allocation_prices_them(registry, people, scope):
+    uow = registry
+    code = pledge(uow, **scope)
+    first = holds.browse(donor(uow), code, limit=3, on=TODAY, uow=uow).needs
+    holds.hold(donor(uow), code, [first[0].household_id], now=NOW, uow=uow)  # held: no longer listed
+    pledge(uow, amount=12_000_000, paid=12_000_000)  # some people funded: no longer waiting
+    allocation.allocate(people["demo.admin"], on=TODAY, province=66, uow=uow)
+    with uow as work:
+        assert work.session.exec(select(func.count()).select_from(Sponsorship)).one() > 0
+    expected = listed_one_by_one(uow, code)
+    shown = holds.browse(donor(uow), code, limit=10_000, on=TODAY, uow=uow)
+    assert [(n.household_id, n.price) for n in shown.needs] == [(h, price) for h, _, price in expected]
+    assert shown.total == len(expected) > 0 and first[0].household_id not in {h for h, _, _ in expected}
+    counts = Counter(commune for _, commune, _ in expected)
+    assert {code: n for code, _, n in shown.communes} == counts
+    commune = counts.most_common(1)[0][0]
+    paged = holds.browse(donor(uow), code, commune=commune, limit=5, offset=2, on=TODAY, uow=uow)
+    assert paged.total == counts[commune]
+    assert [n.household_id for n in paged.needs] == [h for h, c, _ in expected if c == commune][2:7]
 
 
 def test_holding_takes_households_within_the_pledge_money_and_tells_what_it_could_not(registry, people):
