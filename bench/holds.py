@@ -1,0 +1,74 @@
+"""Benchmark: a donor's list of households to hold at a campaign's start, when nobody is funded yet: the allocation
+benchmark's 1,000,000 approved needs over all 3,321 communes, for a pledge for anywhere and every group (every
+household in the country is listed), one for anywhere and near-poor people, and one for a province; each the better
+of two runs of the real `holds.browse` (read, price, count by commune, rank, one page), against a floor measured in
+the same run: a raw sqlite3 read of the rows the national list reads.
+
+Usage: python bench/holds.py [--quick | --needs N --pledges M]   (--quick: 20,000 needs, 2,000 pledges)
+"""
+
+from __future__ import annotations
+
+import resource
+import sqlite3
+import time
+
+from _demo_database import demo_database  # sets the path and the test-only settings first
+from allocation import TODAY, populate, sizes
+from sqlmodel import select
+
+from db.models import Pledge
+from donation import auth, holds
+
+PROVINCE = 66
+
+
+def floor_seconds(path: str) -> float:
+    """The national list's rows read with raw sqlite3: every approved need with its person and commune."""
+    began = time.perf_counter()
+    connection = sqlite3.connect(path)
+    connection.execute(
+        "SELECT n.id, n.person_id, n.household_id, n.commune_code, n.province_code, n.priority_score, "
+        "n.nominated_at, n.current_card_until, p.birth_date, c.is_poor, n.group_key FROM nomination n JOIN person p "
+        "ON p.id = n.person_id JOIN commune c ON c.code = n.commune_code WHERE n.status = 'approved'").fetchall()
+    connection.close()
+    return time.perf_counter() - began
+
+
+def best_of_two(actor, code: str, uow) -> tuple[float, holds.Browse]:
+    times = []
+    for _ in range(2):
+        began = time.perf_counter()
+        shown = holds.browse(actor, code, on=TODAY, uow=uow)
+        times.append(time.perf_counter() - began)
+    return min(times), shown
+
+
+def main() -> None:
+    needs, pledges = sizes(__doc__.splitlines()[0])
+    with demo_database() as uow:
+        populate(uow, needs, pledges)
+        actor = auth.find_actor("demo.admin", uow=uow)
+        with uow as work:
+            def first(*where) -> str:
+                return work.session.exec(select(Pledge.code).where(*where).order_by(Pledge.id)).first()
+
+            codes = {"national": first(Pledge.province_code.is_(None), Pledge.groups == ""),
+                     "national_near_poor": first(Pledge.province_code.is_(None), Pledge.groups == "near_poor"),
+                     "province": first(Pledge.province_code == PROVINCE, Pledge.commune_code.is_(None),
+                                       Pledge.groups == "")}
+        figures = {}
+        for name, code in codes.items():
+            seconds, shown = best_of_two(actor, code, uow)
+            figures[name] = seconds
+            print(f"{name} ({code}): {shown.total:,} households in {len(shown.communes):,} communes, {seconds:.2f} s")
+            assert shown.total and len(shown.needs) == min(20, shown.total)
+        floor = floor_seconds(str(uow.engine.url.database))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"RESULT needs={needs} national_seconds={figures['national']:.2f} "
+          f"national_near_poor_seconds={figures['national_near_poor']:.2f} province_seconds={figures['province']:.2f} "
+          f"floor_seconds={floor:.2f} ratio={figures['national'] / floor:.1f} peak_mb={peak:.0f}")
+
+
+if __name__ == "__main__":
+    main()
