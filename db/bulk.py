@@ -20,14 +20,18 @@ import numpy as np
 from sqlalchemy import (
     ARRAY,
     BigInteger,
+    Boolean,
     Column,
+    ColumnElement,
     Connection,
     Index,
     Integer,
+    Select,
     String,
     Table,
     any_,
     bindparam,
+    exists,
     func,
     insert,
     literal_column,
@@ -273,6 +277,31 @@ def one_of(column: Column, values: Sequence[str], dialect_name: str):
     if dialect_name == "postgresql":
         return column == any_(bindparam(None, list(values), type_=ARRAY(String)))
     return column.in_(select(literal_column("value")).select_from(func.json_each(json.dumps(list(values)))))
+
+
+class not_among(ColumnElement):  # noqa: N801  (used like an operator)
+    """`value NOT IN (query)` for a non-null value and a query of one non-null column that may give many rows.
+    SQLite runs it as written: the query's rows become a temporary index, once. PostgreSQL gets `NOT EXISTS` over
+    the query as a derived table, which it plans as an anti-join: its own `NOT IN` is hashed only while the rows fit
+    in `work_mem`, and beyond that scans them again for every outer row (a plan of 12.5 billion cost units for a
+    million nominations against 970,000 sponsorships with the default 4 MB, measured here)."""
+
+    type = Boolean()
+    inherit_cache = False  # the query inside is not part of a cache key: such statements are compiled each time
+
+    def __init__(self, value: ColumnElement, query: Select) -> None:
+        self.value, self.query = value, query
+
+
+@compiles(not_among)
+def _not_among(element, compiler, **kw):
+    return compiler.process(element.value.not_in(element.query), **kw)
+
+
+@compiles(not_among, "postgresql")
+def _not_among_postgresql(element, compiler, **kw):
+    rows = element.query.subquery()  # a derived table: nothing inside it is correlated with the outer query
+    return compiler.process(~exists().where(next(iter(rows.c)) == element.value), **kw)
 
 
 def fetch_batches(connection: Connection, statement, size: int = 100_000) -> Iterator[list[tuple]]:

@@ -25,6 +25,7 @@ from db.bulk import (
     index_built_after,
     insert_columns,
     new_ids,
+    not_among,
     roomy_cache,
 )
 from db.models import (
@@ -163,7 +164,7 @@ def _need_rows(session: Session, province: int | None, on: date, group_names: li
     live = select(Sponsorship.person_id).where(Sponsorship.status.in_(SPONSORSHIP_LIVE), Sponsorship.ends_on >= on)
     connection = session.connection()
     if isinstance(households, ColumnElement):  # which households (a donor's area): SQLite leaves out the covered
-        query = query.where(households, Nomination.person_id.not_in(live))
+        query = query.where(households, not_among(Nomination.person_id, live))
         covered = np.zeros(0, dtype=np.int64)
     else:
         if households is not None:  # a few households (a donor's page): only their people's cover is read

@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlmodel import Session, func, select
 
+from db.bulk import not_among
 from db.models import (
     SPONSORSHIP_LIVE,
     Commune,
@@ -337,7 +338,7 @@ def _explained(session: Session, scope: _Scope, on: date) -> list[WaitingRow]:
                     Person.birth_date, Commune.name, Commune.is_poor, Province.name)
              .join(Person, Person.id == Nomination.person_id).join(Commune, Commune.code == Nomination.commune_code)
              .join(Province, Province.code == Nomination.province_code)
-             .where(Nomination.status == "approved", Nomination.person_id.not_in(covered)))
+             .where(Nomination.status == "approved", not_among(Nomination.person_id, covered)))
     if scope.province is not None:
         query = query.where(Nomination.province_code == scope.province)
     if scope.commune is not None:  # a household lives in one commune: its ladder is whole

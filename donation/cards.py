@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, func, select
 
+from db.bulk import not_among
 from db.models import (
     Card,
     Commune,
@@ -248,7 +249,7 @@ def _complete_pledges(session: Session, batch_id: int, now: datetime) -> list[st
     pending = select(FundingLine.pledge_id).join(Sponsorship, Sponsorship.id == FundingLine.sponsorship_id).where(
         Sponsorship.status == "allocated")
     pledges = list(session.exec(select(Pledge).where(Pledge.id.in_(touched), Pledge.status == "allocated",
-                                                     Pledge.allocated == Pledge.paid, Pledge.id.not_in(pending))))
+                                                     Pledge.allocated == Pledge.paid, not_among(Pledge.id, pending))))
     for pledge in pledges:
         check_transition(pledge.status, "completed")
         pledge.status, pledge.updated_at = "completed", now

@@ -20,6 +20,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, func, select
 
+from db.bulk import not_among
 from db.models import SPONSORSHIP_LIVE, Commune, Hold, Nomination, Person, Pledge, Sponsorship
 from db.uow import UnitOfWork
 from donation import app_settings, audit
@@ -101,7 +102,7 @@ def _waiting(pledge: Pledge, on: date, households: list[int] | None = None):
     held = select(Hold.household_id).where(Hold.status == "active")
     query = (select(Nomination.household_id).where(
         Nomination.status == "approved", (Nomination.approved_until.is_(None)) | (Nomination.approved_until >= on),
-        Nomination.person_id.not_in(covered), Nomination.household_id.not_in(held)))
+        not_among(Nomination.person_id, covered), not_among(Nomination.household_id, held)))
     if pledge.commune_code is not None:
         query = query.where(Nomination.commune_code == pledge.commune_code)
     elif pledge.province_code is not None:
@@ -150,7 +151,7 @@ def browse(actor: Actor, code: str, *, commune: int | None = None, limit: int = 
             return Browse([], [], 0)
         groups = _groups(pledge)
         if pledge.province_code is None and not groups:  # anywhere, for everyone: each household not held
-            area = Nomination.household_id.not_in(select(Hold.household_id).where(Hold.status == "active"))
+            area = not_among(Nomination.household_id, select(Hold.household_id).where(Hold.status == "active"))
         else:
             area = Nomination.household_id.in_(select(Nomination.household_id).where(_waiting(pledge, on).whereclause))
         found = waiting_needs(session, area, on)
@@ -338,12 +339,12 @@ def expire(actor: Actor, *, now: datetime | None = None, dry_run: bool = False,
         on = today_vn(now)
         waiting = select(Nomination.household_id).where(
             Nomination.status == "approved", (Nomination.approved_until.is_(None)) | (Nomination.approved_until >= on),
-            Nomination.person_id.not_in(select(Sponsorship.person_id).where(Sponsorship.status.in_(SPONSORSHIP_LIVE),
-                                                                             Sponsorship.ends_on >= on)))
+            not_among(Nomination.person_id, select(Sponsorship.person_id).where(
+                Sponsorship.status.in_(SPONSORSHIP_LIVE), Sponsorship.ends_on >= on)))
         # a paid pledge that no run could buy its holds with over a second period (their price rose above what it
         # has) lets them go too, so that its money is not kept for them for ever
         overdue = now - timedelta(days=app_settings.get(session, "hold_days"))
-        stale = (Hold.status == "active") & (Hold.pledge_id.in_(ended) | Hold.household_id.not_in(waiting)
+        stale = (Hold.status == "active") & (Hold.pledge_id.in_(ended) | not_among(Hold.household_id, waiting)
                                             | ((Hold.expires_at < now) & Hold.pledge_id.in_(unpaid))
                                             | (Hold.expires_at < overdue))
         households = list(session.exec(select(Hold.household_id).where(stale).order_by(Hold.household_id)))

@@ -153,3 +153,42 @@ def test_an_index_built_after_a_large_insert_is_there_afterwards_and_a_small_ins
     with engine.connect() as connection:
         assert index.name in _indexes(connection, "person")
         assert len(connection.execute(select(Person.id).where(Person.name_key == "nguoi moi")).all()) == 5
+
+
+def test_not_among_keeps_the_rows_outside_a_large_query_with_a_plan_that_does_not_rescan_it(engine):
+    """On PostgreSQL with little `work_mem`, its own NOT IN rescans the query's rows for each outer row (a plain
+    SubPlan: the control below); `not_among` is an anti-join there, and a temporary index on SQLite. A subquery
+    inside the query that names the outer table stays uncorrelated (the nomination's cover in `holds._waiting`)."""
+    from sqlalchemy import Column, Integer, MetaData, Table, func, text
+
+    from db.bulk import not_among
+
+    tables = MetaData()
+    people = Table("bench_people", tables, Column("id", Integer, primary_key=True), Column("house", Integer))
+    cover = Table("bench_cover", tables, Column("id", Integer, primary_key=True), Column("person", Integer))
+    tables.create_all(engine)
+    with engine.begin() as connection:
+        connection.execute(insert(people), [{"id": i, "house": i // 3} for i in range(1, 60_001)])
+        connection.execute(insert(cover), [{"id": i, "person": i} for i in range(1, 60_001, 2)])
+    covered = select(cover.c.person).where(cover.c.person.in_(select(people.c.id).where(people.c.house < 15_000)))
+    query = select(func.count()).select_from(people).where(not_among(people.c.id, covered))
+    control = select(func.count()).select_from(people).where(people.c.id.not_in(covered))
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SET LOCAL work_mem = '64kB'"))
+            connection.execute(text("ANALYZE bench_people"))
+            connection.execute(text("ANALYZE bench_cover"))
+
+            def plan(statement) -> str:
+                compiled = statement.compile(connection, compile_kwargs={"literal_binds": True})
+                return "\n".join(row[0] for row in connection.execute(text(f"EXPLAIN {compiled}")))
+
+            assert "Anti Join" in plan(query) and "SubPlan" not in plan(query)
+            assert "SubPlan" in plan(control) and "hashed" not in plan(control)  # what not_among avoids
+        else:
+            compiled = str(query.compile(connection))
+            assert "NOT IN" in compiled and "EXISTS" not in compiled
+        # people 1 to 44,999 are in houses below 15,000; of them the odd ones are covered: 22,500 left out
+        assert connection.execute(query).scalar_one() == 60_000 - 22_500
+        if engine.dialect.name == "sqlite":  # the control is the plan PostgreSQL must not run
+            assert connection.execute(control).scalar_one() == 60_000 - 22_500
