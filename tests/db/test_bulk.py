@@ -2,7 +2,7 @@
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import event, insert, inspect, select
+from sqlalchemy import event, func, insert, inspect, select
 
 from db import migrate
 from db.bulk import bulk_insert, index_built_after, insert_columns
@@ -192,3 +192,23 @@ def test_not_among_keeps_the_rows_outside_a_large_query_with_a_plan_that_does_no
         assert connection.execute(query).scalar_one() == 60_000 - 22_500
         if engine.dialect.name == "sqlite":  # the control is the plan PostgreSQL must not run
             assert connection.execute(control).scalar_one() == 60_000 - 22_500
+
+
+def test_a_large_bulk_write_refreshes_postgresql_statistics_and_a_small_one_does_not(engine):
+    from sqlalchemy import text
+
+    from db.bulk import ANALYZED_FROM
+
+    migrate.upgrade(engine)
+    person = {"full_name": "Người", "name_key": "nguoi", "birth_date": date(1990, 1, 1), "birth_year_only": False,
+              "gender": None, "social_insurance_code": None}
+    estimate = text("SELECT reltuples FROM pg_class WHERE relname = 'person'")
+    with engine.begin() as connection:
+        bulk_insert(connection, Person.__table__, [{**person, "national_id": f"0{i:011d}"} for i in range(100)])
+        before = connection.execute(estimate).scalar_one() if engine.dialect.name == "postgresql" else None
+        insert_columns(connection, Person.__table__, {**person, "national_id": [
+            f"1{i:011d}" for i in range(ANALYZED_FROM)]}, ANALYZED_FROM)
+        after = connection.execute(estimate).scalar_one() if engine.dialect.name == "postgresql" else None
+        assert connection.execute(select(func.count()).select_from(Person)).scalar_one() == ANALYZED_FROM + 100
+    if engine.dialect.name == "postgresql":
+        assert before < 100 and after == ANALYZED_FROM + 100  # never analysed (-1) before; every row counted after
