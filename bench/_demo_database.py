@@ -4,6 +4,7 @@ accounts. Not a benchmark itself (`.ci/run` skips files that start with `_`)."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 import tempfile
 import time
@@ -27,6 +28,17 @@ def read_seconds(data: bytes, filename: str) -> float:
     """The floor: how long python-calamine takes to read the file, and nothing else."""
     began = time.perf_counter()
     read_rows(data, filename)
+    return time.perf_counter() - began
+
+
+def raw_read_seconds(path: str, *queries: str | tuple[str, tuple]) -> float:
+    """The floor of a read: each query's rows fetched with raw sqlite3 (a query, or a query and its parameters)."""
+    began = time.perf_counter()
+    connection = sqlite3.connect(path)
+    for query in queries:
+        sql, parameters = query if isinstance(query, tuple) else (query, ())
+        connection.execute(sql, parameters).fetchall()
+    connection.close()
     return time.perf_counter() - began
 
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import argparse
 import resource
-import sqlite3
 import time
 
-from _demo_database import demo_database  # sets the path and the test-only settings first
+from _demo_database import demo_database, raw_read_seconds  # sets the path and the test-only settings first
 from allocation import TODAY, populate
 from sqlmodel import select
 
@@ -24,18 +23,13 @@ PROVINCE = 66
 
 
 def floor_seconds(path: str) -> float:
-    began = time.perf_counter()
-    connection = sqlite3.connect(path)
-    connection.execute(
+    return raw_read_seconds(path, (
         "SELECT n.id, n.person_id, n.household_id, n.commune_code, n.province_code, n.group_key, n.priority_score, "
         "n.priority_explanation, n.nominated_at, n.current_card_until, n.approved_until, p.full_name, p.national_id, "
         "p.social_insurance_code, p.birth_date, c.name, c.is_poor, v.name FROM nomination n "
         "JOIN person p ON p.id = n.person_id JOIN commune c ON c.code = n.commune_code "
         "JOIN province v ON v.code = n.province_code WHERE n.status = 'approved' AND n.person_id NOT IN "
-        "(SELECT person_id FROM sponsorship WHERE status = 'allocated' AND ends_on >= ?)", (TODAY.isoformat(),)
-    ).fetchall()
-    connection.close()
-    return time.perf_counter() - began
+        "(SELECT person_id FROM sponsorship WHERE status = 'allocated' AND ends_on >= ?)", (TODAY.isoformat(),)))
 
 
 def timed(call):

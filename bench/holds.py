@@ -10,29 +10,16 @@ Usage: python bench/holds.py [--quick | --needs N --pledges M]   (--quick: 20,00
 from __future__ import annotations
 
 import resource
-import sqlite3
 import time
 
-from _demo_database import demo_database  # sets the path and the test-only settings first
-from allocation import TODAY, populate, sizes
+from _demo_database import demo_database, raw_read_seconds  # sets the path and the test-only settings first
+from allocation import NEEDS_READ, TODAY, populate, sizes
 from sqlmodel import select
 
 from db.models import Pledge
 from donation import auth, holds
 
 PROVINCE = 66
-
-
-def floor_seconds(path: str) -> float:
-    """The national list's rows read with raw sqlite3: every approved need with its person and commune."""
-    began = time.perf_counter()
-    connection = sqlite3.connect(path)
-    connection.execute(
-        "SELECT n.id, n.person_id, n.household_id, n.commune_code, n.province_code, n.priority_score, "
-        "n.nominated_at, n.current_card_until, p.birth_date, c.is_poor, n.group_key FROM nomination n JOIN person p "
-        "ON p.id = n.person_id JOIN commune c ON c.code = n.commune_code WHERE n.status = 'approved'").fetchall()
-    connection.close()
-    return time.perf_counter() - began
 
 
 def best_of_two(actor, code: str, uow) -> tuple[float, holds.Browse]:
@@ -63,7 +50,7 @@ def main() -> None:
             figures[name] = seconds
             print(f"{name} ({code}): {shown.total:,} households in {len(shown.communes):,} communes, {seconds:.2f} s")
             assert shown.total and len(shown.needs) == min(20, shown.total)
-        floor = floor_seconds(str(uow.engine.url.database))
+        floor = raw_read_seconds(str(uow.engine.url.database), NEEDS_READ)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"RESULT needs={needs} national_seconds={figures['national']:.2f} "
           f"national_near_poor_seconds={figures['national_near_poor']:.2f} province_seconds={figures['province']:.2f} "
