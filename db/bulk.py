@@ -40,6 +40,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import TypeEngine
 
 
@@ -128,7 +129,9 @@ def _analyzed(connection: Connection, table: Table, count: int) -> None:
     national pledge may hold, read right after a 300,000-need allocation, ran for more than 5 minutes instead of
     about a second (measured here)."""
     if count >= ANALYZED_FROM and connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(f"ANALYZE {connection.dialect.identifier_preparer.format_table(table)}")
+        # SKIP_LOCKED: a concurrent writer's ANALYZE of the table would otherwise hold this one until it commits
+        name = connection.dialect.identifier_preparer.format_table(table)
+        connection.exec_driver_sql(f"ANALYZE (SKIP_LOCKED) {name}")
 
 
 def new_ids(connection: Connection, table: Table, count: int) -> np.ndarray:
@@ -302,10 +305,20 @@ class not_among(ColumnElement):  # noqa: N801  (used like an operator)
     million nominations against 970,000 sponsorships with the default 4 MB, measured here)."""
 
     type = Boolean()
-    inherit_cache = False  # the query inside is not part of a cache key: such statements are compiled each time
+    inherit_cache = True
+    _traverse_internals = [("value", InternalTraversal.dp_clauseelement),
+                           ("query", InternalTraversal.dp_clauseelement)]  # both in the statement's cache key
 
     def __init__(self, value: ColumnElement, query: Select) -> None:
-        self.value, self.query = value, query
+        # uncorrelated on both databases: a derived table on PostgreSQL could not see the outer query anyway
+        self.value, self.query = value, query.correlate(None)
+
+    @property
+    def _from_objects(self) -> list:
+        return self.value._from_objects  # the value's table is in the outer query's FROM, as with `not_in`
+
+    def self_group(self, against=None) -> not_among:
+        return self
 
 
 @compiles(not_among)

@@ -31,6 +31,7 @@ def test_a_donor_holds_two_households_and_the_allocation_funds_them_from_the_ple
             expect(page.get_by_role("heading", name="Chọn hộ để giúp")).to_be_visible()
             boxes = page.locator("[data-testid='stCheckbox']")
             expect(boxes.first).to_be_visible()
+            wait_for_app(page)  # ticked while the script still runs, a box is drawn again unticked when it ends
             assert "Nguyễn" not in page.inner_text("[data-testid='stMain']")  # nobody's name on the page
             boxes.nth(0).click()
             boxes.nth(1).click()

@@ -202,7 +202,7 @@ def test_a_large_bulk_write_refreshes_postgresql_statistics_and_a_small_one_does
     migrate.upgrade(engine)
     person = {"full_name": "Người", "name_key": "nguoi", "birth_date": date(1990, 1, 1), "birth_year_only": False,
               "gender": None, "social_insurance_code": None}
-    estimate = text("SELECT reltuples FROM pg_class WHERE relname = 'person'")
+    estimate = text("SELECT reltuples FROM pg_class WHERE oid = 'person'::regclass")  # this test's schema's
     with engine.begin() as connection:
         bulk_insert(connection, Person.__table__, [{**person, "national_id": f"0{i:011d}"} for i in range(100)])
         before = connection.execute(estimate).scalar_one() if engine.dialect.name == "postgresql" else None
@@ -212,3 +212,36 @@ def test_a_large_bulk_write_refreshes_postgresql_statistics_and_a_small_one_does
         assert connection.execute(select(func.count()).select_from(Person)).scalar_one() == ANALYZED_FROM + 100
     if engine.dialect.name == "postgresql":
         assert before < 100 and after == ANALYZED_FROM + 100  # never analysed (-1) before; every row counted after
+
+
+def test_not_among_statements_of_one_shape_share_a_cache_entry_and_keep_their_own_values(engine):
+    """Cached like any clause: a second execution with other values reuses the compiled statement and returns its
+    own rows; a query that names the outer table is not correlated with it, on either database."""
+    from sqlalchemy import Column, Integer, MetaData, Table
+
+    from db.bulk import not_among
+
+    tables = MetaData()
+    outer = Table("among_outer", tables, Column("id", Integer, primary_key=True), Column("tag", Integer))
+    inner = Table("among_inner", tables, Column("id", Integer, primary_key=True), Column("outer_id", Integer),
+                  Column("tag", Integer))
+    tables.create_all(engine)
+    with engine.begin() as connection:
+        connection.execute(insert(outer), [{"id": 1, "tag": 5}, {"id": 2, "tag": 7}, {"id": 3, "tag": 7}])
+        connection.execute(insert(inner), [{"id": 1, "outer_id": 1, "tag": 7}, {"id": 2, "outer_id": 3, "tag": 9}])
+
+    def left(tag: int) -> list[int]:
+        query = select(outer.c.id).where(not_among(outer.c.id, select(inner.c.outer_id).where(inner.c.tag == tag)))
+        with engine.connect() as connection:
+            return list(connection.execute(query.order_by(outer.c.id)).scalars())
+
+    assert left(7) == [2, 3] and left(9) == [1, 2] and left(1) == [1, 2, 3]
+    key = select(outer.c.id).where(not_among(outer.c.id, select(inner.c.outer_id).where(inner.c.tag == 7)))
+    other = select(outer.c.id).where(not_among(outer.c.id, select(inner.c.id).where(inner.c.tag == 7)))
+    assert key._generate_cache_key() == select(outer.c.id).where(not_among(
+        outer.c.id, select(inner.c.outer_id).where(inner.c.tag == 9)))._generate_cache_key()  # values aside
+    assert key._generate_cache_key() != other._generate_cache_key()
+    correlated = select(outer.c.id).where(not_among(outer.c.id, select(inner.c.outer_id).where(
+        inner.c.tag == outer.c.tag)))  # uncorrelated: every pair of rows whose tags match, whichever outer row
+    with engine.connect() as connection:
+        assert list(connection.execute(correlated.order_by(outer.c.id)).scalars()) == [2, 3]
