@@ -1,11 +1,14 @@
 """Read back the PDFs the platform renders (text, images, sizes per page), closing every PDFium handle in order.
 
 PDFium is not safe to leave to the garbage collector: a document finalised before its pages (both in one
-collected cycle) frees memory the pages still use, and the test process dies with a segmentation fault.
+collected cycle) frees memory the pages still use, and the test process dies with a segmentation fault. Nor is it
+safe from two threads at once (pypdfium2 says so; CI died that way when four officers printed at once and each
+thread read its own PDF back): one lock around every use.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -14,21 +17,23 @@ import pypdfium2 as pdfium
 from PIL import Image
 
 T = TypeVar("T")
+_PDFIUM = threading.Lock()
 
 
 def _each_page(source: bytes | Path, read: Callable[[pdfium.PdfPage], T]) -> list[T]:
-    document = pdfium.PdfDocument(source)
-    try:
-        results = []
-        for index in range(len(document)):
-            page = document[index]
-            try:
-                results.append(read(page))
-            finally:
-                page.close()
-        return results
-    finally:
-        document.close()
+    with _PDFIUM:
+        document = pdfium.PdfDocument(source)
+        try:
+            results = []
+            for index in range(len(document)):
+                page = document[index]
+                try:
+                    results.append(read(page))
+                finally:
+                    page.close()
+            return results
+        finally:
+            document.close()
 
 
 def _text(page: pdfium.PdfPage) -> str:
