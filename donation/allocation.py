@@ -146,9 +146,8 @@ NEED_COLUMNS = ("id", "person", "household", "commune", "province", "score", "no
 def _need_rows(session: Session, province: int | None, on: date, group_names: list[str],
                households: list[int] | ColumnElement[bool] | None = None) -> np.ndarray:
     """Approved needs in scope (or of `households`: a few ids, or a condition on the nomination's household),
-    approval in force, without a
-    sponsorship still covering them, in id order: one row of numbers each, columns NEED_COLUMNS (the group as its
-    place in `group_names`, dates as yyyymmdd, times as seconds)."""
+    approval in force, without a sponsorship still covering them, in id order: one row of numbers each, columns
+    NEED_COLUMNS (the group as its place in `group_names`, dates as yyyymmdd, times as seconds)."""
     query = (select(Nomination.id, Nomination.person_id, Nomination.household_id, Nomination.commune_code,
                     Nomination.province_code, Nomination.priority_score, epoch_seconds(Nomination.nominated_at),
                     day_number(Nomination.current_card_until), day_number(Person.birth_date),
