@@ -119,7 +119,7 @@ def insert_columns(connection: Connection, table: Table, columns: Mapping[str, o
     _analyzed(connection, table, count)
 
 
-ANALYZED_FROM = 10_000
+ANALYZED_FROM = 10_000  # rows written by one bulk call, from which PostgreSQL's statistics are refreshed at once
 
 
 def _analyzed(connection: Connection, table: Table, count: int) -> None:
