@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from db.config import get_settings
 from db.engine import get_engine, make_engine
+from donation.dates import VN_TZ, today_vn
 from donation.setup import initialise
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -21,6 +24,7 @@ os.environ.setdefault("BHYT_SIGNING_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaG
 # Apps started by tests get the demo accounts but an empty registry, so that counts in tests are their own.
 os.environ["BHYT_DEMO_BENEFICIARIES"] = "0"
 os.environ["BHYT_DEMO_PLEDGES"] = "0"
+NEW_DAY_MARGIN = 180  # seconds: longer than any test that takes `today` runs
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
@@ -30,6 +34,17 @@ def require(condition: bool, what: str) -> None:
         if IN_CI:
             pytest.fail(f"{what} is required in CI", pytrace=False)
         pytest.skip(f"{what} is not available")
+
+
+@pytest.fixture
+def today() -> date:
+    """Vietnam's today for a test whose rows are stamped now and which asks about today. Close to Vietnam's
+    midnight it waits for the new day first, so that the rows and the day asked about stay the same day."""
+    now = datetime.now(VN_TZ)
+    left = (datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), VN_TZ) - now).total_seconds()
+    if left < NEW_DAY_MARGIN:
+        time.sleep(left + 1)
+    return today_vn()
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ import pytest
 
 from donation import allocation, demo, reports, transparency
 from donation.actors import SYSTEM_ACTOR
-from donation.dates import today_vn
 from donation.demo import DEMO_PASSWORD
 from donation.money import format_number, format_vnd
 from tests.app.test_sign_in import open_page, sign_in
@@ -14,21 +13,21 @@ from tests.app.test_sign_in import open_page, sign_in
 pytestmark = pytest.mark.app
 
 
-def funded_demo() -> None:
+def funded_demo(today) -> None:
     demo.seed_demo(seed=5, beneficiaries=120, pledges=12)
-    allocation.allocate(SYSTEM_ACTOR, on=today_vn())
+    allocation.allocate(SYSTEM_ACTOR, on=today)
 
 
 def metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def test_the_province_officer_reads_their_province(app):
-    funded_demo()
+def test_the_province_officer_reads_their_province(app, today):
+    funded_demo(today)
     expected = reports.daily(SYSTEM_ACTOR, province=66)
     at = open_page(sign_in(app, "demo.tinh", DEMO_PASSWORD), "pages/report.py")
     assert not at.error and at.title[0].value == "Báo cáo"
-    assert at.subheader[0].value == f"Báo cáo ngày {today_vn():%d/%m/%Y}: Đắk Lắk"
+    assert at.subheader[0].value == f"Báo cáo ngày {today:%d/%m/%Y}: Đắk Lắk"
     shown = metrics(at)
     assert shown["Tiền đã nhận"] == format_vnd(expected.figures.received)
     assert shown["Người được tài trợ"] == format_number(expected.figures.needs_funded)
@@ -37,12 +36,12 @@ def test_the_province_officer_reads_their_province(app):
     assert labels == ["Tải Excel", "Tải PDF"]
     at.radio(key="report.kind").set_value("weekly")
     at.run()
-    friday = reports.week_ending(today_vn())
+    friday = reports.week_ending(today)
     assert at.subheader[0].value.startswith(f"Báo cáo tuần từ {friday - timedelta(days=6):%d/%m/%Y} đến {friday:%d/%m/%Y}")
 
 
-def test_the_national_officer_sees_every_province_and_the_ranking(app):
-    funded_demo()
+def test_the_national_officer_sees_every_province_and_the_ranking(app, today):
+    funded_demo(today)
     expected = reports.daily(SYSTEM_ACTOR)
     at = open_page(sign_in(app, "demo.quocgia", DEMO_PASSWORD), "pages/report.py")
     assert not at.error and at.subheader[0].value.endswith(": BHXH Việt Nam")
@@ -58,8 +57,8 @@ def test_the_national_officer_sees_every_province_and_the_ranking(app):
     assert at.subheader[0].value.endswith(": Đắk Lắk")
 
 
-def test_the_public_page_needs_no_sign_in_and_suppresses_small_counts(app):
-    funded_demo()
+def test_the_public_page_needs_no_sign_in_and_suppresses_small_counts(app, today):
+    funded_demo(today)
     at = open_page(app, "pages/transparency.py")
     assert not at.error and at.title[0].value == "Công khai số liệu"
     public = transparency.figures()

@@ -15,13 +15,10 @@ from db.uow import UnitOfWork
 from donation import allocation, demo, report_files, reports
 from donation.actors import SYSTEM_ACTOR
 from donation.cli import main
-from donation.dates import today_vn
 from donation.money import format_number, format_vnd
 from donation.setup import initialise
 from donation.spreadsheets import Sheet, write_workbook
 from tests.pdf import pdf_text
-
-TODAY = today_vn()
 
 
 def sheets(data: bytes) -> dict[str, list[list]]:
@@ -36,23 +33,23 @@ def body(rows: list[list], header: str) -> list[list]:
 
 
 @pytest.fixture
-def funded(configured_database):
+def funded(configured_database, today):
     initialise(UnitOfWork().engine)
-    demo.seed_demo(seed=3, beneficiaries=200, pledges=12, today=TODAY - timedelta(days=2))
-    allocation.allocate(SYSTEM_ACTOR, on=TODAY)
+    demo.seed_demo(seed=3, beneficiaries=200, pledges=12, today=today - timedelta(days=2))
+    allocation.allocate(SYSTEM_ACTOR, on=today)
 
 
 def invoke(*args):
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
-def test_the_national_command_writes_json_excel_and_pdf_with_the_same_figures(funded, tmp_path):
+def test_the_national_command_writes_json_excel_and_pdf_with_the_same_figures(funded, tmp_path, today):
     xlsx, pdf = tmp_path / "bc.xlsx", tmp_path / "bc.pdf"
-    result = invoke("report", "daily", "--national", "--date", TODAY.isoformat(), "--xlsx", str(xlsx), "--pdf",
+    result = invoke("report", "daily", "--national", "--date", today.isoformat(), "--xlsx", str(xlsx), "--pdf",
                     str(pdf), "--user", "demo.quocgia", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data == {**reports.daily(SYSTEM_ACTOR, on=TODAY).as_json(), "xlsx": str(xlsx), "pdf": str(pdf)}
+    assert data == {**reports.daily(SYSTEM_ACTOR, on=today).as_json(), "xlsx": str(xlsx), "pdf": str(pdf)}
     assert data["received"] > 0 and data["allocated"] > 0 and data["needs_funded"] > 0
     for key in reports.FIGURES:
         assert data[key] == sum(p[key] for p in data["provinces"]) + data["national_office"][key]
@@ -76,7 +73,7 @@ def test_the_national_command_writes_json_excel_and_pdf_with_the_same_figures(fu
 
     text = pdf_text(pdf)
     for phrase in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "BẢO HIỂM XÃ HỘI VIỆT NAM", "Báo cáo ngày",
-                   f"ngày {TODAY.day:02d} tháng {TODAY.month:02d} năm {TODAY.year}", format_vnd(data["received"]),
+                   f"ngày {today.day:02d} tháng {today.month:02d} năm {today.year}", format_vnd(data["received"]),
                    format_vnd(data["allocated"]), format_number(data["needs_approved"])):
         assert phrase in text, phrase
     daklak = next(p for p in data["provinces"] if p["province"] == 66)
@@ -84,13 +81,13 @@ def test_the_national_command_writes_json_excel_and_pdf_with_the_same_figures(fu
         text.split())
 
 
-def test_a_province_weekly_report_and_its_scope(funded, tmp_path):
+def test_a_province_weekly_report_and_its_scope(funded, tmp_path, today):
     xlsx = tmp_path / "tuan.xlsx"
-    result = invoke("report", "weekly", "--province", "066", "--date", TODAY.isoformat(), "--xlsx", str(xlsx),
+    result = invoke("report", "weekly", "--province", "066", "--date", today.isoformat(), "--xlsx", str(xlsx),
                     "--user", "demo.tinh", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    friday = reports.week_ending(TODAY)
+    friday = reports.week_ending(today)
     assert (data["report"], data["scope"], data["date"]) == ("weekly", 66, friday.isoformat())
     assert "provinces" not in data and data["since"] == (friday - timedelta(days=6)).isoformat()
     summary = {row[1]: row[2] for row in body(sheets(xlsx.read_bytes())["Tổng hợp"], "Chỉ tiêu")}
@@ -99,7 +96,7 @@ def test_a_province_weekly_report_and_its_scope(funded, tmp_path):
     assert refused.exit_code == 1 and "cả nước" in refused.output
     both = CliRunner().invoke(main, ["report", "daily", "--national", "--province", "66", "--json"])
     assert both.exit_code == 1 and "--national" in both.output
-    name, data = report_files.export(SYSTEM_ACTOR, "weekly", "pdf", on=TODAY, province=66)
+    name, data = report_files.export(SYSTEM_ACTOR, "weekly", "pdf", on=today, province=66)
     assert name == f"bao-cao-tuan-tinh-66-{friday:%Y%m%d}.pdf" and "BẢO HIỂM XÃ HỘI TỈNH ĐẮK LẮK" in pdf_text(data)
 
 

@@ -14,21 +14,23 @@ from sqlmodel import select
 from db.models import Sponsorship
 from donation import allocation, cards, demo, reports
 from donation.actors import SYSTEM_ACTOR
-from donation.dates import VN_TZ, today_vn
+from donation.dates import VN_TZ
 from donation.errors import Forbidden
 from tests.db.test_cards import card_row, filled, issued
 
-TODAY = today_vn()  # the demo's rows are stamped now: the report's days are around today
-DAYS = [TODAY - timedelta(days=n) for n in (4, 3, 2, 1, 0)]
+
+def last_days(today: date) -> list[date]:
+    """The five days the report tests look at, ending today."""
+    return [today - timedelta(days=n) for n in (4, 3, 2, 1, 0)]
 
 
 @pytest.fixture
-def history(uow, people):
+def history(uow, people, today):
     """Demo people and pledges, allocated, with their times spread over the last days: some nominated and
     reviewed earlier, the run two days ago, two sponsorships released yesterday, a batch paid yesterday whose
     cards were imported today."""
-    demo.seed_demo(seed=3, beneficiaries=300, pledges=12, uow=uow, today=TODAY - timedelta(days=3))
-    allocation.allocate(SYSTEM_ACTOR, on=TODAY, uow=uow)
+    demo.seed_demo(seed=3, beneficiaries=300, pledges=12, uow=uow, today=today - timedelta(days=3))
+    allocation.allocate(SYSTEM_ACTOR, on=today, uow=uow)
     tinh = people["demo.tinh"]
     with uow as work:
         gone = list(work.session.exec(select(Sponsorship.id).where(Sponsorship.province_code == 66)
@@ -39,10 +41,10 @@ def history(uow, people):
         first = work.session.exec(select(Sponsorship.commune_code).where(Sponsorship.province_code == 66,
                                                                          Sponsorship.status == "allocated")
                                   .order_by(Sponsorship.commune_code)).first()
-    batch = cards.create_batch(tinh, communes=[first], uow=uow, today=TODAY - timedelta(days=1))
-    cards.record_payment(tinh, batch.id, paid_on=TODAY - timedelta(days=1), reference="UNC 7", uow=uow, today=TODAY)
+    batch = cards.create_batch(tinh, communes=[first], uow=uow, today=today - timedelta(days=1))
+    cards.record_payment(tinh, batch.id, paid_on=today - timedelta(days=1), reference="UNC 7", uow=uow, today=today)
     _, template = cards.card_template(tinh, batch.id, uow=uow)
-    cards.import_cards(tinh, filled(template, card_row(issued(uow, batch.id))), "the.xlsx", uow=uow, today=TODAY)
+    cards.import_cards(tinh, filled(template, card_row(issued(uow, batch.id))), "the.xlsx", uow=uow, today=today)
     shift = {"postgresql": "{column} - INTERVAL '{days} days'", "sqlite": "datetime({column}, '-{days} days')"}[
         uow.engine.dialect.name]
     with uow as work:
@@ -57,7 +59,7 @@ def history(uow, people):
         run(f"UPDATE pledge SET created_at = {ago('created_at', 4)} WHERE id % 2 = 0")
         work.session.connection().execute(text(
                 "UPDATE nomination SET approved_until = :ended WHERE id % 7 = 0 AND status = 'approved'"),
-                {"ended": TODAY - timedelta(days=2)})  # approvals that ended two days ago
+                {"ended": today - timedelta(days=2)})  # approvals that ended two days ago
         work.commit()
     return uow
 
@@ -98,9 +100,9 @@ def expected(uow, day: date) -> dict[int, dict[str, int]]:
     return found
 
 
-def test_every_figure_equals_plain_sql_on_each_day(history):
+def test_every_figure_equals_plain_sql_on_each_day(history, today):
     seen = set()
-    for day in DAYS:
+    for day in last_days(today):
         want = expected(history, day)
         report = reports.daily(SYSTEM_ACTOR, on=day, uow=history).as_json()
         got = {row["province"]: {k: row[k] for k in reports.FIGURES} for row in report["provinces"]}
@@ -118,16 +120,16 @@ def test_every_figure_equals_plain_sql_on_each_day(history):
         assert {k: province[k] for k in reports.FIGURES} == want[66]
         seen.add(tuple(national.values()))
     assert len(seen) >= 4  # the days differ: runs, releases, payments and imports fall on different days
-    last = expected(history, TODAY)
+    last = expected(history, today)
     assert all(last[66][k] > 0 for k in ("allocated", "spent", "needs_carded", "needs_funded", "received"))
 
 
-def test_change_is_the_difference_from_the_previous_day_and_week(history):
-    today = reports.daily(SYSTEM_ACTOR, on=TODAY, uow=history)
-    yesterday = reports.daily(SYSTEM_ACTOR, on=TODAY - timedelta(days=1), uow=history)
-    assert today.change == today.figures - yesterday.figures and today.previous == TODAY - timedelta(days=1)
-    week = reports.weekly(SYSTEM_ACTOR, on=TODAY, uow=history)
-    friday = reports.week_ending(TODAY)
+def test_change_is_the_difference_from_the_previous_day_and_week(history, today):
+    report = reports.daily(SYSTEM_ACTOR, on=today, uow=history)
+    yesterday = reports.daily(SYSTEM_ACTOR, on=today - timedelta(days=1), uow=history)
+    assert report.change == report.figures - yesterday.figures and report.previous == today - timedelta(days=1)
+    week = reports.weekly(SYSTEM_ACTOR, on=today, uow=history)
+    friday = reports.week_ending(today)
     assert (week.on, week.since, week.on.weekday()) == (friday, friday - timedelta(days=6), 4)
     assert week.since.weekday() == 5  # a Saturday
     before = reports.daily(SYSTEM_ACTOR, on=friday - timedelta(days=7), uow=history)
@@ -135,8 +137,8 @@ def test_change_is_the_difference_from_the_previous_day_and_week(history):
     assert week.change == week.figures - before.figures
 
 
-def test_donors_by_kind_groups_and_ranking(history):
-    report = reports.daily(SYSTEM_ACTOR, on=TODAY, uow=history)
+def test_donors_by_kind_groups_and_ranking(history, today):
+    report = reports.daily(SYSTEM_ACTOR, on=today, uow=history)
     with history as work:
         rows = work.session.connection().execute(text(
             "SELECT d.kind, COUNT(DISTINCT p.donor_id), SUM(p.amount) FROM pledge p JOIN donor d ON d.id = p.donor_id "
@@ -154,37 +156,37 @@ def test_donors_by_kind_groups_and_ranking(history):
     assert all(r.share_bp is None for r in ranked[len(shares):])
 
 
-def test_scope_is_checked(history, people):
+def test_scope_is_checked(history, people, today):
     tinh = people["demo.tinh"]
-    assert reports.daily(tinh, on=TODAY, province=66, uow=history).province == 66
+    assert reports.daily(tinh, on=today, province=66, uow=history).province == 66
     with pytest.raises(Forbidden):
-        reports.daily(tinh, on=TODAY, province=1, uow=history)
+        reports.daily(tinh, on=today, province=1, uow=history)
     with pytest.raises(Forbidden, match="cả nước"):
-        reports.daily(tinh, on=TODAY, uow=history)
+        reports.daily(tinh, on=today, uow=history)
     with pytest.raises(Forbidden):
-        reports.weekly(people["demo.nhataitro"], on=TODAY, province=66, uow=history)
-    assert reports.daily(people["demo.quocgia"], on=TODAY, uow=history).province is None
-    assert reports.daily(people["demo.admin"], on=TODAY, province=1, uow=history).figures == reports.Figures()
+        reports.weekly(people["demo.nhataitro"], on=today, province=66, uow=history)
+    assert reports.daily(people["demo.quocgia"], on=today, uow=history).province is None
+    assert reports.daily(people["demo.admin"], on=today, province=1, uow=history).figures == reports.Figures()
 
 
-def test_the_trend_is_cumulative_and_ends_at_the_report(history):
-    points = reports.trend(SYSTEM_ACTOR, on=TODAY, days=5, uow=history)
-    assert [p.day for p in points] == DAYS
-    last = reports.daily(SYSTEM_ACTOR, on=TODAY, uow=history).figures
+def test_the_trend_is_cumulative_and_ends_at_the_report(history, today):
+    points = reports.trend(SYSTEM_ACTOR, on=today, days=5, uow=history)
+    assert [p.day for p in points] == last_days(today)
+    last = reports.daily(SYSTEM_ACTOR, on=today, uow=history).figures
     assert (points[-1].received, points[-1].allocated, points[-1].spent, points[-1].cards_funded) == (
         last.received, last.allocated, last.spent, last.cards_funded)
     assert points[0].allocated == 0 < points[-1].allocated
 
 
-def test_a_later_run_and_a_second_card_for_one_person_are_counted_once_tallied(history):
+def test_a_later_run_and_a_second_card_for_one_person_are_counted_once_tallied(history, today):
     """Runs are tallied once: a run saved after a report is added by the next one; a person funded twice (a second
     period) is one need funded and two cards."""
-    before = reports.daily(SYSTEM_ACTOR, on=TODAY, uow=history)
+    before = reports.daily(SYSTEM_ACTOR, on=today, uow=history)
     with history as work:
         run = lambda sql, **p: work.session.connection().execute(text(sql), p)  # noqa: E731
         now = datetime.now(UTC)
         run_id = run("INSERT INTO allocation_run (run_on, run_at, sponsorships, amount, digest) VALUES "
-                     "(:on, :at, 1, 0, '') RETURNING id", on=TODAY, at=now).scalar_one()
+                     "(:on, :at, 1, 0, '') RETURNING id", on=today, at=now).scalar_one()
         first = work.session.exec(select(Sponsorship).where(Sponsorship.status == "allocated")
                                   .order_by(Sponsorship.id)).first()
         sponsorship = run(
@@ -198,30 +200,30 @@ def test_a_later_run_and_a_second_card_for_one_person_are_counted_once_tallied(h
         run("INSERT INTO funding_line (sponsorship_id, pledge_id, amount) VALUES (:s, :p, :a)", s=sponsorship,
             p=pledge, a=first.price)
         work.commit()
-    after = reports.daily(SYSTEM_ACTOR, on=TODAY, uow=history)
-    want = expected(history, TODAY)
+    after = reports.daily(SYSTEM_ACTOR, on=today, uow=history)
+    want = expected(history, today)
     assert (after.figures.cards_funded, after.figures.needs_funded) == (
         before.figures.cards_funded + 1, before.figures.needs_funded)
     assert after.figures.allocated == before.figures.allocated + first.price
-    province = reports.daily(SYSTEM_ACTOR, on=TODAY, province=first.province_code, uow=history)
+    province = reports.daily(SYSTEM_ACTOR, on=today, province=first.province_code, uow=history)
     assert province.figures.as_dict() == want[first.province_code]
-    yesterday = reports.daily(SYSTEM_ACTOR, on=TODAY - timedelta(days=1), uow=history)
-    assert yesterday.figures.as_dict() == {k: sum(v[k] for v in expected(history, TODAY - timedelta(days=1))
+    yesterday = reports.daily(SYSTEM_ACTOR, on=today - timedelta(days=1), uow=history)
+    assert yesterday.figures.as_dict() == {k: sum(v[k] for v in expected(history, today - timedelta(days=1))
                                                   .values()) for k in reports.FIGURES}
 
 
-def test_reports_made_at_once_count_each_run_once_and_agree(history):
+def test_reports_made_at_once_count_each_run_once_and_agree(history, today):
     """Four first reports at the same moment: each run is tallied by one of them, and all four say the same."""
     from concurrent.futures import ThreadPoolExecutor
 
     from db.uow import UnitOfWork
 
     def one(_):
-        return reports.daily(SYSTEM_ACTOR, on=TODAY, uow=UnitOfWork(history.engine)).figures
+        return reports.daily(SYSTEM_ACTOR, on=today, uow=UnitOfWork(history.engine)).figures
 
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(one, range(4)))
-    want = {k: sum(v[k] for v in expected(history, TODAY).values()) for k in reports.FIGURES}
+    want = {k: sum(v[k] for v in expected(history, today).values()) for k in reports.FIGURES}
     assert all(r.as_dict() == want for r in results)
     with history as work:
         done = work.session.connection().execute(text(

@@ -11,7 +11,6 @@ from donation import reports, transparency
 from donation.actors import SYSTEM_ACTOR
 from tests.db import test_reports
 
-TODAY = test_reports.TODAY
 history = test_reports.history  # the fixture: demo data spread over the last days
 
 
@@ -39,9 +38,9 @@ def hidden_rows_hold_at_least_five(places, raw_of, total_of):
         assert total - shown == sum(hidden)
 
 
-def test_public_figures_agree_with_the_report_and_hide_small_counts(history):
-    report = reports.daily(SYSTEM_ACTOR, on=TODAY, uow=history)
-    public = transparency.figures(province=66, on=TODAY, uow=history)
+def test_public_figures_agree_with_the_report_and_hide_small_counts(history, today):
+    report = reports.daily(SYSTEM_ACTOR, on=today, uow=history)
+    public = transparency.figures(province=66, on=today, uow=history)
     assert public.money == {k: getattr(report.figures, k) for k in reports.MONEY}
     raw = {r.code: r.figures for r in report.provinces}
     for place in public.provinces:
@@ -57,7 +56,7 @@ def test_public_figures_agree_with_the_report_and_hide_small_counts(history):
     communes = public.communes
     assert len(communes) > 3 and public.province.code == 66
     with history as work:
-        unsuppressed = {code: counts for code, counts in _raw_communes(work.session)}
+        unsuppressed = {code: counts for code, counts in _raw_communes(work.session, today)}
     assert set(unsuppressed) == {c.code for c in communes}
     hidden_rows_hold_at_least_five(communes, lambda c, k: unsuppressed[c.code][k],
                                    lambda k: public.province.counts[k].value)
@@ -65,7 +64,7 @@ def test_public_figures_agree_with_the_report_and_hide_small_counts(history):
         assert sum(v[key] for v in unsuppressed.values()) == getattr(raw[66], key)
 
 
-def _raw_communes(session):
+def _raw_communes(session, today):
     rows = {}
     for key, sql in {
         "needs_approved": "SELECT commune_code, COUNT(*) FROM nomination WHERE province_code = 66 AND status = "
@@ -75,13 +74,13 @@ def _raw_communes(session):
         "needs_carded": "SELECT commune_code, COUNT(DISTINCT nomination_id) FROM sponsorship WHERE province_code = 66 "
                         "AND status = 'carded' GROUP BY commune_code",
     }.items():
-        for code, value in session.connection().execute(text(sql), {"today": TODAY}):
+        for code, value in session.connection().execute(text(sql), {"today": today}):
             rows.setdefault(code, dict.fromkeys(transparency.COUNTS, 0))[key] = int(value)
     return rows.items()
 
 
-def test_named_donors_agreed_and_nobody_funded_is_named(history):
-    public = transparency.figures(province=66, on=TODAY, uow=history)
+def test_named_donors_agreed_and_nobody_funded_is_named(history, today):
+    public = transparency.figures(province=66, on=today, uow=history)
     with history as work:
         agreed = set(work.session.exec(select(Donor.name).where(Donor.public)))
         refused = set(work.session.exec(select(Donor.name).where(Donor.public.is_(False))))
