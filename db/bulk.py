@@ -147,6 +147,18 @@ def new_ids(connection: Connection, table: Table, count: int) -> np.ndarray:
     return np.arange(largest + 1, largest + 1 + count, dtype=np.int64)
 
 
+def foreign_keys_unchecked(connection: Connection) -> None:
+    """On SQLite, no foreign-key checks on this connection for the transaction about to begin (the pragma has no
+    effect inside one: this must come before its first write); it checks again once back in the pool (`db.engine`).
+    Only for a transaction that holds SQLite's write lock before it reads the parents of what it writes, so that
+    they cannot go away: a million sponsorships and their lines took 1.1 to 1.4 s less (of 2.9 s) without the
+    checks, measured here. PostgreSQL: nothing (its checks stay)."""
+    if connection.dialect.name == "sqlite":
+        if connection.connection.driver_connection.in_transaction:
+            raise RuntimeError("foreign keys can only be left unchecked before the transaction's first write")
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+
+
 @contextmanager
 def roomy_cache(connection: Connection, megabytes: int) -> Iterator[None]:
     """On SQLite, a page cache of `megabytes` for the block, then the one before. SQLite's default of 2 MB makes

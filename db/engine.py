@@ -36,6 +36,12 @@ def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    @event.listens_for(engine, "checkin")
+    def _foreign_keys_back_on(dbapi_connection, _record):
+        # A bulk write may have stopped checking them (db.bulk.foreign_keys_unchecked): the next user checks again.
+        if dbapi_connection is not None:
+            dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
     return engine
 
 

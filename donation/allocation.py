@@ -22,6 +22,7 @@ from db.bulk import (
     day_number,
     epoch_seconds,
     fetch_batches,
+    foreign_keys_unchecked,
     index_built_after,
     insert_columns,
     new_ids,
@@ -260,6 +261,8 @@ def allocate(actor: Actor, *, on: date, province: int | None = None, dry_run: bo
     with no_cycle_collection(), uow or UnitOfWork() as work:
         session = work.session
         if not dry_run:  # two runs at once: the second waits, then sees the first's result
+            # what it writes refers to rows it reads under the lock taken next, which nobody can then remove
+            foreign_keys_unchecked(session.connection())
             for office in offices if offices is not None else sorted(session.exec(select(ReceivingOffice.code))):
                 lock_office(session, office)
         tell(0.0, "Đọc người được duyệt và tính mức đóng")

@@ -40,6 +40,23 @@ def money_adds_up(uow) -> None:
         assert all(per_sponsorship[i] == s.price for i, s in live.items())
         people = [s.person_id for s in live.values()]
         assert len(people) == len(set(people))
+    parents_present(uow)
+
+
+def parents_present(uow) -> None:
+    """Every row a run wrote has its parents (SQLite writes them unchecked), and the connection it wrote on, back
+    in the pool, checks foreign keys again."""
+    with uow.engine.connect() as connection:
+        orphans = {child: connection.exec_driver_sql(
+            f"SELECT COUNT(*) FROM {child} c LEFT JOIN {parent} p ON p.id = c.{column} WHERE p.id IS NULL").scalar()
+            for child, column, parent in [("sponsorship", "nomination_id", "nomination"),
+                                          ("sponsorship", "run_id", "allocation_run"),
+                                          ("funding_line", "sponsorship_id", "sponsorship"),
+                                          ("funding_line", "pledge_id", "pledge")]}
+        assert set(orphans.values()) == {0}, orphans
+        if connection.dialect.name == "sqlite":
+            assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
 def test_a_preview_saves_nothing_and_equals_the_saved_run_and_a_second_run_only_adds_what_is_new(seeded):

@@ -2,11 +2,13 @@
 
 from datetime import UTC, date, datetime
 
+import pytest
 from sqlalchemy import event, func, insert, inspect, select
+from sqlalchemy.exc import IntegrityError
 
 from db import migrate
-from db.bulk import bulk_insert, index_built_after, insert_columns
-from db.models import Person
+from db.bulk import bulk_insert, foreign_keys_unchecked, index_built_after, insert_columns
+from db.models import FundingLine, Person
 
 
 def test_bulk_insert_matches_a_core_insert(engine):
@@ -245,3 +247,26 @@ def test_not_among_statements_of_one_shape_share_a_cache_entry_and_keep_their_ow
         inner.c.tag == outer.c.tag)))  # uncorrelated: every pair of rows whose tags match, whichever outer row
     with engine.connect() as connection:
         assert list(connection.execute(correlated.order_by(outer.c.id)).scalars()) == [2, 3]
+
+
+def test_foreign_keys_go_unchecked_for_one_sqlite_transaction_and_are_checked_again_back_in_the_pool(engine):
+    """SQLite: a row without its parents goes in while unchecked (so the pragma took effect), asking after a write is
+    refused, and the same driver connection, checked out again, refuses the row. PostgreSQL keeps checking."""
+    migrate.upgrade(engine)
+    orphan = insert(FundingLine.__table__).values(sponsorship_id=999_999, pledge_id=999_999, amount=1)
+    with engine.connect() as connection:
+        first = connection.connection.driver_connection
+        foreign_keys_unchecked(connection)
+        if engine.dialect.name == "sqlite":
+            connection.execute(orphan)
+            with pytest.raises(RuntimeError, match="first write"):
+                foreign_keys_unchecked(connection)
+            # the block ends without a commit: the row is rolled back and the connection goes back to the pool
+        else:
+            with pytest.raises(IntegrityError):
+                connection.execute(orphan)
+    with engine.connect() as connection:
+        assert connection.connection.driver_connection is first  # the pool's same connection, not a new one
+        assert connection.execute(select(func.count()).select_from(FundingLine.__table__)).scalar_one() == 0
+        with pytest.raises(IntegrityError):
+            connection.execute(orphan)
