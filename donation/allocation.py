@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
-from sqlalchemy import ColumnElement, Connection, Integer, bindparam, case, cast, literal, update
+from sqlalchemy import BigInteger, ColumnElement, Connection, bindparam, case, cast, literal, update
 from sqlmodel import Session, func, select
 
 from db.bulk import (
@@ -144,19 +144,27 @@ NEED_COLUMNS = ("id", "person", "household", "commune", "province", "score", "no
                 "poor", "group")  # the columns of `_need_rows`, in order
 
 
+_PACKED = 1024  # a commune code and a province code (below 100), or a score and a group's place, as one number
+_DAYS_PACKED = 100_000_000  # two dates as yyyymmdd, as one number
+
+
 def _need_rows(session: Session, province: int | None, on: date, group_names: list[str],
                households: list[int] | ColumnElement[bool] | None = None) -> np.ndarray:
     """Approved needs in scope (or of `households`: a few ids, or a condition on the nomination's household),
     approval in force, without a sponsorship still covering them, in id order: one row of numbers each, columns
-    NEED_COLUMNS (the group as its place in `group_names`, dates as yyyymmdd, times as seconds)."""
-    query = (select(Nomination.id, Nomination.person_id, Nomination.household_id, Nomination.commune_code,
-                    Nomination.province_code, Nomination.priority_score, epoch_seconds(Nomination.nominated_at),
-                    day_number(Nomination.current_card_until), day_number(Person.birth_date),
-                    cast(Commune.is_poor, Integer),
-                    # no premium groups: no nomination either (its group is a foreign key), and CASE needs a WHEN
-                    case({key: index for index, key in enumerate(group_names)}, value=Nomination.group_key)
-                    if group_names else literal(-1))
-             .join(Person, Person.id == Nomination.person_id).join(Commune, Commune.code == Nomination.commune_code)
+    NEED_COLUMNS (the group as its place in `group_names`, dates as yyyymmdd, times as seconds).
+
+    Eleven numbers a row are read as seven, two or three packed into one by the query (`_PACKED`): for a million
+    rows the driver's making of Python numbers is most of the time of the read, and a third fewer of them took
+    0.3 s less (measured here). Whether a commune is poor is looked up here, not joined."""
+    group = (case({key: index + 1 for index, key in enumerate(group_names)}, value=Nomination.group_key)
+             if group_names else literal(0))  # no premium groups: no nomination either (its group is a foreign key)
+    query = (select(Nomination.id, Nomination.person_id, Nomination.household_id,
+                    Nomination.commune_code * _PACKED + Nomination.province_code,
+                    Nomination.priority_score * _PACKED + group, epoch_seconds(Nomination.nominated_at),
+                    cast(day_number(Nomination.current_card_until), BigInteger) * _DAYS_PACKED
+                    + day_number(Person.birth_date))
+             .join(Person, Person.id == Nomination.person_id)
              .where(Nomination.status == "approved")
              .where((Nomination.approved_until.is_(None)) | (Nomination.approved_until >= on)))
     if province is not None:
@@ -173,13 +181,20 @@ def _need_rows(session: Session, province: int | None, on: date, group_names: li
                                                         .where(Nomination.household_id.in_(households))))
         covered = _numbers(fetch_batches(connection, live))
     width = len(query.selected_columns)
-    fields = np.concatenate([np.zeros((0, width), dtype=np.int64), *(
+    packed = np.concatenate([np.zeros((0, width), dtype=np.int64), *(
         np.array(batch, dtype=np.int64).reshape(-1, width) for batch in fetch_batches(connection, query))])
-    rows = np.flatnonzero(~np.isin(fields[:, 1], covered))
-    rows = rows[np.argsort(fields[rows, 0], kind="stable")]
-    if len(rows) < len(fields) or (rows[1:] < rows[:-1]).any():
-        fields = fields[rows]
-    return fields
+    rows = np.flatnonzero(~np.isin(packed[:, 1], covered))
+    rows = rows[np.argsort(packed[rows, 0], kind="stable")]
+    if len(rows) < len(packed) or (rows[1:] < rows[:-1]).any():
+        packed = packed[rows]
+    ids, people, households_of, place, ranked, nominated, days = packed.T
+    communes, provinces = np.divmod(place, _PACKED)
+    scores, groups = np.divmod(ranked, _PACKED)
+    card_until, birth = np.divmod(days, _DAYS_PACKED)
+    poor_communes = np.fromiter(session.exec(select(Commune.code).where(Commune.is_poor)), dtype=np.int64)
+    poor = np.isin(communes, poor_communes).astype(np.int64)
+    return np.column_stack([ids, people, households_of, communes, provinces, scores, nominated, card_until, birth,
+                            poor, groups - 1])
 
 
 def _needs(session: Session, province: int | None, on: date, rules: RuleBook,
