@@ -85,15 +85,18 @@ def populate(uow, needs: int, pledges: int) -> None:
         work.commit()
 
 
-NEEDS_READ = ("SELECT n.id, n.person_id, n.household_id, n.commune_code, n.province_code, n.group_key, "
-              "n.priority_score, n.nominated_at, n.current_card_until, p.birth_date, c.is_poor FROM nomination n "
-              "JOIN person p ON p.id = n.person_id JOIN commune c ON c.code = n.commune_code "
-              "WHERE n.status = 'approved'")  # the rows an allocation reads, raw
+NEEDS_READ = ("SELECT n.id, n.person_id, n.household_id, n.commune_code * 1024 + n.province_code, "
+              "n.priority_score * 1024 + CASE n.group_key WHEN 'farm_household' THEN 1 WHEN 'household' THEN 2 "
+              "WHEN 'near_poor' THEN 3 WHEN 'poor' THEN 4 WHEN 'pupil' THEN 5 WHEN 'student' THEN 6 END, "
+              "unixepoch(n.nominated_at), coalesce(CAST(replace(n.current_card_until, '-', '') AS INTEGER), 0) "
+              "* 100000000 + coalesce(CAST(replace(p.birth_date, '-', '') AS INTEGER), 0) FROM nomination n "
+              "JOIN person p ON p.id = n.person_id WHERE n.status = 'approved'",  # what an allocation reads, raw
+              "SELECT code FROM commune WHERE is_poor")
 
 
 def floor_seconds(path: str, written: int) -> float:
     """A raw sqlite3 read of the rows the run reads, then a write of as many result rows as it wrote."""
-    read = raw_read_seconds(path, NEEDS_READ, "SELECT id, paid, allocated, months, province_code, commune_code, groups "
+    read = raw_read_seconds(path, *NEEDS_READ, "SELECT id, paid, allocated, months, province_code, commune_code, groups "
                             "FROM pledge WHERE status IN ('partly_paid', 'paid', 'allocated') AND paid > allocated")
     began = time.perf_counter()
     connection = sqlite3.connect(path)
