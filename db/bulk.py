@@ -148,11 +148,13 @@ def new_ids(connection: Connection, table: Table, count: int) -> np.ndarray:
 
 
 def foreign_keys_unchecked(connection: Connection) -> None:
-    """On SQLite, no foreign-key checks on this connection for the transaction about to begin (the pragma has no
-    effect inside one: this must come before its first write); it checks again once back in the pool (`db.engine`).
-    Only for a transaction that holds SQLite's write lock before it reads the parents of what it writes, so that
-    they cannot go away: a million sponsorships and their lines took 1.1 to 1.4 s less (of 2.9 s) without the
-    checks, measured here. PostgreSQL: nothing (its checks stay)."""
+    """On SQLite, no foreign-key checks on this connection from the transaction about to begin (the pragma has no
+    effect inside one: this must come before its first write) until the connection goes back to the pool, which
+    turns them on again (`db.engine`); a session gives it back when its transaction ends. (An in-memory database's
+    one connection per thread goes back only when its last user in the thread lets go of it.) Only for a
+    transaction that takes SQLite's write lock before it reads the parents of what it writes, in a platform that
+    deletes no rows, so that they cannot go away: a million sponsorships and their lines took 1.1 to 1.4 s less (of
+    2.9 s) without the checks, measured here. PostgreSQL: nothing (its checks stay)."""
     if connection.dialect.name == "sqlite":
         if connection.connection.driver_connection.in_transaction:
             raise RuntimeError("foreign keys can only be left unchecked before the transaction's first write")

@@ -161,7 +161,7 @@ def _need_rows(session: Session, province: int | None, on: date, group_names: li
              if group_names else literal(0))  # no premium groups: no nomination either (its group is a foreign key)
     query = (select(Nomination.id, Nomination.person_id, Nomination.household_id,
                     Nomination.commune_code * _PACKED + Nomination.province_code,
-                    Nomination.priority_score * _PACKED + group, epoch_seconds(Nomination.nominated_at),
+                    cast(Nomination.priority_score, BigInteger) * _PACKED + group, epoch_seconds(Nomination.nominated_at),
                     cast(day_number(Nomination.current_card_until), BigInteger) * _DAYS_PACKED
                     + day_number(Person.birth_date))
              .join(Person, Person.id == Nomination.person_id)
@@ -276,7 +276,8 @@ def allocate(actor: Actor, *, on: date, province: int | None = None, dry_run: bo
     with no_cycle_collection(), uow or UnitOfWork() as work:
         session = work.session
         if not dry_run:  # two runs at once: the second waits, then sees the first's result
-            # what it writes refers to rows it reads under the lock taken next, which nobody can then remove
+            # what it writes refers to rows it reads under the lock taken next or writes itself, and to the acting
+            # user's account: nothing in the platform deletes rows, and under the lock nobody else writes
             foreign_keys_unchecked(session.connection())
             for office in offices if offices is not None else sorted(session.exec(select(ReceivingOffice.code))):
                 lock_office(session, office)

@@ -10,7 +10,6 @@ from db.uow import UnitOfWork
 from donation import allocation, auth, demo
 from donation import allocation_explain as explain
 from donation.actors import SYSTEM_ACTOR
-from donation.dates import today_vn
 from donation.demo import DEMO_PASSWORD
 from tests.app.test_sign_in import open_page, sign_in
 
@@ -23,13 +22,13 @@ def chooser(at, label: str):
     return found
 
 
-def funded_demo() -> None:
+def funded_demo(today) -> None:
     demo.seed_demo(seed=5, beneficiaries=120, pledges=12)
-    allocation.allocate(SYSTEM_ACTOR, on=today_vn())
+    allocation.allocate(SYSTEM_ACTOR, on=today)
 
 
-def test_the_officer_sees_why_people_are_funded_and_why_others_wait(app):
-    funded_demo()
+def test_the_officer_sees_why_people_are_funded_and_why_others_wait(app, today):
+    funded_demo(today)
     officer = auth.find_actor("demo.tinh")
     expected = explain.funded(officer, limit=None)
     assert expected.total > 0
@@ -84,8 +83,8 @@ def test_the_officer_sees_why_people_are_funded_and_why_others_wait(app):
         f"**{first.name}** ({first.commune}, {first.score} điểm): **{explain.REASONS[chosen]}**. {first.detail}."]
 
 
-def test_the_national_officer_sees_counts_by_province_and_no_names(app):
-    funded_demo()
+def test_the_national_officer_sees_counts_by_province_and_no_names(app, today):
+    funded_demo(today)
     at = open_page(sign_in(app, "demo.quocgia", DEMO_PASSWORD), "pages/allocation_explain.py")
     assert not at.error
     counts = explain.waiting(auth.find_actor("demo.quocgia"), limit=None)
@@ -104,8 +103,8 @@ def test_the_national_officer_sees_counts_by_province_and_no_names(app):
     ("demo.tinh", (Pledge.allocated > 0, Pledge.office_code == 66)),  # the office, for a pledge its money bought
     ("demo.nhataitro", (Pledge.donor_id == 1, Pledge.paid > 0)),  # the donor, for their own pledge with money in
 ])
-def test_the_pledge_sheet_offers_the_statement(app, username, whose):
-    funded_demo()
+def test_the_pledge_sheet_offers_the_statement(app, username, whose, today):
+    funded_demo(today)
     with UnitOfWork() as work:
         code = work.session.exec(select(Pledge.code).where(*whose)).first()
     assert code
@@ -116,8 +115,8 @@ def test_the_pledge_sheet_offers_the_statement(app, username, whose):
     assert "Tải bản kê sử dụng tiền tài trợ (PDF)" in [d.proto.label for d in at.get("download_button")]
 
 
-def test_the_officer_gives_a_sponsorship_back_with_a_reason_and_its_money_returns(app):
-    funded_demo()
+def test_the_officer_gives_a_sponsorship_back_with_a_reason_and_its_money_returns(app, today):
+    funded_demo(today)
     officer = auth.find_actor("demo.tinh")
     top = explain.funded(officer, limit=1).rows[0]
     with UnitOfWork() as work:

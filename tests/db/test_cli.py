@@ -480,7 +480,7 @@ def test_explain_and_statement_commands_write_the_page_exports(database, tmp_pat
     assert made["pledge"] == code and (tmp_path / "bk.pdf").read_bytes().startswith(b"%PDF")
 
 
-def test_cards_export_makes_a_batch_and_cards_import_records_what_bhxh_issued(database, tmp_path):
+def test_cards_export_makes_a_batch_and_cards_import_records_what_bhxh_issued(database, tmp_path, today):
     from python_calamine import CalamineWorkbook
     from sqlmodel import select
 
@@ -488,7 +488,6 @@ def test_cards_export_makes_a_batch_and_cards_import_records_what_bhxh_issued(da
     from db.models import Person, Sponsorship
     from db.uow import UnitOfWork
     from donation import auth, cards
-    from donation.dates import today_vn
 
     assert cli("seed-demo", "--beneficiaries", "120", "--pledges", "10", "--allocate", env=database).returncode == 0
     out = tmp_path / "d03.xlsx"
@@ -500,7 +499,7 @@ def test_cards_export_makes_a_batch_and_cards_import_records_what_bhxh_issued(da
     rows = CalamineWorkbook.from_filelike(out.open("rb")).get_sheet_by_index(0).to_python()
     assert tuple(rows[0]) == cards.D03_HEADERS and len(rows) == shown["people"] + 1
     assert sum(row[11] for row in rows[1:]) == shown["amount"]
-    assert shown["batch"] == f"Đợt 2/{today_vn().year}"  # seed-demo --allocate bought the demo commune's: Đợt 1
+    assert shown["batch"] == f"Đợt 2/{today.year}"  # seed-demo --allocate bought the demo commune's: Đợt 1
     again = json.loads(cli("cards", "export", "--province", "66", "--batch", "2", "--out", str(out), "--json",
                            env=database).stdout)  # the same batch again, by its number
     assert (again["batch_id"], again["people"]) == (shown["batch_id"], shown["people"])
@@ -509,7 +508,7 @@ def test_cards_export_makes_a_batch_and_cards_import_records_what_bhxh_issued(da
 
     uow = UnitOfWork(make_engine(database["DATABASE_URL"]))
     tinh = auth.find_actor("demo.tinh", uow=uow)
-    cards.record_payment(tinh, shown["batch_id"], paid_on=today_vn(), reference="UNC 0001", uow=uow)
+    cards.record_payment(tinh, shown["batch_id"], paid_on=today, reference="UNC 0001", uow=uow)
     with uow as work:
         found = work.session.exec(select(Sponsorship, Person).join(Person, Person.id == Sponsorship.person_id)
                                   .where(Sponsorship.batch_id == shown["batch_id"])).all()
@@ -524,6 +523,6 @@ def test_cards_export_makes_a_batch_and_cards_import_records_what_bhxh_issued(da
     issued.write_text("\n".join(",".join(line) for line in lines), encoding="utf-8-sig")
     imported = cli("cards", "import", str(issued), "--user", "demo.tinh", "--json", env=database)
     assert imported.returncode == 0, imported.stderr
-    assert json.loads(imported.stdout) == {"cards": len(found), "already": 0, "batches_carded": [f"Đợt 2/{today_vn().year}"]}
+    assert json.loads(imported.stdout) == {"cards": len(found), "already": 0, "batches_carded": [f"Đợt 2/{today.year}"]}
     refused = cli("cards", "import", str(issued), "--user", "demo.nhataitro", "--json", env=database)
     assert refused.returncode == 1 and refused.stdout == ""
