@@ -14,11 +14,10 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
-from sqlalchemy import BigInteger, ColumnElement, Connection, bindparam, case, cast, literal, update
+from sqlalchemy import BigInteger, ColumnElement, Connection, case, cast, literal, update
 from sqlmodel import Session, func, select
 
 from db.bulk import (
-    bulk_execute,
     day_number,
     epoch_seconds,
     fetch_batches,
@@ -28,6 +27,7 @@ from db.bulk import (
     new_ids,
     not_among,
     roomy_cache,
+    update_each,
 )
 from db.models import (
     SPONSORSHIP_LIVE,
@@ -415,9 +415,10 @@ def _save(session: Session, actor: Actor, province: int | None, on: date, needs:
 
 def _spend(connection: Connection, needs: Needs, funds: list[Funds], result: Allocation, now: datetime) -> None:
     """Each pledge used gains what the run took from it; a paid pledge left with nothing, or with less than its
-    cheapest card, becomes allocated. Two executemanys that read nothing first: the money of every pledge used, then
-    the status of those done (the status is in an index, so setting it, even to what it was, moves the pledge's
-    entry: 0.63 s for 64,000 pledges in one statement against 0.15 s without it, measured here)."""
+    cheapest card, becomes allocated. Two updates of many rows (`update_each`) that read nothing first: the money
+    of every pledge used, then the status of those done (the status is in an index, so setting it, even to what it
+    was, moves the pledge's entry: 0.63 s for 64,000 pledges in one statement against 0.15 s without it on SQLite,
+    measured here)."""
     used, used_at = np.unique(result.line_pledges, return_inverse=True)
     spent = np.zeros(len(used), dtype=np.int64)
     np.add.at(spent, used_at, result.line_amounts)
@@ -430,14 +431,12 @@ def _spend(connection: Connection, needs: Needs, funds: list[Funds], result: All
     done = [{"row_id": pledge} for pledge in pledges if result.remainder[pledge] == 0 or (
         cheapest[months[pledge]] is not None and result.remainder[pledge] < cheapest[months[pledge]])]
     table = Pledge.__table__
-    bulk_execute(connection, update(table).where(table.c.id == bindparam("row_id")).values(
-        allocated=table.c.allocated + bindparam("spent"), updated_at=bindparam("now")),
-        {"row_id": table.c.id, "spent": table.c.allocated, "now": table.c.updated_at},
-        [{"row_id": pledge, "spent": amount, "now": now} for pledge, amount in zip(pledges, spent.tolist(),
-                                                                                   strict=True)])
+    update_each(connection, lambda row: update(table).where(table.c.id == row["row_id"]).values(
+        allocated=table.c.allocated + row["spent"], updated_at=now), {"row_id": table.c.id, "spent": table.c.allocated},
+        [{"row_id": pledge, "spent": amount} for pledge, amount in zip(pledges, spent.tolist(), strict=True)])
     check_transition("paid", "allocated")
-    bulk_execute(connection, update(table).where(table.c.id == bindparam("row_id"), table.c.status == "paid").values(
-        status="allocated"), {"row_id": table.c.id}, done)
+    update_each(connection, lambda row: update(table).where(table.c.id == row["row_id"], table.c.status == "paid")
+                .values(status="allocated"), {"row_id": table.c.id}, done)
 
 
 def provinces(actor: Actor, *, uow: UnitOfWork | None = None) -> dict[int, str]:

@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import event, func, insert, inspect, select
+from sqlalchemy import String, event, func, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from db import migrate
@@ -263,6 +263,10 @@ def test_foreign_keys_go_unchecked_for_one_sqlite_transaction_and_are_checked_ag
                 foreign_keys_unchecked(connection)
             # the block ends without a commit: the row is rolled back and the connection goes back to the pool
         else:
+            with pytest.raises(IntegrityError):  # through COPY too, as SQLAlchemy's error
+                insert_columns(connection, FundingLine.__table__, {"sponsorship_id": [999_999], "pledge_id": 999_999,
+                                                                   "amount": 1}, 1)
+            connection.rollback()
             with pytest.raises(IntegrityError):
                 connection.execute(orphan)
     with engine.connect() as connection:
@@ -270,3 +274,39 @@ def test_foreign_keys_go_unchecked_for_one_sqlite_transaction_and_are_checked_ag
         assert connection.execute(select(func.count()).select_from(FundingLine.__table__)).scalar_one() == 0
         with pytest.raises(IntegrityError):
             connection.execute(orphan)
+
+
+def test_each_row_updates_its_own_rows_with_values_that_vary_or_not_and_a_row_twice_is_refused(engine):
+    """`update_each` on both databases (one statement over unnested arrays on PostgreSQL): a value that differs by
+    row, one the same in every row, NULLs, dates, an amount added to what a column holds, and a condition; rows not
+    named keep theirs."""
+    from sqlalchemy import update
+
+    from db.bulk import bulk_update, update_each
+
+    migrate.upgrade(engine)
+    table = Person.__table__
+    with engine.begin() as connection:
+        bulk_insert(connection, table, [
+            {"full_name": f"Người {i}", "name_key": f"nguoi {i}", "birth_date": date(1990, 1, 1 + i),
+             "birth_year_only": False, "gender": "female", "national_id": f"0661900{i:05d}",
+             "social_insurance_code": None} for i in range(6)])
+        ids = list(connection.execute(select(table.c.id).order_by(table.c.id)).scalars())
+        update_each(connection, lambda row: update(table).where(table.c.id == row["row_id"], table.c.gender == "female")
+                    .values(birth_date=row["born"], gender=row["gender"], full_name=table.c.full_name + row["suffix"]),
+                    {"row_id": table.c.id, "born": table.c.birth_date, "gender": table.c.gender, "suffix": String()},
+                    [{"row_id": ids[0], "born": date(2001, 2, 3), "gender": None, "suffix": " (đã sửa)"},
+                     {"row_id": ids[2], "born": date(2002, 12, 31), "gender": None, "suffix": " (đã sửa)"},
+                     {"row_id": ids[3], "born": date(2003, 7, 4), "gender": None, "suffix": " (đã sửa)"}])
+        update_each(connection, lambda row: update(table).where(table.c.id == row["row_id"]).values(gender="male"),
+                    {"row_id": table.c.id}, [{"row_id": ids[4]}])  # one row: every value the same
+        update_each(connection, lambda row: update(table).values(gender="male"), {"row_id": table.c.id}, [])
+        with pytest.raises(ValueError, match="twice"):
+            bulk_update(connection, table, ["full_name"], [{"id": ids[1], "full_name": "A"},
+                                                           {"id": ids[1], "full_name": "B"}])
+        rows = connection.execute(select(table.c.full_name, table.c.birth_date, table.c.gender)
+                                  .order_by(table.c.id)).all()
+    assert [tuple(row) for row in rows] == [
+        ("Người 0 (đã sửa)", date(2001, 2, 3), None), ("Người 1", date(1990, 1, 2), "female"),
+        ("Người 2 (đã sửa)", date(2002, 12, 31), None), ("Người 3 (đã sửa)", date(2003, 7, 4), None),
+        ("Người 4", date(1990, 1, 5), "male"), ("Người 5", date(1990, 1, 6), "female")]
