@@ -8,6 +8,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,14 +44,27 @@ def raw_read_seconds(path: str, *queries: str | tuple[str, tuple]) -> float:
 
 
 @contextmanager
-def demo_database() -> Iterator[UnitOfWork]:
-    """A fresh SQLite file with units, rules and the demo accounts, removed afterwards."""
+def demo_database(postgres_url: str | None = None) -> Iterator[UnitOfWork]:
+    """A fresh SQLite file, or a fresh schema in the PostgreSQL database of `postgres_url`, with units, rules and
+    the demo accounts, removed afterwards."""
     with tempfile.TemporaryDirectory() as folder:
-        engine = make_engine(f"sqlite:///{folder}/bench.db")
-        initialise(engine)
-        uow = UnitOfWork(engine)
-        demo.seed_demo(uow=uow)
+        url, drop = f"sqlite:///{folder}/bench.db", None
+        if postgres_url:
+            schema = f"bench_{uuid.uuid4().hex[:10]}"
+            admin = make_engine(postgres_url)
+            with admin.begin() as connection:
+                connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+            url = f"{postgres_url}{'&' if '?' in postgres_url else '?'}options=-csearch_path%3D{schema}"
+            drop = f'DROP SCHEMA "{schema}" CASCADE'
+        engine = make_engine(url)
         try:
+            initialise(engine)
+            uow = UnitOfWork(engine)
+            demo.seed_demo(uow=uow)
             yield uow
         finally:
             engine.dispose()
+            if drop:
+                with admin.begin() as connection:
+                    connection.exec_driver_sql(drop)
+                admin.dispose()

@@ -3,11 +3,14 @@
 write of the same number of result rows. Targets: at most 10 s and 1.5 GB peak memory.
 
 Usage: python bench/allocation.py [--quick | --needs N --pledges M]   (--quick: 20,000 needs, 2,000 pledges)
+With BHYT_BENCH_POSTGRES=postgresql+psycopg://… the same runs in a new schema of that database, dropped afterwards
+(no target there; the floor is psycopg's raw read and a COPY of as many rows).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import sqlite3
@@ -30,7 +33,7 @@ def populate(uow, needs: int, pledges: int) -> None:
     now = datetime.now(UTC)
     with uow as work:
         connection = work.session.connection()
-        communes = list(work.session.exec(select(Commune.code, Commune.province_code)))
+        communes = list(work.session.exec(select(Commune.code, Commune.province_code).order_by(Commune.code)))
         assert work.session.exec(select(func.min(Person.id))).one() is None  # an empty registry: ids from 1
         people, households, nominations = [], [], []
         household = 0
@@ -94,10 +97,25 @@ NEEDS_READ = ("SELECT n.id, n.person_id, n.household_id, n.commune_code * 1024 +
               "SELECT code FROM commune WHERE is_poor")
 
 
-def floor_seconds(path: str, written: int) -> float:
-    """A raw sqlite3 read of the rows the run reads, then a write of as many result rows as it wrote."""
-    read = raw_read_seconds(path, *NEEDS_READ, "SELECT id, paid, allocated, months, province_code, commune_code, groups "
-                            "FROM pledge WHERE status IN ('partly_paid', 'paid', 'allocated') AND paid > allocated")
+NEEDS_READ_POSTGRES = (
+    "SELECT n.id, n.person_id, n.household_id, n.commune_code * 1024 + n.province_code, "
+    "CAST(n.priority_score AS BIGINT) * 1024 + CASE n.group_key WHEN 'farm_household' THEN 1 WHEN 'household' "
+    "THEN 2 WHEN 'near_poor' THEN 3 WHEN 'poor' THEN 4 WHEN 'pupil' THEN 5 WHEN 'student' THEN 6 END, "
+    "CAST(floor(extract(epoch FROM n.nominated_at)) AS BIGINT), "
+    "CAST(coalesce(CAST(to_char(n.current_card_until, 'YYYYMMDD') AS INTEGER), 0) AS BIGINT) * 100000000 "
+    "+ coalesce(CAST(to_char(p.birth_date, 'YYYYMMDD') AS INTEGER), 0) FROM nomination n "
+    "JOIN person p ON p.id = n.person_id WHERE n.status = 'approved'", NEEDS_READ[1])
+PLEDGES_READ = ("SELECT id, paid, allocated, months, province_code, commune_code, groups FROM pledge "
+                "WHERE status IN ('partly_paid', 'paid', 'allocated') AND paid > allocated")
+
+
+def floor_seconds(uow, written: int) -> float:
+    """A raw read of the rows the run reads, then a write of as many result rows as it wrote: sqlite3's executemany,
+    or psycopg's COPY."""
+    if uow.engine.dialect.name == "postgresql":
+        return _postgres_floor_seconds(uow, written)
+    path = str(uow.engine.url.database)
+    read = raw_read_seconds(path, *NEEDS_READ, PLEDGES_READ)
     began = time.perf_counter()
     connection = sqlite3.connect(path)
     connection.execute("CREATE TEMP TABLE floor_result (a INTEGER, b INTEGER, c INTEGER, d TEXT, e INTEGER)")
@@ -106,6 +124,21 @@ def floor_seconds(path: str, written: int) -> float:
     connection.commit()
     connection.close()
     return read + time.perf_counter() - began
+
+
+def _postgres_floor_seconds(uow, written: int) -> float:
+    began = time.perf_counter()
+    with uow.engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        with driver.cursor() as cursor:
+            for query in (*NEEDS_READ_POSTGRES, PLEDGES_READ):
+                cursor.execute(query).fetchall()
+            cursor.execute("CREATE TEMP TABLE floor_result (a BIGINT, b BIGINT, c BIGINT, d DATE, e INTEGER)")
+            with cursor.copy("COPY floor_result FROM STDIN") as copy:
+                for i in range(written):
+                    copy.write_row((i, i, i * 7, TODAY, 12))
+        driver.commit()
+    return time.perf_counter() - began
 
 
 def sizes(description: str) -> tuple[int, int]:
@@ -133,7 +166,7 @@ def main() -> None:
             engine_seconds.append(time.perf_counter() - started)
 
     allocation.run_engine = timed_engine
-    with demo_database() as uow:
+    with demo_database(os.environ.get("BHYT_BENCH_POSTGRES")) as uow:
         populate(uow, needs, pledges)
         steps: list[tuple[float, str]] = []
         began = time.perf_counter()
@@ -142,14 +175,14 @@ def main() -> None:
         seconds = time.perf_counter() - began
         with uow as work:
             written = work.session.exec(select(func.count()).select_from(Sponsorship)).one()
-        path = str(uow.engine.url.database)
-        floor = floor_seconds(path, written * 2)  # a sponsorship and (at least) one funding line each
+        database = uow.engine.dialect.name
+        floor = floor_seconds(uow, written * 2)  # a sponsorship and (at least) one funding line each
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{report.sponsorships} people funded in {report.households_funded} households, "
           f"{report.amount_allocated:,} đồng from {report.pledges_used} pledges; {report.needs_left} needs left; digest {report.result_digest[:16]}")
     ends = [at for at, _ in steps[1:]] + [began + seconds]
     print("; ".join(f"{step} {end - at:.2f} s" for (at, step), end in zip(steps, ends, strict=True)))
-    print(f"RESULT needs={needs} pledges={pledges} seconds={seconds:.2f} engine_seconds={sum(engine_seconds):.2f} "
+    print(f"RESULT database={database} needs={needs} pledges={pledges} seconds={seconds:.2f} engine_seconds={sum(engine_seconds):.2f} "
           f"floor_seconds={floor:.2f} ratio={seconds / floor:.1f} peak_mb={peak:.0f} "
           f"engine_load_seconds={compile_seconds:.2f} target_seconds=10 target_peak_mb=1500")
 
