@@ -46,7 +46,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
-from sqlalchemy.types import TypeEngine
+from sqlalchemy.types import VARCHAR, TypeDecorator, TypeEngine
 
 
 def _gathered(connection: Connection, types: Mapping[str, Column | TypeEngine], rows: Sequence[dict],
@@ -129,8 +129,10 @@ def insert_columns(connection: Connection, table: Table, columns: Mapping[str, o
 
 def _copy(connection: Connection, table: Table, gathered: Mapping[str, object], count: int) -> None:
     """PostgreSQL: the rows through COPY, in the transaction of `connection`. A million sponsorships took about a
-    third less than as many-row INSERTs (measured here; most of what is left is the foreign keys' checks). An error
-    comes as SQLAlchemy's, its parameters hidden."""
+    third less than as many-row INSERTs (measured here; most of what is left is the foreign keys' checks). COPY
+    reads each value's text as the column's type, which is what an INSERT does for integers, text, dates and NULLs
+    (what allocation writes), not for floats into integers or times with a zone into times without one. An error
+    comes as SQLAlchemy's; like an INSERT's, the server's message may quote the row it failed on."""
     preparer = connection.dialect.identifier_preparer
     sql = (f"COPY {preparer.format_table(table)} ({', '.join(preparer.quote(name) for name in gathered)}) "
            "FROM STDIN")
@@ -315,26 +317,40 @@ def update_each(connection: Connection, build: Callable[[Mapping[str, ColumnElem
     """Run the update `build(row)` for each row (a dict of values by the names of `types`, each converted by the
     column or type named for it); `build` gets the values as SQL expressions. Each row must find other table rows
     than the others do. SQLite: one executemany of it (`bulk_execute`). PostgreSQL: one statement, the rows
-    unnested from one array per name (a value the same in every row bound once): an executemany there took 3.5 s
-    for 64,000 pledges an allocation had used (measured here)."""
+    unnested from one array per name (a value the same in every row, of one type, bound once): an executemany
+    there took 3.5 s for 64,000 pledges an allocation had used (measured here). A name whose values are of two
+    Python types (psycopg makes no array of them) goes back to the executemany."""
     if not rows:
         return
-    if connection.dialect.name != "postgresql":
+    columns = {name: [row[name] for row in rows] for name in types}
+    if connection.dialect.name != "postgresql" or any(
+            len({type(value) for value in column if value is not None}) > 1 for column in columns.values()):
         bulk_execute(connection, build({name: bindparam(name) for name in types}), types, rows)
         return
-    type_of = {name: kind.type if isinstance(kind, Column) else kind for name, kind in types.items()}
     values: dict[str, ColumnElement] = {}
     arrays = []
-    for name in types:
-        column = [row[name] for row in rows]
-        if all(value == column[0] for value in column):
-            values[name] = bindparam(f"{name}_all", column[0], type_=type_of[name])
+    for name, column in columns.items():
+        kind = types[name].type if isinstance(types[name], Column) else types[name]
+        first = column[0]
+        if all(type(value) is type(first) and value == first for value in column):
+            values[name] = bindparam(f"{name}_all", first, type_=kind)
         else:
-            arrays.append(func.unnest(bindparam(f"{name}_each", column, type_=ARRAY(type_of[name]))).label(name))
+            arrays.append(func.unnest(bindparam(f"{name}_each", column, type_=ARRAY(_unbounded(kind)))).label(name))
     if arrays:
         each = select(*arrays).subquery("each_row")
         values.update({name: each.c[name] for name in each.c.keys()})
     connection.execute(build(values))
+
+
+def _unbounded(kind: TypeEngine) -> TypeEngine:
+    """Text without its length (the array is cast to its type, and a cast to VARCHAR(n) cuts a longer text where
+    setting the column refuses it); any other type as it is. SQLModel's text is a decorator over String that
+    converts nothing."""
+    plain = kind.impl if isinstance(kind, TypeDecorator) and (
+        type(kind).process_bind_param is TypeDecorator.process_bind_param) else kind
+    if type(plain) in (String, VARCHAR) and plain.length is not None:
+        return String()
+    return kind
 
 
 def bulk_execute(connection: Connection, statement, types: Mapping[str, Column | TypeEngine],

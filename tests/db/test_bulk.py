@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import String, event, func, insert, inspect, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from db import migrate
 from db.bulk import bulk_insert, foreign_keys_unchecked, index_built_after, insert_columns
@@ -278,8 +278,8 @@ def test_foreign_keys_go_unchecked_for_one_sqlite_transaction_and_are_checked_ag
 
 def test_each_row_updates_its_own_rows_with_values_that_vary_or_not_and_a_row_twice_is_refused(engine):
     """`update_each` on both databases (one statement over unnested arrays on PostgreSQL): a value that differs by
-    row, one the same in every row, NULLs, dates, an amount added to what a column holds, and a condition; rows not
-    named keep theirs."""
+    row (NULL among them), one the same in every row, dates, an amount added to what a column holds, a condition
+    that leaves a named row alone, values of two types; rows not named keep theirs."""
     from sqlalchemy import update
 
     from db.bulk import bulk_update, update_each
@@ -289,24 +289,59 @@ def test_each_row_updates_its_own_rows_with_values_that_vary_or_not_and_a_row_tw
     with engine.begin() as connection:
         bulk_insert(connection, table, [
             {"full_name": f"Người {i}", "name_key": f"nguoi {i}", "birth_date": date(1990, 1, 1 + i),
-             "birth_year_only": False, "gender": "female", "national_id": f"0661900{i:05d}",
+             "birth_year_only": False, "gender": "male" if i == 3 else "female", "national_id": f"0661900{i:05d}",
              "social_insurance_code": None} for i in range(6)])
         ids = list(connection.execute(select(table.c.id).order_by(table.c.id)).scalars())
         update_each(connection, lambda row: update(table).where(table.c.id == row["row_id"], table.c.gender == "female")
                     .values(birth_date=row["born"], gender=row["gender"], full_name=table.c.full_name + row["suffix"]),
                     {"row_id": table.c.id, "born": table.c.birth_date, "gender": table.c.gender, "suffix": String()},
                     [{"row_id": ids[0], "born": date(2001, 2, 3), "gender": None, "suffix": " (đã sửa)"},
-                     {"row_id": ids[2], "born": date(2002, 12, 31), "gender": None, "suffix": " (đã sửa)"},
+                     {"row_id": ids[2], "born": date(2002, 12, 31), "gender": "male", "suffix": " (đã sửa)"},
                      {"row_id": ids[3], "born": date(2003, 7, 4), "gender": None, "suffix": " (đã sửa)"}])
         update_each(connection, lambda row: update(table).where(table.c.id == row["row_id"]).values(gender="male"),
                     {"row_id": table.c.id}, [{"row_id": ids[4]}])  # one row: every value the same
         update_each(connection, lambda row: update(table).values(gender="male"), {"row_id": table.c.id}, [])
+        bulk_update(connection, table, ["social_insurance_code"], [{"id": ids[5], "social_insurance_code": "66"},
+                                                                   {"id": ids[1], "social_insurance_code": 7}])
         with pytest.raises(ValueError, match="twice"):
             bulk_update(connection, table, ["full_name"], [{"id": ids[1], "full_name": "A"},
                                                            {"id": ids[1], "full_name": "B"}])
-        rows = connection.execute(select(table.c.full_name, table.c.birth_date, table.c.gender)
-                                  .order_by(table.c.id)).all()
+        rows = connection.execute(select(table.c.full_name, table.c.birth_date, table.c.gender,
+                                         table.c.social_insurance_code).order_by(table.c.id)).all()
     assert [tuple(row) for row in rows] == [
-        ("Người 0 (đã sửa)", date(2001, 2, 3), None), ("Người 1", date(1990, 1, 2), "female"),
-        ("Người 2 (đã sửa)", date(2002, 12, 31), None), ("Người 3 (đã sửa)", date(2003, 7, 4), None),
-        ("Người 4", date(1990, 1, 5), "male"), ("Người 5", date(1990, 1, 6), "female")]
+        ("Người 0 (đã sửa)", date(2001, 2, 3), None, None), ("Người 1", date(1990, 1, 2), "female", "7"),
+        ("Người 2 (đã sửa)", date(2002, 12, 31), "male", None), ("Người 3", date(1990, 1, 4), "male", None),
+        ("Người 4", date(1990, 1, 5), "male", None), ("Người 5", date(1990, 1, 6), "female", "66")]
+
+
+def test_a_text_too_long_for_its_column_is_refused_or_kept_as_a_plain_update_does(engine):
+    """PostgreSQL refuses a national id longer than its 12 characters, from a plain update and from `bulk_update`
+    alike (an array cast to VARCHAR(12)[] would have cut it); SQLite keeps it, both ways."""
+    from sqlalchemy import update
+
+    from db.bulk import bulk_update
+
+    migrate.upgrade(engine)
+    table = Person.__table__
+    long_id = "0" * 20
+
+    def attempt(write) -> str:
+        with engine.begin() as connection:
+            bulk_insert(connection, table, [
+                {"full_name": f"Người {i}", "name_key": f"nguoi {i}", "birth_date": date(1990, 1, 1),
+                 "birth_year_only": False, "gender": None, "national_id": f"0661900{i:05d}",
+                 "social_insurance_code": None} for i in range(2)])
+            ids = list(connection.execute(select(table.c.id).order_by(table.c.id)).scalars())
+            try:
+                write(connection, ids)
+            except DBAPIError:
+                connection.rollback()
+                return "refused"
+            found = connection.execute(select(table.c.national_id).where(table.c.id == ids[0])).scalar_one()
+            connection.rollback()
+            return found
+
+    plain = attempt(lambda c, ids: c.execute(update(table).where(table.c.id == ids[0]).values(national_id=long_id)))
+    bulk = attempt(lambda c, ids: bulk_update(c, table, ["national_id"], [
+        {"id": ids[0], "national_id": long_id}, {"id": ids[1], "national_id": "066190000099"}]))
+    assert plain == bulk == ("refused" if engine.dialect.name == "postgresql" else long_id)
