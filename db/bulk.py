@@ -96,7 +96,7 @@ def insert_columns(connection: Connection, table: Table, columns: Mapping[str, o
     value throughout counts as that value), any other value is the same for every row. No dictionary per row is
     built, and rows go in slices: only one slice's values are Python objects at a time (a million rows of a dozen
     columns would take several hundred MB at once). A column's converter runs once per distinct value of a slice
-    (a date column holds a few hundred dates)."""
+    (a date column holds a few hundred dates). PostgreSQL takes each slice through COPY (`_copy`)."""
     defaults = _defaults(table)
     columns = {name: value[:1].tolist()[0] if isinstance(value, np.ndarray) and len(value) and (value == value[0]).all()
                else value for name, value in columns.items()}
