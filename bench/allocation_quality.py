@@ -38,7 +38,10 @@ With --explain, a second program also keeps rule 3's order as far as it can be w
 a household of one group that was left unfunded, or funded for fewer months than m, found its pledges of m months
 short of its price at its turn in the first pass, and every household scoring lower came after that turn; so what
 those pledges have left at the end plus what they gave to lower scores is short of that price too (a big-M row per
-household and length, over what each pledge gave to each score and above). The engine's results still all solve it.
+household and length, over what each pledge gave to each score and above). The engine's results still all solve it
+on these instances (no holds, each person nominated once, each household in one commune): a held need or a person
+nominated twice is decided outside the order, and would break the rows. The program keeps only part of the order
+(households of one group, the first pass), so it is still looser than the rules.
 Then the engine under other rules (the most local money first; households ranked by points per đồng), against the
 first program: what each decision the product owner could take would buy.
 
