@@ -448,11 +448,12 @@ def provinces(actor: Actor, *, uow: UnitOfWork | None = None) -> dict[int, str]:
 
 def release(actor: Actor, sponsorship_id: int, reason: str, *, uow: UnitOfWork | None = None) -> None:
     """Before purchase, a sponsorship is released (the person died, moved, or got other cover) with a reason; its
-    money returns to its pledges."""
+    money returns to its pledges, and its nomination is withdrawn: for those reasons the person must not be funded
+    again by the next run (the commune nominates them anew if they need a card after all)."""
     require_role(actor, *ALLOCATORS)
     reason = " ".join((reason or "").split())
     if len(reason) < 5:
-        raise InvalidInput("Ghi lý do trả lại (ví dụ: người được tài trợ đã có thẻ BHYT khác)")
+        raise InvalidInput("Ghi lý do trả lại, ít nhất 5 ký tự (ví dụ: người được tài trợ đã có thẻ BHYT khác)")
     with uow or UnitOfWork() as work:
         session = work.session
         sponsorship = session.get(Sponsorship, sponsorship_id)
@@ -490,6 +491,11 @@ def release(actor: Actor, sponsorship_id: int, reason: str, *, uow: UnitOfWork |
         sponsorship.released_by, sponsorship.released_at = actor.user_id, now
         audit.record(session, actor, "release_sponsorship", "sponsorship", sponsorship_id,
                      after={"reason": reason, "returned": sum(line.amount for line in lines)})
+        nomination = session.get(Nomination, sponsorship.nomination_id, with_for_update=True)
+        if nomination.status == "approved":
+            nomination.status, nomination.updated_at = "withdrawn", now
+            audit.record(session, actor, "withdraw_nomination", "nomination", nomination.id,
+                         before={"status": "approved"}, after={"status": "withdrawn", "reason": reason})
         work.commit()
 
 

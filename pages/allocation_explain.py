@@ -112,7 +112,8 @@ def release_form(r: explain.FundedRow) -> None:
         if st.form_submit_button("Trả lại suất tài trợ"):
             _widgets.act(FLASH, lambda: allocation.release(actor, r.sponsorship_id, reason),
                          lambda _: f"Đã trả lại suất tài trợ của {r.name}: {format_vnd(r.price)} về lại cam kết "
-                                   f"{r.pledges_text}.")
+                                   f"{r.pledges_text}. Đề cử đã được rút khỏi danh sách chờ; nếu người này "
+                                   "vẫn cần thẻ, cán bộ xã đề cử lại.")
 
 
 def show_waiting() -> None:

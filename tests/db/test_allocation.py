@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import func, select
 
-from db.models import FundingLine, Nomination, Pledge, Sponsorship
+from db.models import AuditEvent, FundingLine, Nomination, Pledge, Sponsorship
 from db.uow import UnitOfWork
 from donation import allocation, auth, demo, payments, pledges
 from donation.actors import SYSTEM_ACTOR
@@ -114,18 +114,20 @@ def test_cover_starts_after_the_current_card_or_thirty_days_after_the_run(seeded
     assert allocation.add_months(date(2026, 11, 30), 3) == date(2027, 2, 28)
 
 
-def test_releasing_a_sponsorship_returns_its_money_and_the_person_waits_again(seeded):
+def test_releasing_a_sponsorship_returns_its_money_and_withdraws_the_nomination(seeded):
     uow = seeded
     allocation.allocate(SYSTEM_ACTOR, on=TODAY, uow=uow)
     with uow as work:
         chosen = work.session.exec(select(Sponsorship).join(FundingLine, FundingLine.sponsorship_id == Sponsorship.id)
                                    .join(Pledge, Pledge.id == FundingLine.pledge_id)
                                    .where(Sponsorship.province_code == 66, Pledge.office_code == 66)).first()
-        chosen_id, price, person = chosen.id, chosen.price, chosen.person_id
+        chosen_id, price, person, nomination_id = chosen.id, chosen.price, chosen.person_id, chosen.nomination_id
         before = work.session.exec(select(func.sum(Pledge.allocated))).one()
     officer = auth.find_actor("demo.tinh", uow=uow)
     with pytest.raises(InvalidInput, match="Ghi lý do"):
         allocation.release(officer, chosen_id, "", uow=uow)
+    with pytest.raises(InvalidInput, match="ít nhất 5 ký tự"):
+        allocation.release(officer, chosen_id, "chết", uow=uow)
     with pytest.raises(Forbidden):
         allocation.release(auth.find_actor("demo.tinh.48", uow=uow), chosen_id, "Đã có thẻ khác", uow=uow)
     with pytest.raises(Forbidden, match="có tiền của tỉnh"):  # BHXH Việt Nam gives back only its own money's
@@ -134,15 +136,18 @@ def test_releasing_a_sponsorship_returns_its_money_and_the_person_waits_again(se
     with uow as work:
         assert work.session.exec(select(func.sum(Pledge.allocated))).one() == before - price
         assert work.session.get(Sponsorship, chosen_id).status == "released"
+        assert work.session.get(Nomination, nomination_id).status == "withdrawn"  # died, moved, covered: not again
+        assert work.session.exec(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "withdraw_nomination", AuditEvent.entity_id == str(nomination_id))).one() == 1
     money_adds_up(uow)
     with pytest.raises(InvalidInput, match="đã được trả lại"):
         allocation.release(officer, chosen_id, "Trả lại lần nữa", uow=uow)
     again = allocation.allocate(SYSTEM_ACTOR, on=TODAY, uow=uow)
-    assert again.sponsorships >= 1  # the money went back, and the next need in line (maybe the same) gets it
+    assert again.sponsorships >= 1  # the money went back, and the next need in line gets it
     with uow as work:
         live = work.session.exec(select(func.count()).select_from(Sponsorship).where(
             Sponsorship.person_id == person, Sponsorship.status == "allocated")).one()
-    assert live <= 1
+    assert live == 0
     money_adds_up(uow)
 
 
