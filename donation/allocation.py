@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 from sqlalchemy import BigInteger, ColumnElement, Connection, case, cast, literal, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from db.bulk import (
@@ -41,7 +42,6 @@ from db.models import (
     Pledge,
     Province,
     PurchaseBatch,
-    ReceivingOffice,
     Sponsorship,
 )
 from db.uow import UnitOfWork
@@ -52,8 +52,8 @@ from donation.allocation_engine import allocate as run_engine
 from donation.allocation_engine import ready as engine_ready
 from donation.batches import no_cycle_collection
 from donation.card_prices import CardPrices
-from donation.errors import Forbidden, InvalidInput, NotFound
-from donation.offices import NATIONAL, lock_office
+from donation.errors import Forbidden, InvalidInput, NotFound, explain
+from donation.offices import NATIONAL, lock_offices
 from donation.pledge_states import check_transition
 from donation.pledges import find_pledge, groups_helped, require_visible
 from donation.premium import RuleBook
@@ -113,6 +113,15 @@ def _scope(actor: Actor, province: int | None) -> tuple[list[int] | None, int | 
             raise Forbidden("Cán bộ BHXH Việt Nam phân bổ tiền nhận cho cả nước, không theo từng tỉnh")
         return [NATIONAL], None
     return ([province], province) if province is not None else (None, None)
+
+
+def _touched(offices: list[int] | None, needs_province: int | None) -> list[int] | None:
+    """The offices a run must lock: those whose money it spends and those of the provinces whose people it may fund
+    (each province's office stands for its people). A national run funds people anywhere, so it takes every
+    office's lock, and a provincial run started at the same time waits for it, or it for the provincial run."""
+    if offices is None or needs_province is None:
+        return None
+    return sorted(set(offices) | {needs_province})
 
 
 def _distinct(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -276,11 +285,10 @@ def allocate(actor: Actor, *, on: date, province: int | None = None, dry_run: bo
     with no_cycle_collection(), uow or UnitOfWork() as work:
         session = work.session
         if not dry_run:  # two runs at once: the second waits, then sees the first's result
-            # what it writes refers to rows it reads under the lock taken next or writes itself, and to the acting
-            # user's account: nothing in the platform deletes rows, and under the lock nobody else writes
+            # what it writes refers to rows it reads under the locks taken next or writes itself, and to the acting
+            # user's account: nothing in the platform deletes rows, and under the locks nobody else writes
             foreign_keys_unchecked(session.connection())
-            for office in offices if offices is not None else sorted(session.exec(select(ReceivingOffice.code))):
-                lock_office(session, office)
+            lock_offices(session, _touched(offices, needs_province))
         tell(0.0, "Đọc người được duyệt và tính mức đóng")
         rules = load_rule_book(session)
         needs, starts, start_days = _needs(session, needs_province, on, rules)
@@ -296,8 +304,10 @@ def allocate(actor: Actor, *, on: date, province: int | None = None, dry_run: bo
             tell(1.0, "Xong")
             return report
         tell(0.7, "Lưu các suất tài trợ")
-        report.run_id = _save(session, actor, province, on, needs, funds, starts, start_days, result,
-                              report)
+        try:
+            report.run_id = _save(session, actor, province, on, needs, funds, starts, start_days, result, report)
+        except IntegrityError as exc:  # the database's guard against funding a person twice, in Vietnamese
+            raise InvalidInput(explain(exc) or "Không lưu được kết quả phân bổ: chạy lại") from exc
         audit.record(session, actor, "allocate", "allocation_run", report.run_id, after=report.as_dict())
         work.commit()
         tell(1.0, "Xong")
@@ -466,8 +476,7 @@ def release(actor: Actor, sponsorship_id: int, reason: str, *, uow: UnitOfWork |
         if actor.role == NATIONAL_OFFICER and any(p.office_code != NATIONAL for p in pledges.values()):
             raise Forbidden(f"Suất tài trợ {sponsorship_id} có tiền của tỉnh: BHXH tỉnh trả lại")
         # the person's province too: it is the one that batches the sponsorship for purchase
-        for office in sorted({p.office_code for p in pledges.values()} | {sponsorship.province_code}):
-            lock_office(session, office)
+        lock_offices(session, {p.office_code for p in pledges.values()} | {sponsorship.province_code})
         session.refresh(sponsorship)
         if sponsorship.status == "released":
             raise InvalidInput(f"Suất tài trợ {sponsorship_id} đã được trả lại")

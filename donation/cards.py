@@ -34,7 +34,7 @@ from donation.errors import Forbidden, InvalidInput, NotFound
 from donation.identity import check_bhxh_code, check_cccd, name_key, parse_card_code, vietnamese_name_order
 from donation.money import format_number
 from donation.nomination_rows import find_header, header_key, read_date
-from donation.offices import lock_office
+from donation.offices import lock_office, lock_offices
 from donation.pledge_states import check_transition
 from donation.priority import GROUP_NAMES
 from donation.rules import load_rule_book
@@ -218,8 +218,7 @@ def record_payment(actor: Actor, batch_id: int, *, paid_on: date, reference: str
                                    .join(FundingLine, FundingLine.pledge_id == Pledge.id)
                                    .join(Sponsorship, Sponsorship.id == FundingLine.sponsorship_id)
                                    .where(Sponsorship.batch_id == batch.id)))
-        for office in sorted(offices | {batch.province_code}):
-            lock_office(session, office)
+        lock_offices(session, offices | {batch.province_code})
         session.refresh(batch)
         if batch.status != "open":
             raise InvalidInput(f"{batch.label} {STATUS_NAMES[batch.status].lower()}: không ghi chuyển tiền lần nữa")
@@ -462,8 +461,7 @@ def import_cards(actor: Actor, data: bytes, filename: str, *, uow: UnitOfWork | 
         ids = {national_id for _, _, _, national_id, *_ in parsed if national_id}
         # the provinces' locks, then a fresh read: two imports at once must each see the other's cards, or neither
         # would find its batch complete
-        for province in sorted({c.sponsorship.province_code for c in _purchased(session, actor, codes, ids).values()}):
-            lock_office(session, province)
+        lock_offices(session, {c.sponsorship.province_code for c in _purchased(session, actor, codes, ids).values()})
         session.expire_all()  # what was read before the locks is read again
         candidates = _purchased(session, actor, codes, ids)
         seen: Counter = Counter()

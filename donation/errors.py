@@ -40,6 +40,10 @@ def explain(exc: BaseException) -> str | None:
 
 
 _DATABASE_MESSAGES = (
+    # the database's own guard of "nobody funded twice" (migration 0014): an allocation or a change found it broken
+    (("ex_sponsorship_person_live",),
+     "Một người trong danh sách đã có suất tài trợ còn hiệu lực trùng thời gian (có thể do một lần phân bổ khác vừa "
+     "lưu): không ai được tài trợ hai lần, nên không có gì được lưu. Chạy lại phân bổ để thấy kết quả mới."),
     (("no such table", "undefinedtable", "relation"), "Cơ sở dữ liệu chưa được khởi tạo: chạy `python -m donation init`"),
     (("database is locked",),
      "Tệp cơ sở dữ liệu SQLite đang bị một tiến trình khác khóa: đợi tiến trình đó xong rồi thử lại"),

@@ -30,7 +30,7 @@ from donation.dates import today_vn
 from donation.errors import InvalidInput, NotFound
 from donation.money import format_vnd
 from donation.nomination_rows import DAMAGE_NAMES, FLAG_NAMES
-from donation.offices import lock_office
+from donation.offices import lock_offices
 from donation.pledges import find_pledge, groups_helped, require_visible
 from donation.priority import GROUP_NAMES
 
@@ -258,8 +258,7 @@ def hold(actor: Actor, code: str, households: Sequence[int], *, now: datetime | 
         # order): no run reads the holds while they change, and requests for one pledge are decided one at a time,
         # so the budget read below stays true until commit.
         places = set(session.exec(select(Nomination.province_code).where(Nomination.household_id.in_(wanted))))
-        for office in sorted(places | {pledge.office_code}):
-            lock_office(session, office)
+        lock_offices(session, places | {pledge.office_code})
         session.refresh(pledge)
         if pledge.status not in HOLDING:
             raise InvalidInput(f"Cam kết {pledge.code} đã kết thúc: không giữ chỗ được")
@@ -302,6 +301,9 @@ def release(actor: Actor, code: str, household: int, *, uow: UnitOfWork | None =
     with uow or UnitOfWork() as work:
         session = work.session
         pledge = _holding_pledge(actor, session, code)
+        # the locks `hold` takes: a run reading the holds sees this one either held or given back, never half
+        lock_offices(session, set(session.exec(select(Nomination.province_code).where(
+            Nomination.household_id == household))) | {pledge.office_code})
         row = session.exec(select(Hold).where(Hold.pledge_id == pledge.id, Hold.household_id == household,
                                               Hold.status == "active")).first()
         if row is None:
@@ -347,6 +349,8 @@ def expire(actor: Actor, *, now: datetime | None = None, dry_run: bool = False,
         stale = (Hold.status == "active") & (Hold.pledge_id.in_(ended) | not_among(Hold.household_id, waiting)
                                             | ((Hold.expires_at < now) & Hold.pledge_id.in_(unpaid))
                                             | (Hold.expires_at < overdue))
+        if not dry_run:  # holds of any pledge anywhere: every office's lock, as a national run takes them
+            lock_offices(session, None)
         households = list(session.exec(select(Hold.household_id).where(stale).order_by(Hold.household_id)))
         if dry_run or not households:
             return len(households)

@@ -6,6 +6,7 @@ An office's account is where its pledges' VietQR codes send money; only an admin
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -80,6 +81,16 @@ def lock_office(session: Session, office_code: int) -> None:
     write lock), so what is read next cannot change under the caller until it commits."""
     table = ReceivingOffice.__table__
     session.execute(update(table).where(table.c.code == office_code).values(code=table.c.code))
+
+
+def lock_offices(session: Session, codes: Iterable[int] | None) -> list[int]:
+    """Take several offices' locks, always in ascending code order (so that two writers never wait on each other in
+    a circle); None takes every office's. Returns the codes locked."""
+    chosen = sorted(set(codes)) if codes is not None else list(
+        session.exec(select(ReceivingOffice.code).order_by(ReceivingOffice.code)))
+    for code in chosen:
+        lock_office(session, code)
+    return chosen
 
 
 def locked(session: Session, actor: Actor, row):

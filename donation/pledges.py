@@ -22,7 +22,7 @@ from donation.actors import ADMIN, DONOR, OFFICE_STAFF, Actor, require_role
 from donation.donors import donor_of
 from donation.errors import Forbidden, InvalidInput, NotFound
 from donation.money import format_vnd
-from donation.offices import NATIONAL, lock_office, office_of, own_office, require_office
+from donation.offices import NATIONAL, lock_office, lock_offices, office_of, own_office, require_office
 from donation.pledge_quote import PledgeQuote, quote_pledge
 from donation.pledge_states import STATUS_NAMES, check_transition
 from donation.rules import load_rule_book
@@ -375,8 +375,7 @@ def expire_unpaid(actor: Actor, *, today: date, dry_run: bool = False, uow: Unit
             Pledge.status == "pledged", Pledge.paid == 0,
             func.coalesce(last_due, Pledge.quoted_on) < limit).order_by(Pledge.id)).all()
         if not dry_run:
-            for office in sorted({pledge.office_code for pledge in stale}):
-                lock_office(work.session, office)
+            lock_offices(work.session, {pledge.office_code for pledge in stale})
             for pledge in stale:
                 work.session.refresh(pledge)  # as it is now that no money can move
         # money recorded by hand and waiting for its confirmation keeps the pledge alive

@@ -25,6 +25,7 @@ from donation.errors import Forbidden, InvalidInput, NotFound
 from donation.identity import name_key
 from donation.money import format_number
 from donation.nomination_rows import COLUMNS, Candidate, Issue, match_header, template_header, validate_row
+from donation.offices import lock_offices
 from donation.premium import quote_premium
 from donation.priority import score, scorer
 from donation.rules import load_rule_book
@@ -403,6 +404,7 @@ def renew(actor: Actor, nomination_ids: list[int], *, uow: UnitOfWork | None = N
     today = today or today_vn()
     with uow or UnitOfWork() as work:
         now = datetime.now(UTC)
+        lock_places(work.session, nomination_ids)
         for nomination_id in nomination_ids:
             nomination = scoped_nomination(work.session, actor, nomination_id, lock=True)
             if nomination.status != "approved":
@@ -488,6 +490,13 @@ def nomination_cells(actor: Actor, nomination_id: int, *, uow: UnitOfWork | None
         }
 
 
+def lock_places(session: Session, nomination_ids: list[int]) -> None:
+    """Before an approved nomination changes: the locks of its province's office, which an allocation run holds
+    while it reads and funds approved people, so a run never funds facts that are being corrected or renewed."""
+    lock_offices(session, session.exec(select(Nomination.province_code).distinct()
+                                       .where(Nomination.id.in_(nomination_ids))).all())
+
+
 def scoped_nomination(session: Session, actor: Actor, nomination_id: int, *, lock: bool = False) -> Nomination:
     """A nomination the actor's scope holds, or an error saying it does not exist or is out of scope.
 
@@ -514,6 +523,7 @@ def update_nomination(actor: Actor, nomination_id: int, cells: dict[str, object]
     today = today or today_vn()
     with uow or UnitOfWork() as work:
         session = work.session
+        lock_places(session, [nomination_id])
         nomination, person = _editable(session, actor, nomination_id)
         candidate, errors = validate_row(1, {**cells, "household_key": str(nomination.household_id)}, today)
         if errors:

@@ -1,0 +1,237 @@
+"""What runs at once: the database refuses a second live sponsorship of one person over overlapping days, and on
+PostgreSQL each pair of writers that touch the same people or money, started while the other is about to commit,
+waits for it (the office locks of README "What runs at once") and leaves every rule true."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import insert, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from db.models import AllocationRun, Commune, Nomination, Sponsorship
+from db.uow import UnitOfWork
+from donation import allocation, auth, demo, holds, payments, pledges, registry
+from donation.errors import explain
+from tests.db.test_allocation import money_adds_up
+
+TODAY = date(2026, 11, 25)
+ON_POSTGRES = pytest.mark.parametrize("database_url", [pytest.param("postgres", marks=pytest.mark.postgres)],
+                                      indirect=True)
+
+
+# The database's own guard ----------------------------------------------------------------------------------------
+
+def _sponsorship(run: int, nomination: Nomination, starts: date, ends: date, status: str = "allocated") -> dict:
+    return {"run_id": run, "nomination_id": nomination.id, "person_id": nomination.person_id,
+            "household_id": nomination.household_id, "commune_code": nomination.commune_code,
+            "province_code": nomination.province_code, "group_key": nomination.group_key, "months": 12,
+            "price": 1_263_600, "starts_on": starts, "ends_on": ends, "status": status, "release_reason": ""}
+
+
+D = date(2027, 1, 1)
+Y = D + timedelta(days=364)
+
+
+@pytest.mark.parametrize(("first", "second", "refused"), [
+    ((D, Y, "allocated"), (D, Y, "allocated"), True),  # the same card twice
+    ((D, Y, "purchased"), (Y, Y + timedelta(days=90), "allocated"), True),  # one shared day
+    ((D, Y, "carded"), (D - timedelta(days=90), D, "allocated"), True),
+    ((D, Y, "allocated"), (Y + timedelta(days=1), Y + timedelta(days=365), "allocated"), False),  # the next year
+    ((D, Y, "released"), (D, Y, "allocated"), False),  # given back: no longer live
+    ((D, Y, "allocated"), (D, Y, "released"), False),
+], ids=["same-days", "one-shared-day", "earlier-overlap", "next-period", "released-first", "released-second"])
+def test_the_database_refuses_a_second_live_sponsorship_of_one_person_over_overlapping_days(
+        uow, first, second, refused):
+    demo.seed_demo(seed=5, beneficiaries=20, uow=uow, today=TODAY)
+    with uow as work:
+        nomination = work.session.exec(select(Nomination).where(Nomination.status == "approved")).first()
+        run = AllocationRun(run_on=TODAY, run_by=auth.find_actor("demo.admin", uow=uow).user_id, sponsorships=2,
+                            amount=0, digest="")
+        work.session.add(run)
+        work.session.flush()
+        work.session.execute(insert(Sponsorship).values(_sponsorship(run.id, nomination, *first)))
+        if not refused:
+            work.session.execute(insert(Sponsorship).values(_sponsorship(run.id, nomination, *second)))
+            work.commit()
+            return
+        with pytest.raises(IntegrityError) as caught:
+            work.session.execute(insert(Sponsorship).values(_sponsorship(run.id, nomination, *second)))
+    assert "không ai được tài trợ hai lần" in explain(caught.value)
+
+
+def test_an_update_that_would_make_two_live_sponsorships_overlap_is_refused(uow):
+    demo.seed_demo(seed=5, beneficiaries=20, uow=uow, today=TODAY)
+    with uow as work:
+        nomination = work.session.exec(select(Nomination).where(Nomination.status == "approved")).first()
+        run = AllocationRun(run_on=TODAY, run_by=auth.find_actor("demo.admin", uow=uow).user_id, sponsorships=2,
+                            amount=0, digest="")
+        work.session.add(run)
+        work.session.flush()
+        work.session.execute(insert(Sponsorship).values(_sponsorship(run.id, nomination, D, Y)))
+        work.session.execute(insert(Sponsorship).values(_sponsorship(run.id, nomination, D, Y, "released")))
+        work.session.execute(update(Sponsorship).where(Sponsorship.status == "allocated").values(status="purchased"))
+        with pytest.raises(IntegrityError, match="ex_sponsorship_person_live"):
+            work.session.execute(update(Sponsorship).where(Sponsorship.status == "released")
+                                 .values(status="allocated"))
+
+
+# Two writers at once ---------------------------------------------------------------------------------------------
+
+class PausedCommit(UnitOfWork):
+    """A unit of work whose commit waits until told: its writer has done everything and holds its locks."""
+
+    def __init__(self, engine):
+        super().__init__(engine)
+        self.reached, self.go = threading.Event(), threading.Event()
+
+    def commit(self) -> None:
+        self.reached.set()
+        assert self.go.wait(60), "the test never let the first writer commit"
+        super().commit()
+
+
+def at_once(engine, first: Callable[[UnitOfWork], object], second: Callable[[UnitOfWork], object]) -> tuple:
+    """`first` runs up to its commit and waits there; `second` starts then. Returns whether `second` waited for
+    `first` to commit, both results, and any errors."""
+    paused, results, errors, finished = PausedCommit(engine), {}, [], threading.Event()
+
+    def run(name: str, writer, work: UnitOfWork, done: threading.Event | None = None) -> None:
+        try:
+            results[name] = writer(work)
+        except Exception as exc:  # noqa: BLE001  (reported to the test)
+            errors.append((name, exc))
+        finally:
+            paused.reached.set()  # a first writer that fails never reaches its commit
+            if done is not None:
+                done.set()
+
+    one = threading.Thread(target=run, args=("first", first, paused))
+    one.start()
+    assert paused.reached.wait(120)
+    two = threading.Thread(target=run, args=("second", second, UnitOfWork(engine), finished))
+    two.start()
+    waited = not finished.wait(2)
+    paused.go.set()
+    one.join(120)
+    two.join(120)
+    return waited, results.get("first"), results.get("second"), errors
+
+
+@pytest.fixture
+def both_offices_paid(uow):
+    """Approved people across the country (most in Đắk Lắk, 66), a paid pledge of BHXH Đắk Lắk and a paid pledge
+    for anywhere (BHXH Việt Nam), each enough for many of Đắk Lắk's people."""
+    demo.seed_demo(seed=3, beneficiaries=300, uow=uow, today=TODAY)
+    donor, admin = auth.find_actor("demo.nhataitro", uow=uow), auth.find_actor("demo.admin", uow=uow)
+    for username, province in (("tinh.hai", 66), ("quocgia.hai", None)):
+        auth.create_user(admin, username=username, password="Mat-khau-dai-du",
+                         role="province_officer" if province else "national_officer", province_code=province, uow=uow)
+    for province, maker, checker in ((66, "demo.tinh", "tinh.hai"), (None, "demo.quocgia", "quocgia.hai")):
+        made = pledges.create_pledge(donor, amount=60_000_000, province_code=province, today=TODAY, uow=uow)
+        recorded = payments.record_payment(auth.find_actor(maker, uow=uow), made.code, amount=60_000_000,
+                                           method="cash", paid_on=TODAY, today=TODAY, uow=uow)
+        payments.confirm_payment(auth.find_actor(checker, uow=uow), recorded.id, uow=uow)
+    return uow
+
+
+def nobody_funded_twice_and_only_approved_people(uow) -> None:
+    money_adds_up(uow)
+    with uow as work:
+        statuses = set(work.session.exec(select(Nomination.status).join(
+            Sponsorship, Sponsorship.nomination_id == Nomination.id).where(Sponsorship.status == "allocated")))
+    assert statuses <= {"approved"}, statuses
+
+
+def _run(username: str):
+    return lambda work: allocation.allocate(auth.find_actor(username, uow=work), on=TODAY, uow=work)
+
+
+@ON_POSTGRES
+@pytest.mark.parametrize(("first", "second"), [("demo.tinh", "demo.quocgia"), ("demo.quocgia", "demo.tinh")],
+                         ids=["province-then-nation", "nation-then-province"])
+def test_a_provincial_and_the_national_run_at_once_fund_nobody_twice(both_offices_paid, first, second):
+    uow = both_offices_paid
+    waited, one, two, errors = at_once(uow.engine, _run(first), _run(second))
+    assert errors == [] and waited  # the second run took the first's locks after it, then read what it saved
+    assert one.sponsorships > 0 and two.sponsorships > 0
+    with uow as work:
+        people = list(work.session.exec(select(Sponsorship.person_id).where(Sponsorship.status == "allocated")))
+    assert len(people) == len(set(people)) == one.sponsorships + two.sponsorships
+    nobody_funded_twice_and_only_approved_people(uow)
+
+
+@ON_POSTGRES
+@pytest.mark.parametrize("change", ["correct", "renew"])
+def test_a_run_never_funds_an_approved_nomination_being_corrected_or_renewed(both_offices_paid, change):
+    uow = both_offices_paid
+    with uow as work:
+        chosen = work.session.exec(select(Nomination).where(Nomination.status == "approved",
+                                                            Nomination.province_code == 66)
+                                   .order_by(Nomination.priority_score.desc(), Nomination.id)).first()
+        chosen_id, today = chosen.id, chosen.approved_until - timedelta(days=1)  # inside the renewal notice
+    official = auth.find_actor("demo.tinh", uow=uow)
+
+    def correct(work: UnitOfWork):
+        cells = registry.nomination_cells(official, chosen_id, uow=UnitOfWork(work.engine))
+        return registry.update_nomination(official, chosen_id, {**cells, "reason": "Sửa địa chỉ thôn"}, uow=work,
+                                          today=TODAY)
+
+    def renew(work: UnitOfWork):
+        return registry.renew(official, [chosen_id], uow=work, today=today)
+
+    waited, _, report, errors = at_once(uow.engine, correct if change == "correct" else renew, _run("demo.quocgia"))
+    assert errors == [] and waited and report.sponsorships > 0
+    with uow as work:
+        assert work.session.get(Nomination, chosen_id).status == "nominated"
+        assert work.session.exec(select(Sponsorship).where(Sponsorship.nomination_id == chosen_id)).all() == []
+    nobody_funded_twice_and_only_approved_people(uow)
+
+
+@ON_POSTGRES
+def test_a_run_sees_a_hold_made_while_it_waited_and_funds_the_household_only_from_its_pledge(both_offices_paid):
+    uow = both_offices_paid
+    donor = auth.find_actor("demo.nhataitro", uow=uow)
+    code = next(p.code for p in pledges.list_pledges(donor, uow=uow)[0] if p.office_code == 0)
+    with uow as work:  # a commune of Đắk Lắk, whose run starts while the national pledge holds one of its households
+        communes = set(work.session.exec(select(Commune.code).where(Commune.province_code == 66)))
+    commune = next(c for c, _, _ in holds.browse(donor, code, on=TODAY, uow=uow).communes if c in communes)
+    household = holds.browse(donor, code, commune=commune, on=TODAY, uow=uow).needs[0].household_id
+
+    def hold(work: UnitOfWork):
+        return holds.hold(donor, code, [household], now=datetime(2026, 11, 25, 3, tzinfo=UTC), uow=work)
+
+    waited, held, report, errors = at_once(uow.engine, hold, _run("demo.tinh"))
+    assert errors == [] and waited and held.held == [household]
+    with uow as work:  # the provincial run left the household to the pledge holding it
+        assert work.session.exec(select(Sponsorship).where(Sponsorship.household_id == household)).all() == []
+    national = allocation.allocate(auth.find_actor("demo.quocgia", uow=uow), on=TODAY, uow=uow)
+    assert national.sponsorships > 0
+    with uow as work:
+        rules = set(work.session.exec(select(Sponsorship.rule).where(Sponsorship.household_id == household)))
+    assert rules == {"held"}
+    nobody_funded_twice_and_only_approved_people(uow)
+
+
+@ON_POSTGRES
+def test_a_release_and_a_run_at_once_do_not_fund_the_released_person_again(both_offices_paid):
+    uow = both_offices_paid
+    allocation.allocate(auth.find_actor("demo.tinh", uow=uow), on=TODAY, uow=uow)
+    with uow as work:
+        chosen = work.session.exec(select(Sponsorship).where(Sponsorship.status == "allocated")).first()
+        chosen_id, person = chosen.id, chosen.person_id
+
+    def release(work: UnitOfWork):
+        return allocation.release(auth.find_actor("demo.tinh", uow=work), chosen_id, "Đã có thẻ BHYT khác",
+                                  uow=work)
+
+    waited, _, _, errors = at_once(uow.engine, release, _run("demo.quocgia"))
+    assert errors == [] and waited
+    with uow as work:
+        statuses = list(work.session.exec(select(Sponsorship.status).where(Sponsorship.person_id == person)))
+    assert statuses == ["released"]
+    nobody_funded_twice_and_only_approved_people(uow)
