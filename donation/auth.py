@@ -1,7 +1,9 @@
 """Accounts and sign-in: argon2id hashes, lock-out, sessions kept as token hashes, idle expiry, administration.
 
 A browser holds a random session token (in a signed cookie); the database holds only its SHA-256, so sign-out,
-lock-out, disabling a user and idle expiry end the session on every replica at once.
+lock-out, disabling a user and idle expiry end the session on every replica at once. A sign-in gives a one-time
+ticket, not the token: the browser takes it to /session/open, which exchanges it for the token once (see
+`open_session`), so a link kept in a proxy log or the browser's history opens nothing.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from itsdangerous import BadSignature, Signer, URLSafeTimedSerializer
+from itsdangerous import BadSignature, Signer
 from sqlalchemy import update
 from sqlmodel import Session, select
 
@@ -86,7 +88,7 @@ def actor_of(user: UserAccount) -> Actor:
 @dataclass(frozen=True)
 class SignedIn:
     actor: Actor
-    token: str  # goes into the browser's cookie once; never stored, logged or shown
+    ticket: str  # exchanged once, within TICKET_MAX_AGE, for the session's token (`open_session`)
 
 
 def sign_in(username: str, password: str, *, uow: UnitOfWork | None = None, now: datetime | None = None) -> SignedIn:
@@ -113,11 +115,12 @@ def sign_in(username: str, password: str, *, uow: UnitOfWork | None = None, now:
         if not user.is_active:
             raise SignInRefused("Tài khoản đã bị vô hiệu hóa: liên hệ quản trị viên")
         user.failed_attempts, user.locked_until = 0, None
-        token = secrets.token_urlsafe(32)
-        work.session.add(UserSession(token_hash=_token_hash(token), user_id=user.id, created_at=now, last_seen_at=now))
+        # The row waits for its cookie under the ticket's hash; `open_session` puts the session token's in its place.
+        ticket = secrets.token_urlsafe(32)
+        work.session.add(UserSession(token_hash=_token_hash(ticket), user_id=user.id, created_at=now, last_seen_at=now))
         audit.record(work.session, actor_of(user), "sign_in", "user_account", user.id)
         work.commit()
-        return SignedIn(actor_of(user), token)
+        return SignedIn(actor_of(user), ticket)
 
 
 def _count_failure(work: UnitOfWork, user: UserAccount, now: datetime) -> None:
@@ -139,10 +142,12 @@ def _minutes(delta: timedelta) -> int:
 
 
 def _open_session(session: Session, token: str) -> tuple[UserSession, UserAccount] | None:
-    """The session a token opened, with its user, while it has not ended."""
+    """The session a token opened, with its user, while it has not ended. A row still waiting for its cookie is no
+    session: its hash is a ticket's."""
     return session.exec(
         select(UserSession, UserAccount).join(UserAccount, UserAccount.id == UserSession.user_id)
-        .where(UserSession.token_hash == _token_hash(token), UserSession.ended_at.is_(None))
+        .where(UserSession.token_hash == _token_hash(token), UserSession.ended_at.is_(None),
+               UserSession.cookie_set_at.is_not(None))
     ).first()
 
 
@@ -171,16 +176,35 @@ def resolve_session(token: str | None, *, uow: UnitOfWork | None = None, now: da
         return actor_of(user)
 
 
-def claim_cookie(token: str, *, uow: UnitOfWork | None = None, now: datetime | None = None) -> bool:
-    """Mark a fresh session as delivered to its cookie; a second claim of the same ticket is refused."""
+def open_session(ticket: str | None, *, uow: UnitOfWork | None = None, now: datetime | None = None) -> str | None:
+    """Exchange a sign-in ticket for the session's token (for the cookie), once, within TICKET_MAX_AGE of the
+    sign-in; None for a ticket unknown, used, expired, or whose session has ended.
+
+    The row's hash becomes the new token's in one guarded update (a second use, even at the same moment on another
+    replica, finds no row waiting), so afterwards the ticket names nothing; an expired ticket's row is ended.
+    """
+    if not ticket:
+        return None
     now = _now(now)
+    table = UserSession.__table__
     with uow or UnitOfWork() as work:
-        row = work.session.exec(select(UserSession).where(UserSession.token_hash == _token_hash(token))).first()
-        if row is None or row.ended_at is not None or row.cookie_set_at is not None:
-            return False
-        row.cookie_set_at = now
+        waiting = (table.c.token_hash == _token_hash(ticket), table.c.cookie_set_at.is_(None),
+                   table.c.ended_at.is_(None))
+        row = work.session.execute(select(table.c.id, table.c.created_at).where(*waiting)).first()
+        if row is None:
+            return None
+        if _aware(row.created_at) + timedelta(seconds=TICKET_MAX_AGE) < now:
+            work.session.execute(update(table).where(table.c.id == row.id, *waiting)
+                                 .values(ended_at=now, end_reason="ticket_expired"))
+            work.commit()
+            return None
+        token = secrets.token_urlsafe(32)
+        opened = work.session.execute(update(table).where(table.c.id == row.id, *waiting).values(
+            token_hash=_token_hash(token), cookie_set_at=now, last_seen_at=now)).rowcount
+        if opened != 1:
+            return None
         work.commit()
-        return True
+        return token
 
 
 def sign_out(token: str | None, *, uow: UnitOfWork | None = None, now: datetime | None = None) -> None:
@@ -222,26 +246,15 @@ def change_password(actor: Actor, current: str, new: str, *, keep_token: str | N
         work.commit()
 
 
-# The browser side: a one-time ticket in the redirect URL, then a signed HttpOnly cookie -------------------------------
+# The browser side: a one-time ticket in the redirect URL (`open_session`), then a signed HttpOnly cookie ------------
 
 COOKIE_NAME = "bhyt_session"
 COOKIE_MAX_AGE = 12 * 3600  # as MAX_SESSION; idle and maximum life are checked in the database on every view
-TICKET_MAX_AGE = 120
+TICKET_MAX_AGE = 120  # seconds from the sign-in to the ticket's exchange
 
 
 def _signer() -> Signer:
     return Signer(secret_key(), salt="bhyt-session-cookie")
-
-
-def make_ticket(token: str) -> str:
-    return URLSafeTimedSerializer(secret_key(), salt="bhyt-sign-in-ticket").dumps(token)
-
-
-def token_from_ticket(ticket: str) -> str | None:
-    try:
-        return URLSafeTimedSerializer(secret_key(), salt="bhyt-sign-in-ticket").loads(ticket, max_age=TICKET_MAX_AGE)
-    except BadSignature:  # also covers an expired ticket
-        return None
 
 
 def cookie_value(token: str) -> str:

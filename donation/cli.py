@@ -39,6 +39,7 @@ from donation import reconcile as reconcile_statements
 from donation.actors import SYSTEM_ACTOR
 from donation.dates import format_date, parse_date, today_vn
 from donation.errors import InvalidInput, explain
+from donation.files import write_whole
 from donation.money import format_vnd
 from donation.units import parse_code
 
@@ -412,8 +413,7 @@ def receipts_print(office, since, until, out, voided, paper, as_user, as_json) -
         _actor(as_user) if as_user else SYSTEM_ACTOR, office=offices.parse_office(office),
         since=parse_date(since, field="--from") if since else None,
         until=parse_date(until, field="--to") if until else None, include_voided=voided,
-        as_zip=path.suffix.lower() == ".zip", paper=paper)
-    path.write_bytes(printed.data)
+        as_zip=path.suffix.lower() == ".zip", paper=paper, out=path)
     if as_json:
         _emit({"receipts": printed.count, "out": str(path), "bytes": len(printed.data)})
     else:
@@ -443,7 +443,7 @@ def explain_lists(kind, province, commune, on_text, as_user, out, as_json) -> No
         summary = {"people": page.total, "amount": page.amount, "by_rule": page.by_rule}
     else:
         summary = {"people": sum(page.counts.values()), "by_reason": page.counts}
-    out.write_bytes(data)
+    write_whole(out, data)
     if as_json:
         _emit({"list": kind, **summary, "out": str(out), "bytes": len(data)})
         return
@@ -458,7 +458,7 @@ def explain_lists(kind, province, commune, on_text, as_user, out, as_json) -> No
 @handles_errors
 def statement(pledge_code, as_user, out, as_json) -> None:
     data = allocation_explain.statement(_actor(as_user) if as_user else SYSTEM_ACTOR, pledge_code)
-    out.write_bytes(data)
+    write_whole(out, data)
     if as_json:
         _emit({"pledge": pledge_code.strip().upper(), "out": str(out), "bytes": len(data)})
         return
@@ -508,7 +508,7 @@ def cards_export(province, sequence, year, out, as_user, as_json) -> None:
     else:
         batch = cards.find_batch(actor, province=code, year=year or today_vn().year, sequence=sequence)
     _, data = cards.export_batch(actor, batch.id)
-    out.write_bytes(data)
+    write_whole(out, data)
     if as_json:
         _emit({"batch": batch.label, "batch_id": batch.id, "status": batch.status, "people": batch.people,
                "amount": batch.amount, "out": str(out)})
@@ -561,7 +561,7 @@ def _report_command(kind: str):
             if out is not None:
                 data = report_files.xlsx(report) if fmt == "xlsx" else report_files.pdf(
                     report, report_files.office_of(report))
-                out.write_bytes(data)
+                write_whole(out, data)
                 written[fmt] = str(out)
         if as_json:
             _emit({**report.as_json(), **written})

@@ -10,8 +10,10 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from contextlib import nullcontext
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from sqlalchemy import and_, false, tuple_, update
 from sqlmodel import Session, func, or_, select
@@ -23,6 +25,7 @@ from donation.actors import DONOR, OFFICE_STAFF, Actor, require_role
 from donation.batches import chunks
 from donation.donors import KINDS
 from donation.errors import Forbidden, InvalidInput, NotFound
+from donation.files import staged
 from donation.offices import NATIONAL, locked, own_office, require_office
 from donation.payments import METHODS
 from donation.pledge_quote import CARD_NAMES
@@ -314,40 +317,55 @@ def _paper(session: Session, paper: str | None) -> str:
     return paper or str(app_settings.get(session, "receipt_paper"))
 
 
-def _claim_prints(session: Session, ids: Sequence[int], *, include_voided: bool) -> dict[int, int]:
-    """Count one more print of each receipt and return each one's count now: a receipt whose count is above 1 is a
-    copy. One atomic increment per row, so two officers printing at once never both get an original. A receipt
-    voided since it was read is left out (unless voided ones were asked for)."""
+PRINT_ATTEMPTS = 5  # rounds lost to other printers before giving up; each lost round turns originals into copies
+
+
+def _count_prints(session: Session, seen: dict[int, int], *, include_voided: bool) -> bool:
+    """Count one more print of each receipt (`seen`: id → its print count when it was drawn), all or none: True when
+    every one was counted. A receipt drawn as an original counts only if nobody printed it since (a compare-and-set
+    on its count), and unless voided ones were asked for, a receipt voided since is not counted either."""
     table = Receipt.__table__
-    counts: dict[int, int] = {}
-    for chunk in chunks(sorted(ids), 5_000):  # in id order: two overlapping runs take their row locks alike
+    counted = 0
+    for chunk in chunks(sorted(seen), 5_000):  # in id order: two overlapping runs take their row locks alike
         statement = update(table).where(table.c.id.in_(chunk)).values(print_count=table.c.print_count + 1)
+        if originals := [id_ for id_ in chunk if seen[id_] == 0]:
+            statement = statement.where(or_(table.c.print_count == 0, table.c.id.not_in(originals)))
         if not include_voided:
             statement = statement.where(table.c.status != "voided")
-        counts.update(session.execute(statement.returning(table.c.id, table.c.print_count)).all())
-    return counts
+        counted += session.execute(statement).rowcount
+    return counted == len(seen)
 
 
-def _unclaim_prints(work: UnitOfWork, ids: Sequence[int]) -> None:
-    """A print that failed before anyone got it gives its count back."""
-    table = Receipt.__table__
-    with work:
-        for chunk in chunks(sorted(ids), 5_000):
-            work.session.execute(update(table).where(table.c.id.in_(chunk), table.c.print_count > 0)
-                                 .values(print_count=table.c.print_count - 1))
-        work.commit()
+def _print_counted(work: UnitOfWork, actor: Actor, office: int, read: Callable[[Session], list[Receipt]],
+                   draw: Callable[[list[ReceiptDoc]], Printed], *, include_voided: bool, what: dict,
+                   out: Path | None = None) -> Printed:
+    """Read the receipts and their print counts, draw them (a count above 0 draws a copy), then count the prints: a
+    print counts only once its bytes are complete (and, with `out`, written to that file), so a run that dies while
+    drawing leaves every count as it was and the next print is still the original.
 
-
-def _printed(work: UnitOfWork, actor: Actor, office: int, docs: list[ReceiptDoc], ids: list[int], *,
-             include_voided: bool, what: dict) -> list[ReceiptDoc]:
-    """Claim the prints in a short transaction of their own (drawing thousands of pages must not hold the office's
-    rows or SQLite's write lock); the documents come back marked as copies where they are."""
-    with work:
-        counts = _claim_prints(work.session, ids, include_voided=include_voided)
-        audit.record(work.session, actor, "print_receipts", "receiving_office", office,
-                     after={**what, "count": len(counts)})
-        work.commit()
-    return [replace(doc, copy=counts[id_] > 1) for doc, id_ in zip(docs, ids, strict=True) if id_ in counts]
+    Nothing is held while drawing (thousands of pages must not hold the office's rows or SQLite's write lock).
+    Instead, the count is a compare-and-set: if another officer printed one of the originals meanwhile, nothing is
+    counted and the run starts again, reading those as copies now. On PostgreSQL the second of two printers waits
+    on the first one's row locks at the count and then sees its count; on SQLite the counts are written one run at
+    a time. So two officers printing at once never both get an original. The file is put in place after the count
+    and before the commit: a crash between those two leaves a complete file that was not counted (the next print
+    is an original again), never a counted print without its file.
+    """
+    for _ in range(PRINT_ATTEMPTS):
+        with work:
+            receipts = read(work.session)
+            seen = {r.id: r.print_count for r in receipts}
+            docs = documents(work.session, receipts, copies={r.id: r.print_count > 0 for r in receipts})
+        printed = draw(docs)
+        with staged(out, printed.data) if out else nullcontext(None) as place, work:
+            if _count_prints(work.session, seen, include_voided=include_voided):
+                audit.record(work.session, actor, "print_receipts", "receiving_office", office,
+                             after={"first": docs[0].number, "last": docs[-1].number, **what, "count": len(docs)})
+                if place:
+                    place()
+                work.commit()
+                return printed
+    raise InvalidInput("Cán bộ khác đang in cùng những biên nhận này: đợi họ in xong rồi thử lại")
 
 
 def receipt_pdf(actor: Actor, number: str, *, uow: UnitOfWork | None = None) -> bytes:
@@ -363,20 +381,16 @@ def receipt_pdf(actor: Actor, number: str, *, uow: UnitOfWork | None = None) -> 
         if actor.role == DONOR:
             pledge = session.get(Pledge, session.get(Payment, receipt.payment_id).pledge_id)
             require_visible(actor, session, pledge)
-        else:
-            require_office(actor, receipt.office_code)
-        docs = documents(session, [receipt], copies={receipt.id: True})
-        receipt_id, office = receipt.id, receipt.office_code  # plain values: the unit of work ends here
-    title = f"Biên nhận {docs[0].number}"
-    if actor.role == DONOR:
-        return receipts_pdf(docs, title=title)
-    docs = _printed(work, actor, office, docs, [receipt_id], include_voided=True,
-                    what={"first": docs[0].number, "last": docs[0].number})
-    try:
-        return receipts_pdf(docs, title=title)
-    except BaseException:
-        _unclaim_prints(work, [receipt_id])
-        raise
+            return receipts_pdf(documents(session, [receipt], copies={receipt.id: True}),
+                                title=f"Biên nhận {receipt.number}")
+        require_office(actor, receipt.office_code)
+        # plain values: the unit of work ends here
+        receipt_id, office, title = receipt.id, receipt.office_code, f"Biên nhận {receipt.number}"
+    printed = _print_counted(
+        work, actor, office, lambda session: [session.get(Receipt, receipt_id)],
+        lambda docs: Printed(receipts_pdf(docs, title=title), 1, f"{title}.pdf", "application/pdf"),
+        include_voided=True, what={})
+    return printed.data
 
 
 @dataclass(frozen=True)
@@ -390,9 +404,10 @@ class Printed:
 def print_receipts(actor: Actor, *, office: int | None = None, since: date | None = None, until: date | None = None,
                    numbers: Sequence[str] = (), include_voided: bool = False, as_zip: bool = False,
                    paper: str | None = None, progress: Callable[[int, int], None] | None = None,
-                   uow: UnitOfWork | None = None) -> Printed:
+                   out: Path | None = None, uow: UnitOfWork | None = None) -> Printed:
     """A batch of an office's receipts (a date range of payments, or a list of numbers) in number order: one PDF
-    whose first page is the first receipt, or a ZIP of one PDF each. Voided receipts only on request, marked."""
+    whose first page is the first receipt, or a ZIP of one PDF each. Voided receipts only on request, marked.
+    With `out`, the file is written there, whole, before the prints count."""
     require_role(actor, *OFFICE_STAFF)
     office = _office(actor, office)
     if paper is not None and paper not in PAPERS:
@@ -407,9 +422,8 @@ def print_receipts(actor: Actor, *, office: int | None = None, since: date | Non
         query = query.where(Receipt.paid_on >= since)
     if until:
         query = query.where(Receipt.paid_on <= until)
-    work = uow or UnitOfWork()
-    with work:
-        session = work.session
+
+    def read(session: Session) -> list[Receipt]:
         if wanted:
             keys = {number: receipt_signing.number_parts(number) for number in wanted}
             found = {(r.office_code, r.year, r.sequence): r
@@ -428,18 +442,14 @@ def print_receipts(actor: Actor, *, office: int | None = None, since: date | Non
             raise NotFound("Không có biên nhận nào trong khoảng đã chọn")
         if len(receipts) > MAX_BATCH:
             raise InvalidInput(f"Hơn {MAX_BATCH:,} biên nhận: chọn khoảng ngày ngắn hơn".replace(",", "."))
-        docs = documents(session, receipts, copies={})
-        paper = _paper(session, paper)
-        ids = [r.id for r in receipts]
-    docs = _printed(work, actor, office, docs, ids, include_voided=include_voided,
-                    what={"first": docs[0].number, "last": docs[-1].number, "zip": as_zip, "voided": include_voided})
-    if not docs:
-        raise NotFound("Không có biên nhận nào trong khoảng đã chọn")
-    try:
-        return _drawn(docs, paper=paper, as_zip=as_zip, progress=progress)
-    except BaseException:
-        _unclaim_prints(work, ids)
-        raise
+        return receipts
+
+    work = uow or UnitOfWork()
+    with work:
+        paper = _paper(work.session, paper)
+    return _print_counted(work, actor, office, read,
+                          lambda docs: _drawn(docs, paper=paper, as_zip=as_zip, progress=progress),
+                          include_voided=include_voided, what={"zip": as_zip, "voided": include_voided}, out=out)
 
 
 def _drawn(docs: list[ReceiptDoc], *, paper: str, as_zip: bool,

@@ -1,4 +1,4 @@
-"""Who is signed in, for the pages: the session token from this browser connection or from the signed cookie.
+"""Who is signed in, for the pages: the session token from the signed cookie.
 
 Streamlit cannot set cookies, so two Starlette routes served beside the app do it: /session/open exchanges a one-time
 ticket for the HttpOnly cookie, /session/close ends the session and clears the cookie.
@@ -21,7 +21,7 @@ from donation.actors import Actor
 from donation.errors import explain
 from pages._nav import ANONYMOUS, PAGES, visible_to
 
-TOKEN_KEY = "auth.token"
+TOKEN_KEY = "auth.token"  # a token this connection holds instead of a cookie: AppTest, which cannot hold cookies
 
 
 def current_token() -> str | None:
@@ -86,8 +86,8 @@ def go(url: str) -> None:
 
 
 def after_sign_in(signed_in: auth.SignedIn) -> None:
-    st.session_state[TOKEN_KEY] = signed_in.token
-    go(f"/session/open?ticket={quote(auth.make_ticket(signed_in.token))}")
+    """To /session/open with the one-time ticket: the page is signed in once the route has set the cookie."""
+    go(f"/session/open?ticket={quote(signed_in.ticket)}")
 
 
 def sign_out() -> None:
@@ -113,8 +113,8 @@ def _cross_site(request: Request) -> bool:
 async def _open_session(request: Request):
     if _cross_site(request):
         return PlainTextResponse("Yêu cầu đến từ trang khác: không đăng nhập.", status_code=403)
-    token = auth.token_from_ticket(request.query_params.get("ticket", ""))
-    if token is None or not await run_in_threadpool(auth.claim_cookie, token):
+    token = await run_in_threadpool(auth.open_session, request.query_params.get("ticket", ""))
+    if token is None:
         return RedirectResponse("/sign_in", status_code=303)
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(auth.COOKIE_NAME, auth.cookie_value(token), max_age=auth.COOKIE_MAX_AGE, path="/",

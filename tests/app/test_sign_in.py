@@ -1,12 +1,17 @@
 """Sign-in through AppTest: each demo role reaches its own pages and no other's; wrong passwords and lock-out."""
 
+import html
+import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from donation import auth
 from donation.actors import ROLE_NAMES
 from donation.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from pages._auth import TOKEN_KEY
 from pages._nav import ANONYMOUS, PAGES, visible_to
 from tests.app.conftest import ENTRY
 
@@ -14,6 +19,8 @@ pytestmark = pytest.mark.app
 
 
 def sign_in(at: AppTest, username: str, password: str) -> AppTest:
+    """Sign in through the form, then do what the browser does with the link it is sent to: /session/open exchanges
+    the ticket for the session's token, which this connection holds in place of the cookie AppTest cannot keep."""
     at.switch_page("pages/sign_in.py")
     at.run()
     at.text_input(key="signin.username").input(username)
@@ -21,6 +28,9 @@ def sign_in(at: AppTest, username: str, password: str) -> AppTest:
     at.button[0].click()
     at.run()
     assert not at.exception, at.exception
+    links = [found[1] for m in at.markdown if (found := re.search(r'href="/session/open\?ticket=([^"]+)"', m.value))]
+    if links:
+        at.session_state[TOKEN_KEY] = auth.open_session(unquote(html.unescape(links[0])))
     return at
 
 

@@ -1,10 +1,14 @@
 """Staying signed in across a refresh: the signed HttpOnly cookie, sign-out, and a changed cookie refused."""
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from playwright.sync_api import expect
 
+from donation import auth
 from donation.demo import DEMO_PASSWORD
 from tests.browser.conftest import screenshot, wait_for_app
+from tests.db.test_auth import ticket_pieces
 
 pytestmark = pytest.mark.browser
 
@@ -68,3 +72,16 @@ def test_a_ticket_cannot_be_replayed_or_forged(app_server, page):
                     {"Referer": "https://lua-dao.example/"}):
         refused = page.request.get(f"{app_server}/session/open?ticket=x", headers=headers, max_redirects=0)
         assert refused.status == 403, headers
+
+
+def test_the_sign_in_link_holds_nothing_of_the_session_and_opens_nothing_again(app_server, page):
+    with page.expect_request(lambda request: "/session/open" in request.url) as opening:
+        sign_in(page, app_server, "demo.xa")
+    link = opening.value.url
+    ticket = parse_qs(urlsplit(link).query)["ticket"][0]
+    cookie = next(c for c in page.context.cookies() if c["name"] == "bhyt_session")
+    token = auth.token_from_cookie(cookie["value"])
+    assert token and not any(token in piece for piece in ticket_pieces(ticket))  # the proxy's log learns no session
+    replayed = page.request.get(link, headers={"Sec-Fetch-Site": "same-origin"}, max_redirects=0)
+    assert replayed.status == 303 and replayed.headers["location"] == "/sign_in"
+    assert "set-cookie" not in replayed.headers

@@ -1,19 +1,34 @@
 """Accounts, sign-in, lock-out, sessions and scope, on SQLite and PostgreSQL."""
 
+import base64
+import binascii
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from donation import auth, demo
-from donation.actors import SYSTEM_ACTOR
+from donation.actors import SYSTEM_ACTOR, Actor
 from donation.errors import Forbidden, InvalidInput, NotFound, SignInRefused
 
 PASSWORD = demo.DEMO_PASSWORD
 T0 = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
 
 
+@dataclass(frozen=True)
+class Opened:
+    actor: Actor
+    token: str
+
+
+def opened(username: str, password: str, *, uow, now: datetime | None = None) -> Opened:
+    """Sign in and exchange the ticket at once, as the browser does: the session and its token."""
+    signed = auth.sign_in(username, password, uow=uow, now=now)
+    return Opened(signed.actor, auth.open_session(signed.ticket, uow=uow, now=now))
+
+
 def test_sign_in_and_resolve(uow):
-    signed = auth.sign_in("Demo.Tinh ", PASSWORD, uow=uow, now=T0)
+    signed = opened("Demo.Tinh ", PASSWORD, uow=uow, now=T0)
     assert (signed.actor.username, signed.actor.role, signed.actor.province_code) == ("demo.tinh",
                                                                                       "province_officer", 66)
     assert auth.resolve_session(signed.token, uow=uow, now=T0 + timedelta(minutes=5)) == signed.actor
@@ -27,7 +42,7 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(uow, username):
 
 
 def test_five_wrong_tries_lock_the_account_for_fifteen_minutes(uow):
-    signed = auth.sign_in("demo.xa", PASSWORD, uow=uow, now=T0)
+    signed = opened("demo.xa", PASSWORD, uow=uow, now=T0)
     for _ in range(5):
         with pytest.raises(SignInRefused, match="không đúng"):
             auth.sign_in("demo.xa", "wrong password", uow=uow, now=T0)
@@ -53,7 +68,7 @@ def test_a_success_resets_the_count_of_failures(uow):
 
 
 def test_idle_sessions_end(uow):
-    signed = auth.sign_in("demo.admin", PASSWORD, uow=uow, now=T0)
+    signed = opened("demo.admin", PASSWORD, uow=uow, now=T0)
     assert auth.resolve_session(signed.token, uow=uow, now=T0 + timedelta(minutes=29)) is not None
     # last seen at +29 min: +58 min is still inside 30 idle minutes, +90 min is not
     assert auth.resolve_session(signed.token, uow=uow, now=T0 + timedelta(minutes=58)) is not None
@@ -63,34 +78,56 @@ def test_idle_sessions_end(uow):
 
 def test_sign_out_disable_and_reset_end_sessions(uow):
     admin = auth.sign_in("demo.admin", PASSWORD, uow=uow).actor
-    first = auth.sign_in("demo.xa", PASSWORD, uow=uow)
+    first = opened("demo.xa", PASSWORD, uow=uow)
     auth.sign_out(first.token, uow=uow)
     assert auth.resolve_session(first.token, uow=uow) is None
 
-    second = auth.sign_in("demo.xa", PASSWORD, uow=uow)
+    second = opened("demo.xa", PASSWORD, uow=uow)
     auth.set_active(admin, second.actor.user_id, False, uow=uow)
     assert auth.resolve_session(second.token, uow=uow) is None
     with pytest.raises(SignInRefused, match="vô hiệu hóa"):
         auth.sign_in("demo.xa", PASSWORD, uow=uow)
     auth.set_active(admin, second.actor.user_id, True, uow=uow)
 
-    third = auth.sign_in("demo.xa", PASSWORD, uow=uow)
+    third = opened("demo.xa", PASSWORD, uow=uow)
     auth.reset_password(admin, third.actor.user_id, "Mat-khau-moi-2026", uow=uow)
     assert auth.resolve_session(third.token, uow=uow) is None
     assert auth.sign_in("demo.xa", "Mat-khau-moi-2026", uow=uow).actor.username == "demo.xa"
 
 
-def test_a_sign_in_ticket_sets_one_cookie_only(uow):
-    signed = auth.sign_in("demo.quocgia", PASSWORD, uow=uow)
-    ticket = auth.make_ticket(signed.token)
-    assert auth.token_from_ticket(ticket) == signed.token
-    assert auth.claim_cookie(signed.token, uow=uow) is True
-    assert auth.claim_cookie(signed.token, uow=uow) is False
-    assert auth.token_from_ticket(flip_first(ticket)) is None
-    cookie = auth.cookie_value(signed.token)
-    assert auth.token_from_cookie(cookie) == signed.token
+def test_a_sign_in_ticket_opens_one_session_once_and_names_nothing_afterwards(uow):
+    signed = auth.sign_in("demo.quocgia", PASSWORD, uow=uow, now=T0)
+    assert auth.resolve_session(signed.ticket, uow=uow, now=T0) is None  # a ticket is no session, even unused
+    token = auth.open_session(signed.ticket, uow=uow, now=T0 + timedelta(seconds=5))
+    assert token and token != signed.ticket and signed.ticket not in token and token not in signed.ticket
+    assert auth.resolve_session(token, uow=uow, now=T0 + timedelta(seconds=6)) == signed.actor
+    assert auth.open_session(signed.ticket, uow=uow, now=T0 + timedelta(seconds=7)) is None  # used: once only
+    for piece in ticket_pieces(signed.ticket):  # nothing in the link, decoded or not, is or opens the session
+        assert token not in piece and auth.resolve_session(piece, uow=uow, now=T0 + timedelta(seconds=8)) is None
+    cookie = auth.cookie_value(token)
+    assert auth.token_from_cookie(cookie) == token
     assert auth.token_from_cookie(flip_first(cookie)) is None
     assert auth.token_from_cookie(None) is None and auth.token_from_cookie("no-signature") is None
+
+
+def ticket_pieces(ticket: str) -> list[str]:
+    """The ticket, its dot-separated parts, and whatever of them decodes as base64."""
+    pieces = [ticket, *ticket.split(".")]
+    for piece in list(pieces):
+        try:
+            pieces.append(base64.urlsafe_b64decode(piece + "=" * (-len(piece) % 4)).decode("utf-8", "replace"))
+        except (binascii.Error, ValueError):
+            pass
+    return pieces
+
+
+def test_an_expired_or_unknown_ticket_opens_nothing(uow):
+    signed = auth.sign_in("demo.tinh", PASSWORD, uow=uow, now=T0)
+    assert auth.open_session(signed.ticket, uow=uow, now=T0 + timedelta(seconds=auth.TICKET_MAX_AGE + 1)) is None
+    assert auth.open_session(signed.ticket, uow=uow, now=T0 + timedelta(seconds=10)) is None  # ended, for good
+    assert auth.open_session("forged", uow=uow) is None and auth.open_session("", uow=uow) is None
+    fresh = auth.sign_in("demo.tinh", PASSWORD, uow=uow, now=T0)
+    assert auth.open_session(fresh.ticket, uow=uow, now=T0 + timedelta(seconds=auth.TICKET_MAX_AGE)) is not None
 
 
 def flip_first(text: str) -> str:
@@ -99,7 +136,7 @@ def flip_first(text: str) -> str:
 
 
 def test_change_own_password(uow):
-    signed = auth.sign_in("demo.nhataitro", PASSWORD, uow=uow)
+    signed = opened("demo.nhataitro", PASSWORD, uow=uow)
     with pytest.raises(InvalidInput, match="Mật khẩu hiện tại không đúng"):
         auth.change_password(signed.actor, "wrong", "Mot-mat-khau-dai", uow=uow)
     with pytest.raises(InvalidInput, match="ít nhất 10 ký tự"):
@@ -157,15 +194,15 @@ def test_only_an_administrator_manages_users(uow):
 
 
 def test_changing_a_password_ends_the_other_sessions(uow):
-    here = auth.sign_in("demo.tinh", PASSWORD, uow=uow)
-    elsewhere = auth.sign_in("demo.tinh", PASSWORD, uow=uow)
+    here = opened("demo.tinh", PASSWORD, uow=uow)
+    elsewhere = opened("demo.tinh", PASSWORD, uow=uow)
     auth.change_password(here.actor, PASSWORD, "Mat-khau-moi-dai", keep_token=here.token, uow=uow)
     assert auth.resolve_session(here.token, uow=uow) is not None
     assert auth.resolve_session(elsewhere.token, uow=uow) is None
 
 
 def test_a_session_ends_after_twelve_hours_however_active(uow):
-    signed = auth.sign_in("demo.xa", PASSWORD, uow=uow, now=T0)
+    signed = opened("demo.xa", PASSWORD, uow=uow, now=T0)
     for minutes in range(20, 12 * 60, 20):
         assert auth.resolve_session(signed.token, uow=uow, now=T0 + timedelta(minutes=minutes)) is not None
     assert auth.resolve_session(signed.token, uow=uow, now=T0 + timedelta(hours=12, minutes=1)) is None

@@ -3,10 +3,15 @@ and year (also under 20 concurrent confirmations on PostgreSQL), voided by two o
 batches (copies marked), verified by link or number, online and offline."""
 
 import io
+import os
 import re
+import signal
+import subprocess
+import sys
 import threading
 import zipfile
 from datetime import date
+from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -25,6 +30,7 @@ from tests.db.test_payments import statement
 from tests.pdf import page_images, page_texts
 
 TODAY = date(2026, 11, 25)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def paid(people, uow, amount=1_000_000, *, on=TODAY, province=66, officers=("demo.tinh", "tinh.hai")):
@@ -421,3 +427,53 @@ def test_two_officers_printing_the_same_receipt_at_once_get_one_original(uow, pe
     assert failures == [] and len(pages) == 4 * 30
     originals = [page for page in pages if "BẢN SAO" not in page]
     assert sorted(re.search(r"Số: (\S+)", page)[1] for page in originals) == sorted(numbers)  # one each
+
+
+# The real command in a new process, killed (SIGKILL, nothing runs after it) as it draws its third receipt: the
+# drawing is the real one, wrapped so that the kill lands at a known page rather than after a guessed delay.
+KILLED_WHILE_DRAWING = """
+import os, signal, sys
+from donation import receipt_pdf
+from donation.cli import main
+draw, drawn = receipt_pdf.draw_receipt, []
+def draw_then_die(*args):
+    drawn.append(args)
+    if len(drawn) == 3:
+        os.kill(os.getpid(), signal.SIGKILL)
+    draw(*args)
+receipt_pdf.draw_receipt = draw_then_die
+main(sys.argv[1:])
+"""
+
+
+def test_a_print_killed_while_drawing_counts_nothing_and_the_next_print_is_the_original(uow, people, tmp_path):
+    numbers = [paid(people, uow, amount=100_000 + i)[1] for i in range(5)]
+    out = tmp_path / "in" / "bien-nhan.pdf"
+    out.parent.mkdir()
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_WHILE_DRAWING, "receipts", "print", "--province", "66", "--user", "demo.tinh",
+         "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+        env={**os.environ, "DATABASE_URL": uow.engine.url.render_as_string(hide_password=False)})
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert list(out.parent.iterdir()) == []  # no file, not even a part of one
+    assert [_print_count(uow, n) for n in numbers] == [0] * 5
+    printed = receipts.print_receipts(people["demo.tinh"], office=66, out=out, uow=uow)
+    pages = page_texts(out.read_bytes())
+    assert out.read_bytes() == printed.data and [p.name for p in out.parent.iterdir()] == ["bien-nhan.pdf"]
+    assert len(pages) == 5 and not any("BẢN SAO" in page for page in pages)
+    assert [_print_count(uow, n) for n in numbers] == [1] * 5
+
+
+def test_an_original_printed_by_someone_else_while_drawing_is_drawn_again_as_a_copy(uow, people):
+    numbers = [paid(people, uow, amount=100_000 + i)[1] for i in range(3)]
+    meanwhile = []
+
+    def another_officer_prints(done: int, total: int) -> None:
+        if not meanwhile:  # while the first run draws, a second one prints the last receipt, start to finish
+            meanwhile.append(receipts.receipt_pdf(people["tinh.hai"], numbers[-1], uow=UnitOfWork(uow.engine)))
+
+    printed = receipts.print_receipts(people["demo.tinh"], numbers=numbers, progress=another_officer_prints, uow=uow)
+    (theirs,) = page_texts(meanwhile[0])
+    assert "BẢN SAO" not in theirs  # they finished first: theirs is the original
+    assert ["BẢN SAO" in page for page in page_texts(printed.data)] == [False, False, True]
+    assert [_print_count(uow, n) for n in numbers] == [1, 1, 2]
