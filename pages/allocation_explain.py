@@ -98,10 +98,10 @@ def show_funded() -> None:
         placeholder="Chọn một người của trang này")
     if opened in by_id:
         r = by_id[opened]
-        st.info(f"**{plain(r.name)}** ({plain(r.commune)}, {GROUP_NAMES.get(r.group, r.group)}): **{r.score} điểm** "
-                + (f"({plain(r.score_reason)}). " if r.score_reason else ". ") + f"{r.rule_name}. Thẻ {r.months} "
+        st.info(f"**{plain(r.name)}** ({r.commune}, {GROUP_NAMES.get(r.group, r.group)}): **{r.score} điểm** "
+                + (f"({r.score_reason}). " if r.score_reason else ". ") + f"{r.rule_name}. Thẻ {r.months} "
                 f"tháng từ {r.starts_on:%d/%m/%Y} đến {r.ends_on:%d/%m/%Y}, {format_vnd(r.price)}, trả bằng: "
-                f"{plain(r.pledges_text)}.")
+                f"{r.pledges_text}.")
         release_form(r)
     downloads("funded")
 
@@ -114,7 +114,7 @@ def release_form(r: explain.FundedRow) -> None:
         if st.form_submit_button("Trả lại suất tài trợ"):
             _widgets.act(FLASH, lambda: allocation.release(actor, r.sponsorship_id, reason),
                          lambda _: f"Đã trả lại suất tài trợ của {plain(r.name)}: {format_vnd(r.price)} về lại "
-                                   f"cam kết {plain(r.pledges_text)}. Đề cử đã được rút khỏi danh sách chờ; nếu người này "
+                                   f"cam kết {r.pledges_text}. Đề cử đã được rút khỏi danh sách chờ; nếu người này "
                                    "vẫn cần thẻ, cán bộ xã đề cử lại.")
 
 
@@ -160,7 +160,7 @@ def show_waiting() -> None:
                           placeholder="Chọn một người của trang này")
     if opened in by_id:
         r = by_id[opened]
-        st.warning(f"**{plain(r.name)}** ({plain(r.commune)}, {r.score} điểm): **{r.reason_name}**. {plain(r.detail)}.")
+        st.warning(f"**{plain(r.name)}** ({r.commune}, {r.score} điểm): **{r.reason_name}**. {r.detail}.")
     downloads("waiting")
 
 
