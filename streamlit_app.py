@@ -15,6 +15,7 @@ from donation import setup
 from donation.errors import explain
 from pages import _auth
 from pages._nav import pages_for
+from pages._plain import plain
 
 log = logging.getLogger("bhyt.app")
 
@@ -25,7 +26,7 @@ def _show_error(exc: Exception) -> None:
         # The type and where it happened, never the message: database errors quote the values they refused.
         log.error("unexpected %s in a page:\n%s", type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
         message = f"Đã có lỗi không mong đợi ({type(exc).__name__}): thử lại; nếu vẫn lỗi, báo quản trị viên."
-    st.error(message)
+    st.error(plain(message))
 
 
 def render() -> None:
@@ -40,7 +41,7 @@ def render() -> None:
             expanded=True,  # an administrator's menu is longer than Streamlit's default ten entries
         )
         if actor is not None:
-            st.sidebar.caption(f"{actor.display_name} · {actor.role_name}")
+            st.sidebar.caption(f"{plain(actor.display_name)} · {actor.role_name}")
         navigation.run()
     except Exception as exc:  # noqa: BLE001  (st.stop and reruns are BaseExceptions and pass through)
         _show_error(exc)

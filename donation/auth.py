@@ -26,7 +26,7 @@ from db.uow import UnitOfWork
 from donation import app_settings, audit
 from donation.actors import ADMIN, DONOR, SYSTEM, SYSTEM_ACTOR, Actor, check_scope_shape, require_role
 from donation.errors import InvalidInput, NotFound, SignInRefused
-from donation.identity import normalise_name
+from donation.identity import has_hidden_characters, hidden_characters_message, normalise_name
 from donation.units import resolve_place
 
 MAX_FAILED_ATTEMPTS = 5
@@ -329,6 +329,8 @@ def add_user(session: Session, actor: Actor | None, *, username: str, password: 
         raise InvalidInput(f"Tên đăng nhập '{name}' đã có người dùng: chọn tên khác")
     # Officials' names are tidied like people's names; a donor may be "Công ty TNHH …", already tidied as typed.
     shown = " ".join((display_name or "").split()) if role == DONOR else normalise_name(display_name)
+    if has_hidden_characters(shown):
+        raise InvalidInput(hidden_characters_message("Họ và tên"))
     user = UserAccount(username=name, display_name=shown or name, role=role,
                        province_code=province.code if province else None,
                        commune_code=commune.code if commune else None, password_hash=hash_password(password))

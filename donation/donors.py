@@ -20,7 +20,7 @@ from donation.actors import DONOR, OFFICE_STAFF, Actor, require_role
 from donation.auth import actor_of, add_user
 from donation.dates import parse_date
 from donation.errors import InvalidInput, NotFound
-from donation.identity import check_tax_code, name_key, normalise_name
+from donation.identity import check_tax_code, has_hidden_characters, hidden_characters_message, name_key, normalise_name
 
 KINDS = {"budget": "Ngân sách địa phương", "organisation": "Doanh nghiệp, tổ chức", "individual": "Cá nhân"}
 LABELS = {"name": "Tên", "authority": "Cơ quan ban hành quyết định", "decision_number": "Số quyết định",
@@ -66,6 +66,8 @@ def check_profile(kind: str, fields: dict[str, object], *, today: date) -> dict[
                 "individual": ("name",)}[kind]
     for key in ("authority", "representative", "address"):
         profile[key] = _text(fields, key)
+    problems += [hidden_characters_message(LABELS[key]) for key in ("name", "authority", "representative")
+                 if has_hidden_characters(str(profile[key]))]
     profile["decision_number"] = _text(fields, "decision_number")
     if len(profile["decision_number"]) > 64:
         problems.append("Số quyết định dài quá 64 ký tự")

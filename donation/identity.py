@@ -163,6 +163,17 @@ def check_tax_code(value: object) -> str:
     )
 
 
+def has_hidden_characters(tidied: str) -> bool:
+    """Whether a name, its spaces already tidied, holds a character nobody sees: control characters (C0, C1),
+    direction overrides such as U+202E that show the text reversed, zero-width and other format marks."""
+    return not tidied.isprintable()  # tidying has turned tabs and line breaks into spaces, the only ones left
+
+
+def hidden_characters_message(field: str) -> str:
+    return (f"{field} có ký tự điều khiển hoặc ký tự ẩn (như dấu đảo chiều chữ): gõ lại bằng bàn phím, "
+            "đừng dán từ nơi khác")
+
+
 def normalise_name(value: object) -> str:
     """'  nGUYỄN   văn  a ' -> 'Nguyễn Văn A' (NFC, single spaces, each word capitalised)."""
     return _normalise_text(str(value or ""))

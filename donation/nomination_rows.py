@@ -14,7 +14,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from donation.errors import InvalidInput
-from donation.identity import check_bhxh_code, check_cccd, name_key, normalise_name, parse_gender, strip_accents
+from donation.identity import (
+    check_bhxh_code,
+    check_cccd,
+    has_hidden_characters,
+    hidden_characters_message,
+    name_key,
+    normalise_name,
+    parse_gender,
+    strip_accents,
+)
 
 # key (also accepted as a header), Vietnamese header, required
 COLUMNS = (
@@ -250,6 +259,8 @@ def validate_row(number: int, cells: dict[str, object], today: date) -> tuple[Ca
         error("full_name", "required", "Thiếu họ và tên: ghi đầy đủ họ tên có dấu")
     elif len(full_name) > 100 or _DIGIT.search(full_name):
         error("full_name", "invalid_name", "Họ và tên có chữ số hoặc quá dài: kiểm tra lại ô này")
+    elif has_hidden_characters(full_name):
+        error("full_name", "invalid_name", hidden_characters_message("Họ và tên"))
 
     birth, year_only = None, False
     raw_birth = raw.get("birth_date")

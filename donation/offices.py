@@ -18,6 +18,7 @@ from db.uow import UnitOfWork
 from donation import audit
 from donation.actors import ADMIN, NATIONAL_OFFICER, OFFICE_STAFF, PROVINCE_OFFICER, SYSTEM, Actor, require_role
 from donation.errors import Forbidden, InvalidInput, NotFound
+from donation.identity import has_hidden_characters, hidden_characters_message
 
 NATIONAL = 0
 NATIONAL_NAME = "BHXH Việt Nam"
@@ -137,6 +138,8 @@ def set_account(actor: Actor, office: object, *, bank_bin: str, account_number: 
         raise InvalidInput("Số tài khoản gồm 6 đến 19 chữ số hoặc chữ cái, không dấu cách")
     if not holder or len(holder) > 100:
         raise InvalidInput("Ghi tên chủ tài khoản như trên sổ ngân hàng (tối đa 100 ký tự)")
+    if has_hidden_characters(holder):
+        raise InvalidInput(hidden_characters_message("Tên chủ tài khoản"))
     code = parse_office(office)
     with uow or UnitOfWork() as work:
         row = work.session.get(ReceivingOffice, code)

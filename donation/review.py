@@ -17,6 +17,7 @@ from donation import app_settings, audit
 from donation.actors import ADMIN, COMMUNE_OFFICIAL, PROVINCE_OFFICER, Actor, require_commune, require_role
 from donation.dates import today_vn
 from donation.errors import Forbidden, InvalidInput, NotFound
+from donation.identity import has_hidden_characters, hidden_characters_message
 from donation.registry import scoped_nomination
 from donation.units import get_commune
 
@@ -86,6 +87,8 @@ def record_objection(actor: Actor, nomination_id: int, *, raised_by: str, conten
     require_role(actor, *POSTERS)
     if not raised_by.strip() or not content.strip():
         raise InvalidInput("Ghi người nêu ý kiến và nội dung ý kiến")
+    if has_hidden_characters(" ".join(raised_by.split())):
+        raise InvalidInput(hidden_characters_message("Tên người nêu ý kiến"))
     with uow or UnitOfWork() as work:
         nomination = scoped_nomination(work.session, actor, nomination_id)
         if nomination.status != "posted":

@@ -16,6 +16,7 @@ from donation.money import format_vnd
 from donation.pledge_pdf import pledge_pdf
 from donation.pledge_quote import CARD_NAMES
 from donation.qr_images import qr_png
+from pages._plain import plain
 
 T = TypeVar("T")
 
@@ -32,7 +33,7 @@ def act(flash_key: str, call: Callable[[], T], success: Callable[[T], str]) -> N
     try:
         result = call()
     except DonationError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         return
     st.session_state[flash_key] = success(result)
     st.rerun()
@@ -84,7 +85,7 @@ def pledge_sheet(actor: Actor, code: str) -> None:
     first.metric("Cam kết", format_vnd(pledge.amount))
     second.metric("Đã nộp", format_vnd(pledge.paid))
     third.metric("Trạng thái", pledge.status_name)
-    st.caption(f"{pledge.donor} · {pledge.scope} · {pledge.months} tháng · giá theo quy định {pledge.rule_version} "
+    st.caption(f"{plain(pledge.donor)} · {pledge.scope} · {pledge.months} tháng · giá theo quy định {pledge.rule_version} "
                f"ngày {pledge.quoted_on:%d/%m/%Y} · {sheet.office} nhận")
     if pledge.over:
         st.warning(f"Đã nhận nhiều hơn cam kết {format_vnd(pledge.over)}: văn phòng sẽ liên hệ để dùng thêm hoặc hoàn lại.")
@@ -94,8 +95,10 @@ def pledge_sheet(actor: Actor, code: str) -> None:
         code_box.image(qr_png(sheet.whole.payload), caption="Quét bằng ứng dụng ngân hàng", width=220,
                        output_format="PNG")
         how.markdown(f"**Chuyển khoản {format_vnd(sheet.whole.amount)}**  \n"
-                     f"Ngân hàng: **{sheet.whole.bank}**  \nSố tài khoản: **{sheet.whole.account_number}**  \n"
-                     f"Chủ tài khoản: **{sheet.whole.account_holder}**  \nNội dung: **{sheet.whole.message}**")
+                     f"Ngân hàng: **{plain(sheet.whole.bank)}**  \n"
+                     f"Số tài khoản: **{plain(sheet.whole.account_number)}**  \n"
+                     f"Chủ tài khoản: **{plain(sheet.whole.account_holder)}**  \n"
+                     f"Nội dung: **{plain(sheet.whole.message)}**")
         how.caption("Giữ nguyên mã cam kết trong nội dung chuyển khoản để văn phòng đối chiếu tự động.")
     for part, part_code in sheet.instalments:
         with st.expander(f"Đợt {part.number}: {format_vnd(part.amount)}, hạn {part.due_on:%d/%m/%Y}"

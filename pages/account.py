@@ -5,10 +5,11 @@ import streamlit as st
 from donation import auth
 from donation.errors import DonationError
 from pages import _auth
+from pages._plain import plain
 
 actor = _auth.require_page(__file__)
 st.title("Tài khoản của tôi")
-st.markdown(f"**{actor.display_name}** (`{actor.username}`), {actor.role_name}")
+st.markdown(f"**{plain(actor.display_name)}** (`{actor.username}`), {actor.role_name}")
 
 with st.form("account.password", clear_on_submit=True):
     st.subheader("Đổi mật khẩu")
@@ -22,7 +23,7 @@ with st.form("account.password", clear_on_submit=True):
             try:
                 auth.change_password(actor, current, new, keep_token=_auth.current_token())
             except DonationError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
             else:
                 st.success("Đã đổi mật khẩu.")
 

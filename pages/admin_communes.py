@@ -6,6 +6,7 @@ import streamlit as st
 from donation import quotes, units
 from donation.errors import DonationError
 from pages import _auth
+from pages._plain import plain
 
 actor = _auth.require_page(__file__)
 st.title("Xã nghèo")
@@ -23,7 +24,7 @@ if st.button(f"Lưu {len(changes)} thay đổi", disabled=not changes, key="comm
         for code, poor in changes:
             units.set_poor_commune(actor, code, poor)
     except DonationError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
     else:
         st.success(f"Đã lưu {len(changes)} thay đổi.")
         st.rerun()

@@ -8,6 +8,7 @@ from donation.dates import format_date, parse_date
 from donation.errors import DonationError
 from donation.money import format_percent_bp, format_vnd, parse_percent_bp, parse_vnd
 from pages import _auth
+from pages._plain import plain
 
 actor = _auth.require_page(__file__)
 st.title("Quy định mức đóng")
@@ -42,9 +43,9 @@ with st.form("rules.add_version"):
                 poor_commune_shares_bp={k: s.poor_commune_share_bp for k, s in latest.shares.items()
                                         if s.poor_commune_share_bp is not None}))
         except DonationError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
         else:
-            st.success(f"Đã thêm quy định {added}.")
+            st.success(f"Đã thêm quy định {plain(added)}.")
 
 st.subheader("Tỉnh hỗ trợ thêm")
 top_ups = rules.list_top_ups(actor)
@@ -69,7 +70,7 @@ with st.form("rules.add_top_up"):
                              effective_to=parse_date(ends, field="Đến ngày") if ends.strip() else None,
                              legal_basis=basis)
         except DonationError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
         else:
             st.success("Đã thêm mức hỗ trợ của tỉnh.")
 if top_ups:
@@ -80,6 +81,6 @@ if top_ups:
             try:
                 rules.end_top_up(actor, chosen, parse_date(ends, field="Ngày kết thúc"))
             except DonationError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
             else:
                 st.success("Đã cập nhật ngày kết thúc.")

@@ -7,6 +7,7 @@ import streamlit as st
 from donation import app_settings
 from donation.errors import DonationError
 from pages import _auth
+from pages._plain import plain
 
 actor = _auth.require_page(__file__)
 st.title("Thiết lập")
@@ -32,6 +33,6 @@ for key, spec in app_settings.SPECS.items():
             except json.JSONDecodeError as exc:
                 st.error(f"{spec.label}: JSON sai ở dòng {exc.lineno}, cột {exc.colno}: {exc.msg}")
             except DonationError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
             else:
                 st.success("Đã lưu.")

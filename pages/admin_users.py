@@ -8,6 +8,7 @@ from donation.actors import COMMUNE_OFFICIAL, PROVINCE_OFFICER, ROLE_NAMES
 from donation.dates import format_datetime_vn
 from donation.errors import DonationError
 from pages import _auth
+from pages._plain import plain
 
 actor = _auth.require_page(__file__)
 st.title("Người dùng")
@@ -42,9 +43,9 @@ with st.form("users.create", clear_on_submit=True):
             created = auth.create_user(actor, username=username, password=password, role=role,
                                        display_name=display_name, province_code=province, commune_code=commune)
         except DonationError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
         else:
-            st.success(f"Đã tạo tài khoản {created.username}.")
+            st.success(f"Đã tạo tài khoản {plain(created.username)}.")
 
 st.subheader("Khóa, mở lại, đặt lại mật khẩu")
 by_id = {r.id: r for r in rows}
@@ -58,7 +59,7 @@ if chosen is not None:
         try:
             auth.set_active(actor, chosen, not target.is_active)
         except DonationError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
         else:
             st.rerun()
     new_password = right.text_input("Mật khẩu mới", type="password", key="users.new_password")
@@ -66,6 +67,6 @@ if chosen is not None:
         try:
             auth.reset_password(actor, chosen, new_password)
         except DonationError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
         else:
-            st.success(f"Đã đặt lại mật khẩu của {target.username}; các phiên đăng nhập của người này đã kết thúc.")
+            st.success(f"Đã đặt lại mật khẩu của {plain(target.username)}; các phiên đăng nhập của người này đã kết thúc.")

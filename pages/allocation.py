@@ -11,6 +11,7 @@ from donation.errors import DonationError
 from donation.money import format_vnd
 from donation.pledge_quote import CARD_NAMES
 from pages import _auth, _widgets
+from pages._plain import plain
 
 FLASH = "allocation.flash"
 actor = _auth.require_page(__file__)
@@ -63,7 +64,7 @@ def run(dry_run: bool) -> allocation.AllocationReport | None:
             bar.progress(1.0, text="Cập nhật số liệu cho báo cáo…")
             reports.count_new()  # counted once here, so that the next report stays fast
     except DonationError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         return None
     return report
 

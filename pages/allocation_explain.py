@@ -14,6 +14,7 @@ from donation.errors import DonationError
 from donation.money import format_number, format_vnd
 from donation.priority import GROUP_NAMES
 from pages import _auth, _widgets
+from pages._plain import plain
 
 PAGE_SIZE = 50
 FLASH = "explain.flash"
@@ -97,9 +98,10 @@ def show_funded() -> None:
         placeholder="Chọn một người của trang này")
     if opened in by_id:
         r = by_id[opened]
-        st.info(f"**{r.name}** ({r.commune}, {GROUP_NAMES.get(r.group, r.group)}): **{r.score} điểm** "
-                + (f"({r.score_reason}). " if r.score_reason else ". ") + f"{r.rule_name}. Thẻ {r.months} tháng từ "
-                f"{r.starts_on:%d/%m/%Y} đến {r.ends_on:%d/%m/%Y}, {format_vnd(r.price)}, trả bằng: {r.pledges_text}.")
+        st.info(f"**{plain(r.name)}** ({r.commune}, {GROUP_NAMES.get(r.group, r.group)}): **{r.score} điểm** "
+                + (f"({r.score_reason}). " if r.score_reason else ". ") + f"{r.rule_name}. Thẻ {r.months} "
+                f"tháng từ {r.starts_on:%d/%m/%Y} đến {r.ends_on:%d/%m/%Y}, {format_vnd(r.price)}, trả bằng: "
+                f"{r.pledges_text}.")
         release_form(r)
     downloads("funded")
 
@@ -111,8 +113,8 @@ def release_form(r: explain.FundedRow) -> None:
                                placeholder="Ví dụ: người được tài trợ đã có thẻ BHYT khác, đã chuyển đi nơi khác")
         if st.form_submit_button("Trả lại suất tài trợ"):
             _widgets.act(FLASH, lambda: allocation.release(actor, r.sponsorship_id, reason),
-                         lambda _: f"Đã trả lại suất tài trợ của {r.name}: {format_vnd(r.price)} về lại cam kết "
-                                   f"{r.pledges_text}. Đề cử đã được rút khỏi danh sách chờ; nếu người này "
+                         lambda _: f"Đã trả lại suất tài trợ của {plain(r.name)}: {format_vnd(r.price)} về lại "
+                                   f"cam kết {r.pledges_text}. Đề cử đã được rút khỏi danh sách chờ; nếu người này "
                                    "vẫn cần thẻ, cán bộ xã đề cử lại.")
 
 
@@ -158,7 +160,7 @@ def show_waiting() -> None:
                           placeholder="Chọn một người của trang này")
     if opened in by_id:
         r = by_id[opened]
-        st.warning(f"**{r.name}** ({r.commune}, {r.score} điểm): **{r.reason_name}**. {r.detail}.")
+        st.warning(f"**{plain(r.name)}** ({r.commune}, {r.score} điểm): **{r.reason_name}**. {r.detail}.")
     downloads("waiting")
 
 
@@ -172,4 +174,4 @@ try:
         with waiting_tab:
             show_waiting()
 except DonationError as exc:
-    st.error(str(exc))
+    st.error(plain(exc))

@@ -9,6 +9,7 @@ from donation.dates import format_datetime_vn
 from donation.errors import DonationError
 from donation.money import format_vnd
 from pages import _auth, _widgets
+from pages._plain import plain
 
 FLASH = "holds.flash"
 PAGE_SIZE = 20
@@ -69,7 +70,7 @@ with st.form("holds.pick"):
         try:
             result = holds.hold(actor, code, chosen)
         except DonationError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
         else:
             if result.held:  # redrawn with the households held, and what could not be
                 st.session_state[FLASH] = result.message

@@ -7,6 +7,7 @@ from donation.dates import format_date, today_vn
 from donation.errors import DonationError
 from donation.money import format_vnd
 from pages import _auth
+from pages._plain import plain
 
 actor = _auth.require_page(__file__)
 st.title("Tặng thẻ BHYT")
@@ -28,7 +29,7 @@ today = today_vn()
 try:
     household = quotes.quote(group="household", members=1, months=12, on=today).quote
 except DonationError as exc:
-    st.warning(str(exc))
+    st.warning(plain(exc))
 else:
     st.subheader(f"Mức đóng áp dụng ngày {format_date(today)}")
     st.metric("Một thẻ BHYT hộ gia đình, 12 tháng", format_vnd(household.donor_pays_total))

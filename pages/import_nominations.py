@@ -6,6 +6,7 @@ import streamlit as st
 from donation import registry
 from donation.errors import DonationError
 from pages import _auth, _widgets
+from pages._plain import plain
 
 actor = _auth.require_page(__file__)
 st.title("Nhập danh sách từ Excel")
@@ -24,7 +25,7 @@ try:
     report = registry.import_nominations(actor, upload.getvalue(), upload.name, commune_code=commune, dry_run=True,
                                          consent=consent, confirm_similar=confirm)
 except DonationError as exc:
-    st.error(str(exc))
+    st.error(plain(exc))
     st.stop()
 
 left, middle, right = st.columns(3)
@@ -57,6 +58,6 @@ if report.accepted:
             saved = registry.import_nominations(actor, upload.getvalue(), upload.name, commune_code=commune,
                                                 consent=consent, confirm_similar=confirm)
         except DonationError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
         else:
             st.success(f"Đã lưu {len(saved.accepted)} người vào danh sách đề cử.")

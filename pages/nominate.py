@@ -7,6 +7,7 @@ from donation.errors import DonationError
 from donation.nomination_rows import DAMAGE_NAMES, FLAG_NAMES
 from donation.priority import GROUP_NAMES
 from pages import _auth, _widgets
+from pages._plain import plain
 
 actor = _auth.require_page(__file__)
 st.title("Đề cử hộ gia đình")
@@ -55,12 +56,12 @@ if submitted:
         report = registry.nominate_household(actor, commune_code=commune, members=members, consent=consent,
                                              confirm_similar=confirm)
     except DonationError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
     else:
         for issue in report.errors:
-            st.error(f"Người thứ {issue.row}, {issue.column or 'hồ sơ'}: {issue.message}")
+            st.error(f"Người thứ {issue.row}, {issue.column or 'hồ sơ'}: {plain(issue.message)}")
         for issue in report.warnings:
-            st.warning(f"Người thứ {issue.row}, {issue.column or 'hồ sơ'}: {issue.message}")
+            st.warning(f"Người thứ {issue.row}, {issue.column or 'hồ sơ'}: {plain(issue.message)}")
         if report.committed:
             st.success(f"Đã đề cử {len(report.accepted)} người; xem ở trang Danh sách đề cử.")
         elif not report.errors:

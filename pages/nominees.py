@@ -7,6 +7,7 @@ from donation import registry
 from donation.errors import DonationError
 from donation.priority import GROUP_NAMES
 from pages import _auth, _widgets
+from pages._plain import plain
 
 PAGE_SIZE = 50
 actor = _auth.require_page(__file__)
@@ -64,7 +65,7 @@ if st.button("Mở hồ sơ", key="nominees.open"):
         st.session_state["nominees.cells"] = registry.nomination_cells(actor, int(editing))
         st.session_state["nominees.editing"] = int(editing)
     except DonationError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
 cells = st.session_state.get("nominees.cells")
 if cells and st.session_state.get("nominees.editing") == int(editing):
     with st.form("nominees.edit"):

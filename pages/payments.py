@@ -9,6 +9,7 @@ from donation.dates import parse_date, today_vn
 from donation.errors import DonationError
 from donation.money import format_vnd, parse_vnd
 from pages import _auth, _widgets
+from pages._plain import plain
 
 FLASH = "payments.flash"
 actor = _auth.require_page(__file__)
@@ -78,7 +79,7 @@ with statement:
             try:
                 headers = reconcile.statement_headers(data, upload.name)
             except DonationError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
                 headers = []
             mapping = {field: st.selectbox(label, [None, *headers], key=f"payments.col.{field}",
                                            format_func=lambda h: "Mặc định" if h is None else h)
@@ -88,7 +89,7 @@ with statement:
             preview = reconcile.reconcile(actor, data, upload.name, office=office, columns=columns, dry_run=True,
                                           today=today_vn())
         except DonationError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
         else:
             cells = st.columns(4)
             cells[0].metric("Dòng tiền vào", preview.lines)
@@ -130,7 +131,7 @@ with queue:
         pledge_code = left.text_input("Gắn với cam kết mã", key="payments.link_code")
         if left.button("Gắn vào cam kết", key="payments.link"):
             _widgets.act(FLASH, lambda: reconcile.link_line(actor, line_id, pledge_code),
-                         lambda receipt: f"Đã gắn dòng {line_id} vào cam kết {pledge_code.strip().upper()}; "
+                         lambda receipt: f"Đã gắn dòng {line_id} vào cam kết {plain(pledge_code.strip().upper())}; "
                                          f"biên nhận số {receipt}.")
         reason = right.text_input("Không phải tiền tài trợ vì", key="payments.not_ours_reason")
         if right.button("Không phải tiền tài trợ", key="payments.not_ours"):
@@ -156,7 +157,7 @@ with late:
             try:
                 result = overdue.remind(actor, today=today_vn(), mail_settings=settings, office=office)
             except (DonationError, OSError) as exc:
-                st.error(f"Không gửi được thư: {exc}")
+                st.error(f"Không gửi được thư: {plain(exc)}")
             else:
                 st.session_state[FLASH] = f"Đã gửi {result.emailed} thư nhắc."
                 st.rerun()

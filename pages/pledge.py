@@ -12,6 +12,7 @@ from donation.money import format_number, format_vnd, parse_vnd
 from donation.pledge_quote import DONOR_GROUPS, MONTHS
 from donation.priority import GROUP_NAMES
 from pages import _auth, _widgets
+from pages._plain import plain
 
 actor = _auth.require_page(__file__)
 st.title("Cam kết tài trợ")
@@ -42,9 +43,9 @@ if actor.role != DONOR:
                 try:
                     added = donors.create_donor(actor, kind=kind, fields=fields, public=public, today=today_vn())
                 except DonationError as exc:
-                    st.error(str(exc))
+                    st.error(plain(exc))
                 else:
-                    st.success(f"Đã thêm {added.name}: tìm theo tên ở trên để chọn.")
+                    st.success(f"Đã thêm {plain(added.name)}: tìm theo tên ở trên để chọn.")
 
 way = st.radio("Cam kết theo", ["amount", "cards"], horizontal=True, key="pledge.way",
                format_func={"amount": "Số tiền", "cards": "Số thẻ"}.get)
@@ -61,7 +62,7 @@ try:
         cards = int(right.number_input("Số thẻ", min_value=1, max_value=100_000, value=10, step=1,
                                        key="pledge.cards"))
 except DonationError as exc:
-    st.error(str(exc))
+    st.error(plain(exc))
     st.stop()
 st.markdown("**Phạm vi**: tiền được dùng cho người được đề cử ở đâu")
 if actor.role == NATIONAL_OFFICER:
@@ -75,7 +76,7 @@ try:
     quote = pledges.quote_for(amount=amount, cards=cards, groups=groups, months=int(months), on=today_vn(),
                               province_code=province, commune_code=commune)
 except DonationError as exc:
-    st.warning(str(exc))
+    st.warning(plain(exc))
     st.stop()
 st.info(f"{quote.sentence()} (giá theo quy định {quote.rule_version}, ngày {format_date(quote.on)}).")
 
@@ -93,7 +94,7 @@ if count > 1:
                                     value=format_date(due_on))
             plan.append((parse_vnd(part), parse_date(due, field=f"Hạn nộp đợt {number}")))
     except DonationError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         st.stop()
 
 if st.button(f"Ghi cam kết {format_vnd(quote.amount)}", type="primary", key="pledge.confirm"):
@@ -102,7 +103,7 @@ if st.button(f"Ghi cam kết {format_vnd(quote.amount)}", type="primary", key="p
                                     province_code=province, commune_code=commune, instalments=plan,
                                     donor_id=donor_id, today=today_vn())
     except DonationError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
     else:
         st.session_state["pledge.created"] = row.code
         st.rerun()

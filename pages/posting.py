@@ -7,6 +7,7 @@ from donation.dates import format_date, parse_date, today_vn
 from donation.errors import DonationError
 from donation.posting_pdf import posting_pdf
 from pages import _auth, _widgets
+from pages._plain import plain
 
 actor = _auth.require_page(__file__)
 st.title("Niêm yết và ý kiến")
@@ -18,7 +19,7 @@ if st.button("Niêm yết các đề cử đang chờ", type="primary", key="pos
     try:
         posting = review.post_list(actor, commune_code=commune)
     except DonationError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
     else:
         st.success(f"Đã niêm yết {posting.count} người từ {format_date(posting.posted_on)}; nhận ý kiến đến hết "
                    f"{format_date(posting.objection_until)}.")
@@ -29,7 +30,7 @@ try:
     name, until, lines = review.posted_lines(actor, commune_code=commune,
                                              posted_on=parse_date(posted_text, field="Ngày niêm yết"))
 except DonationError as exc:
-    st.info(str(exc))
+    st.info(plain(exc))
 else:
     posted_on = parse_date(posted_text)
     st.download_button(f"Tải danh sách {len(lines)} người (PDF)", on_click="ignore", key="posting.pdf",
@@ -48,7 +49,7 @@ with st.form("posting.objection", clear_on_submit=True):
             objection = review.record_objection(actor, int(nomination), raised_by=raised_by, content=content,
                                                 raised_on=parse_date(raised_on, field="Ngày nhận"))
         except DonationError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
         else:
             st.success(f"Đã ghi ý kiến số {objection}; đề cử chưa được duyệt cho đến khi ý kiến được xử lý.")
 
@@ -59,6 +60,6 @@ with st.form("posting.resolve", clear_on_submit=True):
         try:
             review.resolve_objection(actor, int(objection_id), resolution)
         except DonationError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
         else:
             st.success("Đã ghi kết quả xử lý.")

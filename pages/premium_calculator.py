@@ -9,6 +9,7 @@ from donation.errors import DonationError
 from donation.money import amount_in_words, format_vnd
 from donation.premium import ALLOWED_MONTHS, MAX_MEMBERS
 from pages import _auth
+from pages._plain import plain
 
 actor = _auth.require_page(__file__)
 st.title("Tính mức đóng BHYT")
@@ -40,7 +41,7 @@ try:
                           on=parse_date(on_text, field="Ngày bắt đầu có thẻ"),
                           province_code=province, commune_code=commune)
 except DonationError as exc:
-    st.error(str(exc))
+    st.error(plain(exc))
     st.stop()
 
 quote = placed.quote

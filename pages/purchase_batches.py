@@ -10,6 +10,7 @@ from donation.dates import format_date, parse_date, today_vn
 from donation.errors import DonationError
 from donation.money import format_number, format_vnd
 from pages import _auth, _widgets
+from pages._plain import plain
 
 FLASH = "cards.flash"
 actor = _auth.require_page(__file__)
@@ -81,7 +82,7 @@ else:
                     try:
                         paid_on = parse_date(paid_text, field="Ngày chuyển")
                     except DonationError as exc:
-                        st.error(str(exc))
+                        st.error(plain(exc))
                     else:
                         _widgets.act(FLASH, lambda: cards.record_payment(actor, batch.id, paid_on=paid_on,
                                                                          reference=reference),

@@ -10,6 +10,7 @@ from donation.errors import DonationError, InvalidInput
 from donation.money import format_vnd
 from donation.receipt_pdf import PAPERS
 from pages import _auth, _widgets
+from pages._plain import plain
 
 FLASH = "receipts.flash"
 PAGE_SIZE = 50
@@ -71,7 +72,7 @@ with listing:
                 try:
                     st.session_state["receipts.one"] = (office, chosen, receipts.receipt_pdf(actor, chosen))
                 except DonationError as exc:
-                    st.error(str(exc))
+                    st.error(plain(exc))
             made = st.session_state.get("receipts.one")
             if made and made[:2] == (office, chosen):
                 st.download_button(f"Tải biên nhận {chosen} (PDF)", made[2], file_name=f"bien-nhan-{chosen}.pdf",
@@ -81,7 +82,7 @@ with listing:
                 official = st.text_input("Số biên lai thu của văn phòng", key="receipts.official_number")
                 if st.form_submit_button("Ghi số biên lai thu"):
                     _widgets.act(FLASH, lambda: receipts.set_official_number(actor, chosen, official),
-                                 lambda _: done(f"Đã ghi biên lai thu số {' '.join(official.split())} cho biên "
+                                 lambda _: done(f"Đã ghi biên lai thu số {plain(' '.join(official.split()))} cho biên "
                                                 f"nhận {chosen}."))
             with right.form("receipts.void"):
                 reason = st.selectbox("Lý do hủy (hiện trên trang kiểm tra công khai)", list(receipts.VOID_REASONS),
@@ -113,7 +114,7 @@ with batch, st.form("receipts.batch"):
             st.session_state["receipts.printed"] = (office, print_batch(since, until, numbers, include_voided=voided,
                                                                         as_zip=as_zip, paper=paper))
         except DonationError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
 if (printed := st.session_state.get("receipts.printed")) and printed[0] == office:
     printed = printed[1]
     batch.download_button(f"Tải {printed.filename} ({printed.count} biên nhận)", printed.data,

@@ -6,6 +6,7 @@ from donation import auth, donors
 from donation.dates import today_vn
 from donation.errors import DonationError
 from pages import _auth
+from pages._plain import plain
 
 actor = _auth.require_page(__file__)
 st.title("Đăng ký nhà tài trợ")
@@ -46,7 +47,7 @@ if submitted:
                         today=today_vn())
         signed_in = auth.sign_in(username, password)
     except DonationError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
     else:
-        st.success(f"Đã đăng ký. Xin chào {signed_in.actor.display_name}, đang mở trang cam kết…")
+        st.success(f"Đã đăng ký. Xin chào {plain(signed_in.actor.display_name)}, đang mở trang cam kết…")
         _auth.after_sign_in(signed_in)

@@ -8,6 +8,7 @@ from donation.dates import format_date
 from donation.errors import DonationError
 from donation.priority import GROUP_NAMES
 from pages import _auth
+from pages._plain import plain
 
 PAGE_SIZE = 50
 actor = _auth.require_page(__file__)
@@ -20,7 +21,7 @@ page = right.number_input("Trang", min_value=1, value=1, step=1, key="review.pag
 try:
     rows, total = review.review_queue(actor, commune_code=commune, limit=PAGE_SIZE, offset=(int(page) - 1) * PAGE_SIZE)
 except DonationError as exc:
-    st.error(str(exc))
+    st.error(plain(exc))
     st.stop()
 st.caption(f"{total} đề cử đang niêm yết chờ duyệt; trang {int(page)}/{max(1, -(-total // PAGE_SIZE))}")
 table = pd.DataFrame({
@@ -44,7 +45,7 @@ for column, decision, label in ((approve, "approve", "Duyệt"), (reject, "rejec
         try:
             done = review.decide(actor, chosen, decision, note)
         except DonationError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
         else:
             st.session_state["review.flash"] = f"Đã xử lý {done} đề cử."
             st.session_state.pop("review.chosen", None)

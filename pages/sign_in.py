@@ -8,6 +8,7 @@ from donation.actors import ROLE_NAMES
 from donation.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from donation.errors import DonationError
 from pages import _auth
+from pages._plain import plain
 
 actor = _auth.require_page(__file__)
 st.title("Đăng nhập")
@@ -20,9 +21,9 @@ if submitted:
     try:
         signed_in = auth.sign_in(username, password)
     except DonationError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
     else:
-        st.success(f"Xin chào {signed_in.actor.display_name}. Đang mở trang làm việc…")
+        st.success(f"Xin chào {plain(signed_in.actor.display_name)}. Đang mở trang làm việc…")
         _auth.after_sign_in(signed_in)
 
 if setup.demo_enabled():

@@ -6,14 +6,15 @@ import streamlit as st
 from donation import today
 from donation.dates import format_date, today_vn
 from pages import _auth
+from pages._plain import plain
 
 actor = _auth.require_page(__file__)
 on = today_vn()
 view = today.overview(actor, on)
 st.title("Việc hôm nay")
-st.caption(f"{actor.display_name} · {actor.role_name} · {view.scope} · {format_date(on)}")
+st.caption(f"{plain(actor.display_name)} · {actor.role_name} · {view.scope} · {format_date(on)}")
 for item in view.attention:
-    st.warning(item)
+    st.warning(plain(item))
 if not view.attention:
     st.success("Không có việc nào cần xử lý gấp.")
 st.dataframe(pd.DataFrame(view.facts, columns=["Nội dung", "Số liệu"]), hide_index=True, width="stretch")

@@ -7,6 +7,7 @@ import streamlit as st
 from donation import receipts
 from donation.money import format_vnd
 from pages import _auth
+from pages._plain import plain
 
 actor = _auth.require_page(__file__)
 st.title("Kiểm tra biên nhận")
@@ -17,16 +18,17 @@ text = st.text_input("Đường link hoặc số biên nhận", value=urlencode(
 if text.strip():
     result = receipts.verify(text)
     if result.status == "valid":
-        st.success(f"**Biên nhận hợp lệ.** {result.reason}.")
+        st.success(f"**Biên nhận hợp lệ.** {plain(result.reason)}.")
     elif result.status == "voided":
-        st.error(f"**Biên nhận đã bị hủy.** {result.reason}.")
+        st.error(f"**Biên nhận đã bị hủy.** {plain(result.reason)}.")
     else:
-        st.error(f"**Biên nhận không hợp lệ.** {result.reason}.")
+        st.error(f"**Biên nhận không hợp lệ.** {plain(result.reason)}.")
     if result.status in ("valid", "voided") and result.amount is not None and result.paid_on is not None:
         facts = {"Số biên nhận": result.number, "Số tiền": format_vnd(result.amount),
                  "Ngày nộp tiền": f"{result.paid_on:%d/%m/%Y}"}
         if result.office:
-            facts |= {"Văn phòng nhận": result.office, "Nhà tài trợ": result.donor}
+            # st.table's cells are Markdown: the donor's name is shown as written
+            facts |= {"Văn phòng nhận": plain(result.office), "Nhà tài trợ": plain(result.donor)}
         st.table([{"Thông tin": key, "Nội dung": value} for key, value in facts.items()])
 with st.expander("Kiểm tra không cần mạng"):
     st.markdown("Mã QR chứa số biên nhận, số tiền, ngày và chữ ký Ed25519 của hệ thống. Ai có khóa công khai dưới đây "

@@ -1,11 +1,17 @@
 """AppTest fixtures: the app started from its entry on a fresh SQLite database."""
 
+import re
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 ENTRY = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
+
+
+def as_read(body: str) -> str:
+    """What a reader sees of a Markdown body that holds escaped text (the word joiners are invisible)."""
+    return re.sub(r"\\(.)", r"\1", body, flags=re.DOTALL).replace("\u2060", "")
 
 
 @pytest.fixture

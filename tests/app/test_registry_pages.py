@@ -3,6 +3,7 @@
 import pytest
 
 from donation.demo import DEMO_PASSWORD
+from tests.app.conftest import as_read
 from tests.app.test_sign_in import open_page, sign_in
 from tests.workbooks import MIXED, workbook
 
@@ -28,7 +29,7 @@ def test_import_preview_shows_errors_then_saves_the_good_rows(official):
     assert at.button(key="import.save").label == "Lưu 4 dòng hợp lệ"
     at.button(key="import.save").click()
     at.run()
-    assert [e.value for e in at.error] == ["Cần xác nhận người được đề cử (hoặc người giám hộ) đã đồng ý cho sử dụng "
+    assert [as_read(e.value) for e in at.error] == ["Cần xác nhận người được đề cử (hoặc người giám hộ) đã đồng ý cho sử dụng "
                                            "thông tin cá nhân"]
     at.checkbox(key="import.consent").check()
     at.run()

@@ -180,6 +180,13 @@ def test_usernames(uow, username, message):
         auth.create_user(SYSTEM_ACTOR, username=username, password="Mat-khau-dai-du", role="donor", uow=uow)
 
 
+@pytest.mark.parametrize("name", ["Nguyễn\u202e Văn A", "Nguyễn\x07 Văn A", "Nguyễn\u200b Văn A"])
+def test_display_names_refuse_control_characters(uow, name):
+    with pytest.raises(InvalidInput, match="Họ và tên có ký tự điều khiển hoặc ký tự ẩn"):
+        auth.create_user(SYSTEM_ACTOR, username="u.hidden", password="Mat-khau-dai-du", role="province_officer",
+                         province_code=66, display_name=name, uow=uow)
+
+
 def test_batch_jobs_run_as_a_named_user_or_system(uow):
     assert auth.find_actor("system", uow=uow) is SYSTEM_ACTOR
     assert auth.find_actor("demo.tinh", uow=uow).province_code == 66

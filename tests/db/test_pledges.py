@@ -182,6 +182,9 @@ def test_only_an_administrator_sets_an_account_and_bad_ones_are_refused(uow, peo
     with pytest.raises(InvalidInput, match="BIN"):
         offices.set_account(people["demo.admin"], 66, bank_bin="123456", account_number="0123456789",
                             account_holder="BHXH tinh", uow=uow)
+    with pytest.raises(InvalidInput, match="Tên chủ tài khoản có ký tự điều khiển"):
+        offices.set_account(people["demo.admin"], 66, bank_bin="970436", account_number="0123456789",
+                            account_holder="BHXH\u202e tinh", uow=uow)
     office = offices.set_account(people["demo.admin"], "national", bank_bin="970436",
                                  account_number="0011-0012-3456", account_holder=" bhxh   viet nam ", uow=uow)
     assert (office.code, office.account_number, office.account_holder, office.bank_name) == (
@@ -241,3 +244,15 @@ def test_the_confirmation_pdf_takes_names_as_text():
                                  ((row.instalments[0], None),))
     text = page_texts(pledge_pdf(sheet))[0]
     assert "Công ty <A & B>" in text and "Đã hủy" in text and "Đã nộp đủ" not in text
+
+
+@pytest.mark.parametrize(("fields", "field"), [
+    ({"name": "Hoa\u202e", "email": "hoa@example.com"}, "Tên"),
+    ({"name": "Công ty Hoa", "tax_code": "0101234567", "representative": "Bà\x00Hoa", "address": "Hà Nội"},
+     "Người đại diện"),
+])
+def test_donor_names_refuse_control_characters(uow, fields, field):
+    kind = "organisation" if "tax_code" in fields else "individual"
+    with pytest.raises(InvalidInput, match=f"{field} có ký tự điều khiển hoặc ký tự ẩn"):
+        donors.register(kind=kind, username="co.hoa", password="Mat-khau-dai-du", fields=fields, public=True,
+                        today=TODAY, uow=uow)

@@ -54,6 +54,9 @@ def test_no_approval_inside_the_window_or_with_an_open_objection(uow, people):
     _, tinh, ids = people
     with pytest.raises(InvalidInput, match="còn trong thời gian niêm yết đến 09/11/2026"):
         review.decide(tinh, ids[:1], "approve", uow=uow, today=POSTED + timedelta(days=7))
+    with pytest.raises(InvalidInput, match="Tên người nêu ý kiến có ký tự điều khiển hoặc ký tự ẩn"):
+        review.record_objection(people[0], ids[0], raised_by="Ông Tư\u202e", content="Sai",
+                                raised_on=POSTED + timedelta(days=3), uow=uow)
     objection = review.record_objection(people[0], ids[0], raised_by="Ông Nguyễn Văn Tư, thôn 1",
                                         content="Hộ này đã có thẻ", raised_on=POSTED + timedelta(days=3), uow=uow)
     with pytest.raises(InvalidInput, match="còn 1 ý kiến chưa xử lý"):

@@ -13,6 +13,7 @@ from donation.identity import (
     check_cccd,
     check_cmnd,
     check_tax_code,
+    has_hidden_characters,
     name_key,
     normalise_name,
     parse_card_code,
@@ -163,3 +164,13 @@ def test_digits_that_are_not_ascii_are_refused_not_crashed(number):
 def test_printed_lists_sort_the_vietnamese_way(first, second):
     assert vietnamese_name_order(first) < vietnamese_name_order(second)
     assert vietnamese_name_order(unicodedata.normalize("NFD", first)) == vietnamese_name_order(first)
+
+
+@pytest.mark.parametrize(
+    ("name", "hidden"),
+    [("Nguyễn Thị Hoa", False), ("Công ty TNHH Ánh Dương & Cộng sự (Hà Nội)", False), ("Ê-đê H'Hen Niê", False),
+     ("Hoa\x00", True), ("Hoa\x1b[31m", True), ("Hoa\x7f", True), ("Hoa\x85", True), ("\u202eaoH", True),
+     ("Hoa\u2066x\u2069", True), ("Ho\u200ba", True), ("\ufeffHoa", True), ("Hoa\u00adNga", True)],
+)
+def test_names_with_characters_nobody_sees_are_caught(name, hidden):
+    assert has_hidden_characters(name) is hidden

@@ -29,6 +29,8 @@ def test_a_good_row():
     [
         ({"full_name": "  "}, "Họ và tên", "required", "Thiếu họ và tên"),
         ({"full_name": "Nguyễn Văn 2"}, "Họ và tên", "invalid_name", "chữ số"),
+        ({"full_name": "Nguyễn \u202eVăn An"}, "Họ và tên", "invalid_name", "ký tự điều khiển hoặc ký tự ẩn"),
+        ({"full_name": "Nguyễn\x00Văn An"}, "Họ và tên", "invalid_name", "ký tự điều khiển hoặc ký tự ẩn"),
         ({"birth_date": ""}, "Ngày sinh", "required", "Thiếu ngày sinh"),
         ({"birth_date": "31/02/1985"}, "Ngày sinh", "invalid_date", "không đọc được"),
         ({"birth_date": "hôm qua"}, "Ngày sinh", "invalid_date", "không đọc được"),
