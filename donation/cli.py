@@ -20,6 +20,7 @@ from donation import (
     allocation_explain,
     audit_checkpoints,
     auth,
+    backup,
     cards,
     demo,
     holds,
@@ -599,3 +600,38 @@ def _report_command(kind: str):
 
 report_daily = _report_command("daily")
 report_weekly = _report_command("weekly")
+
+
+@main.command("backup", help="Sao lưu cơ sở dữ liệu SQLite vào một tệp mới, trong khi ứng dụng vẫn chạy (bản chụp "
+              "nhất quán). PostgreSQL: dùng pg_dump (xem README).")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Tệp sao lưu (chưa có).")
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def backup_command(out, as_json) -> None:
+    copy = backup.backup(out)
+    if as_json:
+        _emit(copy.as_dict())
+    else:
+        click.echo(f"Đã sao lưu vào {copy.path} ({copy.size} byte, phiên bản {copy.revision}, {copy.events} sự kiện "
+                   "nhật ký). Giữ kèm khóa bí mật, khóa ký và thư mục điểm kiểm tra.")
+
+
+@main.command("restore", help="Khôi phục cơ sở dữ liệu SQLite từ tệp sao lưu (dừng ứng dụng trước), rồi kiểm tra "
+              "nhật ký. PostgreSQL: dùng pg_restore (xem README).")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Thay cả cơ sở dữ liệu đang có dữ liệu (bản đó được giữ lại bên cạnh, "
+              "tên *.before-restore-*).")
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def restore_command(file, force, as_json) -> None:
+    done = backup.restore(file, force=force)
+    if as_json:
+        _emit(done.as_dict())
+    else:
+        click.echo(f"Đã khôi phục {done.database} từ {file} ({done.copy.events} sự kiện nhật ký)"
+                   + (f"; bản cũ giữ ở {done.kept}" if done.kept else "") + ".")
+        click.echo(done.check.summary())
+        for note in done.check.notes:
+            click.echo(f"  {note}")
+    if not done.check.ok:
+        sys.exit(1)
