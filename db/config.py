@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     secret_key: str | None = Field(None, validation_alias="BHYT_SECRET_KEY", repr=False)
     # The receipts' Ed25519 private key: PEM (PKCS#8) or the 32 raw bytes in base64.
     signing_key: str | None = Field(None, validation_alias="BHYT_SIGNING_KEY", repr=False)
+    # The folder of the signed audit checkpoints, outside the database (default: beside the SQLite file, or data/).
+    audit_checkpoints: str | None = Field(None, validation_alias="BHYT_AUDIT_CHECKPOINTS")
     # Cheap argon2 parameters, for the test suite only: never set in production.
     fast_password_hash: bool = Field(False, validation_alias="BHYT_FAST_PASSWORD_HASH")
     # Reminders by e-mail: off unless a host is set (then the overdue list is the reminder).
@@ -130,8 +132,7 @@ def generated_secret(settings: Settings, filename: str, setting: str, make: Call
     PostgreSQL deployments must configure `setting`: replicas have to share it."""
     if not settings.is_sqlite:
         raise ConfigError(f"Chưa đặt {setting} (bắt buộc với PostgreSQL): đặt trong môi trường hoặc secrets.toml")
-    database = settings.database_url.removeprefix("sqlite:///")
-    folder = PROJECT_ROOT / "data" if database in {"", ":memory:"} else Path(database).parent
+    folder = data_folder(settings)
     path = folder / filename
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)
@@ -148,6 +149,21 @@ def generated_secret(settings: Settings, filename: str, setting: str, make: Call
         finally:
             draft.unlink()
     return path.read_text().strip()
+
+
+def data_folder(settings: Settings) -> Path:
+    """The folder of the embedded SQLite file (its generated keys live there), or the project's data/."""
+    database = settings.database_url.removeprefix("sqlite:///") if settings.is_sqlite else ""
+    return PROJECT_ROOT / "data" if database in {"", ":memory:"} else Path(database).parent
+
+
+def checkpoint_folder(settings: Settings | None = None) -> Path:
+    """Where the audit checkpoints are kept: BHYT_AUDIT_CHECKPOINTS (relative to the project), else
+    `audit-checkpoints` beside the SQLite file or under data/. With PostgreSQL, data/ is local to one machine."""
+    settings = settings or get_settings()
+    if settings.audit_checkpoints:
+        return PROJECT_ROOT / Path(settings.audit_checkpoints).expanduser()
+    return data_folder(settings) / "audit-checkpoints"
 
 
 def _secret_from_toml(name: str) -> str | None:

@@ -177,6 +177,10 @@ class AuditHead(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True, sa_column_kwargs={"autoincrement": False})
     seq: int = Field(default=0)
     hash: str = Field(max_length=64)
+    # Which secret key the chain is keyed with, so that another key is named as such, not as altered events.
+    key_fingerprint: str | None = Field(default=None, max_length=16)
+    # Events from this number on hash NULL and an empty text differently (digest v2); earlier ones keep v1.
+    digest_v2_from: int = Field(default=1)
 
 
 class AppSetting(SQLModel, table=True):

@@ -18,7 +18,9 @@ from db.uow import UnitOfWork
 from donation import (
     allocation,
     allocation_explain,
+    audit_checkpoints,
     auth,
+    backup,
     cards,
     demo,
     holds,
@@ -178,7 +180,8 @@ def audit() -> None:
     pass
 
 
-@audit.command("verify", help="Kiểm tra chuỗi băm của nhật ký: phát hiện sự kiện bị sửa, xóa hoặc chèn.")
+@audit.command("verify", help="Kiểm tra chuỗi băm của nhật ký và đối chiếu với các điểm kiểm tra đã ký: phát hiện sự "
+               "kiện bị sửa, xóa hoặc chèn.")
 @click.option("--json", "as_json", is_flag=True)
 @handles_errors
 def audit_verify(as_json) -> None:
@@ -186,12 +189,27 @@ def audit_verify(as_json) -> None:
         check = audit_log.verify(work.session)
     if as_json:
         _emit(check.as_dict())
-    elif check.ok:
-        click.echo(f"Nhật ký nguyên vẹn: {check.events} sự kiện.")
     else:
-        click.echo(f"Nhật ký bị can thiệp tại sự kiện {check.first_bad}: {check.reason}.")
+        click.echo(check.summary())
+        for note in check.notes:
+            click.echo(f"  {note}")
     if not check.ok:
         sys.exit(1)
+
+
+@audit.command("checkpoint", help="Kiểm tra nhật ký rồi ghi điểm kiểm tra (số thứ tự và mã băm của sự kiện mới nhất, "
+               "có chữ ký) vào thư mục BHYT_AUDIT_CHECKPOINTS, ngoài cơ sở dữ liệu. Chạy hằng ngày.")
+@click.option("--after-restore", is_flag=True, help="Sau khi khôi phục bản sao lưu (PostgreSQL): ghi nhận nhật ký "
+              "tiếp tục từ đây; các điểm kiểm tra cũ sau điểm này không còn ràng buộc.")
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def audit_checkpoint(after_restore, as_json) -> None:
+    made = audit_log.write_checkpoint(SYSTEM_ACTOR, restored=after_restore)
+    if as_json:
+        _emit({**made.as_dict(), "file": str(audit_checkpoints.path())})
+    else:
+        click.echo(f"Đã ghi điểm kiểm tra: sự kiện {made.seq}, mã băm {made.hash[:audit_checkpoints.HASH_SHOWN]}…, "
+                   f"vào {audit_checkpoints.path()}.")
 
 
 @main.command("seed-demo", help="Tạo dữ liệu mẫu: mỗi vai trò một tài khoản demo (Đắk Lắk, xã Hòa Thịnh), và người "
@@ -547,12 +565,16 @@ def _report_command(kind: str):
     @click.option("--pdf", "pdf_out", default=None, type=click.Path(dir_okay=False, path_type=Path),
                   help="Ghi tệp PDF vào đây.")
     @click.option("--user", "as_user", default=None, help="Người lập báo cáo (mặc định: tác vụ hệ thống).")
+    @click.option("--checkpoint", is_flag=True, help="Trước đó ghi điểm kiểm tra nhật ký (như `audit checkpoint`), để "
+                  "báo cáo in điểm mới nhất.")
     @click.option("--json", "as_json", is_flag=True)
     @handles_errors
-    def command(province, national, date_text, xlsx_out, pdf_out, as_user, as_json) -> None:
+    def command(province, national, date_text, xlsx_out, pdf_out, as_user, checkpoint, as_json) -> None:
         if national == (province is not None):
             raise InvalidInput("Chọn một trong hai: --province MÃ_TỈNH hoặc --national")
         actor = _actor(as_user) if as_user else SYSTEM_ACTOR
+        if checkpoint:
+            audit_log.write_checkpoint(actor)
         scope = {"on": parse_date(date_text, field="--date") if date_text else today_vn(),
                  "province": None if national else parse_code(province, "tỉnh")}
         report = (reports.daily if kind == "daily" else reports.weekly)(actor, **scope)
@@ -578,3 +600,38 @@ def _report_command(kind: str):
 
 report_daily = _report_command("daily")
 report_weekly = _report_command("weekly")
+
+
+@main.command("backup", help="Sao lưu cơ sở dữ liệu SQLite vào một tệp mới, trong khi ứng dụng vẫn chạy (bản chụp "
+              "nhất quán). PostgreSQL: dùng pg_dump (xem README).")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Tệp sao lưu (chưa có).")
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def backup_command(out, as_json) -> None:
+    copy = backup.backup(out)
+    if as_json:
+        _emit(copy.as_dict())
+    else:
+        click.echo(f"Đã sao lưu vào {copy.path} ({copy.size} byte, phiên bản {copy.revision}, {copy.events} sự kiện "
+                   "nhật ký). Giữ kèm khóa bí mật, khóa ký và thư mục điểm kiểm tra.")
+
+
+@main.command("restore", help="Khôi phục cơ sở dữ liệu SQLite từ tệp sao lưu (dừng ứng dụng trước), rồi kiểm tra "
+              "nhật ký. PostgreSQL: dùng pg_restore (xem README).")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Thay cả cơ sở dữ liệu đang có dữ liệu (bản đó được giữ lại bên cạnh, "
+              "tên *.before-restore-*).")
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def restore_command(file, force, as_json) -> None:
+    done = backup.restore(file, force=force)
+    if as_json:
+        _emit(done.as_dict())
+    else:
+        click.echo(f"Đã khôi phục {done.database} từ {file} ({done.copy.events} sự kiện nhật ký)"
+                   + (f"; bản cũ giữ ở {done.kept}" if done.kept else "") + ".")
+        click.echo(done.check.summary())
+        for note in done.check.notes:
+            click.echo(f"  {note}")
+    if not done.check.ok:
+        sys.exit(1)

@@ -49,24 +49,24 @@ def message(number: str, amount: int, paid_on: date) -> bytes:
     return f"{number}|{amount}|{paid_on:%Y-%m-%d}".encode()
 
 
-def _b64(data: bytes) -> str:
+def b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def _unb64(text: str) -> bytes:
+def unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 def sign(key: Ed25519PrivateKey, number: str, amount: int, paid_on: date) -> str:
     """The signature as URL-safe base64 without padding (86 characters)."""
-    return _b64(key.sign(message(number, amount, paid_on)))
+    return b64(key.sign(message(number, amount, paid_on)))
 
 
 def signature_holds(public_key: Ed25519PublicKey, link: Link) -> bool:
     if not link.signed or link.amount is None or link.paid_on is None:
         return False
     try:
-        public_key.verify(_unb64(link.signature), message(link.number, link.amount, link.paid_on))
+        public_key.verify(unb64(link.signature), message(link.number, link.amount, link.paid_on))
     except (InvalidSignature, ValueError, binascii.Error):
         return False
     return True
@@ -120,7 +120,7 @@ def load_public_key(text: str) -> Ed25519PublicKey:
         if text.startswith("-----BEGIN"):
             key = serialization.load_pem_public_key(text.encode())
         else:
-            key = Ed25519PublicKey.from_public_bytes(_unb64(text.replace("+", "-").replace("/", "_")))
+            key = Ed25519PublicKey.from_public_bytes(unb64(text.replace("+", "-").replace("/", "_")))
     except (ValueError, binascii.Error):
         raise InvalidInput("Tệp khóa công khai không đọc được: dùng nội dung lệnh `receipts public-key`") from None
     if not isinstance(key, Ed25519PublicKey):
@@ -139,7 +139,7 @@ def parse_private_key(text: str) -> Ed25519PrivateKey:
         if text.startswith("-----BEGIN"):
             key = serialization.load_pem_private_key(text.encode(), password=None)
         else:
-            key = Ed25519PrivateKey.from_private_bytes(_unb64(text.replace("+", "-").replace("/", "_")))
+            key = Ed25519PrivateKey.from_private_bytes(unb64(text.replace("+", "-").replace("/", "_")))
     except (ValueError, TypeError, binascii.Error):
         raise ConfigError("BHYT_SIGNING_KEY không đọc được: dùng khóa Ed25519 dạng PEM (PKCS#8) hoặc 32 byte "
                           "base64") from None

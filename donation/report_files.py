@@ -16,6 +16,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 from db.uow import UnitOfWork
 from donation import reports
 from donation.actors import Actor
+from donation.audit_checkpoints import HASH_SHOWN
 from donation.dates import VN_TZ
 from donation.donors import KINDS
 from donation.errors import NotFound
@@ -51,6 +52,15 @@ def period_text(report: Report) -> str:
             f"{report.previous:%d/%m/%Y}")
 
 
+def checkpoint_text(report: Report) -> str:
+    """The newest audit checkpoint as printed on a report: number, time and the start of its hash."""
+    mark = report.audit_checkpoint
+    if mark is None:
+        return "Nhật ký thay đổi: chưa có điểm kiểm tra."
+    return (f"Điểm kiểm tra nhật ký thay đổi mới nhất: sự kiện số {format_number(mark.seq)}, ghi lúc "
+            f"{mark.at.astimezone(VN_TZ):%H:%M ngày %d/%m/%Y}, mã băm {mark.hash[:HASH_SHOWN]}.")
+
+
 def summary_rows(report: Report) -> list[list[object]]:
     """Figure, its key, the value, the change: the rows of the summary, in the Excel file and the PDF alike."""
     rows: list[list[object]] = [[FIGURE_NAMES[key], key, getattr(report.figures, key), getattr(report.change, key)]
@@ -70,7 +80,7 @@ def area_rows(report: Report) -> list[list[object]]:
 
 def xlsx(report: Report) -> bytes:
     """The workbook: summary, donors by kind, cards by group, ranking and, for the nation, every province."""
-    heading = (f"{TITLE}", f"{report.title}: {report.name}", period_text(report))
+    heading = (f"{TITLE}", f"{report.title}: {report.name}", period_text(report), checkpoint_text(report))
     sheets = [
         Sheet("Tổng hợp", ("Chỉ tiêu", "Mã", "Số liệu", "Thay đổi"), summary_rows(report), widths=(34, 16, 20, 20),
               numbers=(2, 3), heading=heading, landscape=False),
@@ -161,7 +171,8 @@ def pdf(report: Report, office: OfficeHeader) -> bytes:
                   right_from=2),
               Spacer(1, 3 * mm),
               p(f"Lập lúc {made.astimezone(VN_TZ):%H:%M ngày %d/%m/%Y}"
-                " từ hệ thống Tặng thẻ BHYT. Không nêu tên người được tài trợ.", body)]
+                " từ hệ thống Tặng thẻ BHYT. Không nêu tên người được tài trợ.", body),
+              p(checkpoint_text(report), body)]
     signature = [p(office.signer_title, centre_bold), p("(Ký, ghi rõ họ tên, đóng dấu)", centre),
                  Spacer(1, 14 * mm)] + ([p(office.signer_name, centre_bold)] if office.signer_name else [])
     block = Table([["", signature]], colWidths=[width * 0.55, width * 0.45])

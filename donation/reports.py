@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import and_, case, distinct, or_
@@ -61,6 +61,7 @@ from db.models import (
     Sponsorship,
 )
 from db.uow import UnitOfWork
+from donation import audit_checkpoints
 from donation.actors import ADMIN, NATIONAL_OFFICER, PROVINCE_OFFICER, Actor, require_role
 from donation.dates import VN_TZ, today_vn
 from donation.donors import KINDS
@@ -159,6 +160,8 @@ class Report:
     provinces: tuple[AreaRow, ...] = ()  # the national report: one row per province
     national_office: AreaRow | None = None
     made_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # The newest signed audit checkpoint, printed so that a deletion of later-anchored events shows against paper.
+    audit_checkpoint: audit_checkpoints.Checkpoint | None = None
 
     @property
     def title(self) -> str:
@@ -173,7 +176,8 @@ class Report:
                       **self.figures.as_dict(), "left": self.figures.left,
                       "donors_by_kind": {k: vars(v) for k, v in self.donors_by_kind.items()},
                       "cards_by_group": self.cards_by_group, "change": self.change.as_dict(),
-                      "ranking": [r.as_dict() for r in self.ranking]}
+                      "ranking": [r.as_dict() for r in self.ranking],
+                      "audit_checkpoint": self.audit_checkpoint.as_dict() if self.audit_checkpoint else None}
         if self.province is None:
             data["provinces"] = [{"province": r.code, "name": r.name, **r.figures.as_dict(),
                                   "change": r.change.as_dict()} for r in self.provinces]
@@ -534,7 +538,8 @@ def daily(actor: Actor, *, on: date | None = None, province: int | None = None,
     """The daily report as of the end of `on` (default today in Vietnam) for `province`, or the nation (None)."""
     check_scope(actor, province)
     with uow or UnitOfWork() as work:
-        return _report(work.session, "daily", on or today_vn(), province)
+        report = _report(work.session, "daily", on or today_vn(), province)
+    return replace(report, audit_checkpoint=audit_checkpoints.newest())
 
 
 def weekly(actor: Actor, *, on: date | None = None, province: int | None = None,
@@ -542,7 +547,8 @@ def weekly(actor: Actor, *, on: date | None = None, province: int | None = None,
     """The weekly report of the Saturday-to-Friday week that ends on the first Friday on or after `on`."""
     check_scope(actor, province)
     with uow or UnitOfWork() as work:
-        return _report(work.session, "weekly", week_ending(on or today_vn()), province)
+        report = _report(work.session, "weekly", week_ending(on or today_vn()), province)
+    return replace(report, audit_checkpoint=audit_checkpoints.newest())
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,7 @@ def overview(actor: Actor, on: date, *, uow: UnitOfWork | None = None) -> Today:
             facts.append(("Nhật ký thay đổi", f"{check.events} sự kiện, "
                           + ("nguyên vẹn" if check.ok else f"BỊ CAN THIỆP ({check.reason})")))
             if not check.ok:
-                attention.append(f"Nhật ký thay đổi bị can thiệp tại sự kiện {check.first_bad}: {check.reason}.")
+                attention.append(check.summary())
         else:
             scope = "Cả nước"
         return Today(scope, facts, attention)

@@ -11,10 +11,9 @@ PAGE_SIZE = 50
 actor = _auth.require_page(__file__)
 st.title("Nhật ký thay đổi")
 check = audit.check_chain(actor)
-if check.ok:
-    st.success(f"Chuỗi băm nguyên vẹn: {check.events} sự kiện.")
-else:
-    st.error(f"Nhật ký bị can thiệp tại sự kiện {check.first_bad}: {check.reason}.")
+(st.success if check.ok else st.error)(check.summary())
+for note in check.notes:
+    st.caption(note)
 
 left, middle, right = st.columns(3)
 who = left.text_input("Người thực hiện", key="audit.actor").strip() or None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 import uuid
 from datetime import date, datetime, timedelta
@@ -21,6 +22,9 @@ os.environ["BHYT_FAST_PASSWORD_HASH"] = "1"
 os.environ.setdefault("BHYT_SECRET_KEY", "test-secret-" + "x" * 40)
 # A fixed receipt-signing key (Ed25519, the 32 bytes 0..31): tests that need a generated one unset it.
 os.environ.setdefault("BHYT_SIGNING_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8")
+# Audit checkpoints of this run in a folder of their own, never the project's data/ (tests that write them pass
+# their own folder).
+os.environ.setdefault("BHYT_AUDIT_CHECKPOINTS", tempfile.mkdtemp(prefix="bhyt-checkpoints-"))
 # Apps started by tests get the demo accounts but an empty registry, so that counts in tests are their own.
 os.environ["BHYT_DEMO_BENEFICIARIES"] = "0"
 os.environ["BHYT_DEMO_PLEDGES"] = "0"

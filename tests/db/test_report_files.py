@@ -15,6 +15,7 @@ from db.uow import UnitOfWork
 from donation import allocation, demo, report_files, reports
 from donation.actors import SYSTEM_ACTOR
 from donation.cli import main
+from donation.dates import VN_TZ
 from donation.money import format_number, format_vnd
 from donation.setup import initialise
 from donation.spreadsheets import Sheet, write_workbook
@@ -107,3 +108,28 @@ def test_report_cells_are_never_formulas():
     assert rows[0][0] == "'+tiêu đề" and rows[1][0] == "'=Chỉ tiêu"
     assert rows[2] == ["'=HYPERLINK(\"x\")", 5] and rows[3] == ["'@SUM(A1)", 7]
     assert b"<f>" not in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+
+
+def test_the_report_command_writes_a_checkpoint_and_the_files_print_it(configured_database, monkeypatch, tmp_path,
+                                                                      today):
+    from db.config import get_settings
+    from donation import audit
+
+    monkeypatch.setenv("BHYT_AUDIT_CHECKPOINTS", str(tmp_path / "checkpoints"))
+    get_settings.cache_clear()
+    initialise(UnitOfWork().engine)
+    demo.seed_demo()
+    xlsx, pdf = tmp_path / "bc.xlsx", tmp_path / "bc.pdf"
+    assert "Nhật ký thay đổi: chưa có điểm kiểm tra." in pdf_text(report_files.export(
+        SYSTEM_ACTOR, "daily", "pdf", on=today, province=66)[1])
+    result = invoke("report", "daily", "--province", "66", "--checkpoint", "--xlsx", str(xlsx), "--pdf", str(pdf),
+                    "--json")
+    assert result.exit_code == 0, result.output
+    with UnitOfWork() as work:
+        check = audit.verify(work.session)
+    assert check.ok and check.checkpoint.seq == check.seq > 0
+    assert json.loads(result.output)["audit_checkpoint"] == check.checkpoint.as_dict()
+    printed = (f"Điểm kiểm tra nhật ký thay đổi mới nhất: sự kiện số {check.seq}, ghi lúc "
+               f"{check.checkpoint.at.astimezone(VN_TZ):%H:%M ngày %d/%m/%Y}, mã băm {check.hash[:16]}.")
+    assert printed in " ".join(pdf_text(pdf.read_bytes()).split())
+    assert printed in [row[0] for row in sheets(xlsx.read_bytes())["Tổng hợp"]]
