@@ -144,9 +144,13 @@ def instances(draw):
             commune_code=10 + pledge % communes if scope == "commune" else None,
             groups=draw(st.sampled_from([frozenset(), frozenset({"pupil"}), frozenset({"household", "pupil"})])),
             holds=tuple(draw(st.lists(st.integers(1, max(1, count)), max_size=3)))))
+    held: set[int] = set()
     for index, f in enumerate(funds):  # a commune pledge's province is the commune's
         if f.commune_code is not None:
-            funds[index] = Funds(**{**f.__dict__, "province_code": 1 + f.commune_code % 2})
+            funds[index] = f = Funds(**{**f.__dict__, "province_code": 1 + f.commune_code % 2})
+        # one active hold per household in the database (a unique index): no need is held by two pledges
+        funds[index] = Funds(**{**f.__dict__, "holds": tuple(n for n in dict.fromkeys(f.holds) if n not in held)})
+        held |= set(f.holds)
     return needs(*rows), funds
 
 
