@@ -83,18 +83,22 @@ def check_upload(data: bytes) -> None:
     read (spreadsheets.read_rows); anything that is neither a ZIP (xlsx, ods) nor an OLE file (xls) is refused."""
     if len(data) > MAX_BYTES:
         raise InvalidInput(f"Tệp {size_text(len(data))}, quá giới hạn {size_text(MAX_BYTES)}: chia thành nhiều tệp")
-    if data.startswith(_CFB_MAGIC):
-        _check_xls(data)
-    elif zipfile.is_zipfile(io.BytesIO(data)):
-        _check_zip(data)
-    else:
+    # calamine tries .xls, then .xlsx, .xlsb and .ods on the same bytes: a file that is both is checked as both
+    is_xls, is_zip = data.startswith(_CFB_MAGIC), zipfile.is_zipfile(io.BytesIO(data))
+    if not is_xls and not is_zip:
         raise InvalidInput("Tệp không phải bảng tính đọc được: dùng .xlsx, .xls, .ods hoặc .csv")
+    if is_xls:
+        _check_xls(data)
+    if is_zip:
+        _check_zip(data)
 
 
 def _check_zip(data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             parts = archive.infolist()
+            if "xl/workbook.bin" in archive.namelist():  # binary sheets: nothing here can measure them
+                raise InvalidInput("Tệp .xlsb chưa được nhận: trong Excel chọn Lưu thành, kiểu .xlsx")
             _check_parts(parts)
             for part in parts:  # calamine reads a sheet from whatever part the workbook names: measure them all
                 _check_part_shape(archive, part)
