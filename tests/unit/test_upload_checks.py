@@ -115,7 +115,7 @@ def test_an_ods_with_a_row_repeated_a_million_times_is_refused():
             archive.writestr("content.xml", content.format(rows=rows))
         return buffer.getvalue()
 
-    with pytest.raises(InvalidInput, match="có 1.000.000 dòng"):
+    with pytest.raises(InvalidInput, match="^Tệp bị từ chối: phần content.xml có 1.000.000 dòng"):
         read_rows(ods(full.format(n=1_000_000)), "ds.ods")
     assert read_rows(ods(full.format(n=3) + trailing), "ds.ods") == [["x"]] * 3  # LibreOffice's trailing rows
 
