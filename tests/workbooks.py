@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -106,3 +107,29 @@ def far_cell_workbook(reference: str = "XFD1048576") -> bytes:
     return raw_xlsx([b'<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row><row r="'
                      + reference.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ").encode() + b'"><c r="' + reference.encode()
                      + b'" t="inlineStr"><is><t>b</t></is></c></row>'])
+
+
+def biff_record(kind: int, body: bytes) -> bytes:
+    return struct.pack("<HH", kind, len(body)) + body
+
+
+def ole_file(stream: bytes, name: str = "Workbook") -> bytes:
+    """An OLE (compound) file holding one stream, as an .xls holds its BIFF records: 512-byte sectors, the stream
+    padded past 4,096 bytes so that it lives in ordinary sectors (sector 0 the FAT, 1 the directory)."""
+    stream = stream.ljust(4096, b"\0")
+    sectors = -(-len(stream) // 512)
+    end, free = 0xFFFFFFFE, 0xFFFFFFFF
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16) + struct.pack("<HHHH", 0x3E, 3, 0xFFFE, 9)
+              + struct.pack("<H6xIIIIIIIII", 6, 0, 1, 1, 0, 4096, end, 0, end, 0)
+              + struct.pack("<109I", 0, *[free] * 108))
+    fat = [0xFFFFFFFD, end, *range(3, 2 + sectors), end]
+    fat_sector = struct.pack(f"<{len(fat)}I", *fat).ljust(512, b"\xff")
+
+    def entry(title: str, kind: int, child: int, start: int, size: int) -> bytes:
+        encoded = (title + "\0").encode("utf-16-le") if title else b""
+        return (encoded.ljust(64, b"\0") + struct.pack("<HBBIII", len(encoded), kind, 1, free, free, child)
+                + bytes(36) + struct.pack("<IQ", start, size))
+
+    directory = (entry("Root Entry", 5, 1, end, 0) + entry(name, 2, free, 2, len(stream))
+                 + entry("", 0, free, 0, 0) * 2)
+    return header + fat_sector + directory + stream.ljust(sectors * 512, b"\0")

@@ -4,6 +4,7 @@ columns are refused with a Vietnamese reason, and the workbooks people really se
 import io
 import resource
 import signal
+import struct
 import subprocess
 import sys
 import zipfile
@@ -14,7 +15,7 @@ import xlsxwriter
 from donation.errors import InvalidInput
 from donation.spreadsheets import read_rows
 from donation.upload_checks import MAX_COLUMNS, MAX_ROWS, check_upload, size_text
-from tests.workbooks import HEADERS, far_cell_workbook, raw_xlsx, workbook, zip_bomb
+from tests.workbooks import HEADERS, biff_record, far_cell_workbook, ole_file, raw_xlsx, workbook, zip_bomb
 
 _UNGUARDED_READ = """
 import io, resource, sys
@@ -156,3 +157,16 @@ def test_the_ordinary_workbook_passes_and_sizes_read_in_vietnamese():
     check_upload(workbook([]))
     assert [size_text(n) for n in (2_684_354_560, 200 * 1024 * 1024, 1536, 12)] == ["2,5 GB", "200 MB", "1,5 KB",
                                                                                     "12 byte"]
+
+
+@pytest.mark.parametrize(("records", "reason"), [
+    (biff_record(0x0203, struct.pack("<HHHd", 65_535, 65_535, 0, 1.0)), "có ô ở cột thứ 65.536, vượt giới hạn 50"),
+    (biff_record(0x0200, struct.pack("<IIHHH", 0, 4_000_000_000, 0, 2, 0)), "có 4.000.000.000 dòng"),
+], ids=["far cell", "declared dimensions"])
+def test_an_xls_reaching_far_is_refused_from_its_records(records, reason):
+    """calamine reads every sheet of an .xls when it opens it, and reserves the declared rectangle first."""
+    with pytest.raises(InvalidInput, match=f"^Tệp bị từ chối: tệp .xls {reason}"):
+        read_rows(ole_file(biff_record(0x0809, bytes(16)) + records), "ds.xls")
+    near = biff_record(0x0200, struct.pack("<IIHHH", 0, 3, 0, 2, 0)) + biff_record(0x0203, struct.pack(
+        "<HHHd", 2, 1, 0, 1.0))
+    check_upload(ole_file(biff_record(0x0809, bytes(16)) + near))
