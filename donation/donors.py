@@ -13,10 +13,10 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from db.models import Donor
+from db.models import Donor, Pledge, UserAccount
 from db.uow import UnitOfWork
 from donation import audit
-from donation.actors import DONOR, OFFICE_STAFF, Actor, require_role
+from donation.actors import DONOR, OFFICE_STAFF, PROVINCE_OFFICER, Actor, require_role
 from donation.auth import actor_of, add_user
 from donation.dates import parse_date
 from donation.errors import InvalidInput, NotFound
@@ -153,10 +153,21 @@ def my_profile(actor: Actor, *, uow: UnitOfWork | None = None) -> DonorRow:
 
 def find_donors(actor: Actor, search: str = "", *, limit: int = 20, uow: UnitOfWork | None = None) -> list[DonorRow]:
     """Walk-in donors whose name (without accents) or tax code contains the search, for an official entering a
-    pledge. Donors with their own account pledge for themselves: nobody pledges in their name."""
+    pledge. Donors with their own account pledge for themselves: nobody pledges in their name.
+
+    A provincial officer finds the donors of their office: those its officers entered, and those who pledged through
+    it; and a donor whose full tax code they type (public registry data), since a second profile with that code is
+    refused. National officers and administrators find every donor."""
     require_role(actor, *OFFICE_STAFF)
+    search = search.strip()
     with uow or UnitOfWork() as work:
         query = select(Donor).where(Donor.user_id.is_(None)).order_by(Donor.name).limit(limit)
-        if search.strip():
-            query = query.where(Donor.name_key.contains(name_key(search)) | Donor.tax_code.contains(search.strip()))
+        if search:
+            query = query.where(Donor.name_key.contains(name_key(search)) | Donor.tax_code.contains(search))
+        if actor.role == PROVINCE_OFFICER:
+            office = actor.province_code
+            entered_here = select(UserAccount.id).where(UserAccount.province_code == office)
+            pledged_here = select(Pledge.donor_id).where(Pledge.office_code == office)
+            ours = Donor.created_by.in_(entered_here) | Donor.id.in_(pledged_here)
+            query = query.where(ours | (Donor.tax_code == search) if search else ours)
         return [_row(d) for d in work.session.exec(query)]

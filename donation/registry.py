@@ -29,8 +29,9 @@ from donation.offices import lock_offices
 from donation.premium import quote_premium
 from donation.priority import score, scorer
 from donation.rules import load_rule_book
-from donation.spreadsheets import MAX_ROWS, read_rows, write_xlsx
+from donation.spreadsheets import read_rows, write_xlsx
 from donation.units import Unit, get_commune
+from donation.upload_checks import MAX_ROWS
 
 NOMINATORS = (COMMUNE_OFFICIAL, PROVINCE_OFFICER, ADMIN)
 ACTIVE = ("nominated", "posted", "approved", "returned")

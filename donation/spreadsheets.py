@@ -12,31 +12,33 @@ import xlsxwriter
 
 from donation.errors import InvalidInput
 from donation.money import format_number
+from donation.upload_checks import MAX_BYTES, MAX_ROWS, MAX_SHEET_ROWS, check_shape, check_upload
 
-MAX_BYTES = 10 * 1024 * 1024
-MAX_ROWS = 100_000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def read_rows(data: bytes, filename: str) -> list[list[object]]:
-    """All rows of the first sheet, row 1 first, blank rows kept so that row numbers match the spreadsheet."""
+    """All rows of the first sheet, row 1 first, blank rows kept so that row numbers match the spreadsheet. Every
+    upload comes through here: a workbook is measured (upload_checks) before calamine opens it."""
     if not data:
         raise InvalidInput("Tệp rỗng: chọn tệp Excel (.xlsx) hoặc CSV có danh sách")
-    if len(data) > MAX_BYTES:
-        raise InvalidInput(f"Tệp {len(data) / 1024 / 1024:.1f} MB, quá giới hạn 10 MB: chia thành nhiều tệp")
     name = (filename or "").lower()
     if name.endswith(".csv"):
+        if len(data) > MAX_BYTES:
+            check_upload(data)  # says how big it is
         rows = _csv_rows(data)
     else:
+        check_upload(data)
         try:
-            workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-            rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+            sheet = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
         except Exception:  # noqa: BLE001  (calamine raises several kinds for one cause: not a spreadsheet)
             raise InvalidInput(f"Tệp '{filename}' không phải bảng tính đọc được: dùng .xlsx, .xls, .ods hoặc .csv"
                                ) from None
+        check_shape(*(end + 1 for end in sheet.end or (-1, -1)))  # before Python gets a list per row
+        rows = sheet.to_python(skip_empty_area=False)
     if not any(any(str(cell).strip() for cell in row) for row in rows):
         raise InvalidInput("Tệp không có dòng nào: kiểm tra lại trang tính đầu tiên")
-    if len(rows) > MAX_ROWS + 50:
+    if len(rows) > MAX_SHEET_ROWS:
         raise InvalidInput(f"Tệp có {format_number(len(rows))} dòng, quá giới hạn {format_number(MAX_ROWS)} dòng: "
                            "chia thành nhiều tệp")
     return rows
@@ -51,7 +53,16 @@ def _csv_rows(data: bytes) -> list[list[object]]:
         raise InvalidInput("Tệp không phải bảng tính đọc được: dùng .xlsx, .xls, .ods hoặc .csv")
     sample = text[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    rows = []
+    try:
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            while row and not row[-1].strip():
+                row.pop()  # trailing separators are not columns
+            rows.append(row)
+            check_shape(len(rows), len(row), "tệp CSV")
+    except csv.Error:  # a field longer than the csv module allows (128 KB), or a stray NUL
+        raise InvalidInput("Tệp CSV có ô quá dài hoặc hỏng: mở lại trong Excel và lưu thành “CSV UTF-8”") from None
+    return rows
 
 
 def safe_cell(value: object) -> object:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import struct
+import zipfile
+from collections.abc import Iterable
 from datetime import date, datetime
 
 import xlsxwriter
@@ -55,3 +58,78 @@ MIXED = [
 MIXED_ACCEPTED_ROWS = [4, 5, 6, 13]
 MIXED_REFUSED = {8: "future_date", 9: "cccd_mismatch", 10: "unknown_group", 11: "duplicate_in_file",
                  12: "state_pays_all"}
+
+
+_CONTENT_TYPES = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                  '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                  '<Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
+                  'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                  '<Override PartName="/xl/worksheets/sheet1.xml" '
+                  'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+_RELATIONSHIPS = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                  'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                  'relationships/{kind}" Target="{target}"/></Relationships>')
+_WORKBOOK = ('<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+             '<sheet name="DS" sheetId="1" r:id="rId1"/></sheets></workbook>')
+SHEET_START = (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+               b"<sheetData>")
+SHEET_END = b"</sheetData></worksheet>"
+
+
+def raw_xlsx(sheet_data: Iterable[bytes]) -> bytes:
+    """A minimal workbook whose first sheet's <sheetData> is the given XML, streamed into the archive (so that a
+    sheet of a gigabyte costs seconds and a few megabytes)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        archive.writestr("_rels/.rels", _RELATIONSHIPS.format(kind="officeDocument", target="xl/workbook.xml"))
+        archive.writestr("xl/workbook.xml", _WORKBOOK)
+        archive.writestr("xl/_rels/workbook.xml.rels", _RELATIONSHIPS.format(kind="worksheet",
+                                                                             target="worksheets/sheet1.xml"))
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(SHEET_START)
+            for piece in sheet_data:
+                sheet.write(piece)
+            sheet.write(SHEET_END)
+    return buffer.getvalue()
+
+
+def zip_bomb(inflated_mb: int) -> bytes:
+    """A workbook of a few megabytes whose sheet inflates to `inflated_mb` MB of repeated rows."""
+    row = b"<row>" + b'<c t="inlineStr"><is><t>x</t></is></c>' * 20 + b"</row>"
+    block = row * (1024 * 1024 // len(row))
+    return raw_xlsx(block for _ in range(inflated_mb))
+
+
+def far_cell_workbook(reference: str = "XFD1048576") -> bytes:
+    """1.5 KB: a cell in A1 and one at `reference`. calamine makes one rectangle of both: 512 GB for XFD1048576."""
+    return raw_xlsx([b'<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row><row r="'
+                     + reference.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ").encode() + b'"><c r="' + reference.encode()
+                     + b'" t="inlineStr"><is><t>b</t></is></c></row>'])
+
+
+def biff_record(kind: int, body: bytes) -> bytes:
+    return struct.pack("<HH", kind, len(body)) + body
+
+
+def ole_file(stream: bytes, name: str = "Workbook") -> bytes:
+    """An OLE (compound) file holding one stream, as an .xls holds its BIFF records: 512-byte sectors, the stream
+    padded past 4,096 bytes so that it lives in ordinary sectors (sector 0 the FAT, 1 the directory)."""
+    stream = stream.ljust(4096, b"\0")
+    sectors = -(-len(stream) // 512)
+    end, free = 0xFFFFFFFE, 0xFFFFFFFF
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16) + struct.pack("<HHHH", 0x3E, 3, 0xFFFE, 9)
+              + struct.pack("<H6xIIIIIIIII", 6, 0, 1, 1, 0, 4096, end, 0, end, 0)
+              + struct.pack("<109I", 0, *[free] * 108))
+    fat = [0xFFFFFFFD, end, *range(3, 2 + sectors), end]
+    fat_sector = struct.pack(f"<{len(fat)}I", *fat).ljust(512, b"\xff")
+
+    def entry(title: str, kind: int, child: int, start: int, size: int) -> bytes:
+        encoded = (title + "\0").encode("utf-16-le") if title else b""
+        return (encoded.ljust(64, b"\0") + struct.pack("<HBBIII", len(encoded), kind, 1, free, free, child)
+                + bytes(36) + struct.pack("<IQ", start, size))
+
+    directory = (entry("Root Entry", 5, 1, end, 0) + entry(name, 2, free, 2, len(stream))
+                 + entry("", 0, free, 0, 0) * 2)
+    return header + fat_sector + directory + stream.ljust(sectors * 512, b"\0")
