@@ -333,7 +333,7 @@ def test_numbers_never_skip_and_each_confirmed_payment_has_one_receipt_in_force(
         assert all(re.fullmatch(r"66-20(25|26)-\d{6}", n) for n, _, _ in held)
 
 
-def test_the_migration_gives_payments_confirmed_before_receipts_theirs(engine):
+def test_the_migration_gives_payments_confirmed_before_receipts_theirs(engine, monkeypatch):
     """A database at revision 0008 with confirmed payments: upgrading numbers their receipts by office, year and
     date."""
     from alembic import command
@@ -353,7 +353,9 @@ def test_the_migration_gives_payments_confirmed_before_receipts_theirs(engine):
         seed_rules(work.session)
         seed_offices(work.session)
         work.commit()
-    demo.seed_demo(uow=uow)
+    with monkeypatch.context() as patched:  # the audit head has columns since 0015 that a 0008 database lacks
+        patched.setattr(audit, "record", lambda *args, **kwargs: None)
+        demo.seed_demo(uow=uow)
     officer = auth.find_actor("demo.tinh", uow=uow)
     recorded = []
     # the tables as they were at 0008 (the models have moved on since): plain SQL
