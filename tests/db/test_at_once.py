@@ -13,7 +13,7 @@ from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from db.models import AllocationRun, Commune, Nomination, Sponsorship
+from db.models import AllocationRun, Commune, Nomination, Sponsorship, UserAccount
 from db.uow import UnitOfWork
 from donation import allocation, auth, demo, holds, payments, pledges, registry
 from donation.errors import explain
@@ -33,6 +33,16 @@ def _sponsorship(run: int, nomination: Nomination, starts: date, ends: date, sta
             "price": 1_263_600, "starts_on": starts, "ends_on": ends, "status": status, "release_reason": ""}
 
 
+def _one_approved(work) -> tuple[Nomination, AllocationRun]:
+    """An approved nomination of the demo people, and a run to hang sponsorships of it on (not committed)."""
+    nomination = work.session.exec(select(Nomination).where(Nomination.status == "approved")).first()
+    admin = work.session.exec(select(UserAccount.id).where(UserAccount.username == "demo.admin")).one()
+    run = AllocationRun(run_on=TODAY, run_by=admin, sponsorships=2, amount=0, digest="")
+    work.session.add(run)
+    work.session.flush()
+    return nomination, run
+
+
 D = date(2027, 1, 1)
 Y = D + timedelta(days=364)
 
@@ -49,11 +59,7 @@ def test_the_database_refuses_a_second_live_sponsorship_of_one_person_over_overl
         uow, first, second, refused):
     demo.seed_demo(seed=5, beneficiaries=20, uow=uow, today=TODAY)
     with uow as work:
-        nomination = work.session.exec(select(Nomination).where(Nomination.status == "approved")).first()
-        run = AllocationRun(run_on=TODAY, run_by=auth.find_actor("demo.admin", uow=uow).user_id, sponsorships=2,
-                            amount=0, digest="")
-        work.session.add(run)
-        work.session.flush()
+        nomination, run = _one_approved(work)
         work.session.execute(insert(Sponsorship).values(_sponsorship(run.id, nomination, *first)))
         if not refused:
             work.session.execute(insert(Sponsorship).values(_sponsorship(run.id, nomination, *second)))
@@ -67,11 +73,7 @@ def test_the_database_refuses_a_second_live_sponsorship_of_one_person_over_overl
 def test_an_update_that_would_make_two_live_sponsorships_overlap_is_refused(uow):
     demo.seed_demo(seed=5, beneficiaries=20, uow=uow, today=TODAY)
     with uow as work:
-        nomination = work.session.exec(select(Nomination).where(Nomination.status == "approved")).first()
-        run = AllocationRun(run_on=TODAY, run_by=auth.find_actor("demo.admin", uow=uow).user_id, sponsorships=2,
-                            amount=0, digest="")
-        work.session.add(run)
-        work.session.flush()
+        nomination, run = _one_approved(work)
         work.session.execute(insert(Sponsorship).values(_sponsorship(run.id, nomination, D, Y)))
         work.session.execute(insert(Sponsorship).values(_sponsorship(run.id, nomination, D, Y, "released")))
         work.session.execute(update(Sponsorship).where(Sponsorship.status == "allocated").values(status="purchased"))
