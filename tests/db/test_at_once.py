@@ -13,10 +13,10 @@ from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from db.models import AllocationRun, Commune, Nomination, Sponsorship, UserAccount
+from db.models import AllocationRun, Commune, Nomination, PurchaseBatch, Sponsorship, UserAccount
 from db.uow import UnitOfWork
-from donation import allocation, auth, demo, holds, payments, pledges, registry
-from donation.errors import explain
+from donation import allocation, auth, cards, demo, holds, payments, pledges, registry
+from donation.errors import InvalidInput, explain
 from tests.db.test_allocation import money_adds_up
 
 TODAY = date(2026, 11, 25)
@@ -237,3 +237,47 @@ def test_a_release_and_a_run_at_once_do_not_fund_the_released_person_again(both_
         statuses = list(work.session.exec(select(Sponsorship.status).where(Sponsorship.person_id == person)))
     assert statuses == ["released"]
     nobody_funded_twice_and_only_approved_people(uow)
+
+
+@ON_POSTGRES
+def test_a_release_started_while_its_batch_is_paid_waits_and_is_refused(both_offices_paid):
+    uow = both_offices_paid
+    officer = auth.find_actor("demo.tinh", uow=uow)
+    allocation.allocate(officer, on=TODAY, uow=uow)
+    batch = cards.create_batch(officer, uow=uow, today=TODAY)
+    with uow as work:
+        chosen = work.session.exec(select(Sponsorship.id).where(Sponsorship.batch_id == batch.id)).first()
+
+    def pay(work: UnitOfWork):
+        return cards.record_payment(officer, batch.id, paid_on=TODAY, reference="UNC 0042", uow=work, today=TODAY)
+
+    def release(work: UnitOfWork):
+        return allocation.release(officer, chosen, "Đã có thẻ BHYT khác", uow=work)
+
+    waited, _, _, errors = at_once(uow.engine, pay, release)
+    assert waited and [(name, type(exc)) for name, exc in errors] == [("second", InvalidInput)]
+    assert "đã mua thẻ" in str(errors[0][1])
+    with uow as work:  # the batch was paid for every card it held, and the card stays bought
+        assert work.session.get(Sponsorship, chosen).status == "purchased"
+        paid = work.session.get(PurchaseBatch, batch.id)
+        assert (paid.status, paid.people, paid.amount) == ("paid", batch.people, batch.amount)
+
+
+@ON_POSTGRES
+def test_a_donor_cancelling_while_a_payment_is_confirmed_waits_and_is_refused(both_offices_paid):
+    uow = both_offices_paid
+    donor = auth.find_actor("demo.nhataitro", uow=uow)
+    made = pledges.create_pledge(donor, amount=5_000_000, province_code=66, today=TODAY, uow=uow)
+    recorded = payments.record_payment(auth.find_actor("demo.tinh", uow=uow), made.code, amount=2_000_000,
+                                       method="cash", paid_on=TODAY, today=TODAY, uow=uow)
+
+    def confirm(work: UnitOfWork):
+        return payments.confirm_payment(auth.find_actor("tinh.hai", uow=work), recorded.id, uow=work)
+
+    def cancel(work: UnitOfWork):
+        return pledges.cancel_pledge(donor, made.code, "Đổi ý", uow=work)
+
+    waited, _, _, errors = at_once(uow.engine, confirm, cancel)
+    assert waited and [(name, type(exc)) for name, exc in errors] == [("second", InvalidInput)]
+    assert "đã nhận 2.000.000 ₫" in str(errors[0][1])
+    assert pledges.get_pledge(donor, made.code, uow=uow).status == "partly_paid"
