@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, Index, UniqueConstraint, text
+from sqlalchemy import BigInteger, CheckConstraint, Column, Index, TextClause, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 # Named constraints make migrations reproducible on SQLite (batch mode) and PostgreSQL alike.
@@ -487,6 +487,16 @@ class AllocationRun(SQLModel, table=True):
 # A sponsorship's money is bound from allocation until release: allocated, then purchased (its batch paid to BHXH),
 # then carded (the issued card imported). Only an allocated one can be released.
 SPONSORSHIP_LIVE = ("allocated", "purchased", "carded")
+
+
+def overlapping_live(since_id: int) -> TextClause:
+    """One live sponsorship from `since_id` on that shares a day with another live one of its person: what
+    `ex_sponsorship_person_live` refuses (migration 0014). Written out so that SQLite reads the partial index
+    `ix_sponsorship_person_live` (bound values would not prove its condition)."""
+    live = "status IN ('allocated', 'purchased', 'carded')"
+    return text(f"SELECT a.id FROM sponsorship a WHERE a.id >= :since AND a.{live} AND EXISTS (SELECT 1 FROM "
+                f"sponsorship b WHERE b.person_id = a.person_id AND b.id != a.id AND b.{live} "
+                f"AND b.starts_on <= a.ends_on AND b.ends_on >= a.starts_on) LIMIT 1").bindparams(since=since_id)
 
 
 class Sponsorship(SQLModel, table=True):

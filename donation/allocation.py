@@ -23,6 +23,7 @@ from db.bulk import (
     epoch_seconds,
     fetch_batches,
     foreign_keys_unchecked,
+    guards_rebuilt_after,
     index_built_after,
     insert_columns,
     new_ids,
@@ -43,6 +44,7 @@ from db.models import (
     Province,
     PurchaseBatch,
     Sponsorship,
+    overlapping_live,
 )
 from db.uow import UnitOfWork
 from donation import audit
@@ -87,6 +89,11 @@ class AllocationReport:
                 "people_funded": self.people_funded, "households_funded": self.households_funded,
                 "amount_allocated": self.amount_allocated, "needs_left": self.needs_left,
                 "remainder_total": self.remainder_total, "result_digest": self.result_digest}
+
+
+# SQLite's guard of one live sponsorship per person and day (migration 0014): a run of many rows writes without it
+# and checks once after (`db.bulk.guards_rebuilt_after`)
+LIVE_GUARDS = ("ex_sponsorship_person_live_insert", "ex_sponsorship_person_live_update", "ix_sponsorship_person_live")
 
 
 def add_months(day: date, months: int) -> date:
@@ -395,7 +402,9 @@ def _save(session: Session, actor: Actor, province: int | None, on: date, needs:
     periods, period_at = np.unique(start_at * 100 + months, return_inverse=True)
     ends = [add_months(start_days[period // 100], period % 100) - timedelta(days=1) for period in periods.tolist()]
     saved = new_ids(connection, Sponsorship.__table__, len(rows))  # the run's row is written: safe on SQLite
-    with roomy_cache(connection, megabytes=128):
+    guarded = guards_rebuilt_after(connection, Sponsorship.__table__, LIVE_GUARDS, len(rows),
+                                   overlapping_live(int(saved[0])))
+    with roomy_cache(connection, megabytes=128), guarded:
         insert_columns(connection, Sponsorship.__table__, {
             "id": saved, "run_id": run.id, "nomination_id": result.need_ids[order], "person_id": result.people[order],
             "household_id": result.households[order], "commune_code": np.asarray(needs.communes)[rows],

@@ -9,11 +9,12 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import insert, update
+from sqlalchemy import func, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from db.models import AllocationRun, Commune, Nomination, PurchaseBatch, Sponsorship, UserAccount
+from db.bulk import guards_rebuilt_after, insert_columns
+from db.models import AllocationRun, Commune, Nomination, PurchaseBatch, Sponsorship, UserAccount, overlapping_live
 from db.uow import UnitOfWork
 from donation import allocation, auth, cards, demo, holds, payments, pledges, registry
 from donation.errors import InvalidInput, explain
@@ -281,3 +282,30 @@ def test_a_donor_cancelling_while_a_payment_is_confirmed_waits_and_is_refused(bo
     assert waited and [(name, type(exc)) for name, exc in errors] == [("second", InvalidInput)]
     assert "đã nhận 2.000.000 ₫" in str(errors[0][1])
     assert pledges.get_pledge(donor, made.code, uow=uow).status == "partly_paid"
+
+
+@pytest.mark.parametrize("overlap", [True, False], ids=["overlap", "none"])
+def test_a_bulk_write_without_the_per_row_guard_is_checked_after_and_leaves_the_guard_in_place(uow, overlap):
+    demo.seed_demo(seed=5, beneficiaries=20, uow=uow, today=TODAY)
+    with uow as work:
+        nominations = list(work.session.exec(select(Nomination).where(Nomination.status == "approved")))
+        _, run = _one_approved(work)
+        rows = [_sponsorship(run.id, n, D, Y) for n in nominations]
+        if overlap:  # the first person again, from a day inside their first card
+            rows.append(_sponsorship(run.id, nominations[0], Y - timedelta(days=1), Y + timedelta(days=90)))
+        connection = work.session.connection()
+        table = Sponsorship.__table__
+        columns = {name: [row[name] for row in rows] for name in rows[0]}
+        since = connection.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one() + 1
+        guarded = guards_rebuilt_after(connection, table, allocation.LIVE_GUARDS, len(rows), overlapping_live(since))
+        if overlap:
+            with pytest.raises(IntegrityError) as caught, guarded:
+                insert_columns(connection, table, columns, len(rows))
+            assert "không ai được tài trợ hai lần" in explain(caught.value)
+            return
+        with guarded:
+            insert_columns(connection, table, columns, len(rows))
+        work.commit()
+    with uow as work:  # the guard is back: a second card of the same days is refused row by row
+        with pytest.raises(IntegrityError, match="ex_sponsorship_person_live"):
+            work.session.execute(insert(Sponsorship).values(_sponsorship(run.id, nominations[0], D, Y)))
