@@ -26,7 +26,7 @@ from donation.identity import name_key
 from donation.money import format_number
 from donation.nomination_rows import COLUMNS, Candidate, Issue, match_header, template_header, validate_row
 from donation.offices import lock_offices
-from donation.premium import quote_premium
+from donation.premium import quote_premium, state_covers_child
 from donation.priority import score, scorer
 from donation.rules import load_rule_book
 from donation.spreadsheets import read_rows, write_xlsx
@@ -232,11 +232,11 @@ def _drop_known_people(session: Session, actor: Actor, candidates: list[Candidat
 def _drop_fully_paid(session: Session, commune: Unit, candidates: list[Candidate], report: ImportReport,
                      today: date) -> list[Candidate]:
     rules = load_rule_book(session)
-    child_age = rules.version_on(today).child_full_cover_age
+    version = rules.version_on(today)
     needs_donor: dict[tuple[str, bool], bool] = {}  # the answer depends only on the group and being a young child
     kept = []
     for candidate in candidates:
-        child = _age(candidate.birth_date, today) < child_age
+        child = state_covers_child(version, candidate.birth_date, today)
         if (candidate.group, child) not in needs_donor:
             quote = quote_premium(rules, group=candidate.group, members=1, months=12, on=today,
                                   province_code=commune.province_code, poor_commune=commune.is_poor,
@@ -249,10 +249,6 @@ def _drop_fully_paid(session: Session, commune: Unit, candidates: list[Candidate
             continue
         kept.append(candidate)
     return kept
-
-
-def _age(birth: date, on: date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
 def _check_similar(session: Session, commune: Unit, candidates: list[Candidate], report: ImportReport,
