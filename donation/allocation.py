@@ -46,7 +46,6 @@ from donation.actors import ADMIN, DONOR, NATIONAL_OFFICER, PROVINCE_OFFICER, Ac
 from donation.allocation_engine import MONTHS, Allocation, Funds, Needs
 from donation.allocation_engine import allocate as run_engine
 from donation.allocation_engine import ready as engine_ready
-from donation.batches import no_cycle_collection
 from donation.card_prices import price_needs
 from donation.dates import add_months
 from donation.errors import Forbidden, InvalidInput, NotFound, explain
@@ -207,7 +206,7 @@ def allocate(actor: Actor, *, on: date, province: int | None = None, dry_run: bo
     offices, needs_province = _scope(actor, province)
     tell = progress or (lambda share, step: None)
     engine_ready()  # before any lock: a first run compiles the engine for seconds
-    with no_cycle_collection(), uow or UnitOfWork() as work:
+    with uow or UnitOfWork() as work:
         session = work.session
         if not dry_run:  # two runs at once: the second waits, then sees the first's result
             # what it writes refers to rows it reads under the locks taken next or writes itself, and to the acting

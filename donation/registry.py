@@ -19,7 +19,7 @@ from db.uow import UnitOfWork
 from donation import app_settings, audit
 from donation.actors import ADMIN, COMMUNE_OFFICIAL, PROVINCE_OFFICER, Actor, require_commune, require_role
 from donation.audit import mask
-from donation.batches import chunks, no_cycle_collection
+from donation.batches import chunks
 from donation.dates import today_vn
 from donation.errors import Forbidden, InvalidInput, NotFound
 from donation.identity import name_key
@@ -66,8 +66,7 @@ def import_nominations(actor: Actor, data: bytes, filename: str, *, commune_code
     """
     require_role(actor, *NOMINATORS)
     _require_consent(consent, dry_run)
-    with no_cycle_collection():
-        return _import(actor, data, filename, commune_code, dry_run, confirm_similar, uow, today)
+    return _import(actor, data, filename, commune_code, dry_run, confirm_similar, uow, today)
 
 
 def _import(actor: Actor, data: bytes, filename: str, commune_code: object, dry_run: bool, confirm_similar: bool,
