@@ -88,22 +88,20 @@ def populate(uow, needs: int, pledges: int) -> None:
         work.commit()
 
 
-NEEDS_READ = ("SELECT n.id, n.person_id, n.household_id, n.commune_code * 1024 + n.province_code, "
-              "n.priority_score * 1024 + CASE n.group_key WHEN 'farm_household' THEN 1 WHEN 'household' THEN 2 "
-              "WHEN 'near_poor' THEN 3 WHEN 'poor' THEN 4 WHEN 'pupil' THEN 5 WHEN 'student' THEN 6 END, "
-              "unixepoch(n.nominated_at), coalesce(CAST(replace(n.current_card_until, '-', '') AS INTEGER), 0) "
-              "* 100000000 + coalesce(CAST(replace(p.birth_date, '-', '') AS INTEGER), 0) FROM nomination n "
+GROUP_PLACE = ("CASE n.group_key WHEN 'farm_household' THEN 0 WHEN 'household' THEN 1 WHEN 'near_poor' THEN 2 "
+               "WHEN 'poor' THEN 3 WHEN 'pupil' THEN 4 WHEN 'student' THEN 5 END")
+NEEDS_READ = ("SELECT n.id, n.person_id, n.household_id, n.commune_code, n.province_code, n.priority_score, "
+              "unixepoch(n.nominated_at), coalesce(CAST(replace(n.current_card_until, '-', '') AS INTEGER), 0), "
+              f"coalesce(CAST(replace(p.birth_date, '-', '') AS INTEGER), 0), {GROUP_PLACE} FROM nomination n "
               "JOIN person p ON p.id = n.person_id WHERE n.status = 'approved'",  # what an allocation reads, raw
               "SELECT code FROM commune WHERE is_poor")
 
 
 NEEDS_READ_POSTGRES = (
-    "SELECT n.id, n.person_id, n.household_id, n.commune_code * 1024 + n.province_code, "
-    "CAST(n.priority_score AS BIGINT) * 1024 + CASE n.group_key WHEN 'farm_household' THEN 1 WHEN 'household' "
-    "THEN 2 WHEN 'near_poor' THEN 3 WHEN 'poor' THEN 4 WHEN 'pupil' THEN 5 WHEN 'student' THEN 6 END, "
+    "SELECT n.id, n.person_id, n.household_id, n.commune_code, n.province_code, n.priority_score, "
     "CAST(floor(extract(epoch FROM n.nominated_at)) AS BIGINT), "
-    "CAST(coalesce(CAST(to_char(n.current_card_until, 'YYYYMMDD') AS INTEGER), 0) AS BIGINT) * 100000000 "
-    "+ coalesce(CAST(to_char(p.birth_date, 'YYYYMMDD') AS INTEGER), 0) FROM nomination n "
+    "coalesce(CAST(to_char(n.current_card_until, 'YYYYMMDD') AS INTEGER), 0), "
+    f"coalesce(CAST(to_char(p.birth_date, 'YYYYMMDD') AS INTEGER), 0), {GROUP_PLACE} FROM nomination n "
     "JOIN person p ON p.id = n.person_id WHERE n.status = 'approved'", NEEDS_READ[1])
 PLEDGES_READ = ("SELECT id, paid, allocated, months, province_code, commune_code, groups FROM pledge "
                 "WHERE status IN ('partly_paid', 'paid', 'allocated') AND paid > allocated")

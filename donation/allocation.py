@@ -1,20 +1,16 @@
-"""Allocation runs: the approved needs and the paid money in the officer's scope, each need priced as of its cover
-start, the engine's decision (`allocation_engine`), and the sponsorships with their funding lines saved in one
-transaction, or only previewed. Running again allocates only new money and new needs.
-
-Cover starts the day after the current card ends, or 30 days after the run for a first-time participant (or one
-whose card has lapsed). The price is the donor's share of that card by the premium rules in force on that day.
+"""Allocation runs (DESIGN.md §6): the approved needs and the paid money in the officer's scope, each need priced
+as of its cover start (`card_prices`), the engine's decision (`allocation_engine`), and the sponsorships with their
+funding lines saved in one transaction, or only previewed. Running again allocates only new money and new needs.
 """
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
-from sqlalchemy import BigInteger, ColumnElement, Connection, case, cast, literal, update
+from sqlalchemy import ColumnElement, Connection, case, literal, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
@@ -47,22 +43,22 @@ from db.models import (
     overlapping_live,
 )
 from db.uow import UnitOfWork
-from donation import audit
+from donation import audit, reports
 from donation.actors import ADMIN, DONOR, NATIONAL_OFFICER, PROVINCE_OFFICER, Actor, require_role
 from donation.allocation_engine import MONTHS, Allocation, Funds, Needs
 from donation.allocation_engine import allocate as run_engine
 from donation.allocation_engine import ready as engine_ready
-from donation.batches import no_cycle_collection
-from donation.card_prices import CardPrices
+from donation.card_prices import price_needs
+from donation.dates import add_months
 from donation.errors import Forbidden, InvalidInput, NotFound, explain
 from donation.offices import NATIONAL, lock_offices
 from donation.pledge_states import check_transition
 from donation.pledges import find_pledge, groups_helped, require_visible
 from donation.premium import RuleBook
+from donation.review import approval_in_force
 from donation.rules import load_rule_book
 
 ALLOCATORS = (PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)
-FIRST_COVER_WAIT = timedelta(days=30)
 SPENDABLE = ("partly_paid", "paid", "allocated")
 _PLEDGE_LINES = next(index for index in FundingLine.__table__.indexes  # what a pledge bought is read through it
                      if list(index.columns) == [FundingLine.__table__.c.pledge_id])
@@ -96,18 +92,6 @@ class AllocationReport:
 LIVE_GUARDS = ("ex_sponsorship_person_live_insert", "ex_sponsorship_person_live_update", "ix_sponsorship_person_live")
 
 
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def cover_start(current_card_until: date | None, on: date) -> date:
-    if current_card_until is not None and current_card_until >= on:
-        return current_card_until + timedelta(days=1)
-    return on + FIRST_COVER_WAIT
-
-
 def _scope(actor: Actor, province: int | None) -> tuple[list[int] | None, int | None]:
     """(the offices whose money is spent, None for every office; the province whose needs count, None for all)."""
     require_role(actor, *ALLOCATORS)
@@ -131,58 +115,28 @@ def _touched(offices: list[int] | None, needs_province: int | None) -> list[int]
     return sorted(set(offices) | {needs_province})
 
 
-def _distinct(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For columns of non-negative integers: the rows where each distinct combination first occurs, and each row's
-    combination (an index into those rows). The columns are combined as digits of one number, squeezed back to the
-    combinations seen whenever the next digit could overflow."""
-    key = np.zeros(len(columns[0]), dtype=np.int64)
-    for column in columns:
-        radix = int(column.max()) + 1 if len(column) else 1
-        if len(key) and (int(key.max()) + 1) * radix >= 2 ** 62:
-            key = np.unique(key, return_inverse=True)[1]
-        key = key * radix + column
-    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    return first, inverse
-
-
 def _numbers(batches: Iterator[list[tuple]]) -> np.ndarray:
     """The one number of each row."""
     return np.concatenate([np.zeros(0, dtype=np.int64), *(np.array(batch, dtype=np.int64).reshape(-1)
                                                          for batch in batches)])
 
 
-def _day(number: int) -> date | None:
-    """A date from the number yyyymmdd (`day_number`), None from 0."""
-    return date(number // 10_000, number // 100 % 100, number % 100) if number else None
-
-
 NEED_COLUMNS = ("id", "person", "household", "commune", "province", "score", "nominated", "card_until", "birth",
                 "poor", "group")  # the columns of `_need_rows`, in order
-
-
-_PACKED = 1024  # a commune code and a province code (below 100), or a score and a group's place, as one number
-_DAYS_PACKED = 100_000_000  # two dates as yyyymmdd, as one number
 
 
 def _need_rows(session: Session, province: int | None, on: date, group_names: list[str],
                households: list[int] | ColumnElement[bool] | None = None) -> np.ndarray:
     """Approved needs in scope (or of `households`: a few ids, or a condition on the nomination's household),
     approval in force, without a sponsorship still covering them, in id order: one row of numbers each, columns
-    NEED_COLUMNS (the group as its place in `group_names`, dates as yyyymmdd, times as seconds).
-
-    Eleven numbers a row are read as seven, two or three packed into one by the query (`_PACKED`): for a million
-    rows the driver's making of Python numbers is most of the time of the read, and a third fewer of them took
-    0.3 s less (measured here). Whether a commune is poor is looked up here, not joined."""
-    group = (case({key: index + 1 for index, key in enumerate(group_names)}, value=Nomination.group_key)
-             if group_names else literal(0))  # no premium groups: no nomination either (its group is a foreign key)
-    query = (select(Nomination.id, Nomination.person_id, Nomination.household_id,
-                    Nomination.commune_code * _PACKED + Nomination.province_code,
-                    cast(Nomination.priority_score, BigInteger) * _PACKED + group, epoch_seconds(Nomination.nominated_at),
-                    cast(day_number(Nomination.current_card_until), BigInteger) * _DAYS_PACKED
-                    + day_number(Person.birth_date))
-             .join(Person, Person.id == Nomination.person_id)
-             .where(Nomination.status == "approved")
-             .where((Nomination.approved_until.is_(None)) | (Nomination.approved_until >= on)))
+    NEED_COLUMNS (the group as its place in `group_names`, dates as yyyymmdd, times as seconds). Whether a commune
+    is poor is looked up here, not joined."""
+    group = (case({key: index for index, key in enumerate(group_names)}, value=Nomination.group_key)
+             if group_names else literal(-1))  # no premium groups: no nomination either (its group is a foreign key)
+    query = (select(Nomination.id, Nomination.person_id, Nomination.household_id, Nomination.commune_code,
+                    Nomination.province_code, Nomination.priority_score, epoch_seconds(Nomination.nominated_at),
+                    day_number(Nomination.current_card_until), day_number(Person.birth_date), group)
+             .join(Person, Person.id == Nomination.person_id).where(approval_in_force(on)))
     if province is not None:
         query = query.where(Nomination.province_code == province)
     live = select(Sponsorship.person_id).where(Sponsorship.status.in_(SPONSORSHIP_LIVE), Sponsorship.ends_on >= on)
@@ -197,20 +151,17 @@ def _need_rows(session: Session, province: int | None, on: date, group_names: li
                                                         .where(Nomination.household_id.in_(households))))
         covered = _numbers(fetch_batches(connection, live))
     width = len(query.selected_columns)
-    packed = np.concatenate([np.zeros((0, width), dtype=np.int64), *(
+    read = np.concatenate([np.zeros((0, width), dtype=np.int64), *(
         np.array(batch, dtype=np.int64).reshape(-1, width) for batch in fetch_batches(connection, query))])
-    rows = np.flatnonzero(~np.isin(packed[:, 1], covered))
-    rows = rows[np.argsort(packed[rows, 0], kind="stable")]
-    if len(rows) < len(packed) or (rows[1:] < rows[:-1]).any():
-        packed = packed[rows]
-    ids, people, households_of, place, ranked, nominated, days = packed.T
-    communes, provinces = np.divmod(place, _PACKED)
-    scores, groups = np.divmod(ranked, _PACKED)
-    card_until, birth = np.divmod(days, _DAYS_PACKED)
+    rows = np.flatnonzero(~np.isin(read[:, 1], covered))
+    rows = rows[np.argsort(read[rows, 0], kind="stable")]
+    if len(rows) < len(read) or (rows[1:] < rows[:-1]).any():
+        read = read[rows]
+    ids, people, households_of, communes, provinces, scores, nominated, card_until, birth, groups = read.T
     poor_communes = np.fromiter(session.exec(select(Commune.code).where(Commune.is_poor)), dtype=np.int64)
     poor = np.isin(communes, poor_communes).astype(np.int64)
     return np.column_stack([ids, people, households_of, communes, provinces, scores, nominated, card_until, birth,
-                            poor, groups - 1])
+                            poor, groups])
 
 
 def _needs(session: Session, province: int | None, on: date, rules: RuleBook,
@@ -221,49 +172,22 @@ def _needs(session: Session, province: int | None, on: date, rules: RuleBook,
     return _priced(_need_rows(session, province, on, group_names, households), on, rules, group_names)
 
 
-def _priced(fields: np.ndarray, on: date, rules: RuleBook, group_names: list[str]
+def _priced(rows: np.ndarray, on: date, rules: RuleBook, group_names: list[str]
             ) -> tuple[Needs, np.ndarray, list[date]]:
-    """The needs of `fields` (`_need_rows`) with a price for every number of months; children whom the state covers
-    in full and people the state and province pay for in full are left out. With them, each need's cover start as
-    an index into the list of distinct starts that comes last.
-
-    Priced once per distinct case: a million needs come to a few hundred starts and a few dozen prices."""
-    ids, people, households, communes, provinces, scores, nominated, card_until, birth, poor, group_of = fields.T
-
-    cards, card_at = np.unique(card_until, return_inverse=True)
-    start_of_card = [cover_start(_day(card), on) for card in cards.tolist()]
-    start_days = sorted(set(start_of_card))
-    start_index = {day: index for index, day in enumerate(start_days)}
-    starts = np.array([start_index[day] for day in start_of_card], dtype=np.int64)[card_at]
-    start_numbers = np.array([d.year * 10_000 + d.month * 100 + d.day for d in start_days], dtype=np.int64)
-    child_age = np.array([rules.version_on(d).child_full_cover_age for d in start_days], dtype=np.int64)
-    payable = np.flatnonzero((start_numbers[starts] - birth) // 10_000 >= child_age[starts])
-
-    ladder = np.array([key in rules.groups and rules.groups[key].ladder_applies for key in group_names], dtype=bool)
-    position = np.ones(len(ids), dtype=np.int64)  # a ladder group's members count in id order within the household
-    laddered = np.flatnonzero(ladder[group_of])
-    laddered = laddered[np.argsort(households[laddered], kind="stable")]
-    if len(laddered):
-        same = households[laddered]
-        firsts = np.flatnonzero(np.r_[True, same[1:] != same[:-1]])
-        position[laddered] = np.arange(len(laddered)) - np.repeat(firsts, np.diff(np.r_[firsts, len(laddered)])) + 1
-
-    prices = CardPrices(rules)
-    group, rank, start, place, poor = (column[payable] for column in (group_of, position, starts, provinces, poor))
-    firsts, era_at = _distinct(start, place, group)
-    eras = np.array([prices.era(start_days[start[row]], int(place[row]), group_names[group[row]])
-                     for row in firsts.tolist()], dtype=np.int64)[era_at]
-    cases, case_at = _distinct(group, rank, eras, poor)
-    priced = {months: np.array([prices.price(group_names[group[row]], int(rank[row]), months, start_days[start[row]],
-                                             int(place[row]), bool(poor[row])) for row in cases.tolist()],
-                               dtype=np.int64)[case_at] for months in MONTHS}
-    kept = priced[MONTHS[-1]] > 0
-    chosen = payable[kept]
-    needs = Needs(ids=ids[chosen], people=people[chosen], households=households[chosen], communes=communes[chosen],
-                  provinces=provinces[chosen], groups=np.array(group_names, dtype=object)[group_of[chosen]].tolist(),
-                  scores=scores[chosen], nominated=nominated[chosen],
-                  prices={months: amounts[kept] for months, amounts in priced.items()})
-    return needs, starts[chosen], start_days
+    """The needs of `rows` (`_need_rows`) with a price for every number of months (`card_prices.price_needs`);
+    children whom the state covers in full and people the state and province pay for in full are left out. With
+    them, each need's cover start as an index into the list of distinct starts that comes last."""
+    column = dict(zip(NEED_COLUMNS, rows.T, strict=True))
+    priced = price_needs(rules, on, ids=column["id"], households=column["household"], groups=column["group"],
+                         group_names=group_names, provinces=column["province"], poor=column["poor"].astype(bool),
+                         card_until=column["card_until"], birth=column["birth"])
+    kept = np.flatnonzero(priced.prices[MONTHS[-1]] > 0)
+    needs = Needs(ids=column["id"][kept], people=column["person"][kept], households=column["household"][kept],
+                  communes=column["commune"][kept], provinces=column["province"][kept],
+                  groups=np.array(group_names, dtype=object)[column["group"][kept]].tolist(),
+                  scores=column["score"][kept], nominated=column["nominated"][kept],
+                  prices={months: amounts[kept] for months, amounts in priced.prices.items()})
+    return needs, priced.starts[kept], priced.start_days
 
 
 def _funds(session: Session, offices: list[int] | None) -> list[Funds]:
@@ -289,7 +213,7 @@ def allocate(actor: Actor, *, on: date, province: int | None = None, dry_run: bo
     offices, needs_province = _scope(actor, province)
     tell = progress or (lambda share, step: None)
     engine_ready()  # before any lock: a first run compiles the engine for seconds
-    with no_cycle_collection(), uow or UnitOfWork() as work:
+    with uow or UnitOfWork() as work:
         session = work.session
         if not dry_run:  # two runs at once: the second waits, then sees the first's result
             # what it writes refers to rows it reads under the locks taken next or writes itself, and to the acting
@@ -317,6 +241,8 @@ def allocate(actor: Actor, *, on: date, province: int | None = None, dry_run: bo
             raise InvalidInput(explain(exc) or "Không lưu được kết quả phân bổ: chạy lại") from exc
         audit.record(session, actor, "allocate", "allocation_run", report.run_id, after=report.as_dict())
         work.commit()
+        tell(0.9, "Cập nhật số liệu cho báo cáo")
+        reports.tally_new(session)
         tell(1.0, "Xong")
         return report
 

@@ -147,7 +147,7 @@ def _line_order(people: np.ndarray, pledges: np.ndarray, amounts: np.ndarray, mo
     return np.lexsort((months, amounts, pledges, people))
 
 
-def _scope_of(f: Funds) -> tuple:
+def scope_of(f: Funds) -> tuple:
     if f.commune_code is not None:
         return ("commune", f.commune_code)
     if f.province_code is not None:
@@ -155,7 +155,7 @@ def _scope_of(f: Funds) -> tuple:
     return ("country",)
 
 
-def _helps(f: Funds, group: str) -> bool:
+def helps(f: Funds, group: str) -> bool:
     """Rule 1 once the pledge's scope holds the place: the group is one it helps (a pledge naming none helps all)."""
     return not f.groups or group in f.groups
 
@@ -584,7 +584,7 @@ class _Money:
         # share the codes of those groups. One pass over the pledges reads all that is needed of them.
         scopes: dict[tuple, int] = {}
         helped: dict[frozenset[str], int] = {}  # a pledge's groups -> their number in `codes`
-        facts = [(f.paid_at, f.id, f.available, f.months, scopes.setdefault(_scope_of(f), len(scopes)),
+        facts = [(f.paid_at, f.id, f.available, f.months, scopes.setdefault(scope_of(f), len(scopes)),
                   helped.setdefault(f.groups, len(helped))) for f in funds if f.available > 0]
         # int64 from the start: an id too large for it raises rather than wraps
         paid_at, ids, left, months, scope, kind = (np.array(column, dtype=np.int64) for column in zip(*facts,
@@ -758,8 +758,8 @@ class _Run:
 
     def _holder(self, f: Funds) -> _Holder:
         """The pledge as the compiled functions take it when it holds the members being funded."""
-        helps = np.array([_helps(f, group) for group in self.group_names], dtype=np.bool_)
-        return _Holder(self.money.rank[f.id], f.months, helps)
+        helped = np.array([helps(f, group) for group in self.group_names], dtype=np.bool_)
+        return _Holder(self.money.rank[f.id], f.months, helped)
 
     def fund_held(self) -> set[int]:
         """Rule 4: each pledge's held members of a unit (those of its groups) funded together from that pledge alone,
@@ -776,8 +776,8 @@ class _Run:
             wanted = np.asarray(f.holds, dtype=np.int64)
             at = np.minimum(np.searchsorted(self.ids, wanted, sorter=sorter), len(sorter) - 1)
             found = sorter[at][self.ids[sorter[at]] == wanted]
-            scope = _scope_of(f)
-            mine = {row for row in found.tolist() if unit_of_row[row] >= 0 and _helps(f, self.needs.groups[row])
+            scope = scope_of(f)
+            mine = {row for row in found.tolist() if unit_of_row[row] >= 0 and helps(f, self.needs.groups[row])
                     and scope in self._scopes(int(unit_of_row[row]))}  # only what the pledge may ever pay for
             every |= mine
             mine_of[f.id] = mine

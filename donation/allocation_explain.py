@@ -4,10 +4,11 @@ lists as Excel and CSV; a pledge's statement of what its money bought, for its d
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 from sqlmodel import Session, func, select
 
 from db.bulk import not_among
@@ -26,11 +27,11 @@ from db.models import (
 )
 from db.uow import UnitOfWork
 from donation.actors import ADMIN, DONOR, NATIONAL_OFFICER, OFFICE_STAFF, PROVINCE_OFFICER, Actor, require_role
-from donation.allocation import SPENDABLE, cover_start, what_it_bought
+from donation.allocation import SPENDABLE, what_it_bought
 from donation.allocation_engine import MONTHS, Funds, Needs
 from donation.allocation_engine import allocate as run_engine
 from donation.audit import mask
-from donation.card_prices import CardPrices
+from donation.card_prices import day_number_of, price_needs
 from donation.dates import today_vn
 from donation.donors import KINDS
 from donation.errors import Forbidden, NotFound
@@ -39,6 +40,7 @@ from donation.money import format_vnd
 from donation.offices import NATIONAL
 from donation.pledge_statement_pdf import StatementDoc, StatementLine, statement_pdf
 from donation.pledges import find_pledge, groups_helped, require_visible, scope_of
+from donation.premium import RuleBook
 from donation.priority import GROUP_NAMES
 from donation.receipts import office_header
 from donation.rules import load_rule_book
@@ -344,14 +346,8 @@ def _explained(session: Session, scope: _Scope, on: date) -> list[WaitingRow]:
     if scope.commune is not None:  # a household lives in one commune: its ladder is whole
         query = query.where(Nomination.commune_code == scope.commune)
     rules = load_rule_book(session)
-    prices = CardPrices(rules)
-    ladder = {key for key, group in rules.groups.items() if group.ladder_applies}
-    place: Counter = Counter()
     rows: list[WaitingRow] = []
-    needs: list[_Need] = []
-    held = {household: (code, groups_helped(groups)) for household, code, groups in
-            session.exec(select(Hold.household_id, Pledge.code, Pledge.groups)
-                         .join(Pledge, Pledge.id == Hold.pledge_id).where(Hold.status == "active"))}
+    in_force: list[tuple] = []  # (row, the facts that price it) of the people whose approval is in force
     for (need_id, person, household, commune, province, group, score, explanation, nominated, card_until,
          approved_until, full_name, national_id, insurance_code, birth, commune_name, poor, province_name) in sorted(
             session.connection().execute(query), key=lambda r: r[0]):  # ladder places in id order, as allocation
@@ -363,16 +359,19 @@ def _explained(session: Session, scope: _Scope, on: date) -> list[WaitingRow]:
             row.reason, row.detail = "approval_expired", (f"Việc duyệt hết hạn ngày {approved_until:%d/%m/%Y}: xã "
                                                           "gia hạn đề cử để được niêm yết và xét duyệt lại")
             continue
-        start = row.starts_on = cover_start(card_until, on)
-        position = 1
-        if group in ladder:
-            place[household] += 1
-            position = place[household]
-        if prices.child(birth, start):
+        in_force.append((row, person, household, commune, province, nominated, card_until, birth, poor))
+    held = {household: (code, groups_helped(groups)) for household, code, groups in
+            session.exec(select(Hold.household_id, Pledge.code, Pledge.groups)
+                         .join(Pledge, Pledge.id == Hold.pledge_id).where(Hold.status == "active"))}
+    needs: list[_Need] = []
+    for (row, person, household, commune, province, nominated, _, _, _), start, child, priced in _priced(
+            rules, on, in_force):
+        row.starts_on = start
+        if child:
             row.reason, row.detail = "state_pays", (f"Trẻ dưới {rules.version_on(start).child_full_cover_age} tuổi: "
                                                     "Nhà nước đóng toàn bộ, không cần nhà tài trợ")
             continue
-        priced = {m: prices.price(group, position, m, start, province, poor) for m in MONTHS}
+        group = row.group
         row.price = priced[12]
         if priced[12] <= 0:
             row.reason, row.detail = "state_pays", "Nhà nước và tỉnh đóng toàn bộ tiền thẻ: không cần nhà tài trợ"
@@ -387,6 +386,27 @@ def _explained(session: Session, scope: _Scope, on: date) -> list[WaitingRow]:
         _reasons_of_money(session, scope, needs, on)
     rows.sort(key=lambda r: (-r.score, r.nomination_id))
     return rows
+
+
+def _priced(rules: RuleBook, on: date, people: list[tuple]) -> Iterator[tuple[tuple, date, bool, dict[int, int]]]:
+    """Each person (row, person, household, commune, province, nominated, card until, birth, poor) with their cover
+    start, whether the state covers them in full as a young child, and their price by months: the allocation's
+    pricing (`card_prices.price_needs`)."""
+    group_names = sorted(rules.groups)
+    code = {key: index for index, key in enumerate(group_names)}
+
+    def column(values: list, kind: type = np.int64) -> np.ndarray:
+        return np.array(values, dtype=kind)
+
+    priced = price_needs(
+        rules, on, ids=column([p[0].nomination_id for p in people]), households=column([p[2] for p in people]),
+        groups=column([code[p[0].group] for p in people]), group_names=group_names,
+        provinces=column([p[4] for p in people]), poor=column([bool(p[8]) for p in people], bool),
+        card_until=column([day_number_of(p[6]) for p in people]), birth=column([day_number_of(p[7]) for p in people]))
+    months = {m: priced.prices[m].tolist() for m in MONTHS}
+    for index, (facts, start, child) in enumerate(zip(people, priced.starts.tolist(), priced.child.tolist(),
+                                                      strict=True)):
+        yield facts, priced.start_days[start], child, {m: months[m][index] for m in MONTHS}
 
 
 def _reasons_of_money(session: Session, scope: _Scope, needs: list[_Need], on: date) -> None:

@@ -28,8 +28,7 @@ from db.models import (
 from db.uow import UnitOfWork
 from donation import audit
 from donation.actors import ADMIN, PROVINCE_OFFICER, Actor, require_province, require_role
-from donation.allocation import add_months
-from donation.dates import format_date, today_vn
+from donation.dates import add_months, format_date, today_vn
 from donation.errors import Forbidden, InvalidInput, NotFound
 from donation.identity import check_bhxh_code, check_cccd, name_key, parse_card_code, vietnamese_name_order
 from donation.money import format_number

@@ -494,8 +494,6 @@ def allocate(province, on_text, as_user, dry_run, as_json) -> None:
     report = allocation.allocate(_actor(as_user) if as_user else SYSTEM_ACTOR,
                                  on=parse_date(on_text, field="--on") if on_text else today_vn(),
                                  province=offices.parse_office(province) if province else None, dry_run=dry_run)
-    if not dry_run:
-        reports.count_new()  # the next report stays fast
     if as_json:
         _emit(report.as_dict())
         return

@@ -93,7 +93,7 @@ def seed_demo(*, seed: int = 1, beneficiaries: int = 0, pledges: int = 0, alloca
     funded = allocation.allocate(SYSTEM_ACTOR, on=today, uow=uow or UnitOfWork()).sponsorships if allocate else 0
     if allocate and funded:  # the demo commune's cards bought and issued, so that reports show money spent
         demo_cards.seed_purchases(DEMO_COMMUNE, uow or UnitOfWork(), today)
-        reports.count_new(uow=uow)  # counted here, as the allocate command does: the first report stays fast
+        reports.count_new(uow=uow)  # the batches paid just now (the run counted itself): the first report stays fast
     return DemoResult(accounts, by_status, pledged, funded)
 
 

@@ -33,6 +33,7 @@ from donation.nomination_rows import DAMAGE_NAMES, FLAG_NAMES
 from donation.offices import lock_offices
 from donation.pledges import find_pledge, groups_helped, require_visible
 from donation.priority import GROUP_NAMES
+from donation.review import approval_in_force
 
 HOLDING = ("pledged", "partly_paid", "paid", "allocated")  # pledges whose money may still come or be spent
 SHOWN_FLAGS = ("elderly_alone", "orphan")  # the need flags that are not sensitive personal data
@@ -101,7 +102,7 @@ def _waiting(pledge: Pledge, on: date, households: list[int] | None = None):
             select(Nomination.person_id).where(Nomination.household_id.in_(households))))
     held = select(Hold.household_id).where(Hold.status == "active")
     query = (select(Nomination.household_id).where(
-        Nomination.status == "approved", (Nomination.approved_until.is_(None)) | (Nomination.approved_until >= on),
+        approval_in_force(on),
         not_among(Nomination.person_id, covered), not_among(Nomination.household_id, held)))
     if pledge.commune_code is not None:
         query = query.where(Nomination.commune_code == pledge.commune_code)
@@ -340,7 +341,7 @@ def expire(actor: Actor, *, now: datetime | None = None, dry_run: bool = False,
         unpaid = select(Pledge.id).where(Pledge.paid < Pledge.amount)
         on = today_vn(now)
         waiting = select(Nomination.household_id).where(
-            Nomination.status == "approved", (Nomination.approved_until.is_(None)) | (Nomination.approved_until >= on),
+            approval_in_force(on),
             not_among(Nomination.person_id, select(Sponsorship.person_id).where(
                 Sponsorship.status.in_(SPONSORSHIP_LIVE), Sponsorship.ends_on >= on)))
         # a paid pledge that no run could buy its holds with over a second period (their price rose above what it

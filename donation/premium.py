@@ -205,7 +205,7 @@ def quote_premium(
         full = round_half_up(full_exact)
         member_state_bp = state_bp
         birth = birth_dates[member - 1] if member <= len(birth_dates) else None
-        if birth is not None and _age_on(birth, on) < version.child_full_cover_age:
+        if birth is not None and state_covers_child(version, birth, on):
             member_state_bp = FULL_BP
             children += 1
         state = min(full, round_half_up(full_exact * member_state_bp / FULL_BP))
@@ -225,8 +225,15 @@ def _check_counts(members: int, months: int) -> None:
         raise InvalidInput(f"Thời hạn {months} tháng không hợp lệ: chỉ đóng 3, 6 hoặc 12 tháng")
 
 
-def _age_on(birth: date, on: date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+def child_cutoff(version: RuleVersion, on: date) -> int:
+    """The birth date, as the number yyyymmdd, after which a person is on `on` a child the state covers in full
+    (younger than the version's age): a number, so that an allocation compares a million births with it at once."""
+    return (on.year - version.child_full_cover_age) * 10_000 + on.month * 100 + on.day
+
+
+def state_covers_child(version: RuleVersion, birth: date, on: date) -> bool:
+    """Whether the state covers this person in full on `on` for their age: the one statement of that rule."""
+    return birth.year * 10_000 + birth.month * 100 + birth.day > child_cutoff(version, on)
 
 
 def _notes(version, group_rule, months, state_bp, share, poor_commune, top_up, children, lines) -> tuple[str, ...]:

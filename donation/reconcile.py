@@ -16,7 +16,7 @@ from db.models import Payment, Pledge, StatementLine
 from db.uow import UnitOfWork
 from donation import audit, pledge_codes
 from donation.actors import OFFICE_STAFF, Actor, require_role
-from donation.batches import chunks, no_cycle_collection
+from donation.batches import chunks
 from donation.errors import InvalidInput, NotFound
 from donation.nomination_rows import Issue
 from donation.offices import lock_office, locked, own_office, require_office
@@ -93,8 +93,7 @@ def reconcile(actor: Actor, data: bytes, filename: str, *, office: int | None = 
     require_role(actor, *OFFICE_STAFF)
     office = office_for(actor, office)
     require_office(actor, office)
-    with no_cycle_collection():
-        return _reconcile(actor, data, filename, office, columns, dry_run, today, uow)
+    return _reconcile(actor, data, filename, office, columns, dry_run, today, uow)
 
 
 def _reconcile(actor: Actor, data: bytes, filename: str, office: int, columns: dict[str, str] | None,

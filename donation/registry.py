@@ -19,14 +19,14 @@ from db.uow import UnitOfWork
 from donation import app_settings, audit
 from donation.actors import ADMIN, COMMUNE_OFFICIAL, PROVINCE_OFFICER, Actor, require_commune, require_role
 from donation.audit import mask
-from donation.batches import chunks, no_cycle_collection
+from donation.batches import chunks
 from donation.dates import today_vn
 from donation.errors import Forbidden, InvalidInput, NotFound
 from donation.identity import name_key
 from donation.money import format_number
 from donation.nomination_rows import COLUMNS, Candidate, Issue, match_header, template_header, validate_row
 from donation.offices import lock_offices
-from donation.premium import quote_premium
+from donation.premium import quote_premium, state_covers_child
 from donation.priority import score, scorer
 from donation.rules import load_rule_book
 from donation.spreadsheets import read_rows, write_xlsx
@@ -66,8 +66,7 @@ def import_nominations(actor: Actor, data: bytes, filename: str, *, commune_code
     """
     require_role(actor, *NOMINATORS)
     _require_consent(consent, dry_run)
-    with no_cycle_collection():
-        return _import(actor, data, filename, commune_code, dry_run, confirm_similar, uow, today)
+    return _import(actor, data, filename, commune_code, dry_run, confirm_similar, uow, today)
 
 
 def _import(actor: Actor, data: bytes, filename: str, commune_code: object, dry_run: bool, confirm_similar: bool,
@@ -232,11 +231,11 @@ def _drop_known_people(session: Session, actor: Actor, candidates: list[Candidat
 def _drop_fully_paid(session: Session, commune: Unit, candidates: list[Candidate], report: ImportReport,
                      today: date) -> list[Candidate]:
     rules = load_rule_book(session)
-    child_age = rules.version_on(today).child_full_cover_age
+    version = rules.version_on(today)
     needs_donor: dict[tuple[str, bool], bool] = {}  # the answer depends only on the group and being a young child
     kept = []
     for candidate in candidates:
-        child = _age(candidate.birth_date, today) < child_age
+        child = state_covers_child(version, candidate.birth_date, today)
         if (candidate.group, child) not in needs_donor:
             quote = quote_premium(rules, group=candidate.group, members=1, months=12, on=today,
                                   province_code=commune.province_code, poor_commune=commune.is_poor,
@@ -249,10 +248,6 @@ def _drop_fully_paid(session: Session, commune: Unit, candidates: list[Candidate
             continue
         kept.append(candidate)
     return kept
-
-
-def _age(birth: date, on: date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
 def _check_similar(session: Session, commune: Unit, candidates: list[Candidate], report: ImportReport,

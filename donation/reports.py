@@ -440,11 +440,16 @@ def _sources(session: Session) -> tuple[dict[int, datetime], dict[int, date]]:
 
 
 def count_new(*, uow: UnitOfWork | None = None) -> None:
-    """Count the runs and paid batches no report has counted yet, now: the allocation command and page call it
-    after saving, so that the next report does not pay for it (a run of a million sponsorships costs seconds,
-    once). Reports still count what this missed."""
+    """Count the runs and paid batches no report has counted yet, now (`tally_new`)."""
     with uow or UnitOfWork() as work:
-        _tallies(work.session, *_sources(work.session))
+        tally_new(work.session)
+
+
+def tally_new(session: Session) -> None:
+    """Count the runs and paid batches no report has counted yet, now, in a transaction of its own: an allocation
+    does once it has saved its run, so that the next report does not pay for it (a run of a million sponsorships
+    costs seconds, once). Reports still count what this missed."""
+    _tallies(session, *_sources(session))
 
 
 def _tallies(session: Session, runs: dict[int, datetime], batches: dict[int, date], *, attempts: int = 3

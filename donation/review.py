@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, func, select
 
 from db.models import Nomination, Objection, Person
 from db.uow import UnitOfWork
 from donation import app_settings, audit
 from donation.actors import ADMIN, COMMUNE_OFFICIAL, PROVINCE_OFFICER, Actor, require_commune, require_role
-from donation.dates import today_vn
+from donation.dates import add_months, today_vn
 from donation.errors import Forbidden, InvalidInput, NotFound
 from donation.identity import has_hidden_characters, hidden_characters_message
 from donation.registry import scoped_nomination
@@ -186,7 +187,7 @@ def decide(actor: Actor, nomination_ids: list[int], decision: str, note: str = "
             nomination.status, nomination.review_note = DECISIONS[decision], note.strip()
             nomination.reviewed_by, nomination.reviewed_at, nomination.updated_at = actor.user_id, now, now
             if decision == "approve":
-                nomination.approved_until = _add_months(today, months) - timedelta(days=1)
+                nomination.approved_until = add_months(today, months) - timedelta(days=1)
             audit.record(work.session, actor, f"{decision}_nomination", "nomination", nomination.id,
                          before={"status": before}, after={"status": nomination.status, "note": note.strip()})
         work.commit()
@@ -205,12 +206,6 @@ def _check_approvable(session: Session, actor: Actor, nomination: Nomination, to
         raise InvalidInput(f"Đề cử {nomination.id} còn {open_objections} ý kiến chưa xử lý: xử lý trước khi duyệt")
 
 
-def _add_months(start: date, months: int) -> date:
-    month = start.month - 1 + months
-    year, month = start.year + month // 12, month % 12 + 1
-    for day in (start.day, 30, 29, 28):
-        try:
-            return date(year, month, day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+def approval_in_force(on: date) -> ColumnElement[bool]:
+    """In SQL: the nomination is approved and its approval has not ended before `on` (no end: it lasts)."""
+    return (Nomination.status == "approved") & (Nomination.approved_until.is_(None) | (Nomination.approved_until >= on))

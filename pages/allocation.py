@@ -4,7 +4,7 @@ totals by commune and by group, then save it in one go."""
 import pandas as pd
 import streamlit as st
 
-from donation import allocation, reports
+from donation import allocation
 from donation.actors import ADMIN
 from donation.dates import parse_date, today_vn
 from donation.errors import DonationError
@@ -60,9 +60,6 @@ def run(dry_run: bool) -> allocation.AllocationReport | None:
         bar = st.progress(0.0, text="Bắt đầu…")
         report = allocation.allocate(actor, on=on, province=province, dry_run=dry_run,
                                      progress=lambda share, step: bar.progress(share, text=step))
-        if not dry_run:
-            bar.progress(1.0, text="Cập nhật số liệu cho báo cáo…")
-            reports.count_new()  # counted once here, so that the next report stays fast
     except DonationError as exc:
         st.error(plain(exc))
         return None

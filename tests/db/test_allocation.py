@@ -254,3 +254,25 @@ def test_the_needs_read_as_packed_numbers_equal_a_plain_read_of_the_same_rows(se
     assert got.shape == (len(want), len(allocation.NEED_COLUMNS)) and len(want) > 100
     assert np.array_equal(got, np.array(want, dtype=np.int64))
     assert {-35, 20_000} <= set(got[:, 5].tolist()) and {0, 1} == set(got[:, 9].tolist())
+
+
+def test_a_saved_run_is_counted_for_reports_by_the_allocation_itself(seeded):
+    """Whoever allocates (the command, the page, the demo, a script), the next report only reads the run's tallies:
+    `allocate` counts them once it has saved; a preview counts nothing."""
+    from db.models import AllocationRun, ReportTally
+
+    def counted() -> set[int]:
+        with seeded as work:
+            return set(work.session.exec(select(ReportTally.source_id).where(
+                ReportTally.source == "run", ReportTally.kind == "done")))
+
+    steps: list[str] = []
+    allocation.allocate(SYSTEM_ACTOR, on=TODAY, dry_run=True, uow=seeded)
+    assert counted() == set()
+    report = allocation.allocate(SYSTEM_ACTOR, on=TODAY, uow=seeded, progress=lambda share, step: steps.append(step))
+    with seeded as work:
+        runs = set(work.session.exec(select(AllocationRun.id)))
+        cards = sum(work.session.exec(select(ReportTally.value).where(
+            ReportTally.source == "run", ReportTally.kind == "cards")))
+    assert runs == {report.run_id} == counted() and cards == report.sponsorships > 0
+    assert steps[-2:] == ["Cập nhật số liệu cho báo cáo", "Xong"]
