@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 from db.config import get_settings
 from db.engine import get_engine, make_engine
 from donation.dates import VN_TZ, today_vn
-from donation.setup import initialise
+from tests.databases import Templates, schema_url
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 # Cheap password hashing and a fixed secret for every test, including the servers and commands they start.
@@ -58,8 +58,19 @@ def postgres_url() -> str:
     return url
 
 
-def fresh_database(kind: str, folder, request) -> str:
-    """An empty database: a new SQLite file, or a new PostgreSQL schema dropped after the test."""
+@pytest.fixture(scope="session")
+def templates(request, tmp_path_factory):
+    """This process's database templates, built on first use; the PostgreSQL ones are dropped at the end."""
+    made = Templates(tmp_path_factory.mktemp("templates"), lambda: request.getfixturevalue("postgres_url"))
+    yield made
+    made.close()
+
+
+def fresh_database(kind: str, folder, request, level: str = "empty") -> str:
+    """A new database of the test's own: empty (a new SQLite file, or a new PostgreSQL schema dropped after the
+    test), or a copy of the template that `level` names (tests.databases.BUILDERS)."""
+    if level != "empty":
+        return request.getfixturevalue("templates").copy(kind, level, folder, request.addfinalizer)
     if kind == "sqlite":
         return f"sqlite:///{folder / f'bhyt-{uuid.uuid4().hex[:8]}.db'}"
     base = request.getfixturevalue("postgres_url")
@@ -74,20 +85,20 @@ def fresh_database(kind: str, folder, request) -> str:
         admin.dispose()
 
     request.addfinalizer(drop)
-    separator = "&" if "?" in base else "?"
-    return f"{base}{separator}options=-csearch_path%3D{schema}"
+    return schema_url(base, schema)
 
 
 @pytest.fixture
 def new_database(request, tmp_path):
-    """A factory of empty databases: new_database("sqlite") or new_database("postgres") returns a URL."""
-    return lambda kind: fresh_database(kind, tmp_path, request)
+    """A factory of databases: new_database("sqlite") or new_database("postgres", level="seeded") returns a URL."""
+    return lambda kind, level="empty": fresh_database(kind, tmp_path, request, level)
 
 
 @pytest.fixture(params=BACKENDS)
 def database_url(request, new_database) -> str:
-    """An empty database on each backend."""
-    return new_database(request.param)
+    """A database on each backend: empty, or for a test that takes `uow` (tests/db/conftest.py) a copy of the
+    seeded template, which is what `uow` prepared on an empty one before."""
+    return new_database(request.param, "seeded" if "uow" in request.fixturenames else "empty")
 
 
 @pytest.fixture
@@ -100,8 +111,7 @@ def engine(database_url):
 @pytest.fixture(scope="session", params=BACKENDS)
 def ready_engine(request, tmp_path_factory):
     """An initialised database (units and rules) on each backend, shared by tests that only read it."""
-    engine = make_engine(fresh_database(request.param, tmp_path_factory.mktemp("db"), request))
-    initialise(engine)
+    engine = make_engine(fresh_database(request.param, tmp_path_factory.mktemp("db"), request, "initialised"))
     yield engine
     engine.dispose()
 

@@ -16,12 +16,9 @@ from donation.setup import initialise
 
 
 @pytest.fixture
-def uow(engine):
-    initialise(engine)
-    work = UnitOfWork(engine)
-    demo.seed_demo(uow=work)
-    auth.sign_in("demo.admin", demo.DEMO_PASSWORD, uow=work)
-    return work
+def uow(uow):
+    auth.sign_in("demo.admin", demo.DEMO_PASSWORD, uow=uow)
+    return uow
 
 
 def verify(uow):
