@@ -94,11 +94,18 @@ def new_database(request, tmp_path):
     return lambda kind, level="empty": fresh_database(kind, tmp_path, request, level)
 
 
+@pytest.fixture
+def database_level() -> str:
+    """What `database_url` holds to start with: "empty" here; a module whose tests all begin with `initialise`
+    overrides this with "initialised" (tests.databases.BUILDERS)."""
+    return "empty"
+
+
 @pytest.fixture(params=BACKENDS)
-def database_url(request, new_database) -> str:
-    """A database on each backend: empty, or for a test that takes `uow` (tests/db/conftest.py) a copy of the
-    seeded template, which is what `uow` prepared on an empty one before."""
-    return new_database(request.param, "seeded" if "uow" in request.fixturenames else "empty")
+def database_url(request, new_database, database_level) -> str:
+    """A database on each backend at `database_level`; for a test that takes `uow` (tests/db/conftest.py) a copy of
+    the seeded template, which is what `uow` prepared on an empty one before."""
+    return new_database(request.param, "seeded" if "uow" in request.fixturenames else database_level)
 
 
 @pytest.fixture

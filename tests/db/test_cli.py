@@ -22,16 +22,23 @@ def invoke(*args):
 
 
 @pytest.fixture
-def database(tmp_path):
+def database(new_database):
+    """A SQLite file already through `init` (a copy of the template), for commands that run it first anyway."""
+    return {"DATABASE_URL": new_database("sqlite", "initialised")}
+
+
+@pytest.fixture
+def new_file(tmp_path):
+    """A SQLite file that does not exist yet."""
     return {"DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
 
 
-def test_init_json_twice(database):
-    first = cli("init", "--json", env=database)
+def test_init_json_twice(new_file):
+    first = cli("init", "--json", env=new_file)
     assert first.returncode == 0, first.stderr
     data = json.loads(first.stdout)  # the whole of stdout is one JSON document
     assert (data["provinces"], data["communes"]) == (34, 3321) and data["revision"] == head_revision()
-    second = json.loads(cli("init", "--json", env=database).stdout)
+    second = json.loads(cli("init", "--json", env=new_file).stdout)
     assert second["rules_added"] == 0 and second["revision"] == data["revision"]
 
 
