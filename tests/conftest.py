@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 from db.config import get_settings
 from db.engine import get_engine, make_engine
 from donation.dates import VN_TZ, today_vn
-from donation.setup import initialise
+from tests.databases import Templates, schema_url
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 # Cheap password hashing and a fixed secret for every test, including the servers and commands they start.
@@ -58,8 +58,19 @@ def postgres_url() -> str:
     return url
 
 
-def fresh_database(kind: str, folder, request) -> str:
-    """An empty database: a new SQLite file, or a new PostgreSQL schema dropped after the test."""
+@pytest.fixture(scope="session")
+def templates(request, tmp_path_factory):
+    """This process's database templates, built on first use; the PostgreSQL ones are dropped at the end."""
+    made = Templates(tmp_path_factory.mktemp("templates"), lambda: request.getfixturevalue("postgres_url"))
+    yield made
+    made.close()
+
+
+def fresh_database(kind: str, folder, request, level: str = "empty") -> str:
+    """A new database of the test's own: empty (a new SQLite file, or a new PostgreSQL schema dropped after the
+    test), or a copy of the template that `level` names (tests.databases.BUILDERS)."""
+    if level != "empty":
+        return request.getfixturevalue("templates").copy(kind, level, folder, request.addfinalizer)
     if kind == "sqlite":
         return f"sqlite:///{folder / f'bhyt-{uuid.uuid4().hex[:8]}.db'}"
     base = request.getfixturevalue("postgres_url")
@@ -74,20 +85,27 @@ def fresh_database(kind: str, folder, request) -> str:
         admin.dispose()
 
     request.addfinalizer(drop)
-    separator = "&" if "?" in base else "?"
-    return f"{base}{separator}options=-csearch_path%3D{schema}"
+    return schema_url(base, schema)
 
 
 @pytest.fixture
 def new_database(request, tmp_path):
-    """A factory of empty databases: new_database("sqlite") or new_database("postgres") returns a URL."""
-    return lambda kind: fresh_database(kind, tmp_path, request)
+    """A factory of databases: new_database("sqlite") or new_database("postgres", level="seeded") returns a URL."""
+    return lambda kind, level="empty": fresh_database(kind, tmp_path, request, level)
+
+
+@pytest.fixture
+def database_level() -> str:
+    """What `database_url` holds to start with: "empty" here; a module whose tests all begin with `initialise`
+    overrides this with "initialised" (tests.databases.BUILDERS)."""
+    return "empty"
 
 
 @pytest.fixture(params=BACKENDS)
-def database_url(request, new_database) -> str:
-    """An empty database on each backend."""
-    return new_database(request.param)
+def database_url(request, new_database, database_level) -> str:
+    """A database on each backend at `database_level`; for a test that takes `uow` (tests/db/conftest.py) a copy of
+    the seeded template, which is what `uow` prepared on an empty one before."""
+    return new_database(request.param, "seeded" if "uow" in request.fixturenames else database_level)
 
 
 @pytest.fixture
@@ -100,8 +118,7 @@ def engine(database_url):
 @pytest.fixture(scope="session", params=BACKENDS)
 def ready_engine(request, tmp_path_factory):
     """An initialised database (units and rules) on each backend, shared by tests that only read it."""
-    engine = make_engine(fresh_database(request.param, tmp_path_factory.mktemp("db"), request))
-    initialise(engine)
+    engine = make_engine(fresh_database(request.param, tmp_path_factory.mktemp("db"), request, "initialised"))
     yield engine
     engine.dispose()
 
@@ -122,7 +139,8 @@ def configured_database(monkeypatch, tmp_path):
     get_engine.cache_clear()
 
 
-# CI must prove the PostgreSQL and browser tests ran: none skipped, at least one of each passed.
+# CI must prove the PostgreSQL and browser tests ran: none skipped, at least one of each passed. Under xdist the
+# controller receives every worker's reports and decides; a worker (which sees only its own tests) does not.
 _ran: dict[str, int] = {"postgres": 0, "browser": 0, "skipped": 0}
 
 
@@ -136,7 +154,7 @@ def pytest_runtest_logreport(report):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    if not IN_CI or exitstatus != 0 or session.config.option.collectonly:
+    if not IN_CI or exitstatus != 0 or session.config.option.collectonly or hasattr(session.config, "workerinput"):
         return
     problems = [f"{count} test(s) skipped" for key, count in _ran.items() if key == "skipped" and count]
     problems += [f"no {marker} test passed" for marker in ("postgres", "browser") if not _ran[marker]]

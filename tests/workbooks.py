@@ -1,4 +1,4 @@
-"""Build nomination workbooks for tests, the way officials' spreadsheets really look."""
+"""Build nomination workbooks for tests, the way officials' spreadsheets really look; read exports back."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 import xlsxwriter
+from python_calamine import CalamineWorkbook
 
 HEADERS = ["Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Mã số BHXH", "Mã hộ", "Quan hệ với chủ hộ", "Nhóm",
            "Hoàn cảnh", "Mức thiệt hại", "Thôn/Tổ", "Trường", "Nơi KCB ban đầu", "Hạn thẻ hiện tại", "Lý do"]
@@ -133,3 +134,9 @@ def ole_file(stream: bytes, name: str = "Workbook") -> bytes:
     directory = (entry("Root Entry", 5, 1, end, 0) + entry(name, 2, free, 2, len(stream))
                  + entry("", 0, free, 0, 0) * 2)
     return header + fat_sector + directory + stream.ljust(sectors * 512, b"\0")
+
+
+def sheets(data: bytes) -> dict[str, list[list]]:
+    """Every sheet of an Excel file, by name, as rows of values."""
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}

@@ -1,4 +1,4 @@
-"""AppTest fixtures: the app started from its entry on a fresh SQLite database."""
+"""AppTest fixtures: the app started from its entry on a SQLite database of its own."""
 
 import re
 from pathlib import Path
@@ -15,7 +15,9 @@ def as_read(body: str) -> str:
 
 
 @pytest.fixture
-def app(configured_database):
+def app(configured_database, new_database):
+    """The app on a copy of what its first start leaves in a new embedded database (migrated, demo accounts)."""
+    configured_database(new_database("sqlite", "first_start"))
     at = AppTest.from_file(ENTRY, default_timeout=60)
     at.run()
     assert not at.exception, at.exception

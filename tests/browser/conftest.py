@@ -1,4 +1,5 @@
-"""One real `streamlit run` server per session on a free port, and Debian's Chromium driven by Playwright."""
+"""Real `streamlit run` servers on free ports, shared by the session's journeys, and Debian's Chromium driven by
+Playwright. Every browser test runs in one xdist worker (group "browser"): the servers start once."""
 
 from __future__ import annotations
 
@@ -20,6 +21,14 @@ from tests.conftest import require
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+# A demo office: the first start seeds 150 people and 8 pledges and allocates their money.
+DEMO_OFFICE = {"BHYT_DEMO_BENEFICIARIES": "150", "BHYT_DEMO_PLEDGES": "8"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def _free_port() -> int:
@@ -87,6 +96,16 @@ def app_server(app_database):
     """The app on an empty SQLite file (demo accounts only), shared by the browser tests."""
     with serving(app_database) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def demo_office(templates, tmp_path_factory, request):
+    """The app on a demo office's data, shared by the journeys that only add to it (a purchase, an allocation, a
+    report): (address, database). Its database is a copy of the first start's, made once."""
+    database = templates.copy("sqlite", "first_start", tmp_path_factory.mktemp("office"), request.addfinalizer,
+                              **DEMO_OFFICE)
+    with serving(database, **DEMO_OFFICE) as url:
+        yield url, database
 
 
 def wait_for_app(page) -> None:

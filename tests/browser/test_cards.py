@@ -1,6 +1,6 @@
 """The provincial officer buys the cards: makes a batch of the funded people, downloads BHXH's D03-TS list, records
-the transfer to BHXH, and imports the cards BHXH issued. On a server of its own, whose first start seeded demo
-people and pledges and allocated their money."""
+the transfer to BHXH, and imports the cards BHXH issued. On the demo office's server (`demo_office`), whose first
+start seeded demo people and pledges and allocated their money."""
 
 import pytest
 from playwright.sync_api import expect
@@ -13,7 +13,7 @@ from db.uow import UnitOfWork
 from donation import cards
 from donation.dates import format_date
 from donation.spreadsheets import write_csv
-from tests.browser.conftest import screenshot, serving, wait_for_app
+from tests.browser.conftest import screenshot, wait_for_app
 from tests.browser.test_sign_in import sign_in
 
 pytestmark = pytest.mark.browser
@@ -42,42 +42,41 @@ def issued_cards(engine, batch_id) -> bytes:
                       "Hạn thẻ đến ngày"], rows)
 
 
-def test_the_officer_buys_the_cards_and_imports_what_bhxh_issued(page, tmp_path):
-    database = f"sqlite:///{tmp_path / 'bhyt.db'}"
-    with serving(database, BHYT_DEMO_BENEFICIARIES="150", BHYT_DEMO_PLEDGES="8") as url:
-        engine = make_engine(database)
-        try:
-            sign_in(page, url, "demo.tinh")
-            page.goto(f"{url}/purchase_batches")
-            wait_for_app(page)
-            expect(page.get_by_role("heading", name="Mua thẻ BHYT")).to_be_visible()
-            page.get_by_role("button", name="Lập đợt mua").click()
-            expect(page.get_by_text("Đã lập Đợt 2/")).to_be_visible(timeout=30_000)
-            wait_for_app(page)
-            screenshot(page, "cards-batch-made")
-            with page.expect_download() as waiting:
-                page.get_by_role("button", name="Tải danh sách D03-TS (Excel)").click()
-            path = tmp_path / "d03.xlsx"
-            waiting.value.save_as(path)
-            rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
-            assert tuple(rows[0]) == cards.D03_HEADERS and len(rows) > 1
-            with UnitOfWork(engine) as work:
-                batch_id = work.session.exec(select(Sponsorship.batch_id).where(Sponsorship.batch_id.is_not(None))
-                                             .order_by(Sponsorship.batch_id.desc())).first()
-            assert len(rows) - 1 == len(statuses_list(engine, batch_id))  # every person of the batch, once
-            page.get_by_label("Số ủy nhiệm chi hoặc biên lai BHXH").fill("UNC 0107/BHXH")
-            page.get_by_role("button", name="Ghi đã chuyển tiền").click()
-            expect(page.get_by_text("đã ghi chuyển")).to_be_visible(timeout=30_000)
-            assert statuses(engine, batch_id) == {"purchased"}
+def test_the_officer_buys_the_cards_and_imports_what_bhxh_issued(page, demo_office, tmp_path):
+    url, database = demo_office
+    engine = make_engine(database)
+    try:
+        sign_in(page, url, "demo.tinh")
+        page.goto(f"{url}/purchase_batches")
+        wait_for_app(page)
+        expect(page.get_by_role("heading", name="Mua thẻ BHYT")).to_be_visible()
+        page.get_by_role("button", name="Lập đợt mua").click()
+        expect(page.get_by_text("Đã lập Đợt 2/")).to_be_visible(timeout=30_000)
+        wait_for_app(page)
+        screenshot(page, "cards-batch-made")
+        with page.expect_download() as waiting:
+            page.get_by_role("button", name="Tải danh sách D03-TS (Excel)").click()
+        path = tmp_path / "d03.xlsx"
+        waiting.value.save_as(path)
+        rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+        assert tuple(rows[0]) == cards.D03_HEADERS and len(rows) > 1
+        with UnitOfWork(engine) as work:
+            batch_id = work.session.exec(select(Sponsorship.batch_id).where(Sponsorship.batch_id.is_not(None))
+                                         .order_by(Sponsorship.batch_id.desc())).first()
+        assert len(rows) - 1 == len(statuses_list(engine, batch_id))  # every person of the batch, once
+        page.get_by_label("Số ủy nhiệm chi hoặc biên lai BHXH").fill("UNC 0107/BHXH")
+        page.get_by_role("button", name="Ghi đã chuyển tiền").click()
+        expect(page.get_by_text("đã ghi chuyển")).to_be_visible(timeout=30_000)
+        assert statuses(engine, batch_id) == {"purchased"}
 
-            cards_file = tmp_path / "the-bhyt.csv"
-            cards_file.write_bytes(issued_cards(engine, batch_id))
-            wait_for_app(page)
-            page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(cards_file))
-            page.get_by_role("button", name="Nhập thẻ", exact=True).click()
-            expect(page.get_by_text(f"Đã nhập {len(rows) - 1} thẻ")).to_be_visible(timeout=30_000)
-            assert statuses(engine, batch_id) == {"carded"}
-            wait_for_app(page)
-            screenshot(page, "cards-imported")
-        finally:
-            engine.dispose()
+        cards_file = tmp_path / "the-bhyt.csv"
+        cards_file.write_bytes(issued_cards(engine, batch_id))
+        wait_for_app(page)
+        page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(cards_file))
+        page.get_by_role("button", name="Nhập thẻ", exact=True).click()
+        expect(page.get_by_text(f"Đã nhập {len(rows) - 1} thẻ")).to_be_visible(timeout=30_000)
+        assert statuses(engine, batch_id) == {"carded"}
+        wait_for_app(page)
+        screenshot(page, "cards-imported")
+    finally:
+        engine.dispose()

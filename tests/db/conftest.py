@@ -3,17 +3,14 @@
 import pytest
 
 from db.uow import UnitOfWork
-from donation import auth, demo
-from donation.setup import initialise
+from donation import auth
 
 
 @pytest.fixture
 def uow(engine):
-    """A unit of work on a fresh database (each backend) with units, rules and the demo accounts."""
-    initialise(engine)
-    work = UnitOfWork(engine)
-    demo.seed_demo(uow=work)
-    return work
+    """A unit of work on a database of its own (each backend) with units, rules and the demo accounts: a copy of the
+    seeded template (tests.databases), which `database_url` gives a test that takes this fixture."""
+    return UnitOfWork(engine)
 
 
 @pytest.fixture

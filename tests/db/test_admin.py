@@ -13,7 +13,6 @@ from donation import (
     app_settings,
     audit,
     auth,
-    demo,
     donors,
     offices,
     overdue,
@@ -32,6 +31,13 @@ from donation.errors import Forbidden, InvalidInput, NotFound
 from donation.setup import initialise
 from tests.conftest import BACKENDS, fresh_database
 from tests.workbooks import MIXED, workbook
+
+
+@pytest.fixture
+def database_level():
+    """Every test here runs `initialise` first: start from the initialised template."""
+    return "initialised"
+
 
 ACTORS = {
     "donor": Actor("d", "donor"),
@@ -116,11 +122,8 @@ CALLS = {
 @pytest.fixture(scope="module", params=BACKENDS)
 def work(request, tmp_path_factory):
     """A database of its own: the allowed calls change it."""
-    engine = make_engine(fresh_database(request.param, tmp_path_factory.mktemp("roles"), request))
-    initialise(engine)
-    uow = UnitOfWork(engine)
-    demo.seed_demo(uow=uow)
-    yield uow
+    engine = make_engine(fresh_database(request.param, tmp_path_factory.mktemp("roles"), request, "seeded"))
+    yield UnitOfWork(engine)
     engine.dispose()
 
 

@@ -141,11 +141,6 @@ def test_the_commands_back_up_and_restore(office, configured_database, tmp_path)
     assert "Chuỗi băm nguyên vẹn" in result.output and "điểm kiểm tra mới nhất" in result.output
 
 
-def test_postgres_refuses_with_the_readme_pointer(tmp_path):
-    with pytest.raises(InvalidInput, match="pg_dump"):
-        backup.backup(tmp_path / "x.dump", url="postgresql+psycopg://postgres@127.0.0.1:5432/x")
-
-
 def readme_commands() -> list[str]:
     """The PostgreSQL commands of the README's backup section, as an operator would paste them."""
     readme = (ROOT / "README.md").read_text()

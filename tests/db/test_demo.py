@@ -3,6 +3,7 @@
 from collections import Counter
 from datetime import date
 
+import pytest
 from sqlmodel import func, select
 
 from db.models import (
@@ -23,6 +24,13 @@ from db.uow import UnitOfWork
 from donation import audit, auth, demo
 from donation.nomination_rows import validate_row
 from donation.setup import initialise
+
+
+@pytest.fixture
+def database_level():
+    """Every test here runs `initialise` first: start from the initialised template."""
+    return "initialised"
+
 
 TODAY = date(2026, 11, 25)
 
@@ -66,9 +74,9 @@ def test_demo_people(engine):
 def test_the_same_seed_gives_the_same_people(new_database):
     from db.engine import make_engine
 
-    first = seeded(make_engine(new_database("sqlite")), seed=3, count=60)[1]
-    second = seeded(make_engine(new_database("sqlite")), seed=3, count=60)[1]
-    other = seeded(make_engine(new_database("sqlite")), seed=4, count=60)[1]
+    first = seeded(make_engine(new_database("sqlite", "initialised")), seed=3, count=60)[1]
+    second = seeded(make_engine(new_database("sqlite", "initialised")), seed=3, count=60)[1]
+    other = seeded(make_engine(new_database("sqlite", "initialised")), seed=4, count=60)[1]
     assert first == second and first != other
 
 

@@ -12,6 +12,12 @@ from donation.errors import InvalidInput, NotFound
 from donation.setup import initialise
 
 
+@pytest.fixture
+def database_level():
+    """Every test here runs `initialise` first: start from the initialised template."""
+    return "initialised"
+
+
 def test_household_quote(ready_engine):
     placed = quotes.quote(group="household", members=3, months=12, on=date(2024, 9, 1), uow=UnitOfWork(ready_engine))
     assert placed.quote.donor_pays_total == 2_906_280

@@ -8,7 +8,8 @@ import zipfile
 import pytest
 from python_calamine import CalamineWorkbook
 
-from donation.spreadsheets import safe_cell, write_csv, write_xlsx
+from donation.spreadsheets import Sheet, safe_cell, write_csv, write_workbook, write_xlsx
+from tests.workbooks import sheets
 
 DANGEROUS = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rReturn"]
 
@@ -41,3 +42,12 @@ def test_csv_has_a_byte_order_mark_and_neutralised_text():
     read = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert read[0] == ["Nội dung", "Số tiền"]
     assert [r[0] for r in read[1:]] == ["'" + t for t in DANGEROUS] and {r[1] for r in read[1:]} == {"7"}
+
+
+def test_report_cells_are_never_formulas():
+    data = write_workbook([Sheet("Tổng hợp", ("=Chỉ tiêu", "Số"), [["=HYPERLINK(\"x\")", 5], ["@SUM(A1)", 7]],
+                                 numbers=(1,), heading=("+tiêu đề",))])
+    rows = sheets(data)["Tổng hợp"]
+    assert rows[0][0] == "'+tiêu đề" and rows[1][0] == "'=Chỉ tiêu"
+    assert rows[2] == ["'=HYPERLINK(\"x\")", 5] and rows[3] == ["'@SUM(A1)", 7]
+    assert b"<f>" not in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")

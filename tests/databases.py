@@ -1,0 +1,185 @@
+"""Databases for tests: empty ones, and copies of templates migrated and seeded once per process (xdist worker).
+
+Migrating a new database and loading the 3,321 communes takes a second or more; copying a template takes a few
+milliseconds for a SQLite file and a fraction of a second for PostgreSQL (`CREATE DATABASE … TEMPLATE`). Each test
+still gets a database of its own.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import psycopg
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+
+from db.config import get_settings
+from db.engine import get_engine, make_engine
+from db.uow import UnitOfWork
+from donation import demo, setup
+from donation.dates import today_vn
+
+# One process per xdist worker ("gw0", "gw1"), or the only one: the name keeps their PostgreSQL templates apart.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _initialised(engine: Engine) -> None:
+    setup.initialise(engine)
+
+
+def _seeded(engine: Engine) -> None:
+    """What the `uow` fixture starts from: units, rules, offices and the demo accounts."""
+    setup.initialise(engine)
+    demo.seed_demo(uow=UnitOfWork(engine))
+
+
+def _first_start(engine: Engine) -> None:
+    """What the app's first start leaves in a new embedded database (setup.prepare_app under this environment)."""
+    setup.prepare_app(engine)
+
+
+BUILDERS: dict[str, Callable[[Engine], None]] = {
+    "initialised": _initialised, "seeded": _seeded, "first_start": _first_start,
+}
+
+
+@contextmanager
+def app_settings(database: str, **settings: str) -> Iterator[None]:
+    """The process's settings as a server started on `database` with `settings` in its environment reads them."""
+    changed = {"DATABASE_URL": database, **settings}
+    saved = {name: os.environ.get(name) for name in changed}
+    os.environ.update(changed)
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        get_settings.cache_clear()
+        get_engine.cache_clear()
+
+
+class Templates:
+    """Templates built on first use and rebuilt when Vietnam's day changes (their rows are stamped with it).
+
+    SQLite: a file, copied. PostgreSQL: a schema in TEST_DATABASE_URL's database, kept as pg_dump's SQL and replayed
+    under a new name for each copy. (`CREATE DATABASE … TEMPLATE` copies faster, but each DROP DATABASE forces a
+    checkpoint, which on a shared server takes seconds.) The next copy is made, and used ones dropped, in the
+    background while tests run.
+    """
+
+    def __init__(self, folder: Path, postgres_url: Callable[[], str]):
+        self.folder = folder
+        self._server = postgres_url
+        self._server_url: str | None = None
+        self._built: dict[tuple[str, str, tuple], tuple[str, date]] = {}  # -> (SQLite file or dump, day)
+        self._making = ThreadPoolExecutor(max_workers=1, thread_name_prefix="test-databases-make")
+        self._dropping = ThreadPoolExecutor(max_workers=1, thread_name_prefix="test-databases-drop")
+        self._next: dict[tuple, Future[str]] = {}  # a PostgreSQL template's next copy, being made
+
+    def _postgres_url(self) -> str:
+        """TEST_DATABASE_URL, asked for once: a SQLite-only run never needs it; the last drops still do."""
+        if self._server_url is None:
+            self._server_url = self._server()
+        return self._server_url
+
+    def copy(self, kind: str, level: str, folder: Path, finalizer: Callable[[Callable[[], None]], None],
+             **settings: str) -> str:
+        """A new database of `kind` holding what `level` builds (under `settings`, for a first start); its URL."""
+        key = (kind, level, tuple(sorted(settings.items())))
+        template = self._template(key)
+        if kind == "sqlite":
+            target = folder / f"bhyt-{uuid.uuid4().hex[:8]}.db"
+            shutil.copyfile(template, target)
+            return f"sqlite:///{target}"
+        made = self._next.pop(key, None) or self._making.submit(self._replay, template)
+        self._next[key] = self._making.submit(self._replay, template)
+        schema = made.result()
+        finalizer(lambda: self._dropping.submit(self._drop, schema))
+        return schema_url(self._postgres_url(), schema)
+
+    def close(self) -> None:
+        """Drop the copies made ahead; wait for the drops."""
+        for made in self._next.values():
+            self._drop(made.result())
+        self._next.clear()
+        self._making.shutdown()
+        self._dropping.shutdown()
+
+    def _template(self, key: tuple) -> str:
+        kind, level, settings = key
+        if key in self._built and self._built[key][1] == today_vn():
+            return self._built[key][0]
+        if key in self._next:  # a copy of yesterday's template
+            self._drop(self._next.pop(key).result())
+        day = today_vn()
+        if kind == "sqlite":
+            location = str(self.folder / f"{'-'.join([level, *(value for _, value in settings)])}-{day:%Y%m%d}.db")
+            url = f"sqlite:///{location}"
+        else:
+            location = f"tpl_{WORKER}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+            self._execute(f'CREATE SCHEMA "{location}"')
+            url = schema_url(self._postgres_url(), location)
+        engine = make_engine(url)
+        try:
+            with app_settings(url, **dict(settings)):
+                BUILDERS[level](engine)
+            if kind == "sqlite":  # everything in the main file, so that a plain file copy holds it all
+                with engine.connect() as connection:
+                    connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            engine.dispose()
+        if kind == "postgres":
+            try:
+                dump = self._dump(location)
+            finally:
+                self._drop(location)
+            location = dump
+        self._built[key] = (location, day)
+        return location
+
+    def _dump(self, schema: str) -> str:
+        """The schema as SQL that makes it again (pg_dump), with `{schema}` in place of its name."""
+        server = make_url(self._postgres_url())
+        found = shutil.which("pg_dump")
+        if found is None:
+            raise RuntimeError("pg_dump (PostgreSQL's client programs) is needed to copy the PostgreSQL template")
+        done = subprocess.run(
+            [found, "--schema", schema, "--no-owner", "--no-privileges", "--rows-per-insert=1000",
+             "--dbname", server.set(drivername="postgresql").render_as_string(hide_password=False)],
+            capture_output=True, text=True, check=True)
+        # psql's meta-commands (\restrict since 15.14) are not SQL
+        sql = "\n".join(line for line in done.stdout.splitlines() if not line.startswith("\\"))
+        return sql.replace("{", "{{").replace("}", "}}").replace(f'"{schema}"', "{schema}").replace(schema, "{schema}")
+
+    def _replay(self, dump: str) -> str:
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        self._execute(dump.format(schema=f'"{schema}"'))
+        return schema
+
+    def _drop(self, schema: str) -> None:
+        self._execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+    def _execute(self, sql: str) -> None:
+        """Statements (several, in one transaction) on TEST_DATABASE_URL's database."""
+        server = make_url(self._postgres_url()).set(drivername="postgresql").render_as_string(hide_password=False)
+        with psycopg.connect(server) as connection:
+            connection.execute(sql)
+
+
+def schema_url(base: str, schema: str) -> str:
+    """The URL of `base` whose connections work in `schema`."""
+    separator = "&" if "?" in base else "?"
+    return f"{base}{separator}options=-csearch_path%3D{schema}"
