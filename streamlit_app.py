@@ -11,8 +11,8 @@ from contextlib import asynccontextmanager
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from donation import setup
-from donation.errors import explain
+from demo import startup
+from donation.common.errors import explain
 from pages import _auth
 from pages._nav import pages_for
 from pages._plain import plain
@@ -55,7 +55,7 @@ async def _server_lifespan(_app):
     # the first deep link after a restart (/premium_calculator) by running the page file alone, skipping this entry.
     PagesManager.uses_pages_directory = False
     try:
-        setup.prepare_app()  # migrations (and the demo accounts of an empty embedded database) on start; a failure is shown on every page until the database answers
+        startup.prepare_app()  # migrations (and the demo accounts of an empty embedded database) on start; a failure is shown on every page until the database answers
     except Exception as exc:  # noqa: BLE001
         log.error("database not ready at start: %s", explain(exc) or type(exc).__name__)
     yield

@@ -20,9 +20,9 @@ os.environ.setdefault("BHYT_SIGNING_KEY", "YmVuY2gtc2lnbmluZy1rZXktMzItYnl0ZXMtb
 
 from db.engine import make_engine  # noqa: E402
 from db.uow import UnitOfWork  # noqa: E402
-from donation import demo  # noqa: E402
-from donation.setup import initialise  # noqa: E402
-from donation.spreadsheets import read_rows  # noqa: E402
+from demo import seed
+from donation.common.spreadsheets import read_rows  # noqa: E402
+from donation.upkeep.setup import initialise  # noqa: E402
 
 
 def read_seconds(data: bytes, filename: str) -> float:
@@ -60,7 +60,7 @@ def demo_database(postgres_url: str | None = None) -> Iterator[UnitOfWork]:
         try:
             initialise(engine)
             uow = UnitOfWork(engine)
-            demo.seed_demo(uow=uow)
+            seed.seed_demo(uow=uow)
             yield uow
         finally:
             engine.dispose()

@@ -22,7 +22,9 @@ from sqlmodel import func, select
 
 from db.bulk import bulk_insert
 from db.models import Commune, Household, Nomination, Payment, Person, Pledge, Sponsorship
-from donation import allocation, allocation_engine, auth
+from donation.access import auth
+from donation.allocation import allocation
+from donation.allocation import engine as allocation_engine
 
 TODAY = date(2026, 11, 25)
 GROUPS = ["household"] * 4 + ["near_poor"] * 3 + ["pupil", "student", "farm_household"]

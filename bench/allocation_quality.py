@@ -76,8 +76,8 @@ from scipy.sparse import coo_array
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from donation.allocation_engine import Funds, Needs, allocate  # noqa: E402
-from donation.app_settings import SPECS  # noqa: E402
+from donation.access.app_settings import SPECS  # noqa: E402
+from donation.allocation.engine import Funds, Needs, allocate  # noqa: E402
 
 WEIGHTS = SPECS["priority_weights"].default  # the published default weights (waiting time left out: no 5s)
 DAMAGE = [None] * 6 + ["partial"] * 5 + ["severe"] * 4 + ["destroyed"] * 2 + ["livelihood"] * 3

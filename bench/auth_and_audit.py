@@ -22,9 +22,10 @@ from sqlalchemy import text  # noqa: E402
 
 from db.engine import make_engine  # noqa: E402
 from db.uow import UnitOfWork  # noqa: E402
-from donation import audit, auth, demo  # noqa: E402
-from donation.actors import SYSTEM_ACTOR  # noqa: E402
-from donation.setup import initialise  # noqa: E402
+from demo import seed
+from donation.access import audit, auth
+from donation.access.actors import SYSTEM_ACTOR  # noqa: E402
+from donation.upkeep.setup import initialise  # noqa: E402
 
 
 def main() -> None:
@@ -36,19 +37,19 @@ def main() -> None:
         engine = make_engine(f"sqlite:///{folder}/bench.db")
         initialise(engine)
         uow = UnitOfWork(engine)
-        demo.seed_demo(uow=uow)
+        seed.seed_demo(uow=uow)
 
         took = []
         for _ in range(sign_ins):
             began = time.perf_counter()
-            auth.sign_in("demo.tinh", demo.DEMO_PASSWORD, uow=uow)
+            auth.sign_in("demo.tinh", seed.DEMO_PASSWORD, uow=uow)
             took.append(time.perf_counter() - began)
         hasher = PasswordHasher()
-        stored = hasher.hash(demo.DEMO_PASSWORD)
+        stored = hasher.hash(seed.DEMO_PASSWORD)
         floor = []
         for _ in range(sign_ins):
             began = time.perf_counter()
-            hasher.verify(stored, demo.DEMO_PASSWORD)
+            hasher.verify(stored, seed.DEMO_PASSWORD)
             floor.append(time.perf_counter() - began)
 
         began = time.perf_counter()

@@ -17,7 +17,8 @@ from allocation import TODAY, populate
 from sqlmodel import select
 
 from db.models import Pledge
-from donation import allocation, allocation_explain, auth
+from donation.access import auth
+from donation.allocation import allocation, explain
 
 PROVINCE = 66
 
@@ -47,14 +48,14 @@ def main() -> None:
         populate(uow, needs, pledges)
         admin = auth.find_actor("demo.admin", uow=uow)
         allocation.allocate(admin, on=TODAY, uow=uow)
-        country, country_s = timed(lambda: allocation_explain.waiting(admin, on=TODAY, limit=50, uow=uow))
+        country, country_s = timed(lambda: explain.waiting(admin, on=TODAY, limit=50, uow=uow))
         floor = floor_seconds(str(uow.engine.url.database))
-        sheet, sheet_s = timed(lambda: allocation_explain.export(admin, "waiting", "xlsx", on=TODAY,
+        sheet, sheet_s = timed(lambda: explain.export(admin, "waiting", "xlsx", on=TODAY,
                                                                  province=PROVINCE, uow=uow))
-        funded, funded_s = timed(lambda: allocation_explain.funded(admin, on=TODAY, province=PROVINCE, uow=uow))
+        funded, funded_s = timed(lambda: explain.funded(admin, on=TODAY, province=PROVINCE, uow=uow))
         with uow as work:
             code = work.session.exec(select(Pledge.code).order_by(Pledge.allocated.desc())).first()
-        statement, statement_s = timed(lambda: allocation_explain.statement(admin, code, today=TODAY, uow=uow))
+        statement, statement_s = timed(lambda: explain.statement(admin, code, today=TODAY, uow=uow))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{country.total} waiting in the country {country.counts}; {funded.total} funded in province {PROVINCE}; "
           f"waiting sheet {len(sheet):,} bytes; statement {len(statement):,} bytes")

@@ -17,7 +17,8 @@ from allocation import NEEDS_READ, TODAY, populate, sizes
 from sqlmodel import select
 
 from db.models import Pledge
-from donation import auth, holds
+from donation.access import auth
+from donation.allocation import holds
 
 PROVINCE = 66
 

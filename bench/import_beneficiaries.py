@@ -15,8 +15,10 @@ from datetime import date, timedelta
 import xlsxwriter
 from _demo_database import demo_database, read_seconds  # sets the path and the test-only settings first
 
-from donation import auth, demo, registry
-from donation.nomination_rows import COLUMNS, template_header
+from demo import seed as demo
+from donation.access import auth
+from donation.registry import nominations
+from donation.registry.nomination_rows import COLUMNS, template_header
 
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
 MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Ngọc", "Thanh", "Quốc", "Thu", "Xuân"]
@@ -57,7 +59,7 @@ def main() -> None:
     with demo_database() as uow:
         official = auth.find_actor("demo.xa", uow=uow)
         began = time.perf_counter()
-        report = registry.import_nominations(official, data, "bench.xlsx", commune_code=demo.DEMO_COMMUNE,
+        report = nominations.import_nominations(official, data, "bench.xlsx", commune_code=demo.DEMO_COMMUNE,
                                              consent=True, uow=uow)
         seconds = time.perf_counter() - began
     print(f"imported {len(report.accepted):,} of {report.rows:,} rows ({report.rejected_rows} refused) in "

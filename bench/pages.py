@@ -34,10 +34,13 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from db.engine import get_engine  # noqa: E402
 from db.uow import UnitOfWork  # noqa: E402
-from donation import allocation, auth, cards, demo  # noqa: E402
-from donation.actors import ADMIN, COMMUNE_OFFICIAL, DONOR, NATIONAL_OFFICER, PROVINCE_OFFICER  # noqa: E402
-from donation.demo import DEMO_ACCOUNTS, DEMO_PASSWORD  # noqa: E402
-from donation.setup import initialise  # noqa: E402
+from demo import seed  # noqa: E402
+from demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD  # noqa: E402
+from donation.access import auth  # noqa: E402
+from donation.access.actors import ADMIN, COMMUNE_OFFICIAL, DONOR, NATIONAL_OFFICER, PROVINCE_OFFICER  # noqa: E402
+from donation.allocation import allocation  # noqa: E402
+from donation.cards import cards  # noqa: E402
+from donation.upkeep.setup import initialise  # noqa: E402
 from pages._nav import ANONYMOUS, ANYONE, PAGES  # noqa: E402
 
 # Pages that cache with st.cache_data are imported here outside Streamlit's runtime: at each such import Streamlit
@@ -67,7 +70,7 @@ def build(data, needs: int, pledges: int) -> None:
     """The registry, the money, an allocation and one paid purchase batch; some needs still in review."""
     initialise(get_engine())
     uow = UnitOfWork()
-    demo.seed_demo(uow=uow)
+    seed.seed_demo(uow=uow)
     data.populate(uow, needs, pledges)
     with uow as work:  # one need in ten posted and waiting for review, one in twenty just nominated
         work.session.execute(text("UPDATE nomination SET status = 'posted', posted_on = :posted, "

@@ -23,9 +23,9 @@ from vietnam_provinces import Province as VnProvince  # noqa: E402
 from vietnam_provinces import Ward as VnWard  # noqa: E402
 
 from db.engine import make_engine  # noqa: E402
-from donation import rule_data  # noqa: E402
-from donation.premium import ALLOWED_MONTHS, RuleBook, quote_premium  # noqa: E402
-from donation.setup import initialise  # noqa: E402
+from donation.premium import rule_data
+from donation.premium.calculator import ALLOWED_MONTHS, RuleBook, quote_premium  # noqa: E402
+from donation.upkeep.setup import initialise  # noqa: E402
 
 
 def requests(count: int, seed: int = 7):

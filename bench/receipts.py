@@ -20,9 +20,12 @@ from sqlmodel import select
 
 from db.bulk import bulk_insert
 from db.models import Pledge, Receipt
-from donation import auth, donors, pledge_codes, receipts, reconcile
-from donation.pdf import register_fonts
-from donation.receipt_pdf import receipts_pdf
+from donation.access import auth
+from donation.common.pdf import register_fonts
+from donation.payments import receipts, reconcile
+from donation.payments.receipt_pdf import receipts_pdf
+from donation.pledges import codes as pledge_codes
+from donation.pledges import donors
 
 TODAY = date(2026, 11, 25)
 

@@ -19,7 +19,9 @@ from sqlmodel import func, select
 
 from db.bulk import bulk_insert
 from db.models import Pledge, Receipt
-from donation import auth, pledge_codes, reconcile
+from donation.access import auth
+from donation.payments import reconcile
+from donation.pledges import codes as pledge_codes
 
 TODAY = date(2026, 11, 25)
 

@@ -19,7 +19,10 @@ from sqlmodel import select
 
 from db.bulk import bulk_insert
 from db.models import Card, Sponsorship
-from donation import allocation, auth, cards, reports
+from donation.access import auth
+from donation.allocation import allocation
+from donation.cards import cards
+from donation.reporting import reports
 
 PROVINCES = (66, 46, 48, 51, 52)
 

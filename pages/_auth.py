@@ -16,9 +16,11 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse
 from starlette.routing import Route
 
-from donation import auth, setup
-from donation.actors import Actor
-from donation.errors import explain
+from demo import startup
+from donation.access import auth
+from donation.access.actors import Actor
+from donation.common.errors import explain
+from donation.upkeep import setup
 from pages._nav import ANONYMOUS, PAGES, visible_to
 
 TOKEN_KEY = "auth.token"  # a token this connection holds instead of a cookie: AppTest, which cannot hold cookies
@@ -45,7 +47,7 @@ def current_actor() -> Actor | None:
 
 @st.cache_resource(show_spinner="Đang chuẩn bị cơ sở dữ liệu…")
 def _database_ready(database: str):  # the URL is the cache key: one preparation per database and process
-    return setup.prepare_app()
+    return startup.prepare_app()
 
 
 def database_ready() -> None:

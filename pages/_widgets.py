@@ -8,14 +8,19 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
-from donation import allocation, allocation_explain, offices, payments, pledges, quotes, receipts, registry
-from donation.actors import ADMIN, DONOR, Actor
-from donation.dates import today_vn
-from donation.errors import DonationError
-from donation.money import format_vnd
-from donation.pledge_pdf import pledge_pdf
-from donation.pledge_quote import CARD_NAMES
-from donation.qr_images import qr_png
+from donation.access import offices
+from donation.access.actors import ADMIN, DONOR, Actor
+from donation.allocation import allocation, explain
+from donation.common.dates import today_vn
+from donation.common.errors import DonationError
+from donation.common.money import format_vnd
+from donation.common.qr_images import qr_png
+from donation.payments import payments, receipts
+from donation.pledges import pledges
+from donation.pledges.pledge_pdf import pledge_pdf
+from donation.premium import quotes
+from donation.premium.pledge_quote import CARD_NAMES
+from donation.registry import nominations
 from pages._plain import plain
 
 T = TypeVar("T")
@@ -49,7 +54,7 @@ def office_picker(actor: Actor, key: str) -> int | None:
 
 def commune_picker(actor: Actor, key: str) -> int | None:
     """The commune to work in: a commune official's own, or one chosen inside the actor's scope."""
-    communes = registry.communes_in_scope(actor)
+    communes = nominations.communes_in_scope(actor)
     if len(communes) == 1:
         st.caption(f"Xã: **{communes[0].name}**")
         return communes[0].code
@@ -128,7 +133,7 @@ def pledge_sheet(actor: Actor, code: str) -> None:
         }), hide_index=True)
     if bought or pledge.paid:
         st.download_button("Tải bản kê sử dụng tiền tài trợ (PDF)", mime="application/pdf",
-                           data=lambda: allocation_explain.statement(actor, pledge.code),
+                           data=lambda: explain.statement(actor, pledge.code),
                            file_name=f"ban-ke-{pledge.code}.pdf", on_click="ignore",
                            key=f"pledge.statement.{pledge.code}")
 

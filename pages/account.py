@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from donation import auth
-from donation.errors import DonationError
+from donation.access import auth
+from donation.common.errors import DonationError
 from pages import _auth
 from pages._plain import plain
 

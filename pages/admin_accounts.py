@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from donation import offices
+from donation.access import offices
 from pages import _auth, _widgets
 
 actor = _auth.require_page(__file__)

@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from donation import audit
-from donation.dates import format_datetime_vn
+from donation.access import audit
+from donation.common.dates import format_datetime_vn
 from pages import _auth
 
 PAGE_SIZE = 50

@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from donation import quotes, units
-from donation.errors import DonationError
+from donation.access import units
+from donation.common.errors import DonationError
+from donation.premium import quotes
 from pages import _auth
 from pages._plain import plain
 

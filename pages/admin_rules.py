@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from donation import quotes, rules
-from donation.dates import format_date, parse_date
-from donation.errors import DonationError
-from donation.money import format_percent_bp, format_vnd, parse_percent_bp, parse_vnd
+from donation.common.dates import format_date, parse_date
+from donation.common.errors import DonationError
+from donation.common.money import format_percent_bp, format_vnd, parse_percent_bp, parse_vnd
+from donation.premium import quotes, rules
 from pages import _auth
 from pages._plain import plain
 

@@ -4,8 +4,8 @@ import json
 
 import streamlit as st
 
-from donation import app_settings
-from donation.errors import DonationError
+from donation.access import app_settings
+from donation.common.errors import DonationError
 from pages import _auth
 from pages._plain import plain
 

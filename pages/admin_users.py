@@ -3,10 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from donation import auth, quotes
-from donation.actors import COMMUNE_OFFICIAL, PROVINCE_OFFICER, ROLE_NAMES
-from donation.dates import format_datetime_vn
-from donation.errors import DonationError
+from donation.access import auth
+from donation.access.actors import COMMUNE_OFFICIAL, PROVINCE_OFFICER, ROLE_NAMES
+from donation.common.dates import format_datetime_vn
+from donation.common.errors import DonationError
+from donation.premium import quotes
 from pages import _auth
 from pages._plain import plain
 

@@ -4,12 +4,12 @@ totals by commune and by group, then save it in one go."""
 import pandas as pd
 import streamlit as st
 
-from donation import allocation
-from donation.actors import ADMIN
-from donation.dates import parse_date, today_vn
-from donation.errors import DonationError
-from donation.money import format_vnd
-from donation.pledge_quote import CARD_NAMES
+from donation.access.actors import ADMIN
+from donation.allocation import allocation
+from donation.common.dates import parse_date, today_vn
+from donation.common.errors import DonationError
+from donation.common.money import format_vnd
+from donation.premium.pledge_quote import CARD_NAMES
 from pages import _auth, _widgets
 from pages._plain import plain
 

@@ -6,13 +6,12 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from donation import allocation
-from donation import allocation_explain as explain
-from donation.actors import ADMIN, NATIONAL_OFFICER
-from donation.dates import today_vn
-from donation.errors import DonationError
-from donation.money import format_number, format_vnd
-from donation.priority import GROUP_NAMES
+from donation.access.actors import ADMIN, NATIONAL_OFFICER
+from donation.allocation import allocation, explain
+from donation.common.dates import today_vn
+from donation.common.errors import DonationError
+from donation.common.money import format_number, format_vnd
+from donation.registry.priority import GROUP_NAMES
 from pages import _auth, _widgets
 from pages._plain import plain
 

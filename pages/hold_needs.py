@@ -4,10 +4,11 @@ the households held now, when they lapse, and giving one back."""
 import pandas as pd
 import streamlit as st
 
-from donation import holds, pledges
-from donation.dates import format_datetime_vn
-from donation.errors import DonationError
-from donation.money import format_vnd
+from donation.allocation import holds
+from donation.common.dates import format_datetime_vn
+from donation.common.errors import DonationError
+from donation.common.money import format_vnd
+from donation.pledges import pledges
 from pages import _auth, _widgets
 from pages._plain import plain
 

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from donation import quotes
-from donation.dates import format_date, today_vn
-from donation.errors import DonationError
-from donation.money import format_vnd
+from donation.common.dates import format_date, today_vn
+from donation.common.errors import DonationError
+from donation.common.money import format_vnd
+from donation.premium import quotes
 from pages import _auth
 from pages._plain import plain
 

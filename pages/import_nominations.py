@@ -3,14 +3,14 @@
 import pandas as pd
 import streamlit as st
 
-from donation import registry
-from donation.errors import DonationError
+from donation.common.errors import DonationError
+from donation.registry import nominations
 from pages import _auth, _widgets
 from pages._plain import plain
 
 actor = _auth.require_page(__file__)
 st.title("Nhập danh sách từ Excel")
-st.download_button("Tải tệp mẫu (.xlsx)", data=registry.template_xlsx, file_name="mau-de-cu-the-bhyt.xlsx",
+st.download_button("Tải tệp mẫu (.xlsx)", data=nominations.template_xlsx, file_name="mau-de-cu-the-bhyt.xlsx",
                    on_click="ignore", key="import.template")
 commune = _widgets.commune_picker(actor, "import.commune")
 upload = st.file_uploader("Tệp danh sách (.xlsx, .xls, .ods, .csv; tối đa 10 MB)",
@@ -22,7 +22,7 @@ confirm = st.checkbox("Tôi đã kiểm tra: những người trùng họ tên v
 consent = st.checkbox("Tôi xác nhận những người trong danh sách (hoặc người giám hộ) đã đồng ý cho sử dụng thông tin "
                       "cá nhân để làm thẻ BHYT", key="import.consent")
 try:
-    report = registry.import_nominations(actor, upload.getvalue(), upload.name, commune_code=commune, dry_run=True,
+    report = nominations.import_nominations(actor, upload.getvalue(), upload.name, commune_code=commune, dry_run=True,
                                          consent=consent, confirm_similar=confirm)
 except DonationError as exc:
     st.error(plain(exc))
@@ -42,7 +42,7 @@ def issues_table(issues):
 if report.errors:
     st.subheader("Lỗi (các dòng này không được lưu)")
     st.dataframe(issues_table(report.errors), hide_index=True, width="stretch")
-    st.download_button("Tải danh sách lỗi (.xlsx)", data=registry.errors_xlsx(report),
+    st.download_button("Tải danh sách lỗi (.xlsx)", data=nominations.errors_xlsx(report),
                        file_name="loi-danh-sach-de-cu.xlsx", on_click="ignore", key="import.errors")
 if report.warnings:
     st.subheader("Cảnh báo (vẫn lưu, nên kiểm tra)")
@@ -55,7 +55,7 @@ if report.accepted:
                                "Nhóm": [c.group for c in report.accepted]}), hide_index=True, width="stretch")
     if st.button(f"Lưu {len(report.accepted)} dòng hợp lệ", type="primary", key="import.save"):
         try:
-            saved = registry.import_nominations(actor, upload.getvalue(), upload.name, commune_code=commune,
+            saved = nominations.import_nominations(actor, upload.getvalue(), upload.name, commune_code=commune,
                                                 consent=consent, confirm_similar=confirm)
         except DonationError as exc:
             st.error(plain(exc))

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from donation import registry
-from donation.errors import DonationError
-from donation.nomination_rows import DAMAGE_NAMES, FLAG_NAMES
-from donation.priority import GROUP_NAMES
+from donation.common.errors import DonationError
+from donation.registry import nominations
+from donation.registry.nomination_rows import DAMAGE_NAMES, FLAG_NAMES
+from donation.registry.priority import GROUP_NAMES
 from pages import _auth, _widgets
 from pages._plain import plain
 
@@ -53,7 +53,7 @@ if submitted:
     for member in members:
         member["village"] = village
     try:
-        report = registry.nominate_household(actor, commune_code=commune, members=members, consent=consent,
+        report = nominations.nominate_household(actor, commune_code=commune, members=members, consent=consent,
                                              confirm_similar=confirm)
     except DonationError as exc:
         st.error(plain(exc))

@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from donation import registry
-from donation.errors import DonationError
-from donation.priority import GROUP_NAMES
+from donation.common.errors import DonationError
+from donation.registry import nominations
+from donation.registry.priority import GROUP_NAMES
 from pages import _auth, _widgets
 from pages._plain import plain
 
@@ -17,33 +17,33 @@ commune = _widgets.commune_picker(actor, "nominees.commune")
 if commune is None:
     st.stop()
 left, right = st.columns(2)
-status = left.selectbox("Trạng thái", [None, *registry.LIST_FILTERS], key="nominees.status",
-                        format_func=lambda s: "Tất cả" if s is None else registry.LIST_FILTERS[s])
+status = left.selectbox("Trạng thái", [None, *nominations.LIST_FILTERS], key="nominees.status",
+                        format_func=lambda s: "Tất cả" if s is None else nominations.LIST_FILTERS[s])
 search = right.text_input("Tìm theo tên (không cần dấu)", key="nominees.search")
 page = st.number_input("Trang", min_value=1, value=1, step=1, key="nominees.page")
-rows, total = registry.list_nominations(actor, commune_code=commune, status=status, search=search, limit=PAGE_SIZE,
+rows, total = nominations.list_nominations(actor, commune_code=commune, status=status, search=search, limit=PAGE_SIZE,
                                         offset=(int(page) - 1) * PAGE_SIZE)
 st.caption(f"{total} người; trang {int(page)}/{max(1, -(-total // PAGE_SIZE))}; xếp theo điểm ưu tiên")
 st.dataframe(pd.DataFrame({
     "Mã": [r.id for r in rows], "Họ và tên": [r.full_name for r in rows],
     "Năm sinh": [r.birth_date.year for r in rows], "Giấy tờ": [r.identifier for r in rows],
     "Nhóm": [GROUP_NAMES[r.group] for r in rows], "Thôn/Tổ": [r.village for r in rows],
-    "Trạng thái": [registry.STATUS_NAMES[r.status] for r in rows], "Điểm": [r.priority_score for r in rows],
+    "Trạng thái": [nominations.STATUS_NAMES[r.status] for r in rows], "Điểm": [r.priority_score for r in rows],
     "Vì sao": [r.priority_explanation for r in rows],
     "Duyệt đến": [f"{r.approved_until:%d/%m/%Y}" if r.approved_until else "" for r in rows],
 }), hide_index=True, width="stretch")
 
-if status == registry.DUE_FOR_RENEWAL and rows:
+if status == nominations.DUE_FOR_RENEWAL and rows:
     with st.form("nominees.renew"):
         st.subheader("Gia hạn")
-        st.caption(f"Việc duyệt có hiệu lực một năm chương trình. Gia hạn được trong {registry.RENEWAL_NOTICE_DAYS} "
+        st.caption(f"Việc duyệt có hiệu lực một năm chương trình. Gia hạn được trong {nominations.RENEWAL_NOTICE_DAYS} "
                    "ngày cuối hoặc sau khi hết hạn: đề cử được niêm yết lại ở xã rồi tỉnh xét duyệt lại; "
                    "thẻ đã mua không bị ảnh hưởng.")
         chosen_ids = st.multiselect("Đề cử cần gia hạn (trang này)", [r.id for r in rows], key="nominees.renew_ids",
                                     format_func={r.id: f"{r.id} · {r.full_name}" for r in rows}.get)
         every = st.checkbox(f"Chọn cả {len(rows)} đề cử của trang này", key="nominees.renew_all")
         if st.form_submit_button("Gia hạn"):
-            _widgets.act("nominees.flash", lambda: registry.renew(actor, [r.id for r in rows] if every else chosen_ids),
+            _widgets.act("nominees.flash", lambda: nominations.renew(actor, [r.id for r in rows] if every else chosen_ids),
                          lambda renewed: f"Đã gia hạn {renewed} đề cử: chờ niêm yết lại rồi xét duyệt.")
 
 with st.form("nominees.withdraw"):
@@ -55,14 +55,14 @@ with st.form("nominees.withdraw"):
             del st.session_state["nominees.withdraw_reason"]  # cleared after success, kept as typed when refused
             return f"Đã rút đề cử {int(chosen)}."
 
-        _widgets.act("nominees.flash", lambda: registry.withdraw(actor, int(chosen), reason), withdrawn)
+        _widgets.act("nominees.flash", lambda: nominations.withdraw(actor, int(chosen), reason), withdrawn)
 
 st.subheader("Sửa đề cử")
 st.caption("Sửa được khi chưa bị từ chối hay rút; đề cử đã duyệt mà sửa thì phải được xét duyệt lại.")
 editing = st.number_input("Mã đề cử cần sửa", min_value=1, step=1, key="nominees.edit_id")
 if st.button("Mở hồ sơ", key="nominees.open"):
     try:
-        st.session_state["nominees.cells"] = registry.nomination_cells(actor, int(editing))
+        st.session_state["nominees.cells"] = nominations.nomination_cells(actor, int(editing))
         st.session_state["nominees.editing"] = int(editing)
     except DonationError as exc:
         st.error(plain(exc))
@@ -89,6 +89,6 @@ if cells and st.session_state.get("nominees.editing") == int(editing):
         if st.form_submit_button("Lưu thay đổi"):
             def saved(status: str) -> str:
                 st.session_state.pop("nominees.cells", None)
-                return f"Đã lưu. Trạng thái: {registry.STATUS_NAMES[status]}."
+                return f"Đã lưu. Trạng thái: {nominations.STATUS_NAMES[status]}."
 
-            _widgets.act("nominees.flash", lambda: registry.update_nomination(actor, int(editing), changed), saved)
+            _widgets.act("nominees.flash", lambda: nominations.update_nomination(actor, int(editing), changed), saved)

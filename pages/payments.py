@@ -4,10 +4,12 @@ the lines that did not match a pledge."""
 import pandas as pd
 import streamlit as st
 
-from donation import mail, overdue, payments, reconcile, statement_rows
-from donation.dates import parse_date, today_vn
-from donation.errors import DonationError
-from donation.money import format_vnd, parse_vnd
+from donation.common import mail
+from donation.common.dates import parse_date, today_vn
+from donation.common.errors import DonationError
+from donation.common.money import format_vnd, parse_vnd
+from donation.payments import payments, reconcile, statement_rows
+from donation.pledges import overdue
 from pages import _auth, _widgets
 from pages._plain import plain
 

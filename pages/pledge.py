@@ -4,13 +4,13 @@ live quote; then the pledge's code and its VietQR."""
 
 import streamlit as st
 
-from donation import donors, pledges
-from donation.actors import DONOR, NATIONAL_OFFICER, PROVINCE_OFFICER
-from donation.dates import format_date, parse_date, today_vn
-from donation.errors import DonationError
-from donation.money import format_number, format_vnd, parse_vnd
-from donation.pledge_quote import DONOR_GROUPS, MONTHS
-from donation.priority import GROUP_NAMES
+from donation.access.actors import DONOR, NATIONAL_OFFICER, PROVINCE_OFFICER
+from donation.common.dates import format_date, parse_date, today_vn
+from donation.common.errors import DonationError
+from donation.common.money import format_number, format_vnd, parse_vnd
+from donation.pledges import donors, pledges
+from donation.premium.pledge_quote import DONOR_GROUPS, MONTHS
+from donation.registry.priority import GROUP_NAMES
 from pages import _auth, _widgets
 from pages._plain import plain
 

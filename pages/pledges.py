@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from donation import pledges
-from donation.actors import DONOR
-from donation.money import format_vnd
-from donation.pledge_states import STATUS_NAMES
+from donation.access.actors import DONOR
+from donation.common.money import format_vnd
+from donation.pledges import pledges
+from donation.pledges.states import STATUS_NAMES
 from pages import _auth, _widgets
 
 PAGE_SIZE = 50

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from donation import review
-from donation.dates import format_date, parse_date, today_vn
-from donation.errors import DonationError
-from donation.posting_pdf import posting_pdf
+from donation.common.dates import format_date, parse_date, today_vn
+from donation.common.errors import DonationError
+from donation.registry import review
+from donation.registry.posting_pdf import posting_pdf
 from pages import _auth, _widgets
 from pages._plain import plain
 

@@ -3,11 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from donation import quotes
-from donation.dates import format_date, parse_date, today_vn
-from donation.errors import DonationError
-from donation.money import amount_in_words, format_vnd
-from donation.premium import ALLOWED_MONTHS, MAX_MEMBERS
+from donation.common.dates import format_date, parse_date, today_vn
+from donation.common.errors import DonationError
+from donation.common.money import amount_in_words, format_vnd
+from donation.premium import quotes
+from donation.premium.calculator import ALLOWED_MONTHS, MAX_MEMBERS
 from pages import _auth
 from pages._plain import plain
 

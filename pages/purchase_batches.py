@@ -4,11 +4,12 @@ BHXH that spends the money, and the issued cards imported back."""
 import pandas as pd
 import streamlit as st
 
-from donation import allocation, cards
-from donation.actors import ADMIN
-from donation.dates import format_date, parse_date, today_vn
-from donation.errors import DonationError
-from donation.money import format_number, format_vnd
+from donation.access.actors import ADMIN
+from donation.allocation import allocation
+from donation.cards import cards
+from donation.common.dates import format_date, parse_date, today_vn
+from donation.common.errors import DonationError
+from donation.common.money import format_number, format_vnd
 from pages import _auth, _widgets
 from pages._plain import plain
 

@@ -4,11 +4,11 @@ void a receipt with a second officer's confirmation (the payment gets a new one)
 import pandas as pd
 import streamlit as st
 
-from donation import receipts
-from donation.dates import parse_date
-from donation.errors import DonationError, InvalidInput
-from donation.money import format_vnd
-from donation.receipt_pdf import PAPERS
+from donation.common.dates import parse_date
+from donation.common.errors import DonationError, InvalidInput
+from donation.common.money import format_vnd
+from donation.common.pdf import PAPERS
+from donation.payments import receipts
 from pages import _auth, _widgets
 from pages._plain import plain
 

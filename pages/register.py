@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from donation import auth, donors
-from donation.dates import today_vn
-from donation.errors import DonationError
+from donation.access import auth
+from donation.common.dates import today_vn
+from donation.common.errors import DonationError
+from donation.pledges import donors
 from pages import _auth
 from pages._plain import plain
 

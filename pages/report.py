@@ -6,12 +6,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from donation import report_files, reports
-from donation.actors import PROVINCE_OFFICER
-from donation.dates import today_vn
-from donation.donors import KINDS
-from donation.money import format_number, format_vnd
-from donation.priority import GROUP_NAMES
+from donation.access.actors import PROVINCE_OFFICER
+from donation.common.dates import today_vn
+from donation.common.money import format_number, format_vnd
+from donation.pledges.donors import KINDS
+from donation.registry.priority import GROUP_NAMES
+from donation.reporting import report_files, reports
 from pages import _auth
 
 actor = _auth.require_page(__file__)

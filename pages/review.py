@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from donation import review
-from donation.dates import format_date
-from donation.errors import DonationError
-from donation.priority import GROUP_NAMES
+from donation.common.dates import format_date
+from donation.common.errors import DonationError
+from donation.registry import review
+from donation.registry.priority import GROUP_NAMES
 from pages import _auth
 from pages._plain import plain
 

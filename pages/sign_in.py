@@ -3,10 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from donation import auth, setup
-from donation.actors import ROLE_NAMES
-from donation.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-from donation.errors import DonationError
+from demo import startup
+from demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD
+from donation.access import auth
+from donation.access.actors import ROLE_NAMES
+from donation.common.errors import DonationError
 from pages import _auth
 from pages._plain import plain
 
@@ -26,7 +27,7 @@ if submitted:
         st.success(f"Xin chào {plain(signed_in.actor.display_name)}. Đang mở trang làm việc…")
         _auth.after_sign_in(signed_in)
 
-if setup.demo_enabled():
+if startup.demo_enabled():
     st.info(f"Bản chạy thử: mỗi vai trò có một tài khoản demo, mật khẩu chung **{DEMO_PASSWORD}**.")
     st.dataframe(pd.DataFrame({"Tên đăng nhập": [a.username for a in DEMO_ACCOUNTS],
                                "Vai trò": [ROLE_NAMES[a.role] for a in DEMO_ACCOUNTS]}), hide_index=True)

@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from donation import today
-from donation.dates import format_date, today_vn
+from donation.common.dates import format_date, today_vn
+from donation.reporting import today
 from pages import _auth
 from pages._plain import plain
 

@@ -4,9 +4,10 @@ one; the donors who agreed to be named. Counts only, counts below 5 suppressed: 
 import pandas as pd
 import streamlit as st
 
-from donation import setup, transparency
-from donation.dates import today_vn
-from donation.money import format_vnd
+from donation.common.dates import today_vn
+from donation.common.money import format_vnd
+from donation.reporting import transparency
+from donation.upkeep import setup
 from pages import _auth
 
 _auth.require_page(__file__)

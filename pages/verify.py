@@ -4,8 +4,8 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from donation import receipts
-from donation.money import format_vnd
+from donation.common.money import format_vnd
+from donation.payments import receipts
 from pages import _auth
 from pages._plain import plain
 
@@ -32,6 +32,6 @@ if text.strip():
         st.table([{"Thông tin": key, "Nội dung": value} for key, value in facts.items()])
 with st.expander("Kiểm tra không cần mạng"):
     st.markdown("Mã QR chứa số biên nhận, số tiền, ngày và chữ ký Ed25519 của hệ thống. Ai có khóa công khai dưới đây "
-                "cũng kiểm tra được chữ ký, ví dụ: `python -m donation receipts verify \"LINK\" --public-key "
+                "cũng kiểm tra được chữ ký, ví dụ: `python -m cli receipts verify \"LINK\" --public-key "
                 "khoa-cong-khai.pem --json`.")
     st.code(receipts.public_key_pem(), language=None)

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, text
 
 from db.config import get_settings
 from db.engine import get_engine, make_engine
-from donation.dates import VN_TZ, today_vn
+from donation.common.dates import VN_TZ, today_vn
 from tests.databases import Templates, schema_url
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}

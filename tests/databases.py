@@ -24,8 +24,9 @@ from sqlalchemy.engine import make_url
 from db.config import get_settings
 from db.engine import get_engine, make_engine
 from db.uow import UnitOfWork
-from donation import demo, setup
-from donation.dates import today_vn
+from demo import seed, startup
+from donation.common.dates import today_vn
+from donation.upkeep import setup
 
 # One process per xdist worker ("gw0", "gw1"), or the only one: the name keeps their PostgreSQL templates apart.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
@@ -38,12 +39,12 @@ def _initialised(engine: Engine) -> None:
 def _seeded(engine: Engine) -> None:
     """What the `uow` fixture starts from: units, rules, offices and the demo accounts."""
     setup.initialise(engine)
-    demo.seed_demo(uow=UnitOfWork(engine))
+    seed.seed_demo(uow=UnitOfWork(engine))
 
 
 def _first_start(engine: Engine) -> None:
-    """What the app's first start leaves in a new embedded database (setup.prepare_app under this environment)."""
-    setup.prepare_app(engine)
+    """What the app's first start leaves in a new embedded database (startup.prepare_app under this environment)."""
+    startup.prepare_app(engine)
 
 
 BUILDERS: dict[str, Callable[[Engine], None]] = {

@@ -4,8 +4,8 @@ from sqlmodel import func, select
 
 from db.models import Pledge, Sponsorship
 from db.uow import UnitOfWork
-from donation import demo
-from donation.demo import DEMO_PASSWORD
+from demo import seed as demo
+from demo.seed import DEMO_PASSWORD
 from tests.app.test_sign_in import open_page, sign_in
 
 

@@ -7,10 +7,11 @@ from sqlmodel import select
 
 from db.models import Pledge
 from db.uow import UnitOfWork
-from donation import allocation, auth, demo
-from donation import allocation_explain as explain
-from donation.actors import SYSTEM_ACTOR
-from donation.demo import DEMO_PASSWORD
+from demo import seed as demo
+from demo.seed import DEMO_PASSWORD
+from donation.access import auth
+from donation.access.actors import SYSTEM_ACTOR
+from donation.allocation import allocation, explain
 from tests.app.test_sign_in import open_page, sign_in
 
 pytestmark = pytest.mark.app

@@ -2,8 +2,10 @@
 
 from datetime import date
 
-from donation import auth, demo, pledges
-from donation.demo import DEMO_PASSWORD
+from demo import seed as demo
+from demo.seed import DEMO_PASSWORD
+from donation.access import auth
+from donation.pledges import pledges
 from tests.app.test_sign_in import open_page, sign_in
 
 

@@ -9,10 +9,15 @@ from datetime import timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from donation import allocation, auth, cards, donors, offices, payments, pledges, receipts, reconcile, registry, review
-from donation.actors import SYSTEM_ACTOR
-from donation.demo import DEMO_COMMUNE, DEMO_PASSWORD, DEMO_PROVINCE
-from donation.identity import normalise_name
+from demo.seed import DEMO_COMMUNE, DEMO_PASSWORD, DEMO_PROVINCE
+from donation.access import auth, offices
+from donation.access.actors import SYSTEM_ACTOR
+from donation.allocation import allocation
+from donation.cards import cards
+from donation.common.identity import normalise_name
+from donation.payments import payments, receipts, reconcile
+from donation.pledges import donors, pledges
+from donation.registry import nominations, review
 from pages._nav import PAGES, visible_to
 from tests.app.conftest import ENTRY, as_read
 from tests.app.test_sign_in import open_page, sign_in
@@ -43,10 +48,10 @@ def seed(today) -> dict[str, str]:
     member = {"full_name": HOSTILE, "birth_date": "01/02/1980", "gender": "Nữ", "relation": HOSTILE,
               "national_id": "066180000123", "group": "household", "village": HOSTILE, "school": HOSTILE,
               "health_facility": HOSTILE, "reason": HOSTILE}
-    report = registry.nominate_household(official, commune_code=DEMO_COMMUNE, consent=True, today=today,
+    report = nominations.nominate_household(official, commune_code=DEMO_COMMUNE, consent=True, today=today,
                                          members=[member, {**member, "national_id": "066180000124"}])
     assert report.committed, report.errors
-    rows, _ = registry.list_nominations(official, commune_code=DEMO_COMMUNE, search="dam")
+    rows, _ = nominations.list_nominations(official, commune_code=DEMO_COMMUNE, search="dam")
     first, second = sorted(row.id for row in rows)
     review.post_list(official, commune_code=DEMO_COMMUNE, today=today - timedelta(days=40))
     review.record_objection(official, second, raised_by=HOSTILE, content=HOSTILE, raised_on=today - timedelta(days=30))

@@ -6,8 +6,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Image
 
-from donation import pledges
-from donation.demo import DEMO_PASSWORD
+from demo.seed import DEMO_PASSWORD
+from donation.pledges import pledges
 from tests.app.conftest import ENTRY, as_read
 from tests.app.test_sign_in import open_page, sign_in
 
@@ -92,7 +92,8 @@ def test_registration_signs_the_new_donor_in(app):
     at.button[0].click()
     at.run()
     assert not at.exception and at.success[0].value.startswith("Đã đăng ký. Xin chào Công ty TNHH Sông Ba,")
-    from donation import auth, donors
+    from donation.access import auth
+    from donation.pledges import donors
 
     assert donors.my_profile(auth.find_actor("songba")).tax_code == "0401234567"
 
@@ -100,7 +101,8 @@ def test_registration_signs_the_new_donor_in(app):
 def test_an_officer_sees_the_office_pledges_and_cancels_one(app):
     from datetime import date
 
-    from donation import auth, pledges
+    from donation.access import auth
+    from donation.pledges import pledges
 
     donor = auth.find_actor("demo.nhataitro")
     made = pledges.create_pledge(donor, amount=1_000_000, province_code=66, today=date.today())
@@ -134,7 +136,8 @@ def test_the_administrator_sets_an_office_account(app):
 def test_office_records_confirms_and_imports_a_statement(app):
     from datetime import date
 
-    from donation import auth, pledges
+    from donation.access import auth
+    from donation.pledges import pledges
 
     auth.create_user(auth.find_actor("demo.admin"), username="tinh.hai", password="Mat-khau-dai-du",
                      role="province_officer", province_code=66)

@@ -8,8 +8,10 @@ from sqlmodel import select
 
 from db.models import Sponsorship
 from db.uow import UnitOfWork
-from donation import auth, cards, demo
-from donation.demo import DEMO_PASSWORD
+from demo import seed as demo
+from demo.seed import DEMO_PASSWORD
+from donation.access import auth
+from donation.cards import cards
 from tests.app.test_sign_in import open_page, sign_in
 
 

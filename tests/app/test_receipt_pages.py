@@ -5,8 +5,11 @@ from datetime import date
 
 from streamlit.testing.v1 import AppTest
 
-from donation import auth, payments, pledges, receipt_signing
-from donation.demo import DEMO_PASSWORD
+from demo.seed import DEMO_PASSWORD
+from donation.access import auth, signing_keys
+from donation.payments import payments
+from donation.payments import receipt_signing as signing
+from donation.pledges import pledges
 from tests.app.conftest import ENTRY
 from tests.app.test_sign_in import open_page, sign_in
 
@@ -24,7 +27,7 @@ def confirmed(amount: int = 1_263_600) -> tuple[str, str]:
 
 def test_anyone_verifies_a_scanned_link_or_a_typed_number(app):
     _, number = confirmed()
-    link = receipt_signing.verify_link("http://localhost:8501", receipt_signing.signing_key(), number, 1_263_600,
+    link = signing.verify_link("http://localhost:8501", signing_keys.signing_key(), number, 1_263_600,
                                        date.today())
     at = AppTest.from_file(ENTRY, default_timeout=60)
     for key, value in (("number", number), ("amount", "1263600"), ("date", f"{date.today():%Y-%m-%d}"),

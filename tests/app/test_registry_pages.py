@@ -2,7 +2,7 @@
 
 import pytest
 
-from donation.demo import DEMO_PASSWORD
+from demo.seed import DEMO_PASSWORD
 from tests.app.conftest import as_read
 from tests.app.test_sign_in import open_page, sign_in
 from tests.workbooks import MIXED, workbook
@@ -76,11 +76,12 @@ def test_household_form(official):
 def test_review_queue_approves_the_chosen_nominations(app):
     from datetime import date, timedelta
 
-    from donation import auth, registry, review
+    from donation.access import auth
+    from donation.registry import nominations, review
 
     xa = auth.find_actor("demo.xa")
     posted = date.today() - timedelta(days=10)
-    registry.import_nominations(xa, workbook(MIXED), "ds.xlsx", commune_code=22276, consent=True, today=posted)
+    nominations.import_nominations(xa, workbook(MIXED), "ds.xlsx", commune_code=22276, consent=True, today=posted)
     review.post_list(xa, commune_code=22276, today=posted)
 
     at = open_page(sign_in(app, "demo.tinh", DEMO_PASSWORD), "pages/review.py")
@@ -100,9 +101,10 @@ def test_review_queue_approves_the_chosen_nominations(app):
 
 
 def test_posting_page_posts_and_offers_the_pdf(official):
-    from donation import auth, registry
+    from donation.access import auth
+    from donation.registry import nominations
 
-    registry.import_nominations(auth.find_actor("demo.xa"), workbook(MIXED), "ds.xlsx", commune_code=22276,
+    nominations.import_nominations(auth.find_actor("demo.xa"), workbook(MIXED), "ds.xlsx", commune_code=22276,
                                 consent=True)
     at = open_page(official, "pages/posting.py")
     at.button(key="posting.post").click()
@@ -112,9 +114,10 @@ def test_posting_page_posts_and_offers_the_pdf(official):
 
 
 def test_edit_a_nomination_from_the_list(official):
-    from donation import auth, registry
+    from donation.access import auth
+    from donation.registry import nominations
 
-    registry.import_nominations(auth.find_actor("demo.xa"), workbook(MIXED), "ds.xlsx", commune_code=22276,
+    nominations.import_nominations(auth.find_actor("demo.xa"), workbook(MIXED), "ds.xlsx", commune_code=22276,
                                 consent=True)
     at = open_page(official, "pages/nominees.py")
     first = int(at.dataframe[0].value["Mã"].min())
@@ -134,17 +137,18 @@ def test_edit_a_nomination_from_the_list(official):
 def test_renew_approvals_that_ended(official):
     from datetime import timedelta
 
-    from donation import auth, registry, review
-    from donation.dates import today_vn
+    from donation.access import auth
+    from donation.common.dates import today_vn
+    from donation.registry import nominations, review
 
     long_ago = today_vn() - timedelta(days=400)
     xa, tinh = auth.find_actor("demo.xa"), auth.find_actor("demo.tinh")
-    registry.import_nominations(xa, workbook(MIXED), "ds.xlsx", commune_code=22276, consent=True, today=long_ago)
+    nominations.import_nominations(xa, workbook(MIXED), "ds.xlsx", commune_code=22276, consent=True, today=long_ago)
     review.post_list(xa, commune_code=22276, today=long_ago)
     queue, _ = review.review_queue(tinh)
     review.decide(tinh, [row.id for row in queue], "approve", today=long_ago + timedelta(days=8))
     at = open_page(official, "pages/nominees.py")
-    at.selectbox(key="nominees.status").set_value(registry.DUE_FOR_RENEWAL)
+    at.selectbox(key="nominees.status").set_value(nominations.DUE_FOR_RENEWAL)
     at.run()
     table = at.dataframe[0].value
     assert len(table) == 4 and all(table["Duyệt đến"])
@@ -154,4 +158,4 @@ def test_renew_approvals_that_ended(official):
     assert not at.exception
     assert [s.value for s in at.success] == ["Đã gia hạn 4 đề cử: chờ niêm yết lại rồi xét duyệt."]
     assert at.dataframe[0].value.empty  # none is due any more
-    assert registry.list_nominations(xa, commune_code=22276, status="nominated")[1] == 4
+    assert nominations.list_nominations(xa, commune_code=22276, status="nominated")[1] == 4

@@ -4,10 +4,12 @@ from datetime import timedelta
 
 import pytest
 
-from donation import allocation, demo, reports, transparency
-from donation.actors import SYSTEM_ACTOR
-from donation.demo import DEMO_PASSWORD
-from donation.money import format_number, format_vnd
+from demo import seed as demo
+from demo.seed import DEMO_PASSWORD
+from donation.access.actors import SYSTEM_ACTOR
+from donation.allocation import allocation
+from donation.common.money import format_number, format_vnd
+from donation.reporting import reports, transparency
 from tests.app.test_sign_in import open_page, sign_in
 
 pytestmark = pytest.mark.app

@@ -8,9 +8,9 @@ from urllib.parse import unquote
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from donation import auth
-from donation.actors import ROLE_NAMES
-from donation.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD
+from donation.access import auth
+from donation.access.actors import ROLE_NAMES
 from pages._auth import TOKEN_KEY
 from pages._nav import ANONYMOUS, PAGES, visible_to
 from tests.app.conftest import ENTRY

@@ -11,7 +11,10 @@ from sqlmodel import func, select
 from db.engine import make_engine
 from db.models import Sponsorship
 from db.uow import UnitOfWork
-from donation import allocation_explain, auth, payments, pledges
+from donation.access import auth
+from donation.allocation import explain
+from donation.payments import payments
+from donation.pledges import pledges
 from tests.browser.conftest import screenshot, wait_for_app
 from tests.browser.test_sign_in import sign_in
 
@@ -59,7 +62,7 @@ def test_the_officer_previews_and_confirms_an_allocation(page, demo_office):
         wait_for_app(page)
         expect(page.get_by_role("heading", name="Giải trình phân bổ")).to_be_visible()
         expect(page.get_by_role("tab", name="Đã được tài trợ")).to_be_visible()
-        top = allocation_explain.funded(auth.find_actor("demo.tinh", uow=uow), limit=1, uow=uow).rows[0]
+        top = explain.funded(auth.find_actor("demo.tinh", uow=uow), limit=1, uow=uow).rows[0]
         wait_for_app(page)
         chooser = page.get_by_role("combobox", name="Vì sao người này được tài trợ")
         chooser.click()
@@ -71,7 +74,7 @@ def test_the_officer_previews_and_confirms_an_allocation(page, demo_office):
         expect(said).to_contain_text(top.rule_name)
         screenshot(page, "allocation-explain-funded")
         page.get_by_role("tab", name="Chưa được tài trợ").click()
-        waiting = allocation_explain.waiting(auth.find_actor("demo.tinh", uow=uow), uow=uow)
+        waiting = explain.waiting(auth.find_actor("demo.tinh", uow=uow), uow=uow)
         expect(page.get_by_text(f"{waiting.total} người đã duyệt chưa được tài trợ" if waiting.total else
                                 "Không có người đã duyệt nào còn chờ trong phạm vi này.")).to_be_visible()
         screenshot(page, "allocation-explain-waiting")

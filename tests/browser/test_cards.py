@@ -10,9 +10,9 @@ from sqlmodel import select
 from db.engine import make_engine
 from db.models import Person, PremiumGroup, Sponsorship
 from db.uow import UnitOfWork
-from donation import cards
-from donation.dates import format_date
-from donation.spreadsheets import write_csv
+from donation.cards import cards
+from donation.common.dates import format_date
+from donation.common.spreadsheets import write_csv
 from tests.browser.conftest import screenshot, wait_for_app
 from tests.browser.test_sign_in import sign_in
 

@@ -10,7 +10,10 @@ from sqlmodel import select
 from db.engine import make_engine
 from db.models import FundingLine, Hold, Pledge, Sponsorship
 from db.uow import UnitOfWork
-from donation import allocation, auth, payments, pledges
+from donation.access import auth
+from donation.allocation import allocation
+from donation.payments import payments
+from donation.pledges import pledges
 from tests.browser.conftest import screenshot, serving, wait_for_app
 from tests.browser.test_sign_in import sign_in
 

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from db.engine import make_engine
 from db.uow import UnitOfWork
-from donation import donors, pledges
+from donation.pledges import donors, pledges
 from tests.browser.conftest import screenshot, wait_for_app
 from tests.browser.test_sign_in import sign_in
 

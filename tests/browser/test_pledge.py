@@ -7,8 +7,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from donation import vietqr
-from donation.qr_images import read_qr
+from donation.common.qr_images import read_qr
+from donation.pledges import vietqr
 from tests.browser.conftest import screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser

@@ -8,8 +8,10 @@ from playwright.sync_api import expect
 
 from db.engine import make_engine
 from db.uow import UnitOfWork
-from donation import auth, payments, pledges
-from donation.qr_images import read_qr
+from donation.access import auth
+from donation.common.qr_images import read_qr
+from donation.payments import payments
+from donation.pledges import pledges
 from tests.browser.conftest import screenshot, wait_for_app
 from tests.browser.test_sign_in import sign_in
 from tests.pdf import page_images, page_texts

@@ -6,8 +6,8 @@ from playwright.sync_api import expect
 
 from db.engine import make_engine
 from db.uow import UnitOfWork
-from donation import reports
-from donation.actors import SYSTEM_ACTOR
+from donation.access.actors import SYSTEM_ACTOR
+from donation.reporting import reports
 from tests.browser.conftest import screenshot, wait_for_app
 from tests.browser.test_sign_in import sign_in
 

@@ -5,8 +5,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from donation import auth
-from donation.demo import DEMO_PASSWORD
+from demo.seed import DEMO_PASSWORD
+from donation.access import auth
 from tests.browser.conftest import screenshot, wait_for_app
 from tests.db.test_auth import ticket_pieces
 

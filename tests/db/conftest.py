@@ -3,7 +3,7 @@
 import pytest
 
 from db.uow import UnitOfWork
-from donation import auth
+from donation.access import auth
 
 
 @pytest.fixture

@@ -8,27 +8,16 @@ from sqlmodel import select
 from db.engine import make_engine
 from db.models import Commune, ProvinceTopUp
 from db.uow import UnitOfWork
-from donation import (
-    allocation,
-    app_settings,
-    audit,
-    auth,
-    donors,
-    offices,
-    overdue,
-    payments,
-    pledges,
-    receipts,
-    reconcile,
-    registry,
-    review,
-    rules,
-    today,
-    units,
-)
-from donation.actors import ROLE_NAMES, SYSTEM_ACTOR, Actor
-from donation.errors import Forbidden, InvalidInput, NotFound
-from donation.setup import initialise
+from donation.access import app_settings, audit, auth, offices, units
+from donation.access.actors import ROLE_NAMES, SYSTEM_ACTOR, Actor
+from donation.allocation import allocation
+from donation.common.errors import Forbidden, InvalidInput, NotFound
+from donation.payments import payments, receipts, reconcile
+from donation.pledges import donors, overdue, pledges
+from donation.premium import rules
+from donation.registry import nominations, review
+from donation.reporting import today
+from donation.upkeep.setup import initialise
 from tests.conftest import BACKENDS, fresh_database
 from tests.workbooks import MIXED, workbook
 
@@ -72,12 +61,12 @@ CALLS = {
     "audit_browse": (lambda a, u: audit.browse(a, uow=u), {"admin"}),
     "audit_check": (lambda a, u: audit.check_chain(a, uow=u), {"admin"}),
     "today": (lambda a, u: today.overview(a, date(2026, 11, 25), uow=u), set(ROLE_NAMES)),
-    "list_nominations": (lambda a, u: registry.list_nominations(a, commune_code=22276, uow=u), NOMINATING),
-    "import_nominations": (lambda a, u: registry.import_nominations(a, workbook(MIXED[:1]), "a.xlsx", commune_code=22276,
+    "list_nominations": (lambda a, u: nominations.list_nominations(a, commune_code=22276, uow=u), NOMINATING),
+    "import_nominations": (lambda a, u: nominations.import_nominations(a, workbook(MIXED[:1]), "a.xlsx", commune_code=22276,
                                                                     consent=True, dry_run=True, uow=u), NOMINATING),
-    "withdraw": (lambda a, u: registry.withdraw(a, NO_SUCH_NOMINATION, "lý do", uow=u), NOMINATING),
-    "renewals_due": (lambda a, u: registry.renewals_due(a, uow=u), NOMINATING),
-    "renew": (lambda a, u: registry.renew(a, [NO_SUCH_NOMINATION], uow=u), NOMINATING),
+    "withdraw": (lambda a, u: nominations.withdraw(a, NO_SUCH_NOMINATION, "lý do", uow=u), NOMINATING),
+    "renewals_due": (lambda a, u: nominations.renewals_due(a, uow=u), NOMINATING),
+    "renew": (lambda a, u: nominations.renew(a, [NO_SUCH_NOMINATION], uow=u), NOMINATING),
     "post_list": (lambda a, u: review.post_list(a, commune_code=22276, uow=u), NOMINATING),
     "review_queue": (lambda a, u: review.review_queue(a, uow=u), {"province_officer", "admin"}),
     "decide": (lambda a, u: review.decide(a, [NO_SUCH_NOMINATION], "approve", uow=u), {"province_officer", "admin"}),

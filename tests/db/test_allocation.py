@@ -10,9 +10,13 @@ from sqlmodel import func, select
 
 from db.models import AuditEvent, FundingLine, Nomination, Pledge, Sponsorship
 from db.uow import UnitOfWork
-from donation import allocation, auth, demo, payments, pledges
-from donation.actors import SYSTEM_ACTOR
-from donation.errors import Forbidden, InvalidInput
+from demo import seed as demo
+from donation.access import auth
+from donation.access.actors import SYSTEM_ACTOR
+from donation.allocation import allocation
+from donation.common.errors import Forbidden, InvalidInput
+from donation.payments import payments
+from donation.pledges import pledges
 
 TODAY = date(2026, 11, 25)
 

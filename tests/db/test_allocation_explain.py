@@ -11,10 +11,13 @@ from python_calamine import CalamineWorkbook
 from sqlmodel import select
 
 from db.models import Household, Nomination, Person, Pledge, Sponsorship
-from donation import allocation, auth, demo, holds, payments, pledges
-from donation import allocation_explain as explain
-from donation.actors import SYSTEM_ACTOR
-from donation.errors import Forbidden, InvalidInput, NotFound
+from demo import seed as demo
+from donation.access import auth
+from donation.access.actors import SYSTEM_ACTOR
+from donation.allocation import allocation, explain, holds
+from donation.common.errors import Forbidden, InvalidInput, NotFound
+from donation.payments import payments
+from donation.pledges import pledges
 from tests.pdf import pdf_text
 
 TODAY = date(2026, 11, 25)

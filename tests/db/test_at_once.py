@@ -16,8 +16,14 @@ from sqlmodel import select
 from db.bulk import guards_rebuilt_after, insert_columns
 from db.models import AllocationRun, Commune, Nomination, PurchaseBatch, Sponsorship, UserAccount, overlapping_live
 from db.uow import UnitOfWork
-from donation import allocation, auth, cards, demo, holds, payments, pledges, registry
-from donation.errors import InvalidInput, explain
+from demo import seed as demo
+from donation.access import auth
+from donation.allocation import allocation, holds
+from donation.cards import cards
+from donation.common.errors import InvalidInput, explain
+from donation.payments import payments
+from donation.pledges import pledges
+from donation.registry import nominations as registry
 from tests.db.test_allocation import money_adds_up
 
 TODAY = date(2026, 11, 25)

@@ -9,15 +9,16 @@ from sqlmodel import select
 
 from db.config import ConfigError, get_settings
 from db.uow import UnitOfWork
-from donation import audit, audit_checkpoints, auth, demo
-from donation.actors import SYSTEM_ACTOR
-from donation.errors import InvalidInput
-from donation.setup import initialise
+from demo import seed
+from donation.access import audit, audit_checkpoints, auth
+from donation.access.actors import SYSTEM_ACTOR
+from donation.common.errors import InvalidInput
+from donation.upkeep.setup import initialise
 
 
 @pytest.fixture
 def uow(uow):
-    auth.sign_in("demo.admin", demo.DEMO_PASSWORD, uow=uow)
+    auth.sign_in("demo.admin", seed.DEMO_PASSWORD, uow=uow)
     return uow
 
 

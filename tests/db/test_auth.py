@@ -7,11 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from donation import auth, demo
-from donation.actors import SYSTEM_ACTOR, Actor
-from donation.errors import Forbidden, InvalidInput, NotFound, SignInRefused
+from demo import seed
+from donation.access import auth
+from donation.access.actors import SYSTEM_ACTOR, Actor
+from donation.common.errors import Forbidden, InvalidInput, NotFound, SignInRefused
 
-PASSWORD = demo.DEMO_PASSWORD
+PASSWORD = seed.DEMO_PASSWORD
 T0 = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
 
 

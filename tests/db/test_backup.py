@@ -19,14 +19,19 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
+from cli.commands import main
 from db.engine import make_engine
 from db.models import AuditEvent, Pledge, Receipt
 from db.uow import UnitOfWork
-from donation import audit, auth, backup, demo, pledges, receipt_signing, receipts
-from donation.actors import SYSTEM_ACTOR
-from donation.cli import main
-from donation.errors import InvalidInput
-from donation.setup import initialise
+from demo import seed
+from donation.access import audit, auth, signing_keys
+from donation.access.actors import SYSTEM_ACTOR
+from donation.common.errors import InvalidInput
+from donation.payments import receipt_signing as signing
+from donation.payments import receipts
+from donation.pledges import pledges
+from donation.upkeep import backup
+from donation.upkeep.setup import initialise
 from tests.db.test_receipts import TODAY, paid
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,7 +57,7 @@ def office(configured_database, monkeypatch, tmp_path):
     monkeypatch.setenv("BHYT_AUDIT_CHECKPOINTS", str(tmp_path / "checkpoints"))
     configured_database(f"sqlite:///{tmp_path / 'bhyt.db'}")  # clears the settings read before
     initialise()
-    demo.seed_demo()
+    seed.seed_demo()
     people = {name: auth.find_actor(name) for name in ("demo.nhataitro", "demo.tinh", "demo.admin")}
     auth.create_user(people["demo.admin"], username="tinh.hai", password="Mat-khau-dai-du", role="province_officer",
                      province_code=66)
@@ -94,7 +99,7 @@ def test_a_backup_taken_while_the_app_writes_restores_whole(office, configured_d
                                  .where(AuditEvent.action == "create_pledge")).one()[0]
         assert made == work.session.exec(select(func.count()).select_from(Pledge)).one()[0]
         first = work.session.exec(select(Receipt).where(receipts.by_number("66-2026-000001"))).one()[0]
-        link = receipt_signing.verify_link("https://bhyt.example", receipt_signing.signing_key(), first.number,
+        link = signing.verify_link("https://bhyt.example", signing_keys.signing_key(), first.number,
                                            first.amount, first.paid_on)
     assert receipts.verify(link).status == "valid"
     people = {name: auth.find_actor(name) for name in ("demo.nhataitro", "demo.tinh", "tinh.hai")}
@@ -162,7 +167,7 @@ def test_the_readme_pg_dump_and_pg_restore_commands_round_trip(postgres_url, tmp
     try:
         source = make_engine(urls[0])
         initialise(source)
-        demo.seed_demo(uow=UnitOfWork(source))
+        seed.seed_demo(uow=UnitOfWork(source))
         expected = counts(source)
         source.dispose()
         env = {**os.environ, "DATABASE": urls[0], "RESTORED": urls[1], "BACKUP": str(tmp_path / "bhyt.dump"),

@@ -13,12 +13,15 @@ from sqlmodel import func, select
 from db.engine import make_engine
 from db.models import Card, FundingLine, Person, Pledge, PurchaseBatch, Sponsorship
 from db.uow import UnitOfWork
-from donation import allocation, allocation_explain, auth, cards, demo
-from donation.actors import SYSTEM_ACTOR
-from donation.errors import Forbidden, InvalidInput
-from donation.identity import vietnamese_name_order
-from donation.setup import initialise
-from donation.spreadsheets import write_csv
+from demo import seed as demo
+from donation.access import auth
+from donation.access.actors import SYSTEM_ACTOR
+from donation.allocation import allocation, explain
+from donation.cards import cards
+from donation.common.errors import Forbidden, InvalidInput
+from donation.common.identity import vietnamese_name_order
+from donation.common.spreadsheets import write_csv
+from donation.upkeep.setup import initialise
 from tests.pdf import pdf_text
 
 TODAY = date(2026, 11, 25)
@@ -210,7 +213,7 @@ def test_issued_cards_come_back_each_checked_against_its_person(funded, people):
         bought = allocation.what_it_bought(people["demo.admin"], code, uow=funded)
         assert sum(b.carded for b in bought) == carded and all(b.purchased >= b.carded for b in bought)
     code, carded = lines[0]  # the donor's statement says so too
-    text = " ".join(pdf_text(allocation_explain.statement(people["demo.admin"], code, today=TODAY, uow=funded)).split())
+    text = " ".join(pdf_text(explain.statement(people["demo.admin"], code, today=TODAY, uow=funded)).split())
     assert f"BHXH đã cấp thẻ {carded} thẻ" in text
     again = cards.import_cards(tinh, filled(template, card_row(expected)), "the.xlsx", uow=funded, today=TODAY)
     assert (again.cards, again.already) == (0, batch.people)

@@ -1,4 +1,4 @@
-"""`python -m donation`: JSON on stdout only, one Vietnamese line on stderr and a non-zero exit on failure."""
+"""`python -m cli`: JSON on stdout only, one Vietnamese line on stderr and a non-zero exit on failure."""
 
 import json
 import os
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from cli.commands import main
 from db.migrate import head_revision
-from donation.cli import main
 from tests.cli import cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,7 +99,7 @@ def test_quote_accepts_vietnamese_dates_and_prints_text(configured_database):
 
 def test_quote_on_an_uninitialised_database_says_run_init(configured_database):
     result = invoke("quote", "--group", "poor", "--on", "2025-09-01")
-    assert result.exit_code == 1 and "chạy `python -m donation init`" in result.stderr
+    assert result.exit_code == 1 and "chạy `python -m cli init`" in result.stderr
 
 
 def test_locked_sqlite_file_is_one_line(tmp_path):
@@ -119,7 +119,7 @@ def test_locked_sqlite_file_is_one_line(tmp_path):
 def test_users_add_and_list(database):
     assert cli("init", env=database).returncode == 0
     added = subprocess.run(
-        [sys.executable, "-m", "donation", "users", "add", "--username", "can.bo.xa", "--role", "commune_official",
+        [sys.executable, "-m", "cli", "users", "add", "--username", "can.bo.xa", "--role", "commune_official",
          "--commune", "22276", "--display-name", "lê thị lan", "--password-stdin", "--json"],
         cwd=ROOT, capture_output=True, text=True, input="Mat-khau-dai-du\n", env={**os.environ, **database})
     assert added.returncode == 0, added.stderr
@@ -143,7 +143,7 @@ def test_users_add_and_list(database):
 )
 def test_users_add_refusals(database, args, stdin, message):
     cli("init", env=database)
-    result = subprocess.run([sys.executable, "-m", "donation", "users", "add", "--username", "u1", *args,
+    result = subprocess.run([sys.executable, "-m", "cli", "users", "add", "--username", "u1", *args,
                              "--password-stdin", "--json"], cwd=ROOT, capture_output=True, text=True, input=stdin,
                             env={**os.environ, **database})
     assert result.returncode == 1 and result.stdout == ""
@@ -235,7 +235,7 @@ def test_import_refuses_files_that_are_not_usable(database, tmp_path, name, cont
 
 
 def test_import_refuses_over_100000_rows(configured_database, tmp_path):
-    from donation import registry
+    from donation.registry import nominations
 
     invoke("seed-demo")
     header = "Họ và tên,Ngày sinh,Số CCCD,Mã hộ,Nhóm\n"
@@ -244,7 +244,7 @@ def test_import_refuses_over_100000_rows(configured_database, tmp_path):
     path.write_text(header + rows, encoding="utf-8")
     result = invoke("import-beneficiaries", str(path), "--commune", "22276", "--user", "demo.xa", "--json")
     assert result.exit_code == 1 and "quá giới hạn 100.000 dòng" in result.stderr
-    assert registry.MAX_ROWS == 100_000
+    assert nominations.MAX_ROWS == 100_000
 
 
 def test_import_reads_csv(configured_database, tmp_path):
@@ -261,8 +261,9 @@ def test_accounts_vietqr_and_pledges_list(database):
 
     from db.engine import make_engine
     from db.uow import UnitOfWork
-    from donation import auth, pledges
-    from donation import vietqr as qr
+    from donation.access import auth
+    from donation.pledges import pledges
+    from donation.pledges import vietqr as qr
 
     assert cli("seed-demo", env=database).returncode == 0
     refused = cli("accounts", "set", "--office", "66", "--bank-bin", "970436", "--account", "0123456789",
@@ -308,7 +309,8 @@ def test_reconcile_json_contract(database, tmp_path):
 
     from db.engine import make_engine
     from db.uow import UnitOfWork
-    from donation import auth, pledges
+    from donation.access import auth
+    from donation.pledges import pledges
 
     assert cli("seed-demo", env=database).returncode == 0
     engine = make_engine(database["DATABASE_URL"])
@@ -340,7 +342,8 @@ def test_remind_json_sends_through_the_configured_smtp(database):
 
     from db.engine import make_engine
     from db.uow import UnitOfWork
-    from donation import auth, pledges
+    from donation.access import auth
+    from donation.pledges import pledges
     from tests.smtp import smtp_server
 
     assert cli("seed-demo", env=database).returncode == 0
@@ -366,7 +369,7 @@ def test_remind_json_sends_through_the_configured_smtp(database):
 def test_receipts_print_verify_and_check_offline_with_the_public_key(database, tmp_path):
     import zipfile
 
-    from donation.qr_images import read_qr
+    from donation.common.qr_images import read_qr
     from tests.pdf import page_images, page_texts
 
     assert cli("seed-demo", "--pledges", "12", env=database).returncode == 0
@@ -469,7 +472,8 @@ def test_cards_export_makes_a_batch_and_cards_import_records_what_bhxh_issued(da
     from db.engine import make_engine
     from db.models import Person, Sponsorship
     from db.uow import UnitOfWork
-    from donation import auth, cards
+    from donation.access import auth
+    from donation.cards import cards
 
     assert cli("seed-demo", "--beneficiaries", "120", "--pledges", "10", "--allocate", env=database).returncode == 0
     out = tmp_path / "d03.xlsx"

@@ -21,9 +21,10 @@ from db.models import (
     StatementLine,
 )
 from db.uow import UnitOfWork
-from donation import audit, auth, demo
-from donation.nomination_rows import validate_row
-from donation.setup import initialise
+from demo import seed as demo
+from donation.access import audit, auth
+from donation.registry.nomination_rows import validate_row
+from donation.upkeep.setup import initialise
 
 
 @pytest.fixture
@@ -81,13 +82,16 @@ def test_the_same_seed_gives_the_same_people(new_database):
 
 
 def test_first_start_of_the_embedded_database_seeds_the_demo(engine, monkeypatch):
-    from donation import setup
+    from demo import startup
+    from donation.upkeep import setup
 
-    monkeypatch.setattr(setup, "get_settings",
-                        lambda: type("S", (), {"demo_enabled": True, "demo_beneficiaries": 30, "demo_pledges": 12,
-                                                  "is_sqlite": True})())
-    setup.prepare_app(engine)
-    setup.prepare_app(engine)
+    def settings():
+        return type("S", (), {"demo_enabled": True, "demo_beneficiaries": 30, "demo_pledges": 12, "is_sqlite": True})()
+
+    monkeypatch.setattr(setup, "get_settings", settings)
+    monkeypatch.setattr(startup, "get_settings", settings)
+    startup.prepare_app(engine)
+    startup.prepare_app(engine)
     with UnitOfWork(engine) as work:
         assert len(work.session.exec(select(Nomination.id)).all()) == 30
         assert len(work.session.exec(select(Pledge.id)).all()) == 12
@@ -95,7 +99,7 @@ def test_first_start_of_the_embedded_database_seeds_the_demo(engine, monkeypatch
 
 
 def test_demo_pledges_cover_every_kind_and_payment_status(engine):
-    from donation import pledges as pledge_book
+    from donation.pledges import pledges as pledge_book
 
     result, _, uow = seeded(engine, count=0)
     made = demo.seed_demo(seed=2, pledges=80, uow=uow, today=TODAY)

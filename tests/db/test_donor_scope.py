@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 
-from donation import auth, donors, pledges
+from donation.access import auth
+from donation.pledges import donors, pledges
 
 TODAY = date(2026, 11, 25)
 

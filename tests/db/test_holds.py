@@ -11,12 +11,16 @@ import pytest
 from click.testing import CliRunner
 from sqlmodel import func, select
 
+from cli.commands import main
 from db.models import FundingLine, Hold, Nomination, Person, Pledge, Sponsorship
 from db.uow import UnitOfWork
-from donation import allocation, auth, demo, holds, payments, pledges, units
-from donation.actors import SYSTEM_ACTOR
-from donation.cli import main
-from donation.errors import Forbidden, InvalidInput
+from demo import seed as demo
+from donation.access import auth, units
+from donation.access.actors import SYSTEM_ACTOR
+from donation.allocation import allocation, holds
+from donation.common.errors import Forbidden, InvalidInput
+from donation.payments import payments
+from donation.pledges import pledges
 
 TODAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)  # 10:00 in Vietnam

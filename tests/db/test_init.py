@@ -6,9 +6,9 @@ from sqlmodel import func, select
 
 from db.models import Commune, PremiumGroup, Province, ProvinceTopUp, RuleGroupShare, RuleLadderStep, RuleVersion
 from db.uow import UnitOfWork
-from donation import rule_data
-from donation.rules import load_rule_book
-from donation.setup import initialise
+from donation.premium import rule_data
+from donation.premium.rules import load_rule_book
+from donation.upkeep.setup import initialise
 
 COUNTED = (Province, Commune, PremiumGroup, RuleVersion, RuleLadderStep, RuleGroupShare, ProvinceTopUp)
 

@@ -4,8 +4,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from donation import auth, donors, overdue, payments, pledges
-from donation.mail import MailSettings
+from donation.access import auth
+from donation.common.mail import MailSettings
+from donation.payments import payments
+from donation.pledges import donors, overdue, pledges
 from tests.smtp import smtp_server
 
 MADE = date(2026, 10, 1)
@@ -75,7 +77,7 @@ def test_without_smtp_the_list_is_the_reminder(uow, plans):
 
 
 def test_home_pages_say_what_the_money_needs(uow, plans):
-    from donation import today as home
+    from donation.reporting import today as home
 
     tinh, first, _ = plans
     payments.record_payment(tinh, first.code, amount=100_000, method="cash", paid_on=TODAY, today=TODAY, uow=uow)

@@ -11,8 +11,10 @@ from hypothesis import strategies as st
 from sqlmodel import func, select
 
 from db.models import Payment, Pledge, StatementLine
-from donation import audit, payments, pledges, reconcile
-from donation.errors import Forbidden, InvalidInput
+from donation.access import audit
+from donation.common.errors import Forbidden, InvalidInput
+from donation.payments import payments, reconcile
+from donation.pledges import pledges
 
 TODAY = date(2026, 11, 25)
 HEADER = ["Ngày giao dịch", "Số tiền", "Nội dung", "Mã giao dịch"]

@@ -6,9 +6,10 @@ import pytest
 from sqlmodel import func, select
 
 from db.models import Donor, Instalment, Pledge, ReceivingOffice, UserAccount
-from donation import audit, auth, donors, offices, pledges, vietqr
-from donation.actors import Actor
-from donation.errors import Forbidden, InvalidInput, NotFound
+from donation.access import audit, auth, offices
+from donation.access.actors import Actor
+from donation.common.errors import Forbidden, InvalidInput, NotFound
+from donation.pledges import donors, pledges, vietqr
 
 TODAY = date(2026, 11, 25)
 

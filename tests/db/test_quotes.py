@@ -7,9 +7,9 @@ from sqlmodel import select
 
 from db.models import Commune
 from db.uow import UnitOfWork
-from donation import quotes
-from donation.errors import InvalidInput, NotFound
-from donation.setup import initialise
+from donation.common.errors import InvalidInput, NotFound
+from donation.premium import quotes
+from donation.upkeep.setup import initialise
 
 
 @pytest.fixture

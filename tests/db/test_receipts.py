@@ -23,9 +23,13 @@ from sqlmodel import func, select
 
 from db.models import Payment, Pledge, Receipt
 from db.uow import UnitOfWork
-from donation import audit, auth, donors, payments, pledges, receipt_signing, receipts, reconcile, today
-from donation.errors import Forbidden, InvalidInput, NotFound
-from donation.qr_images import read_qr
+from donation.access import audit, auth, signing_keys
+from donation.common.errors import Forbidden, InvalidInput, NotFound
+from donation.common.qr_images import read_qr
+from donation.payments import payments, receipts, reconcile
+from donation.payments import receipt_signing as signing
+from donation.pledges import donors, pledges
+from donation.reporting import today
 from tests.db.test_payments import statement
 from tests.pdf import page_images, page_texts
 
@@ -223,11 +227,11 @@ def test_the_printed_qr_verifies_and_any_change_is_refused(uow, people):
         assert (result.valid, result.status) == (False, "not_genuine"), changed
         assert "Chữ ký không khớp" in result.reason
     forged_key = Ed25519PrivateKey.generate()
-    forged = receipt_signing.verify_link("http://x", forged_key, number, 1_263_600, TODAY)
+    forged = signing.verify_link("http://x", forged_key, number, 1_263_600, TODAY)
     assert receipts.verify(forged, uow=uow).status == "not_genuine"
-    unknown = receipt_signing.verify_link("http://x", receipt_signing.signing_key(), "66-2026-000777", 5, TODAY)
+    unknown = signing.verify_link("http://x", signing_keys.signing_key(), "66-2026-000777", 5, TODAY)
     assert "Không có biên nhận số 66-2026-000777" in receipts.verify(unknown, uow=uow).reason
-    public = receipt_signing.load_public_key(receipts.public_key_pem())
+    public = signing_keys.load_public_key(receipts.public_key_pem())
     offline = receipts.verify(link, public_key=public)
     assert (offline.valid, offline.amount) == (True, 1_263_600)
     assert receipts.verify(link.replace("1263600", "1263601"), public_key=public).status == "not_genuine"
@@ -340,10 +344,10 @@ def test_the_migration_gives_payments_confirmed_before_receipts_theirs(engine, m
     from sqlalchemy import text
 
     from db.migrate import alembic_config, upgrade
-    from donation import demo
-    from donation.offices import seed_offices
-    from donation.rules import seed_rules
-    from donation.units import load_units
+    from demo import seed
+    from donation.access.offices import seed_offices
+    from donation.access.units import load_units
+    from donation.premium.rules import seed_rules
 
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), "0008")
@@ -355,7 +359,7 @@ def test_the_migration_gives_payments_confirmed_before_receipts_theirs(engine, m
         work.commit()
     with monkeypatch.context() as patched:  # the audit head has columns since 0015 that a 0008 database lacks
         patched.setattr(audit, "record", lambda *args, **kwargs: None)
-        demo.seed_demo(uow=uow)
+        seed.seed_demo(uow=uow)
     officer = auth.find_actor("demo.tinh", uow=uow)
     recorded = []
     # the tables as they were at 0008 (the models have moved on since): plain SQL
@@ -435,8 +439,8 @@ def test_two_officers_printing_the_same_receipt_at_once_get_one_original(uow, pe
 # drawing is the real one, wrapped so that the kill lands at a known page rather than after a guessed delay.
 KILLED_WHILE_DRAWING = """
 import os, signal, sys
-from donation import receipt_pdf
-from donation.cli import main
+from donation.payments import receipt_pdf
+from cli.commands import main
 draw, drawn = receipt_pdf.draw_receipt, []
 def draw_then_die(*args):
     drawn.append(args)

@@ -6,9 +6,10 @@ import pytest
 from sqlmodel import func, select
 
 from db.models import Commune, Household, Nomination, Person
-from donation import audit, auth, registry
-from donation.actors import Actor
-from donation.errors import Forbidden, InvalidInput
+from donation.access import audit, auth
+from donation.access.actors import Actor
+from donation.common.errors import Forbidden, InvalidInput
+from donation.registry import nominations
 from tests.workbooks import MIXED, MIXED_ACCEPTED_ROWS, MIXED_REFUSED, person, workbook
 
 TODAY = date(2026, 11, 25)
@@ -23,7 +24,7 @@ def xa(uow):
 
 def run(actor, uow, rows, commune=XA, **kwargs):
     kwargs.setdefault("consent", True)
-    return registry.import_nominations(actor, workbook(rows), "ds.xlsx", commune_code=commune, uow=uow, today=TODAY,
+    return nominations.import_nominations(actor, workbook(rows), "ds.xlsx", commune_code=commune, uow=uow, today=TODAY,
                                        **kwargs)
 
 
@@ -95,7 +96,7 @@ def test_children_under_six_are_not_queued_for_donors(uow, xa):
 
 def test_the_import_is_all_or_nothing_when_saving_fails_midway(uow, xa, monkeypatch):
     inserts = []
-    real_insert = registry.bulk_insert
+    real_insert = nominations.bulk_insert
 
     def failing_insert(connection, table, rows):
         inserts.append(table.name)
@@ -103,7 +104,7 @@ def test_the_import_is_all_or_nothing_when_saving_fails_midway(uow, xa, monkeypa
             raise RuntimeError("disk full")
         real_insert(connection, table, rows)
 
-    monkeypatch.setattr(registry, "bulk_insert", failing_insert)
+    monkeypatch.setattr(nominations, "bulk_insert", failing_insert)
     with pytest.raises(RuntimeError):
         run(xa, uow, MIXED)
     assert inserts == ["person", "nomination"]
@@ -124,11 +125,11 @@ def test_nobody_reads_or_writes_another_communes_people(uow, xa, actor, commune)
     with pytest.raises(Forbidden):
         run(actor, uow, MIXED[:1], commune=commune)
     with pytest.raises(Forbidden):
-        registry.list_nominations(actor, commune_code=commune, uow=uow)
+        nominations.list_nominations(actor, commune_code=commune, uow=uow)
     with uow as work:
         nomination_id = work.session.exec(select(Nomination.id)).first()
     with pytest.raises(Forbidden):
-        registry.withdraw(actor, nomination_id, "thử", uow=uow)
+        nominations.withdraw(actor, nomination_id, "thử", uow=uow)
 
 
 def test_province_officer_works_in_any_commune_of_the_province(uow, xa):
@@ -138,23 +139,23 @@ def test_province_officer_works_in_any_commune_of_the_province(uow, xa):
 
 def test_list_masks_identifiers_and_orders_by_priority(uow, xa):
     run(xa, uow, MIXED)
-    rows, total = registry.list_nominations(xa, commune_code=XA, uow=uow)
+    rows, total = nominations.list_nominations(xa, commune_code=XA, uow=uow)
     assert total == 4
     assert [r.priority_score for r in rows] == sorted((r.priority_score for r in rows), reverse=True)
     assert all("•" in r.identifier and r.identifier[-4:].isdigit() for r in rows)
-    found, total = registry.list_nominations(xa, commune_code=XA, search="nguyen van", uow=uow)
+    found, total = nominations.list_nominations(xa, commune_code=XA, search="nguyen van", uow=uow)
     assert total == 2 and {r.full_name for r in found} == {"Nguyễn Văn An", "Nguyễn Văn Cường"}
 
 
 def test_withdraw(uow, xa):
     run(xa, uow, MIXED)
-    rows, _ = registry.list_nominations(xa, commune_code=XA, uow=uow)
+    rows, _ = nominations.list_nominations(xa, commune_code=XA, uow=uow)
     with pytest.raises(InvalidInput, match="Ghi lý do"):
-        registry.withdraw(xa, rows[0].id, " ", uow=uow)
-    registry.withdraw(xa, rows[0].id, "Đã chuyển đi", uow=uow)
+        nominations.withdraw(xa, rows[0].id, " ", uow=uow)
+    nominations.withdraw(xa, rows[0].id, "Đã chuyển đi", uow=uow)
     with pytest.raises(InvalidInput, match="Đã rút"):
-        registry.withdraw(xa, rows[0].id, "lần nữa", uow=uow)
-    assert registry.list_nominations(xa, commune_code=XA, status="withdrawn", uow=uow)[1] == 1
+        nominations.withdraw(xa, rows[0].id, "lần nữa", uow=uow)
+    assert nominations.list_nominations(xa, commune_code=XA, status="withdrawn", uow=uow)[1] == 1
 
 
 def test_household_form_saves_all_members_or_none(uow, xa):
@@ -162,9 +163,9 @@ def test_household_form_saves_all_members_or_none(uow, xa):
                 "national_id": "066079000555", "group": "household"},
                {"full_name": "Đinh Thị Mơ", "birth_date": "2031", "gender": "Nữ",
                 "national_id": "066310000556", "group": "pupil"}]
-    report = registry.nominate_household(xa, commune_code=XA, members=members, consent=True, uow=uow, today=TODAY)
+    report = nominations.nominate_household(xa, commune_code=XA, members=members, consent=True, uow=uow, today=TODAY)
     assert not report.committed and [e.row for e in report.errors] == [2] and count(uow, Nomination) == 0
     members[1]["birth_date"] = "2012"
     members[1]["national_id"] = "066312000556"
-    report = registry.nominate_household(xa, commune_code=XA, members=members, consent=True, uow=uow, today=TODAY)
+    report = nominations.nominate_household(xa, commune_code=XA, members=members, consent=True, uow=uow, today=TODAY)
     assert report.committed and count(uow, Nomination) == 2 and count(uow, Household) == 1

@@ -8,13 +8,15 @@ from datetime import timedelta
 import pytest
 from click.testing import CliRunner
 
+from cli.commands import main
 from db.uow import UnitOfWork
-from donation import allocation, demo, report_files, reports
-from donation.actors import SYSTEM_ACTOR
-from donation.cli import main
-from donation.dates import VN_TZ
-from donation.money import format_number, format_vnd
-from donation.setup import initialise
+from demo import seed as demo
+from donation.access.actors import SYSTEM_ACTOR
+from donation.allocation import allocation
+from donation.common.dates import VN_TZ
+from donation.common.money import format_number, format_vnd
+from donation.reporting import report_files, reports
+from donation.upkeep.setup import initialise
 from tests.pdf import pdf_text
 from tests.workbooks import sheets
 
@@ -96,7 +98,7 @@ def test_a_province_weekly_report_and_its_scope(funded, tmp_path, today):
 def test_the_report_command_writes_a_checkpoint_and_the_files_print_it(configured_database, monkeypatch, tmp_path,
                                                                       today):
     from db.config import get_settings
-    from donation import audit
+    from donation.access import audit
 
     monkeypatch.setenv("BHYT_AUDIT_CHECKPOINTS", str(tmp_path / "checkpoints"))
     get_settings.cache_clear()

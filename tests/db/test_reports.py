@@ -12,10 +12,13 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from db.models import Sponsorship
-from donation import allocation, cards, demo, reports
-from donation.actors import SYSTEM_ACTOR
-from donation.dates import VN_TZ
-from donation.errors import Forbidden
+from demo import seed as demo
+from donation.access.actors import SYSTEM_ACTOR
+from donation.allocation import allocation
+from donation.cards import cards
+from donation.common.dates import VN_TZ
+from donation.common.errors import Forbidden
+from donation.reporting import reports
 from tests.db.test_cards import card_row, filled, issued
 
 
@@ -247,7 +250,7 @@ def test_a_saved_allocation_is_counted_for_reports_at_once_by_the_command(tmp_pa
     root = Path(__file__).resolve().parents[2]
 
     def cli(*args):
-        return subprocess.run([sys.executable, "-m", "donation", *args], cwd=root, env=env, capture_output=True,
+        return subprocess.run([sys.executable, "-m", "cli", *args], cwd=root, env=env, capture_output=True,
                               text=True, timeout=120, stdin=subprocess.DEVNULL)
 
     assert cli("seed-demo", "--beneficiaries", "120", "--pledges", "10").returncode == 0

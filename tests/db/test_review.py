@@ -6,10 +6,11 @@ import pytest
 from sqlmodel import select
 
 from db.models import Nomination
-from donation import auth, registry, review
-from donation.actors import Actor
-from donation.errors import Forbidden, InvalidInput
-from donation.posting_pdf import posting_pdf
+from donation.access import auth
+from donation.access.actors import Actor
+from donation.common.errors import Forbidden, InvalidInput
+from donation.registry import nominations, review
+from donation.registry.posting_pdf import posting_pdf
 from tests.pdf import pdf_text
 from tests.workbooks import MIXED, workbook
 
@@ -22,7 +23,7 @@ AFTER_WINDOW = POSTED + timedelta(days=8)
 def people(uow):
     """demo.xa nominates four people and posts the list on 02/11/2026; returns the actors and nomination ids."""
     xa = auth.find_actor("demo.xa", uow=uow)
-    registry.import_nominations(xa, workbook(MIXED), "ds.xlsx", commune_code=XA, consent=True, uow=uow,
+    nominations.import_nominations(xa, workbook(MIXED), "ds.xlsx", commune_code=XA, consent=True, uow=uow,
                                 today=POSTED)
     posting = review.post_list(xa, commune_code=XA, uow=uow, today=POSTED)
     assert (posting.count, posting.objection_until) == (4, POSTED + timedelta(days=7))
@@ -94,7 +95,7 @@ def test_reject_needs_a_reason_and_return_goes_back_for_posting(uow, people):
 
 def test_the_nominator_cannot_approve_their_own(uow):
     tinh = auth.find_actor("demo.tinh", uow=uow)
-    registry.import_nominations(tinh, workbook(MIXED[:1]), "ds.xlsx", commune_code=XA, consent=True, uow=uow,
+    nominations.import_nominations(tinh, workbook(MIXED[:1]), "ds.xlsx", commune_code=XA, consent=True, uow=uow,
                                 today=POSTED)
     review.post_list(tinh, commune_code=XA, uow=uow, today=POSTED)
     with uow as work:
@@ -122,13 +123,13 @@ def test_officials_outside_the_scope_see_and_decide_nothing(uow, people, actor):
 def test_a_change_after_approval_goes_back_to_review(uow, people):
     xa, tinh, ids = people
     review.decide(tinh, ids[:1], "approve", uow=uow, today=AFTER_WINDOW)
-    cells = registry.nomination_cells(xa, ids[0], uow=uow)
+    cells = nominations.nomination_cells(xa, ids[0], uow=uow)
     assert cells["national_id"] == "066085000123"  # in full, for the official in scope, and audited
-    from donation import audit
+    from donation.access import audit
 
     with uow as work:
         assert audit.list_events(work.session, action="view_identifiers")[1] == 1
-    status = registry.update_nomination(xa, ids[0], {**cells, "village": "Thôn 2", "flood_damage": "Hư hỏng nặng"},
+    status = nominations.update_nomination(xa, ids[0], {**cells, "village": "Thôn 2", "flood_damage": "Hư hỏng nặng"},
                                         uow=uow, today=AFTER_WINDOW)
     assert status == "nominated"  # posted again at the commune, then reviewed again
     with uow as work:
@@ -147,16 +148,16 @@ def test_a_change_after_approval_goes_back_to_review(uow, people):
 ])
 def test_edits_are_checked_like_new_rows(uow, people, change, message):
     xa, _, ids = people
-    cells = registry.nomination_cells(xa, ids[0], uow=uow)
+    cells = nominations.nomination_cells(xa, ids[0], uow=uow)
     with pytest.raises(InvalidInput, match=message.replace("(", r"\(").replace(")", r"\)")):
-        registry.update_nomination(xa, ids[0], {**cells, **change}, uow=uow, today=AFTER_WINDOW)
+        nominations.update_nomination(xa, ids[0], {**cells, **change}, uow=uow, today=AFTER_WINDOW)
 
 
 def test_rejected_nominations_are_not_edited(uow, people):
     xa, tinh, ids = people
     review.decide(tinh, ids[:1], "reject", "Không đủ điều kiện", uow=uow, today=AFTER_WINDOW)
     with pytest.raises(InvalidInput, match="Bị từ chối"):
-        registry.nomination_cells(xa, ids[0], uow=uow)
+        nominations.nomination_cells(xa, ids[0], uow=uow)
 
 
 def test_the_queue_filters_by_commune(uow, people):
@@ -169,8 +170,8 @@ def test_the_queue_filters_by_commune(uow, people):
 
 def test_whoever_edited_a_nomination_cannot_approve_it(uow, people):
     xa, tinh, ids = people
-    cells = registry.nomination_cells(tinh, ids[0], uow=uow)
-    registry.update_nomination(tinh, ids[0], {**cells, "village": "Thôn 5"}, uow=uow, today=AFTER_WINDOW)
+    cells = nominations.nomination_cells(tinh, ids[0], uow=uow)
+    nominations.update_nomination(tinh, ids[0], {**cells, "village": "Thôn 5"}, uow=uow, today=AFTER_WINDOW)
     review.post_list(xa, commune_code=XA, uow=uow, today=AFTER_WINDOW)
     later = AFTER_WINDOW + timedelta(days=8)
     with pytest.raises(Forbidden, match="do chính bạn lập hoặc sửa"):
@@ -184,38 +185,38 @@ def test_an_approval_lasts_the_programme_year_then_is_renewed_through_posting_an
     with uow as work:
         until = work.session.get(Nomination, ids[0]).approved_until
     assert until == date(2027, 11, 9)  # 12 months (the setting), the last day included
-    early = until - timedelta(days=registry.RENEWAL_NOTICE_DAYS + 1)
-    assert registry.renewals_due(xa, uow=uow, today=early) == 0
+    early = until - timedelta(days=nominations.RENEWAL_NOTICE_DAYS + 1)
+    assert nominations.renewals_due(xa, uow=uow, today=early) == 0
     with pytest.raises(InvalidInput, match="còn được duyệt đến 09/11/2027"):
-        registry.renew(xa, ids[:1], uow=uow, today=early)
-    due_day = until - timedelta(days=registry.RENEWAL_NOTICE_DAYS)
-    assert registry.renewals_due(xa, uow=uow, today=due_day) == 2
-    assert registry.renewals_due(tinh, uow=uow, today=due_day) == 2
-    from donation import today as home
+        nominations.renew(xa, ids[:1], uow=uow, today=early)
+    due_day = until - timedelta(days=nominations.RENEWAL_NOTICE_DAYS)
+    assert nominations.renewals_due(xa, uow=uow, today=due_day) == 2
+    assert nominations.renewals_due(tinh, uow=uow, today=due_day) == 2
+    from donation.reporting import today as home
 
     assert any(line.startswith("2 đề cử đã duyệt sắp hết hạn") for line in home.overview(xa, due_day, uow=uow).attention)
     assert not any("sắp hết hạn" in line for line in home.overview(xa, early, uow=uow).attention)
     outsider = Actor("x2", "commune_official", province_code=66, commune_code=22279, user_id=99)
-    assert registry.renewals_due(outsider, uow=uow, today=due_day) == 0
-    rows, total = registry.list_nominations(xa, commune_code=XA, status=registry.DUE_FOR_RENEWAL, uow=uow,
+    assert nominations.renewals_due(outsider, uow=uow, today=due_day) == 0
+    rows, total = nominations.list_nominations(xa, commune_code=XA, status=nominations.DUE_FOR_RENEWAL, uow=uow,
                                             today=until + timedelta(days=1))
     assert total == 2 and {r.id for r in rows} == set(ids[:2]) and rows[0].approved_until == until
     with pytest.raises(Forbidden):
-        registry.renew(outsider, ids[:1], uow=uow, today=until)
+        nominations.renew(outsider, ids[:1], uow=uow, today=until)
     # all or none: the third is not approved, so neither is renewed
     with pytest.raises(InvalidInput, match="chỉ gia hạn đề cử đã duyệt"):
-        registry.renew(xa, [ids[0], ids[2]], uow=uow, today=until)
+        nominations.renew(xa, [ids[0], ids[2]], uow=uow, today=until)
     assert statuses(uow)[:3] == ["approved", "approved", "posted"]
-    assert registry.renew(xa, ids[:2], uow=uow, today=until + timedelta(days=3)) == 2
+    assert nominations.renew(xa, ids[:2], uow=uow, today=until + timedelta(days=3)) == 2
     assert statuses(uow)[:2] == ["nominated", "nominated"]
     with uow as work:
         renewed = work.session.get(Nomination, ids[0])
         assert (renewed.approved_until, renewed.posted_on, renewed.updated_by) == (None, None, xa.user_id)
-        from donation import audit
+        from donation.access import audit
 
         assert audit.list_events(work.session, action="renew_nomination")[1] == 2
     # and round again: posted, reviewed, approved for another programme year
     again = until + timedelta(days=3)
     review.post_list(xa, commune_code=XA, uow=uow, today=again)
     review.decide(tinh, ids[:2], "approve", uow=uow, today=again + timedelta(days=8))
-    assert registry.renewals_due(xa, uow=uow, today=again + timedelta(days=8)) == 0
+    assert nominations.renewals_due(xa, uow=uow, today=again + timedelta(days=8)) == 0

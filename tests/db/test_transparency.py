@@ -7,8 +7,8 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from db.models import Donor, Person
-from donation import reports, transparency
-from donation.actors import SYSTEM_ACTOR
+from donation.access.actors import SYSTEM_ACTOR
+from donation.reporting import reports, transparency
 from tests.db import test_reports
 
 history = test_reports.history  # the fixture: demo data spread over the last days

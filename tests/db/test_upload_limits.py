@@ -7,8 +7,11 @@ import pytest
 from sqlmodel import func, select
 
 from db.models import AuditEvent, Nomination, StatementLine
-from donation import auth, cards, reconcile, registry
-from donation.errors import InvalidInput
+from donation.access import auth
+from donation.cards import cards
+from donation.common.errors import InvalidInput
+from donation.payments import reconcile
+from donation.registry import nominations
 from tests.workbooks import far_cell_workbook, zip_bomb
 
 TODAY = date(2026, 11, 25)
@@ -18,7 +21,7 @@ XA = 22276  # Xã Hòa Thịnh, Đắk Lắk: demo.xa's commune
 def _imports(uow):
     xa, tinh = auth.find_actor("demo.xa", uow=uow), auth.find_actor("demo.tinh", uow=uow)
     return {
-        "nominations": lambda data: registry.import_nominations(xa, data, "ds.xlsx", commune_code=XA, consent=True,
+        "nominations": lambda data: nominations.import_nominations(xa, data, "ds.xlsx", commune_code=XA, consent=True,
                                                                 uow=uow, today=TODAY),
         "statement": lambda data: reconcile.reconcile(tinh, data, "sao-ke.xlsx", today=TODAY, uow=uow),
         "statement headers": lambda data: reconcile.statement_headers(data, "sao-ke.xlsx"),

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numba.core import event
 
-from donation.allocation_engine import Allocation, Funds, Needs, allocate, ready
+from donation.allocation.engine import Allocation, Funds, Needs, allocate, ready
 
 PRICE = {3: 200_000, 6: 400_000, 12: 800_000}
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from donation.allocation_engine import Funds, Needs
+from donation.allocation.engine import Funds, Needs
 
 _PATH = Path(__file__).resolve().parents[2] / "bench" / "allocation_quality.py"
 _SPEC = importlib.util.spec_from_file_location("allocation_quality", _PATH)

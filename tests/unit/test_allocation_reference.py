@@ -3,7 +3,8 @@ instance."""
 
 from hypothesis import given, settings
 
-from donation import allocation_engine, allocation_reference
+from donation.allocation import engine
+from donation.allocation import reference as allocation_reference
 from tests.unit.test_allocation_engine import instances
 
 
@@ -12,7 +13,7 @@ from tests.unit.test_allocation_engine import instances
 def test_the_compiled_engine_decides_as_the_reference_engine(instance):
     needs, funds = instance
     for fair in (True, False):
-        compiled = allocation_engine.allocate(needs, funds, fair=fair)
+        compiled = engine.allocate(needs, funds, fair=fair)
         reference = allocation_reference.allocate(needs, funds, fair=fair)
         assert compiled.digest() == reference.digest()
         assert compiled.remainder == reference.remainder and compiled.unfunded == reference.unfunded

@@ -1,6 +1,6 @@
 """What the audit log keeps of personal identifiers: masked before an event is written."""
 
-from donation import audit
+from donation.access import audit
 
 
 def test_personal_identifiers_are_masked():

@@ -2,8 +2,8 @@
 
 import pytest
 
-from donation import backup
-from donation.errors import InvalidInput
+from donation.common.errors import InvalidInput
+from donation.upkeep import backup
 
 
 def test_postgres_refuses_with_the_readme_pointer(tmp_path):

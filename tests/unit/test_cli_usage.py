@@ -1,4 +1,4 @@
-"""`python -m donation` refuses a bad database URL or bad usage in one Vietnamese line, before any database."""
+"""`python -m cli` refuses a bad database URL or bad usage in one Vietnamese line, before any database."""
 
 import pytest
 

@@ -4,8 +4,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from donation.dates import format_date, format_datetime_vn, parse_date, today_vn
-from donation.errors import InvalidInput
+from donation.common.dates import format_date, format_datetime_vn, parse_date, today_vn
+from donation.common.errors import InvalidInput
 
 
 @pytest.mark.parametrize(("text", "value"), [("01/09/2025", date(2025, 9, 1)), ("1/9/2025", date(2025, 9, 1)),

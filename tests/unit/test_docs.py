@@ -3,15 +3,15 @@
 import re
 from pathlib import Path
 
+from cli.commands import main
 from db.config import Settings
-from donation.cli import main
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 
 
 def test_every_command_is_documented():
     for name in main.commands:
-        assert f"python -m donation {name}" in README, name
+        assert f"python -m cli {name}" in README, name
 
 
 def test_every_setting_is_documented():

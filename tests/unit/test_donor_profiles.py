@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from donation import donors, pledges
-from donation.errors import InvalidInput
+from donation.common.errors import InvalidInput
+from donation.pledges import donors, pledges
 
 TODAY = date(2026, 11, 25)
 
@@ -37,7 +37,7 @@ def test_a_budget_donor_keeps_its_decision():
 
 
 def test_the_confirmation_pdf_takes_names_as_text():
-    from donation.pledge_pdf import pledge_pdf
+    from donation.pledges.pledge_pdf import pledge_pdf
     from tests.pdf import page_texts
 
     row = pledges.PledgeRow(1, "BH2222222X", 1, "Công ty <A & B>", "organisation", 66, "Đắk Lắk", ("pupil",), 12,

@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from donation.errors import InvalidInput
-from donation.identity import (
+from donation.common.errors import InvalidInput
+from donation.common.identity import (
     CCCD_PROVINCES,
     CardCode,
     check_bhxh_code,

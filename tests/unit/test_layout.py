@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from donation.actors import ROLE_NAMES
+from donation.access.actors import ROLE_NAMES
 from pages._nav import ANONYMOUS, ANYONE, PAGES, pages_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,14 +24,70 @@ def imported_modules(path: Path) -> set[str]:
 
 @pytest.mark.parametrize(
     ("folder", "forbidden"),
-    [("donation", {"streamlit", "pages"}), ("db", {"streamlit", "pages", "donation"}),
-     ("pages", {"sqlmodel", "sqlalchemy", "db"})],
+    [("donation", {"streamlit", "pages", "demo", "cli"}), ("db", {"streamlit", "pages", "donation", "demo", "cli"}),
+     ("demo", {"streamlit", "pages", "cli"}), ("cli", {"streamlit", "pages"}),
+     ("pages", {"sqlmodel", "sqlalchemy", "db", "cli"})],
 )
 def test_dependencies_point_one_way(folder, forbidden):
     files = sorted((ROOT / folder).rglob("*.py"))
     assert files
     offenders = {str(f.relative_to(ROOT)): sorted(imported_modules(f) & forbidden) for f in files}
     assert {k: v for k, v in offenders.items() if v} == {}
+
+
+# donation's packages from the bottom up: each imports only packages below it (never one above, so never a cycle).
+LAYERS = ["common", "access", "premium", "registry", "pledges", "payments", "reporting", "allocation", "cards", "upkeep"]
+
+
+def imported_packages(path: Path) -> set[str]:
+    """The donation packages a module imports (`from donation.x.y import z` and `from donation.x import y`)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            parts = node.module.split(".")
+            if parts[0] == "donation":
+                found |= {parts[1]} if len(parts) > 1 else {alias.name for alias in node.names}
+        elif isinstance(node, ast.Import):
+            found |= {a.name.split(".")[1] for a in node.names if a.name.startswith("donation.")}
+    return found
+
+
+def layer_violations(domain: Path) -> dict[str, list[str]]:
+    violations = {}
+    for package in sorted(p for p in domain.iterdir() if p.is_dir() and p.name != "__pycache__"):
+        below = set(LAYERS[:LAYERS.index(package.name) + 1]) if package.name in LAYERS else set()
+        for module in sorted(package.rglob("*.py")):
+            above = sorted(imported_packages(module) - below)
+            if above:
+                violations[str(module.relative_to(domain))] = above
+    return violations
+
+
+def test_donation_is_packages_each_importing_only_those_below_it():
+    domain = ROOT / "donation"
+    assert sorted(p.name for p in domain.glob("*.py")) == ["__init__.py"]
+    packages = sorted(p.name for p in domain.iterdir() if p.is_dir() and p.name != "__pycache__")
+    assert packages == sorted(LAYERS)
+    assert layer_violations(domain) == {}
+
+
+@pytest.mark.parametrize("package", [*LAYERS, "../demo", "../cli"])
+def test_each_package_says_in_its_init_what_it_owns(package):
+    init = ROOT / "donation" / package / "__init__.py"
+    tree = ast.parse(init.read_text(encoding="utf-8"))
+    assert len(tree.body) == 1 and ast.get_docstring(tree), init  # a docstring and nothing else
+    assert len(ast.get_docstring(tree)) > 40
+
+
+def test_the_layer_check_sees_an_upward_import(tmp_path):
+    for name, text in {"common/money.py": "from donation.cards.cards import buy\n",
+                       "cards/cards.py": "from donation.common import money\n",
+                       "premium/quotes.py": "from donation import registry\n",
+                       "stray/x.py": "from donation.common import dates\n"}.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert layer_violations(tmp_path) == {"common/money.py": ["cards"], "premium/quotes.py": ["registry"],
+                                          "stray/x.py": ["common"]}
 
 
 def test_entry_point_stays_thin():

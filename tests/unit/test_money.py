@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from donation.errors import InvalidInput
-from donation.money import amount_in_words, format_number, format_percent_bp, format_vnd, parse_vnd
+from donation.common.errors import InvalidInput
+from donation.common.money import amount_in_words, format_number, format_percent_bp, format_vnd, parse_vnd
 
 
 @pytest.mark.parametrize(

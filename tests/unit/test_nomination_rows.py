@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from donation.errors import InvalidInput
-from donation.nomination_rows import COLUMNS, match_header, read_date, template_header, validate_row
+from donation.common.errors import InvalidInput
+from donation.registry.nomination_rows import COLUMNS, match_header, read_date, template_header, validate_row
 
 TODAY = date(2026, 11, 25)
 GOOD = {"full_name": "Nguyễn Văn An", "birth_date": "02/03/1985", "gender": "Nam", "national_id": "066085000123",

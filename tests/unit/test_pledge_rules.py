@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from donation import pledge_codes
-from donation.errors import InvalidInput
-from donation.pledge_states import STATUS_NAMES, TRANSITIONS, check_transition, status_for_payment
-from donation.pledges import instalments_due
+from donation.common.errors import InvalidInput
+from donation.pledges import codes as pledge_codes
+from donation.pledges.pledges import instalments_due
+from donation.pledges.states import STATUS_NAMES, TRANSITIONS, check_transition, status_for_payment
 
 ALLOWED = {
     ("pledged", "partly_paid"), ("pledged", "paid"), ("pledged", "cancelled"), ("pledged", "expired"),
@@ -91,7 +91,7 @@ def test_instalments_owe_what_is_left_in_order(amounts, paid):
 def test_an_even_plan_adds_up_and_falls_due_a_month_apart(amount, count):
     from datetime import date, timedelta
 
-    from donation.pledges import even_plan
+    from donation.pledges.pledges import even_plan
 
     plan = even_plan(amount, count, date(2026, 11, 25))
     assert sum(part for part, _ in plan) == amount and len(plan) == count

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from donation import rule_data
-from donation.errors import InvalidInput, NotFound
-from donation.premium import ALLOWED_MONTHS, GroupRule, GroupShare, RuleBook, RuleVersion, quote_premium
+from donation.common.errors import InvalidInput, NotFound
+from donation.premium import rule_data
+from donation.premium.calculator import ALLOWED_MONTHS, GroupRule, GroupShare, RuleBook, RuleVersion, quote_premium
 
 RULES = RuleBook(rule_data.RULE_VERSIONS, {g.key: g for g in rule_data.GROUPS}, rule_data.TOP_UPS)
 

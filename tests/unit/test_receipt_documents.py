@@ -11,11 +11,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from donation import receipt_signing
-from donation.errors import InvalidInput
-from donation.money import amount_in_words
-from donation.qr_images import qr_image, qr_modules, read_qr
-from donation.receipt_pdf import CertificateDoc, OfficeHeader, ReceiptDoc, certificate_pdf, receipts_pdf
+from donation.access import signing_keys
+from donation.common.errors import InvalidInput
+from donation.common.money import amount_in_words
+from donation.common.pdf import OfficeHeader
+from donation.common.qr_images import qr_image, qr_modules, read_qr
+from donation.payments import receipt_signing as signing
+from donation.payments.receipt_pdf import CertificateDoc, ReceiptDoc, certificate_pdf, receipts_pdf
 from tests.pdf import page_images, page_sizes, page_texts
 
 KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
@@ -30,7 +32,7 @@ def doc(number="66-2026-000123", amount=1_263_600, **changes) -> ReceiptDoc:
         donor_kind="Doanh nghiệp, tổ chức", donor_reference="Mã số thuế 6000123456", pledge_code="BHK7M2QX4P",
         method="Chuyển khoản", bank_reference="FT26328001234", official_number="BL/2026/0001234",
         purpose="Mua thẻ hộ cận nghèo, thẻ học sinh 12 tháng tại Xã Hòa Thịnh, Đắk Lắk",
-        link=receipt_signing.verify_link("https://bhyt.example.vn", KEY, number, amount, PAID_ON))
+        link=signing.verify_link("https://bhyt.example.vn", KEY, number, amount, PAID_ON))
     return replace(made, **changes)
 
 
@@ -66,9 +68,9 @@ def test_the_qr_is_at_least_30_mm_and_holds_a_signed_link_without_personal_data(
     corners = found.position
     width_mm = (corners.top_right.x - corners.top_left.x) / scale / 72 * 25.4
     assert width_mm >= 30  # the symbol alone, quiet zone not counted
-    link = receipt_signing.read_link(found.text)
+    link = signing.read_link(found.text)
     assert (link.number, link.amount, link.paid_on) == ("66-2026-000123", 1_263_600, PAID_ON)
-    assert receipt_signing.signature_holds(KEY.public_key(), link)
+    assert signing.signature_holds(KEY.public_key(), link)
     assert "Công ty" not in found.text and "6000123456" not in found.text and "BHK7M2QX4P" not in found.text
 
 
@@ -87,7 +89,7 @@ def test_two_receipts_share_an_a4_sheet_and_the_first_page_holds_the_first():
     assert first.index("66-2026-000001") < first.index("66-2026-000002")
     assert "66-2026-000003" in second
     codes = read_qr(page_images(sheets, scale=3)[0])
-    assert sorted(receipt_signing.read_link(c).number for c in codes) == ["66-2026-000001", "66-2026-000002"]
+    assert sorted(signing.read_link(c).number for c in codes) == ["66-2026-000001", "66-2026-000002"]
     assert page_sizes(receipts_pdf(docs)) == [(595, 420)] * 3
 
 
@@ -112,7 +114,7 @@ def test_the_certificate_thanks_the_donor_in_words():
     ("number=66-2026-000123&amount=5&date=2026-11-24", "66-2026-000123", 5, PAID_ON, False),
 ])
 def test_read_link_takes_a_link_a_query_or_a_typed_number(text, number, amount, paid_on, signed):
-    link = receipt_signing.read_link(text)
+    link = signing.read_link(text)
     assert (link.number, link.amount, link.paid_on, link.signed) == (number, amount, paid_on, signed)
 
 
@@ -126,26 +128,26 @@ def test_read_link_takes_a_link_a_query_or_a_typed_number(text, number, amount, 
 ])
 def test_read_link_refuses_what_it_cannot_read(text, message):
     with pytest.raises(InvalidInput, match=message):
-        receipt_signing.read_link(text)
+        signing.read_link(text)
 
 
 def test_what_a_link_says_is_never_repeated_back_on_the_public_page():
     crafted = "?number=66-2026-000001&amount=[Bấm đây](https://lua-dao.example)&date=2026-11-24&sig=a"
     with pytest.raises(InvalidInput) as refused:
-        receipt_signing.read_link(crafted)
+        signing.read_link(crafted)
     assert "lua-dao" not in str(refused.value) and "Bấm" not in str(refused.value)
 
 
 def test_public_keys_load_as_pem_or_raw_base64_and_nothing_else():
     public = KEY.public_key()
-    pem = receipt_signing.public_pem(public)
+    pem = signing_keys.public_pem(public)
     raw = public.public_bytes_raw()
     import base64
 
     for text in (pem, base64.b64encode(raw).decode(), base64.urlsafe_b64encode(raw).decode().rstrip("=")):
-        assert receipt_signing.load_public_key(text).public_bytes_raw() == raw
+        assert signing_keys.load_public_key(text).public_bytes_raw() == raw
     with pytest.raises(InvalidInput, match="không đọc được"):
-        receipt_signing.load_public_key("khóa giả")
+        signing_keys.load_public_key("khóa giả")
 
 
 @settings(max_examples=60, deadline=None)
@@ -165,9 +167,9 @@ def test_a_second_process_makes_the_same_codes_and_what_it_does_not_make_is_made
     import numpy as np
     from PIL import Image
 
-    from donation import qr_worker
+    from donation.common import qr_worker
 
-    links = [receipt_signing.verify_link("https://bhyt.example.vn", KEY, f"66-2026-{n:06d}", 1000 + n, PAID_ON)
+    links = [signing.verify_link("https://bhyt.example.vn", KEY, f"66-2026-{n:06d}", 1000 + n, PAID_ON)
              for n in range(1, 8)]
     monkeypatch.setattr(qr_worker, "WORKER_FROM", 3)
 
@@ -183,7 +185,7 @@ def test_a_second_process_makes_the_same_codes_and_what_it_does_not_make_is_made
     import subprocess
     import sys
 
-    served = subprocess.run([sys.executable, "-m", "donation.qr_worker"], cwd=qr_worker.ROOT, capture_output=True,
+    served = subprocess.run([sys.executable, "-m", "donation.common.qr_worker"], cwd=qr_worker.ROOT, capture_output=True,
                             input="".join(link + "\n" for link in links[:2]).encode(), timeout=60).stdout
     width = int.from_bytes(served[:2], "big")
     first, rest = served[2:2 + width * ((width + 7) // 8)], served[2 + width * ((width + 7) // 8):]

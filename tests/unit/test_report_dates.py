@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from donation.reports import end_of_day, week_ending
+from donation.reporting.reports import end_of_day, week_ending
 
 
 def test_the_end_of_a_vietnam_day_is_17_00_utc():

@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from python_calamine import CalamineWorkbook
 
-from donation.spreadsheets import Sheet, safe_cell, write_csv, write_workbook, write_xlsx
+from donation.common.spreadsheets import Sheet, safe_cell, write_csv, write_workbook, write_xlsx
 from tests.workbooks import sheets
 
 DANGEROUS = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rReturn"]

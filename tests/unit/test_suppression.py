@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from donation.transparency import HIDDEN, SMALL, suppress
+from donation.reporting.transparency import HIDDEN, SMALL, suppress
 
 
 def shown(cells):

@@ -12,9 +12,9 @@ import zipfile
 import pytest
 import xlsxwriter
 
-from donation.errors import InvalidInput
-from donation.spreadsheets import read_rows
-from donation.upload_checks import MAX_COLUMNS, MAX_ROWS, check_upload, size_text
+from donation.common.errors import InvalidInput
+from donation.common.spreadsheets import read_rows
+from donation.common.upload_checks import MAX_COLUMNS, MAX_ROWS, check_upload, size_text
 from tests.workbooks import HEADERS, biff_record, far_cell_workbook, ole_file, raw_xlsx, workbook, zip_bomb
 
 _UNGUARDED_READ = """

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from donation import vietqr
-from donation.errors import InvalidInput
+from donation.common.errors import InvalidInput
+from donation.pledges import vietqr
 
 PUBLIC_EXAMPLE = ("00020101021238570010A00000072701270006970415011300110019324180208QRIBFTTA530370454061200005802VN"
                   "62170813ung ho lu lut6304C15C")

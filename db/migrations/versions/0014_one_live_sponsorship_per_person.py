@@ -32,7 +32,7 @@ def upgrade() -> None:
     clashes = bind.exec_driver_sql(OVERLAP).scalar()
     if clashes:
         raise RuntimeError(f"{clashes} pairs of live sponsorships cover one person on the same days: release the later "
-                           "of each pair (python -m donation release) before this migration can protect the rule")
+                           "of each pair (python -m cli release) before this migration can protect the rule")
     if bind.dialect.name == "postgresql":
         # a trusted extension (PostgreSQL 13+): the database's owner may create it; once per database
         bind.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS btree_gist SCHEMA public")

@@ -1,0 +1,1 @@
+"""Demo data for the embedded database, made through the officials' own services. Not part of the domain."""

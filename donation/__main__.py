@@ -1,5 +1,0 @@
-"""Allows `python -m donation …`."""
-
-from donation.cli import run
-
-run()

@@ -1,0 +1,1 @@
+"""Donors and their pledges: the states a pledge goes through, its code and VietQR, overdue instalments, its PDFs."""

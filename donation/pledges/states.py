@@ -1,0 +1,52 @@
+"""The pledge's life in one place: which status may follow which, and why not when it may not.
+
+pledged -> partly_paid -> paid -> allocated -> completed; pledged or partly paid may be cancelled, an unpaid
+pledge expires, and money that still arrives for an expired pledge revives it. Payment statuses follow the money: `status_for_payment` says which one the paid amount means.
+"""
+
+from __future__ import annotations
+
+from donation.common.errors import InvalidInput
+
+STATUS_NAMES = {"pledged": "Đã cam kết", "partly_paid": "Đã nộp một phần", "paid": "Đã nộp đủ",
+                "allocated": "Đã phân bổ", "completed": "Hoàn thành", "cancelled": "Đã hủy", "expired": "Hết hạn"}
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "pledged": frozenset({"partly_paid", "paid", "cancelled", "expired"}),
+    "partly_paid": frozenset({"paid", "cancelled"}),
+    "paid": frozenset({"allocated"}),
+    "allocated": frozenset({"completed", "paid"}),  # back to paid when a sponsorship is released
+    "completed": frozenset(),
+    "cancelled": frozenset(),
+    "expired": frozenset({"partly_paid", "paid"}),  # money that arrives late revives the pledge
+}
+
+_WHY_NOT = {
+    "completed": "đã hoàn thành: mọi khoản tiền đã mua thẻ",
+    "cancelled": "đã hủy",
+    "expired": "đã hết hạn vì không nộp tiền (chỉ nhận thêm tiền nộp)",
+}
+
+
+def check_transition(current: str, target: str) -> None:
+    """Refuse a move the pledge's life does not allow, saying why in Vietnamese."""
+    if current not in TRANSITIONS or target not in TRANSITIONS:
+        raise InvalidInput(f"Trạng thái cam kết không có: '{current}' hoặc '{target}'")
+    if target in TRANSITIONS[current]:
+        return
+    if current in _WHY_NOT:
+        reason = f"cam kết {_WHY_NOT[current]}"
+    elif target in ("cancelled", "expired"):
+        reason = "cam kết đã nộp đủ tiền: không hủy được, số tiền đã nhận phải được dùng hoặc hoàn theo quy định"
+    elif target == "completed":
+        reason = "cam kết chưa được phân bổ hết"
+    else:
+        reason = "không theo đúng trình tự cam kết → nộp tiền → phân bổ → hoàn thành"
+    raise InvalidInput(f"Không chuyển được từ «{STATUS_NAMES[current]}» sang «{STATUS_NAMES[target]}»: {reason}")
+
+
+def status_for_payment(amount: int, paid: int) -> str:
+    """The payment status that `paid` of `amount` means (over-payment is paid; the excess is shown, not lost)."""
+    if paid <= 0:
+        return "pledged"
+    return "paid" if paid >= amount else "partly_paid"

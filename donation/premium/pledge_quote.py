@@ -1,0 +1,89 @@
+"""What a pledge buys, as plain arithmetic over the rule book: one card of each chosen group for the chosen months.
+
+"1.263.600 ₫ mua được 1 thẻ hộ gia đình 12 tháng, hoặc 1 thẻ sinh viên" on the pledge form; a pledge of N cards is
+priced here when it is made (DESIGN.md §4, price basis).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from donation.common.errors import InvalidInput
+from donation.common.money import format_number, format_vnd
+from donation.premium.calculator import RuleBook, quote_premium
+
+MONTHS = (3, 6, 12)
+# The groups a donor can help, in the order the form shows them; poor households are paid in full by the state.
+DONOR_GROUPS = ("household", "near_poor", "pupil", "student", "farm_household")
+CARD_NAMES = {"household": "thẻ hộ gia đình", "near_poor": "thẻ hộ cận nghèo", "pupil": "thẻ học sinh",
+              "student": "thẻ sinh viên", "farm_household": "thẻ hộ nông, lâm, ngư, diêm nghiệp"}
+MAX_CARDS = 100_000
+MAX_AMOUNT = 1_000_000_000_000  # 1.000 tỷ đồng: far above any pledge seen, and within a VietQR amount field
+
+
+@dataclass(frozen=True)
+class CardPrice:
+    group: str
+    per_card: int  # what a donor pays for one person's card (the household rate is its first member's)
+    cards: int  # how many the pledge's amount buys
+
+
+@dataclass(frozen=True)
+class PledgeQuote:
+    amount: int
+    months: int
+    on: date
+    rule_version: str
+    prices: tuple[CardPrice, ...]
+
+    def sentence(self) -> str:
+        if not self.prices:
+            return "Nhà nước đóng toàn bộ cho các nhóm đã chọn: không cần nhà tài trợ"
+        bought = [f"{format_number(p.cards)} {CARD_NAMES[p.group]}" for p in self.prices if p.cards]
+        short = [f"một {CARD_NAMES[p.group]} ({format_vnd(p.per_card)})" for p in self.prices if not p.cards]
+        text = f"{format_vnd(self.amount)} mua được " + ", hoặc ".join(bought) + f" {self.months} tháng" if bought \
+            else f"{format_vnd(self.amount)} chưa đủ"
+        if short:
+            text += ("; chưa đủ " if bought else " ") + ", ".join(short)
+        return text
+
+
+def quote_pledge(rules: RuleBook, *, amount: int | None = None, cards: int | None = None, groups: Sequence[str] = (),
+                 months: int = 12, on: date, province_code: int | None = None,
+                 poor_commune: bool = False) -> PledgeQuote:
+    """Price one card of each group (all groups a donor can help when none is chosen); a pledge of `cards` names
+    exactly one group and costs `cards` times its price."""
+    if months not in MONTHS:
+        raise InvalidInput("Thời hạn thẻ: 3, 6 hoặc 12 tháng")
+    unknown = [g for g in groups if g not in DONOR_GROUPS]
+    if unknown:
+        raise InvalidInput(f"Nhóm '{unknown[0]}' không nhận tài trợ: chọn trong {', '.join(DONOR_GROUPS)}")
+    chosen = tuple(dict.fromkeys(groups)) or DONOR_GROUPS
+    per_card = {}
+    for group in chosen:
+        quote = quote_premium(rules, group=group, members=1, months=months, on=on, province_code=province_code,
+                              poor_commune=poor_commune)
+        if quote.donor_pays_total > 0:
+            per_card[group] = quote.donor_pays_total
+    version = rules.version_on(on).code
+    if cards is not None:
+        if amount is not None:
+            raise InvalidInput("Ghi số tiền hoặc số thẻ, không ghi cả hai")
+        if not isinstance(cards, int) or isinstance(cards, bool) or not 1 <= cards <= MAX_CARDS:
+            raise InvalidInput(f"Số thẻ phải là số nguyên từ 1 đến {format_number(MAX_CARDS)}")
+        if len(groups) != 1:
+            raise InvalidInput("Cam kết theo số thẻ cần chọn đúng một nhóm (giá mỗi nhóm khác nhau)")
+        if groups[0] not in per_card:
+            raise InvalidInput("Nhà nước đóng toàn bộ cho nhóm này ở nơi đã chọn: không cần nhà tài trợ")
+        amount = cards * per_card[groups[0]]
+    if amount is None:
+        raise InvalidInput("Ghi số tiền cam kết hoặc số thẻ")
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+        raise InvalidInput("Số tiền cam kết phải là số nguyên đồng lớn hơn 0")
+    if amount > MAX_AMOUNT:
+        raise InvalidInput(f"Số tiền cam kết lớn hơn {format_vnd(MAX_AMOUNT)}: kiểm tra lại, hoặc chia thành nhiều "
+                           "cam kết")
+    prices = tuple(CardPrice(group, price, amount // price) for group, price in per_card.items())
+    return PledgeQuote(amount, months, on, version, prices)
