@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from cli.commands import main
 from db.migrate import head_revision
-from tests.cli import cli
+from tests.cli import cli, cli_process
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,11 +34,11 @@ def new_file(tmp_path):
 
 
 def test_init_json_twice(new_file):
-    first = cli("init", "--json", env=new_file)
+    first = cli_process("init", "--json", env=new_file)
     assert first.returncode == 0, first.stderr
     data = json.loads(first.stdout)  # the whole of stdout is one JSON document
     assert (data["provinces"], data["communes"]) == (34, 3321) and data["revision"] == head_revision()
-    second = json.loads(cli("init", "--json", env=new_file).stdout)
+    second = json.loads(cli_process("init", "--json", env=new_file).stdout)
     assert second["rules_added"] == 0 and second["revision"] == data["revision"]
 
 
@@ -107,7 +107,8 @@ def test_locked_sqlite_file_is_one_line(tmp_path):
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        result = cli("init", "--json", env={"DATABASE_URL": f"sqlite:///{path}", "BHYT_SQLITE_BUSY_TIMEOUT_MS": "100"})
+        result = cli_process("init", "--json", env={"DATABASE_URL": f"sqlite:///{path}",
+                                                     "BHYT_SQLITE_BUSY_TIMEOUT_MS": "100"})
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -182,13 +183,13 @@ def test_seed_demo_then_audit_verify(database, tmp_path):
     assert (data["events"], data["ok"]) == (40, False) and isinstance(data["first_bad"], int)
 
 
-def test_import_beneficiaries_json_contract(database, tmp_path):
+def test_import_nominations_json_contract(database, tmp_path):
     from tests.workbooks import MIXED, MIXED_REFUSED, workbook
 
     cli("seed-demo", env=database)
     path = tmp_path / "danh-sach.xlsx"
     path.write_bytes(workbook(MIXED))
-    dry = cli("import-beneficiaries", str(path), "--commune", "22276", "--user", "demo.xa", "--dry-run", "--json",
+    dry = cli("import-nominations", str(path), "--commune", "22276", "--user", "demo.xa", "--dry-run", "--json",
               env=database)
     assert dry.returncode == 0, dry.stderr
     data = json.loads(dry.stdout)
@@ -196,7 +197,7 @@ def test_import_beneficiaries_json_contract(database, tmp_path):
     assert (data["rows"], data["accepted"], data["rejected"], data["committed"]) == (9, 4, 5, False)
     assert {e["row"] for e in data["errors"]} == set(MIXED_REFUSED)
     assert all(set(e) == {"row", "column", "code", "message"} and isinstance(e["row"], int) for e in data["errors"])
-    saved = json.loads(cli("import-beneficiaries", str(path), "--commune", "022276", "--user", "demo.xa", "--json",
+    saved = json.loads(cli("import-nominations", str(path), "--commune", "022276", "--user", "demo.xa", "--json",
                            env=database).stdout)
     assert saved["committed"] is True and saved["accepted"] == 4
     again = cli("import-beneficiaries", str(path), "--commune", "22276", "--user", "demo.xa", "--json", env=database)
@@ -205,13 +206,13 @@ def test_import_beneficiaries_json_contract(database, tmp_path):
     assert every_row_refused["rejected"] == 9
 
 
-def test_import_beneficiaries_refuses_an_official_outside_the_commune(database, tmp_path):
+def test_import_nominations_refuses_an_official_outside_the_commune(database, tmp_path):
     from tests.workbooks import MIXED, workbook
 
     cli("seed-demo", env=database)
     path = tmp_path / "ds.xlsx"
     path.write_bytes(workbook(MIXED))
-    result = cli("import-beneficiaries", str(path), "--commune", "24175", "--user", "demo.xa", "--json", env=database)
+    result = cli("import-nominations", str(path), "--commune", "24175", "--user", "demo.xa", "--json", env=database)
     assert result.returncode == 1 and result.stdout == ""
     assert "không phụ trách xã mã 24175" in result.stderr
 
@@ -230,7 +231,7 @@ def test_import_refuses_files_that_are_not_usable(database, tmp_path, name, cont
     cli("seed-demo", env=database)
     path = tmp_path / name
     path.write_bytes(content)
-    result = cli("import-beneficiaries", str(path), "--commune", "22276", "--user", "demo.xa", "--json", env=database)
+    result = cli("import-nominations", str(path), "--commune", "22276", "--user", "demo.xa", "--json", env=database)
     assert result.returncode == 1 and message in result.stderr
 
 
@@ -242,7 +243,7 @@ def test_import_refuses_over_100000_rows(configured_database, tmp_path):
     rows = "".join(f"A,01/01/1980,0660800{i:05d},H{i},GD\n" for i in range(100_001))
     path = tmp_path / "big.csv"
     path.write_text(header + rows, encoding="utf-8")
-    result = invoke("import-beneficiaries", str(path), "--commune", "22276", "--user", "demo.xa", "--json")
+    result = invoke("import-nominations", str(path), "--commune", "22276", "--user", "demo.xa", "--json")
     assert result.exit_code == 1 and "quá giới hạn 100.000 dòng" in result.stderr
     assert nominations.MAX_ROWS == 100_000
 
@@ -252,7 +253,7 @@ def test_import_reads_csv(configured_database, tmp_path):
     path = tmp_path / "ds.csv"
     path.write_text("Họ và tên;Ngày sinh;Giới tính;Số CCCD;Mã hộ;Nhóm\nNgô Văn Lợi;01/02/1970;Nam;066070000777;H1;"
                     "Hộ gia đình\n", encoding="utf-8-sig")
-    result = invoke("import-beneficiaries", str(path), "--commune", "22276", "--user", "demo.xa", "--json")
+    result = invoke("import-nominations", str(path), "--commune", "22276", "--user", "demo.xa", "--json")
     assert result.exit_code == 0 and json.loads(result.stdout)["accepted"] == 1
 
 
@@ -410,13 +411,13 @@ def test_receipts_print_verify_and_check_offline_with_the_public_key(database, t
 
 def test_init_generates_the_signing_key_once_beside_a_sqlite_database(tmp_path):
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db' / 'bhyt.db'}", "BHYT_SIGNING_KEY": ""}
-    assert cli("init", env=env).returncode == 0
+    assert cli_process("init", env=env).returncode == 0
     key = tmp_path / "db" / "signing.key"
     assert key.read_text().startswith("-----BEGIN PRIVATE KEY-----") and key.stat().st_mode & 0o777 == 0o600
-    first = cli("receipts", "public-key", env=env).stdout
-    assert cli("init", env=env).returncode == 0
-    assert cli("receipts", "public-key", env=env).stdout == first != ""
-    pg = cli("receipts", "public-key", env={"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none",
+    first = cli_process("receipts", "public-key", env=env).stdout
+    assert cli_process("init", env=env).returncode == 0
+    assert cli_process("receipts", "public-key", env=env).stdout == first != ""
+    pg = cli_process("receipts", "public-key", env={"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none",
                                             "BHYT_SIGNING_KEY": ""})
     assert pg.returncode == 1 and "Chưa đặt BHYT_SIGNING_KEY" in pg.stderr
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.cli import cli
+from tests.cli import cli_process
 
 
 @pytest.mark.parametrize(
@@ -14,13 +14,13 @@ from tests.cli import cli
     ],
 )
 def test_bad_database_url_is_one_line(url, message):
-    result = cli("init", "--json", env={"DATABASE_URL": url})
+    result = cli_process("init", "--json", env={"DATABASE_URL": url})
     assert result.returncode != 0 and result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], result.stderr
 
 
 def test_usage_errors_are_one_line():
-    result = cli("quote", "--group", "household", "--members", "nhiều", "--on", "2025-09-01")
+    result = cli_process("quote", "--group", "household", "--members", "nhiều", "--on", "2025-09-01")
     assert result.returncode == 2 and result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1 and "--members" in result.stderr

@@ -3,15 +3,20 @@
 import re
 from pathlib import Path
 
-from cli.commands import main
+from cli.commands import ALIASES, COMMANDS, main
 from db.config import Settings
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 
 
-def test_every_command_is_documented():
-    for name in main.commands:
+def test_every_command_is_documented_and_loads():
+    listed = main.list_commands(None)
+    assert listed == sorted(COMMANDS) and len(listed) >= 20
+    for name in listed:
         assert f"python -m cli {name}" in README, name
+        assert main.get_command(None, name).name == name  # the lazy entry points at a real command of that name
+    for old, new in ALIASES.items():
+        assert main.get_command(None, old) is main.get_command(None, new) and old in README
 
 
 def test_every_setting_is_documented():

@@ -1,0 +1,35 @@
+"""The premium calculator on the command line."""
+
+from __future__ import annotations
+
+import click
+
+from cli._base import emit, handles_errors
+from donation.common.dates import format_date, parse_date
+from donation.common.money import format_vnd
+from donation.premium import quotes
+
+
+@click.command(help="Tính mức đóng BHYT và phần nhà tài trợ cần đóng.")
+@click.option("--group", required=True, help="household, near_poor, pupil, student, farm_household, poor")
+@click.option("--members", type=int, default=1, show_default=True, help="Số người (hộ gia đình: số thành viên).")
+@click.option("--months", type=int, default=12, show_default=True, help="3, 6 hoặc 12.")
+@click.option("--on", "on_text", required=True, help="Ngày bắt đầu có thẻ: YYYY-MM-DD hoặc dd/mm/yyyy.")
+@click.option("--province", default=None, help="Mã tỉnh (có hoặc không có số 0 đầu).")
+@click.option("--commune", default=None, help="Mã xã/phường/đặc khu.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@handles_errors
+def quote(group, members, months, on_text, province, commune, as_json) -> None:
+    on = parse_date(on_text, field="Ngày --on")
+    placed = quotes.quote(group=group, members=members, months=months, on=on,
+                          province_code=province, commune_code=commune)
+    if as_json:
+        emit(placed.as_dict())
+        return
+    q = placed.quote
+    click.echo(f"Quy định {q.rule_version}, ngày {format_date(q.on)}, {q.months} tháng")
+    for line in q.lines:
+        click.echo(f"  Người {line.member}: mức đóng {format_vnd(line.full_premium)}, "
+                   f"nhà nước {format_vnd(line.state_pays)}, nhà tài trợ {format_vnd(line.donor_pays)}")
+    click.echo(f"Tổng nhà tài trợ đóng: {format_vnd(q.donor_pays_total)}")
+    click.echo(q.note)
