@@ -101,11 +101,18 @@ def database_level() -> str:
     return "empty"
 
 
+@pytest.fixture
+def uow_level() -> str:
+    """What a test that takes `uow` starts from: the seeded template here; a module overrides it for the tests whose
+    fixtures would otherwise build the same households again each time (tests.databases.BUILDERS)."""
+    return "seeded"
+
+
 @pytest.fixture(params=BACKENDS)
-def database_url(request, new_database, database_level) -> str:
+def database_url(request, new_database, database_level, uow_level) -> str:
     """A database on each backend at `database_level`; for a test that takes `uow` (tests/db/conftest.py) a copy of
-    the seeded template, which is what `uow` prepared on an empty one before."""
-    return new_database(request.param, "seeded" if "uow" in request.fixturenames else database_level)
+    the `uow_level` template (the seeded one unless the module says otherwise)."""
+    return new_database(request.param, uow_level if "uow" in request.fixturenames else database_level)
 
 
 @pytest.fixture

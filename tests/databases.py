@@ -25,6 +25,8 @@ from db.config import get_settings
 from db.engine import get_engine, make_engine
 from db.uow import UnitOfWork
 from demo import seed, startup
+from donation.access.actors import SYSTEM_ACTOR
+from donation.allocation import allocation
 from donation.common.dates import today_vn
 from donation.upkeep import setup
 
@@ -42,6 +44,24 @@ def _seeded(engine: Engine) -> None:
     seed.seed_demo(uow=UnitOfWork(engine))
 
 
+# The day the households below were nominated and their money paid and allocated: tests of allocation, explanations
+# and cards use it as their TODAY.
+HOUSEHOLDS_DAY = date(2026, 11, 25)
+
+
+def _households(engine: Engine, pledges: int = 12) -> None:
+    """The seeded template and 300 demo people in households (seed 3) with `pledges` paid pledges: more need than
+    money."""
+    _seeded(engine)
+    seed.seed_demo(seed=3, beneficiaries=300, pledges=pledges, uow=UnitOfWork(engine), today=HOUSEHOLDS_DAY)
+
+
+def _households_funded(engine: Engine) -> None:
+    """The households after one allocation run on their day."""
+    _households(engine)
+    allocation.allocate(SYSTEM_ACTOR, on=HOUSEHOLDS_DAY, uow=UnitOfWork(engine))
+
+
 def _first_start(engine: Engine) -> None:
     """What the app's first start leaves in a new embedded database (startup.prepare_app under this environment)."""
     startup.prepare_app(engine)
@@ -49,6 +69,8 @@ def _first_start(engine: Engine) -> None:
 
 BUILDERS: dict[str, Callable[[Engine], None]] = {
     "initialised": _initialised, "seeded": _seeded, "first_start": _first_start,
+    "households": _households, "households_unpaid": lambda engine: _households(engine, pledges=0),
+    "households_funded": _households_funded,
 }
 
 

@@ -10,20 +10,27 @@ from sqlmodel import func, select
 
 from db.models import AuditEvent, FundingLine, Nomination, Pledge, Sponsorship
 from db.uow import UnitOfWork
-from demo import seed as demo
 from donation.access import auth
 from donation.access.actors import SYSTEM_ACTOR
 from donation.allocation import allocation
 from donation.common.errors import Forbidden, InvalidInput
 from donation.payments import payments
 from donation.pledges import pledges
+from tests.databases import HOUSEHOLDS_DAY
 
 TODAY = date(2026, 11, 25)
 
 
 @pytest.fixture
+def uow_level(request) -> str:
+    return "households" if "seeded" in request.fixturenames else "seeded"
+
+
+@pytest.fixture
 def seeded(uow):
-    demo.seed_demo(seed=3, beneficiaries=300, pledges=12, uow=uow, today=TODAY)  # more need than money
+    """300 people in households and 12 paid pledges on TODAY, more need than money: a copy of the households template
+    (`demo.seed_demo(seed=3, beneficiaries=300, pledges=12, today=TODAY)`, built once per worker)."""
+    assert TODAY == HOUSEHOLDS_DAY
     return uow
 
 

@@ -18,6 +18,7 @@ from donation.allocation import allocation, explain, holds
 from donation.common.errors import Forbidden, InvalidInput, NotFound
 from donation.payments import payments
 from donation.pledges import pledges
+from tests.databases import HOUSEHOLDS_DAY
 from tests.pdf import pdf_text
 
 TODAY = date(2026, 11, 25)
@@ -282,9 +283,15 @@ def test_the_exports_read_back_with_numbers_as_numbers_and_formulas_neutralised(
 
 
 @pytest.fixture
+def uow_level(request) -> str:
+    return "households_funded" if "seeded" in request.fixturenames else "seeded"
+
+
+@pytest.fixture
 def seeded(uow):
-    demo.seed_demo(seed=3, beneficiaries=300, pledges=12, uow=uow, today=TODAY)
-    allocation.allocate(SYSTEM_ACTOR, on=TODAY, uow=uow)
+    """300 people in households, 12 paid pledges and one allocation run on TODAY: a copy of the households_funded
+    template (`demo.seed_demo(seed=3, beneficiaries=300, pledges=12, today=TODAY)`, then `allocate`)."""
+    assert TODAY == HOUSEHOLDS_DAY
     return uow
 
 

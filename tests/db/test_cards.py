@@ -22,6 +22,7 @@ from donation.common.errors import Forbidden, InvalidInput
 from donation.common.identity import vietnamese_name_order
 from donation.common.spreadsheets import write_csv
 from donation.upkeep.setup import initialise
+from tests.databases import HOUSEHOLDS_DAY
 from tests.pdf import pdf_text
 
 TODAY = date(2026, 11, 25)
@@ -29,9 +30,15 @@ OBJECTS = {"household": "GD", "near_poor": "CN", "pupil": "HS", "student": "SV",
 
 
 @pytest.fixture
+def uow_level(request) -> str:
+    return "households_funded" if "funded" in request.fixturenames else "seeded"
+
+
+@pytest.fixture
 def funded(uow):
-    demo.seed_demo(seed=3, beneficiaries=300, pledges=12, uow=uow, today=TODAY)
-    allocation.allocate(SYSTEM_ACTOR, on=TODAY, uow=uow)
+    """300 people in households, 12 paid pledges and one allocation run on TODAY: a copy of the households_funded
+    template (`demo.seed_demo(seed=3, beneficiaries=300, pledges=12, today=TODAY)`, then `allocate`)."""
+    assert TODAY == HOUSEHOLDS_DAY
     return uow
 
 

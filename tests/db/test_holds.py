@@ -21,14 +21,22 @@ from donation.allocation import allocation, holds
 from donation.common.errors import Forbidden, InvalidInput
 from donation.payments import payments
 from donation.pledges import pledges
+from tests.databases import HOUSEHOLDS_DAY
 
 TODAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)  # 10:00 in Vietnam
 
 
 @pytest.fixture
+def uow_level(request) -> str:
+    return "households_unpaid" if "registry" in request.fixturenames else "seeded"
+
+
+@pytest.fixture
 def registry(uow):
-    demo.seed_demo(seed=3, beneficiaries=300, uow=uow, today=TODAY)
+    """300 people in households nominated on TODAY, no pledges yet: a copy of the households_unpaid template
+    (`demo.seed_demo(seed=3, beneficiaries=300, today=TODAY)`)."""
+    assert TODAY == HOUSEHOLDS_DAY
     return uow
 
 
