@@ -59,32 +59,40 @@ DEMO_ACCOUNTS = (
 @dataclass(frozen=True)
 class DemoResult:
     accounts_added: int
-    beneficiaries: dict[str, int] = field(default_factory=dict)  # status -> count of nominations added
+    nominations: dict[str, int] = field(default_factory=dict)  # status -> count of nominations added
     pledges: dict[str, int] = field(default_factory=dict)  # status -> count of pledges added
     sponsorships: int = 0  # people funded by the allocation run, when one was asked for
 
     def as_dict(self) -> dict:
         return {"accounts_added": self.accounts_added, "accounts": [a.username for a in DEMO_ACCOUNTS],
-                "beneficiaries": sum(self.beneficiaries.values()), "by_status": self.beneficiaries,
+                "nominations": sum(self.nominations.values()), "by_status": self.nominations,
                 "pledges": sum(self.pledges.values()), "pledges_by_status": self.pledges,
                 "sponsorships": self.sponsorships}
 
+    @property
+    def beneficiaries(self) -> dict[str, int]:
+        """The former name of `nominations`, read by cli/commands.py until it moves to the new one."""
+        return self.nominations
 
-def seed_demo(*, seed: int = 1, beneficiaries: int = 0, pledges: int = 0, allocate: bool = False,
-              uow: UnitOfWork | None = None, today: date | None = None) -> DemoResult:
-    """Add the demo accounts that are missing, then `beneficiaries` demo people (only into an empty registry) and
+
+def seed_demo(*, seed: int = 1, nominations: int = 0, pledges: int = 0, allocate: bool = False,
+              uow: UnitOfWork | None = None, today: date | None = None, beneficiaries: int | None = None) -> DemoResult:
+    """Add the demo accounts that are missing, then `nominations` demo people (only into an empty registry) and
     `pledges` demo pledges with their donors and payments (only into an empty pledge book); with `allocate`, an
     allocation run as the system actor, so that people are funded, and the demo commune's cards bought and issued.
 
     Everything goes through the same services officials use, so the data obeys the same rules and is audited.
+    `beneficiaries` is the former name of `nominations`, passed by cli/commands.py until it moves to the new one.
     """
+    if beneficiaries is not None:
+        nominations = beneficiaries
     if not 0 <= pledges <= 10_000:
         raise InvalidInput("Số cam kết demo phải từ 0 đến 10.000")
     today = today or today_vn()
     accounts = _seed_accounts(uow or UnitOfWork())
     _seed_donor_profile(uow or UnitOfWork(), today)
     _seed_office_accounts(uow or UnitOfWork())
-    by_status = _seed_people(beneficiaries, seed, uow or UnitOfWork(), today) if beneficiaries else {}
+    by_status = _seed_people(nominations, seed, uow or UnitOfWork(), today) if nominations else {}
     pledged = demo_pledges.seed_pledges(pledges, seed=seed, uow=uow or UnitOfWork(), today=today) if pledges else {}
     funded = allocation.allocate(SYSTEM_ACTOR, on=today, uow=uow or UnitOfWork()).sponsorships if allocate else 0
     if allocate and funded:  # the demo commune's cards bought and issued, so that reports show money spent

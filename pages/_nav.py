@@ -32,7 +32,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/nominate.py", "Đề cử hộ gia đình", ":material/person_add:", "Làm việc", NOMINATORS),
     PageSpec("pages/import_nominations.py", "Nhập danh sách từ Excel", ":material/upload_file:", "Làm việc",
              NOMINATORS),
-    PageSpec("pages/nominees.py", "Danh sách đề cử", ":material/list_alt:", "Làm việc", NOMINATORS),
+    PageSpec("pages/nominations.py", "Danh sách đề cử", ":material/list_alt:", "Làm việc", NOMINATORS),
     PageSpec("pages/posting.py", "Niêm yết và ý kiến", ":material/campaign:", "Làm việc", NOMINATORS),
     PageSpec("pages/review.py", "Xét duyệt đề cử", ":material/fact_check:", "Làm việc", (PROVINCE_OFFICER, ADMIN)),
     PageSpec("pages/pledge.py", "Cam kết tài trợ", ":material/volunteer_activism:", "Tài trợ", PLEDGERS),

@@ -10,7 +10,7 @@ from tests.app.test_sign_in import open_page, sign_in
 
 
 def test_a_donor_holds_households_for_a_pledge_and_gives_one_back(app):
-    demo.seed_demo(seed=5, beneficiaries=120)
+    demo.seed_demo(seed=5, nominations=120)
     made = pledges.create_pledge(auth.find_actor("demo.nhataitro"), amount=30_000_000, province_code=66,
                                  today=date.today())
     at = open_page(sign_in(app, "demo.nhataitro", DEMO_PASSWORD), "pages/hold_needs.py")

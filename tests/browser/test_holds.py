@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 
 def test_a_donor_holds_two_households_and_the_allocation_funds_them_from_the_pledge(page, tmp_path):
     database = f"sqlite:///{tmp_path / 'bhyt.db'}"
-    with serving(database, BHYT_DEMO_BENEFICIARIES="150") as url:
+    with serving(database, BHYT_DEMO_NOMINATIONS="150") as url:
         engine = make_engine(database)
         try:
             uow = UnitOfWork(engine)

@@ -23,7 +23,7 @@ TODAY = date(2026, 11, 25)
 
 @pytest.fixture
 def seeded(uow):
-    demo.seed_demo(seed=3, beneficiaries=300, pledges=12, uow=uow, today=TODAY)  # more need than money
+    demo.seed_demo(seed=3, nominations=300, pledges=12, uow=uow, today=TODAY)  # more need than money
     return uow
 
 

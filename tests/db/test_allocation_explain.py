@@ -283,7 +283,7 @@ def test_the_exports_read_back_with_numbers_as_numbers_and_formulas_neutralised(
 
 @pytest.fixture
 def seeded(uow):
-    demo.seed_demo(seed=3, beneficiaries=300, pledges=12, uow=uow, today=TODAY)
+    demo.seed_demo(seed=3, nominations=300, pledges=12, uow=uow, today=TODAY)
     allocation.allocate(SYSTEM_ACTOR, on=TODAY, uow=uow)
     return uow
 
@@ -326,7 +326,7 @@ def test_the_donor_gets_the_statement_of_their_own_pledge_only(world):
 
 @pytest.mark.parametrize(("seed", "count"), [(3, 12), (7, 30)])
 def test_on_the_demo_the_reasons_agree_with_what_the_allocation_then_does(uow, people, seed, count):
-    demo.seed_demo(seed=seed, beneficiaries=300, pledges=count, uow=uow, today=TODAY)
+    demo.seed_demo(seed=seed, nominations=300, pledges=count, uow=uow, today=TODAY)
     before = {row.nomination_id: row for row in explain.waiting(SYSTEM_ACTOR, on=TODAY, limit=None, uow=uow).rows}
     report = allocation.allocate(SYSTEM_ACTOR, on=TODAY, uow=uow)
     with uow as work:

@@ -30,7 +30,7 @@ OBJECTS = {"household": "GD", "near_poor": "CN", "pupil": "HS", "student": "SV",
 
 @pytest.fixture
 def funded(uow):
-    demo.seed_demo(seed=3, beneficiaries=300, pledges=12, uow=uow, today=TODAY)
+    demo.seed_demo(seed=3, nominations=300, pledges=12, uow=uow, today=TODAY)
     allocation.allocate(SYSTEM_ACTOR, on=TODAY, uow=uow)
     return uow
 
@@ -347,7 +347,7 @@ def test_two_imports_at_once_of_one_batch_s_halves_close_it(new_database):
     engine = make_engine(new_database("postgres"))
     initialise(engine)
     uow = UnitOfWork(engine)
-    demo.seed_demo(seed=3, beneficiaries=300, pledges=12, uow=uow, today=TODAY)
+    demo.seed_demo(seed=3, nominations=300, pledges=12, uow=uow, today=TODAY)
     allocation.allocate(SYSTEM_ACTOR, on=TODAY, uow=uow)
     tinh = auth.find_actor("demo.tinh", uow=uow)
     batch, template, expected = paid_batch(uow, {"demo.tinh": tinh})

@@ -28,7 +28,7 @@ NOW = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)  # 10:00 in Vietnam
 
 @pytest.fixture
 def registry(uow):
-    demo.seed_demo(seed=3, beneficiaries=300, uow=uow, today=TODAY)
+    demo.seed_demo(seed=3, nominations=300, uow=uow, today=TODAY)
     return uow
 
 
@@ -231,7 +231,7 @@ def test_unpaid_holds_lapse_after_the_setting_and_paid_ones_stay(registry, peopl
 def test_the_command_expires_holds_for_a_scheduler(configured_database):
     CliRunner().invoke(main, ["init"], catch_exceptions=False)
     uow = UnitOfWork()
-    demo.seed_demo(seed=3, beneficiaries=60, uow=uow, today=TODAY)
+    demo.seed_demo(seed=3, nominations=60, uow=uow, today=TODAY)
     auth.create_user(auth.find_actor("demo.admin", uow=uow), username="tinh.hai", password="Mat-khau-dai-du",
                      role="province_officer", province_code=66, uow=uow)
     code = pledge(uow)

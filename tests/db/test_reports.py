@@ -32,7 +32,7 @@ def history(uow, people, today):
     """Demo people and pledges, allocated, with their times spread over the last days: some nominated and
     reviewed earlier, the run two days ago, two sponsorships released yesterday, a batch paid yesterday whose
     cards were imported today."""
-    demo.seed_demo(seed=3, beneficiaries=300, pledges=12, uow=uow, today=today - timedelta(days=3))
+    demo.seed_demo(seed=3, nominations=300, pledges=12, uow=uow, today=today - timedelta(days=3))
     allocation.allocate(SYSTEM_ACTOR, on=today, uow=uow)
     tinh = people["demo.tinh"]
     with uow as work:
