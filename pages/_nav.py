@@ -37,7 +37,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/review.py", "Xét duyệt đề cử", ":material/fact_check:", "Làm việc", (PROVINCE_OFFICER, ADMIN)),
     PageSpec("pages/pledge.py", "Cam kết tài trợ", ":material/volunteer_activism:", "Tài trợ", PLEDGERS),
     PageSpec("pages/pledges.py", "Danh sách cam kết", ":material/receipt_long:", "Tài trợ", PLEDGERS),
-    PageSpec("pages/hold_needs.py", "Chọn hộ để giúp", ":material/favorite:", "Tài trợ", PLEDGERS),
+    PageSpec("pages/hold_households.py", "Chọn hộ để giúp", ":material/favorite:", "Tài trợ", PLEDGERS),
     PageSpec("pages/payments.py", "Tiền nộp và sao kê", ":material/payments:", "Tài trợ",
              (PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)),
     PageSpec("pages/receipts.py", "Biên nhận", ":material/receipt:", "Tài trợ",

@@ -209,7 +209,7 @@ def test_a_run_sees_a_hold_made_while_it_waited_and_funds_the_household_only_fro
     with uow as work:  # a commune of Đắk Lắk, whose run starts while the national pledge holds one of its households
         communes = set(work.session.exec(select(Commune.code).where(Commune.province_code == 66)))
     commune = next(c for c, _, _ in holds.browse(donor, code, on=TODAY, uow=uow).communes if c in communes)
-    household = holds.browse(donor, code, commune=commune, on=TODAY, uow=uow).needs[0].household_id
+    household = holds.browse(donor, code, commune=commune, on=TODAY, uow=uow).households[0].household_id
 
     def hold(work: UnitOfWork):
         return holds.hold(donor, code, [household], now=datetime(2026, 11, 25, 3, tzinfo=UTC), uow=work)
