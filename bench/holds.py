@@ -50,7 +50,7 @@ def main() -> None:
             seconds, shown = best_of_two(actor, code, uow)
             figures[name] = seconds
             print(f"{name} ({code}): {shown.total:,} households in {len(shown.communes):,} communes, {seconds:.2f} s")
-            assert shown.total and len(shown.needs) == min(20, shown.total)
+            assert shown.total and len(shown.households) == min(20, shown.total)
         floor = raw_read_seconds(str(uow.engine.url.database), *NEEDS_READ)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"RESULT needs={needs} national_seconds={figures['national']:.2f} "

@@ -25,7 +25,7 @@ FOLDER = tempfile.TemporaryDirectory()
 # BHYT_BENCH_DATABASE keeps the built database in that file, and reuses it when it exists (to work on one page).
 KEPT = os.environ.get("BHYT_BENCH_DATABASE")
 os.environ["DATABASE_URL"] = f"sqlite:///{KEPT or f'{FOLDER.name}/pages.db'}"
-os.environ["BHYT_DEMO_BENEFICIARIES"] = "0"
+os.environ["BHYT_DEMO_NOMINATIONS"] = "0"
 os.environ["BHYT_DEMO_PLEDGES"] = "0"
 
 import streamlit as st  # noqa: E402

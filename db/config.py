@@ -9,7 +9,7 @@ import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +27,9 @@ class Settings(BaseSettings):
     public_url: str = Field("http://localhost:8501", validation_alias="BHYT_PUBLIC_URL")
     # None means "the default for this database": on for the embedded SQLite file, off for PostgreSQL.
     demo: bool | None = Field(None, validation_alias="BHYT_DEMO")
-    demo_beneficiaries: int = Field(300, ge=0, le=100_000, validation_alias="BHYT_DEMO_BENEFICIARIES")
+    # BHYT_DEMO_BENEFICIARIES is the setting's former name, still read so that existing set-ups keep working.
+    demo_nominations: int = Field(300, ge=0, le=100_000,
+                                  validation_alias=AliasChoices("BHYT_DEMO_NOMINATIONS", "BHYT_DEMO_BENEFICIARIES"))
     demo_pledges: int = Field(40, ge=0, le=10_000, validation_alias="BHYT_DEMO_PLEDGES")
     sqlite_busy_timeout_ms: int = Field(5000, ge=0, validation_alias="BHYT_SQLITE_BUSY_TIMEOUT_MS")
     secret_key: str | None = Field(None, validation_alias="BHYT_SECRET_KEY", repr=False)

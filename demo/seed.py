@@ -59,20 +59,20 @@ DEMO_ACCOUNTS = (
 @dataclass(frozen=True)
 class DemoResult:
     accounts_added: int
-    beneficiaries: dict[str, int] = field(default_factory=dict)  # status -> count of nominations added
+    nominations: dict[str, int] = field(default_factory=dict)  # status -> count of nominations added
     pledges: dict[str, int] = field(default_factory=dict)  # status -> count of pledges added
     sponsorships: int = 0  # people funded by the allocation run, when one was asked for
 
     def as_dict(self) -> dict:
         return {"accounts_added": self.accounts_added, "accounts": [a.username for a in DEMO_ACCOUNTS],
-                "beneficiaries": sum(self.beneficiaries.values()), "by_status": self.beneficiaries,
+                "nominations": sum(self.nominations.values()), "by_status": self.nominations,
                 "pledges": sum(self.pledges.values()), "pledges_by_status": self.pledges,
                 "sponsorships": self.sponsorships}
 
 
-def seed_demo(*, seed: int = 1, beneficiaries: int = 0, pledges: int = 0, allocate: bool = False,
+def seed_demo(*, seed: int = 1, nominations: int = 0, pledges: int = 0, allocate: bool = False,
               uow: UnitOfWork | None = None, today: date | None = None) -> DemoResult:
-    """Add the demo accounts that are missing, then `beneficiaries` demo people (only into an empty registry) and
+    """Add the demo accounts that are missing, then `nominations` demo people (only into an empty registry) and
     `pledges` demo pledges with their donors and payments (only into an empty pledge book); with `allocate`, an
     allocation run as the system actor, so that people are funded, and the demo commune's cards bought and issued.
 
@@ -84,7 +84,7 @@ def seed_demo(*, seed: int = 1, beneficiaries: int = 0, pledges: int = 0, alloca
     accounts = _seed_accounts(uow or UnitOfWork())
     _seed_donor_profile(uow or UnitOfWork(), today)
     _seed_office_accounts(uow or UnitOfWork())
-    by_status = _seed_people(beneficiaries, seed, uow or UnitOfWork(), today) if beneficiaries else {}
+    by_status = _seed_people(nominations, seed, uow or UnitOfWork(), today) if nominations else {}
     pledged = demo_pledges.seed_pledges(pledges, seed=seed, uow=uow or UnitOfWork(), today=today) if pledges else {}
     funded = allocation.allocate(SYSTEM_ACTOR, on=today, uow=uow or UnitOfWork()).sponsorships if allocate else 0
     if allocate and funded:  # the demo commune's cards bought and issued, so that reports show money spent

@@ -15,7 +15,7 @@ def prepare_app(engine: Engine | None = None) -> InitResult:
     result = initialise(engine)
     settings = get_settings()
     if settings.demo_enabled and not seed.has_accounts(uow=UnitOfWork(engine)):
-        seed.seed_demo(beneficiaries=settings.demo_beneficiaries, pledges=settings.demo_pledges, allocate=True,
+        seed.seed_demo(nominations=settings.demo_nominations, pledges=settings.demo_pledges, allocate=True,
                        uow=UnitOfWork(engine))
     return result
 

@@ -26,7 +26,7 @@ os.environ.setdefault("BHYT_SIGNING_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaG
 # their own folder).
 os.environ.setdefault("BHYT_AUDIT_CHECKPOINTS", tempfile.mkdtemp(prefix="bhyt-checkpoints-"))
 # Apps started by tests get the demo accounts but an empty registry, so that counts in tests are their own.
-os.environ["BHYT_DEMO_BENEFICIARIES"] = "0"
+os.environ["BHYT_DEMO_NOMINATIONS"] = "0"
 os.environ["BHYT_DEMO_PLEDGES"] = "0"
 NEW_DAY_MARGIN = 180  # seconds: longer than any test that takes `today` runs
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]

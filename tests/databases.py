@@ -53,7 +53,7 @@ def _households(engine: Engine, pledges: int = 12) -> None:
     """The seeded template and 300 demo people in households (seed 3) with `pledges` paid pledges: more need than
     money."""
     _seeded(engine)
-    seed.seed_demo(seed=3, beneficiaries=300, pledges=pledges, uow=UnitOfWork(engine), today=HOUSEHOLDS_DAY)
+    seed.seed_demo(seed=3, nominations=300, pledges=pledges, uow=UnitOfWork(engine), today=HOUSEHOLDS_DAY)
 
 
 def _households_funded(engine: Engine) -> None:

@@ -572,7 +572,7 @@ def exported(actor: Actor, kind: str, fmt: str, *, on: date | None = None, provi
 
 def statement(actor: Actor, pledge_code: str, *, today: date | None = None, uow: UnitOfWork | None = None) -> bytes:
     """A pledge's statement (PDF) for its donor and its office: paid, allocated, left, and the cards its money bought
-    by commune, group and length, with their cover period; no beneficiary is named or identified."""
+    by commune, group and length, with their cover period; no nominated person is named or identified."""
     require_role(actor, DONOR, *OFFICE_STAFF)
     bought = what_it_bought(actor, pledge_code, uow=uow)  # checks that the actor may see this pledge
     with uow or UnitOfWork() as work:

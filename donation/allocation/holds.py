@@ -43,7 +43,7 @@ MAX_PER_REQUEST = 100
 
 
 @dataclass(frozen=True)
-class OpenNeed:
+class OpenHousehold:
     """An approved household still waiting, as a donor may see it: no name, no identifier, no sensitive fact."""
 
     household_id: int
@@ -54,7 +54,7 @@ class OpenNeed:
 
 
 @dataclass(frozen=True)
-class HeldNeed:
+class HeldHousehold:
     household_id: int
     commune: str
     people: int
@@ -134,7 +134,7 @@ class Browse:
     most first; one page of those households, highest priority first; how many there are in the chosen commune."""
 
     communes: list[tuple[int, str, int]]
-    needs: list[OpenNeed]
+    households: list[OpenHousehold]
     total: int
 
 
@@ -188,8 +188,9 @@ def browse(actor: Actor, code: str, *, commune: int | None = None, limit: int = 
         households = ranked[offset:offset + limit].tolist()
         details = _details(session, _waiting(pledge, on, households), on) if households else {}
         price = amounts[np.searchsorted(priced, households)].tolist() if households else []
-        needs = [OpenNeed(h, *details[h], amount) for h, amount in zip(households, price, strict=True) if h in details]
-        return Browse(communes, needs, len(ranked))
+        shown = [OpenHousehold(h, *details[h], amount) for h, amount in zip(households, price, strict=True)
+                 if h in details]
+        return Browse(communes, shown, len(ranked))
 
 
 def _age_band(birth: date, on: date) -> str:
@@ -290,6 +291,7 @@ def hold(actor: Actor, code: str, households: Sequence[int], *, now: datetime | 
         result.held = [row["household_id"] for row in rows if row["household_id"] in inserted]
         result.taken += [row["household_id"] for row in rows if row["household_id"] not in inserted]
         if result.held:
+            # The audit log's action keeps its first name: the entries already written use it.
             audit.record(session, actor, "hold_needs", "pledge", pledge.id, after={
                 "households": result.held,
                 "amount": sum(row["amount"] for row in rows if row["household_id"] in inserted)})
@@ -314,7 +316,7 @@ def release(actor: Actor, code: str, household: int, *, uow: UnitOfWork | None =
         work.commit()
 
 
-def held_needs(actor: Actor, code: str, *, uow: UnitOfWork | None = None) -> list[HeldNeed]:
+def held_households(actor: Actor, code: str, *, uow: UnitOfWork | None = None) -> list[HeldHousehold]:
     """The households the pledge holds now, the soonest to lapse first."""
     with uow or UnitOfWork() as work:
         session = work.session
@@ -324,7 +326,7 @@ def held_needs(actor: Actor, code: str, *, uow: UnitOfWork | None = None) -> lis
                             .join(Commune, Commune.code == Nomination.commune_code)
                             .where(Hold.pledge_id == pledge.id, Hold.status == "active")
                             .distinct().order_by(Hold.expires_at, Hold.household_id)).all()
-        return [HeldNeed(h.household_id, commune, h.people, h.amount, h.held_at, h.expires_at, not paid_in_full)
+        return [HeldHousehold(h.household_id, commune, h.people, h.amount, h.held_at, h.expires_at, not paid_in_full)
                 for h, commune in rows]
 
 

@@ -49,8 +49,10 @@ def payload(*, bank_bin: str, account_number: str, amount: int | None, message: 
         raise InvalidInput("Số tiền của mã VietQR phải là số nguyên đồng lớn hơn 0")
     if amount is not None and len(str(amount)) > 13:
         raise InvalidInput("Số tiền của mã VietQR tối đa 13 chữ số")
-    beneficiary = _field("00", bank_bin) + _field("01", account_number)
-    account = _field("00", NAPAS_GUID) + _field("01", beneficiary) + _field("02", TO_ACCOUNT)
+    # The bank and account paid: NAPAS's "beneficiary organization", called payee here because a beneficiary
+    # in this project would be a nominated person.
+    payee = _field("00", bank_bin) + _field("01", account_number)
+    account = _field("00", NAPAS_GUID) + _field("01", payee) + _field("02", TO_ACCOUNT)
     text = _field("00", "01") + _field("01", "12" if amount is not None else "11") + _field("38", account)
     text += _field("53", "704")
     if amount is not None:
@@ -89,11 +91,11 @@ def read_payload(text: str) -> Payload:
         raise InvalidInput("Mã VietQR sai mã kiểm tra (CRC)")
     top = _fields(text[:-8])
     account = _fields(top.get("38", ""))
-    beneficiary = _fields(account.get("01", ""))
+    payee = _fields(account.get("01", ""))
     if account.get("00") != NAPAS_GUID:
         raise InvalidInput("Mã QR không phải VietQR (NAPAS)")
     amount = top.get("54")
     if amount is not None and not re.fullmatch(r"[0-9]{1,13}", amount):
         raise InvalidInput("Số tiền trong mã VietQR sai")
-    return Payload(beneficiary.get("00", ""), beneficiary.get("01", ""), int(amount) if amount else None,
+    return Payload(payee.get("00", ""), payee.get("01", ""), int(amount) if amount else None,
                    _fields(top["62"]).get("08", "") if "62" in top else "", top.get("01") == "12")

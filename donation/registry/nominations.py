@@ -1,4 +1,4 @@
-"""The beneficiary registry: nominate by form or spreadsheet, with duplicates, price and priority checked.
+"""The registry of nominations: nominate by form or spreadsheet, with duplicates, price and priority checked.
 
 Both ways in go through one pipeline (`_process`): rows are validated as plain data, checked against each other and
 the database, then saved in one transaction (all valid rows, or nothing).

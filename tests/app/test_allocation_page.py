@@ -15,7 +15,7 @@ def sponsorships() -> int:
 
 
 def test_the_officer_previews_then_saves_an_allocation(app):
-    demo.seed_demo(seed=5, beneficiaries=120, pledges=12)
+    demo.seed_demo(seed=5, nominations=120, pledges=12)
     at = open_page(sign_in(app, "demo.tinh", DEMO_PASSWORD), "pages/allocation.py")
     at.button(key="allocation.preview").click()
     at.run()

@@ -24,7 +24,7 @@ def chooser(at, label: str):
 
 
 def funded_demo(today) -> None:
-    demo.seed_demo(seed=5, beneficiaries=120, pledges=12)
+    demo.seed_demo(seed=5, nominations=120, pledges=12)
     allocation.allocate(SYSTEM_ACTOR, on=today)
 
 

@@ -10,14 +10,14 @@ from tests.app.test_sign_in import open_page, sign_in
 
 
 def test_a_donor_holds_households_for_a_pledge_and_gives_one_back(app):
-    demo.seed_demo(seed=5, beneficiaries=120)
+    demo.seed_demo(seed=5, nominations=120)
     made = pledges.create_pledge(auth.find_actor("demo.nhataitro"), amount=30_000_000, province_code=66,
                                  today=date.today())
-    at = open_page(sign_in(app, "demo.nhataitro", DEMO_PASSWORD), "pages/hold_needs.py")
+    at = open_page(sign_in(app, "demo.nhataitro", DEMO_PASSWORD), "pages/hold_households.py")
     assert not at.exception and not at.error
     at.selectbox(key="holds.pledge").set_value(made.code)
     at.run()
-    boxes = [box for box in at.checkbox if box.key.startswith("holds.need.")]
+    boxes = [box for box in at.checkbox if box.key.startswith("holds.household.")]
     assert len(boxes) == 20 and all("₫" in box.label and "tuổi" in box.label for box in boxes)
     first, second = boxes[0].key, boxes[1].key
     at.checkbox(key=first).check()

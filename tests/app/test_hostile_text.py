@@ -24,7 +24,7 @@ from tests.app.test_sign_in import open_page, sign_in
 
 pytestmark = pytest.mark.app
 
-# No digits: a nominee's name refuses them. The markers are what would render if the text reached Markdown as is.
+# No digits: a nominated person's name refuses them. The markers are what would render if the text reached Markdown as is.
 HOSTILE = "**Đậm** ![t](http://e.vn/p.png) [Bấm](http://e.vn/x) <img src=x> :red[đỏ] :material/home: :smile:"
 MARKERS = ("**đậm**", "![t]", "](http", "<img", ":red[", ":material/")
 MARKDOWN_BODIES = {"markdown", "caption", "title", "header", "subheader", "error", "warning", "info", "success",

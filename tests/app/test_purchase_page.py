@@ -21,7 +21,7 @@ def statuses(batch_id: int) -> set[str]:
 
 
 def test_the_officer_makes_a_batch_exports_it_and_records_the_payment(app):
-    demo.seed_demo(seed=5, beneficiaries=120, pledges=12, allocate=True)  # the demo commune's cards: Đợt 1
+    demo.seed_demo(seed=5, nominations=120, pledges=12, allocate=True)  # the demo commune's cards: Đợt 1
     at = open_page(sign_in(app, "demo.tinh", DEMO_PASSWORD), "pages/purchase_batches.py")
     assert not at.exception and not at.error
     shown = {m.label: m.value for m in at.metric}

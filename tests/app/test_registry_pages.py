@@ -1,4 +1,4 @@
-"""Registry screens through AppTest: the household form, the import preview and save, the nominees list."""
+"""Registry screens through AppTest: the household form, the import preview and save, the nominations list."""
 
 import pytest
 
@@ -37,7 +37,7 @@ def test_import_preview_shows_errors_then_saves_the_good_rows(official):
     at.run()
     assert [s.value for s in at.success] == ["Đã lưu 4 người vào danh sách đề cử."]
 
-    at = open_page(at, "pages/nominees.py")
+    at = open_page(at, "pages/nominations.py")
     table = at.dataframe[0].value
     assert len(table) == 4 and table["Điểm"].is_monotonic_decreasing
     assert not any(cell.isdigit() and len(cell) >= 10 for cell in table["Giấy tờ"])
@@ -119,10 +119,10 @@ def test_edit_a_nomination_from_the_list(official):
 
     nominations.import_nominations(auth.find_actor("demo.xa"), workbook(MIXED), "ds.xlsx", commune_code=22276,
                                 consent=True)
-    at = open_page(official, "pages/nominees.py")
+    at = open_page(official, "pages/nominations.py")
     first = int(at.dataframe[0].value["Mã"].min())
-    at.number_input(key="nominees.edit_id").set_value(first)
-    at.button(key="nominees.open").click()
+    at.number_input(key="nominations.edit_id").set_value(first)
+    at.button(key="nominations.open").click()
     at.run()
     assert not at.exception and at.text_input[-1].value is not None
     village = next(box for box in at.text_input if box.label == "Thôn/Tổ")
@@ -147,12 +147,12 @@ def test_renew_approvals_that_ended(official):
     review.post_list(xa, commune_code=22276, today=long_ago)
     queue, _ = review.review_queue(tinh)
     review.decide(tinh, [row.id for row in queue], "approve", today=long_ago + timedelta(days=8))
-    at = open_page(official, "pages/nominees.py")
-    at.selectbox(key="nominees.status").set_value(nominations.DUE_FOR_RENEWAL)
+    at = open_page(official, "pages/nominations.py")
+    at.selectbox(key="nominations.status").set_value(nominations.DUE_FOR_RENEWAL)
     at.run()
     table = at.dataframe[0].value
     assert len(table) == 4 and all(table["Duyệt đến"])
-    at.checkbox(key="nominees.renew_all").check()
+    at.checkbox(key="nominations.renew_all").check()
     next(button for button in at.button if button.label == "Gia hạn").click()
     at.run()
     assert not at.exception

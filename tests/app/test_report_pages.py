@@ -16,7 +16,7 @@ pytestmark = pytest.mark.app
 
 
 def funded_demo(today) -> None:
-    demo.seed_demo(seed=5, beneficiaries=120, pledges=12)
+    demo.seed_demo(seed=5, nominations=120, pledges=12)
     allocation.allocate(SYSTEM_ACTOR, on=today)
 
 

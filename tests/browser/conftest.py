@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 # A demo office: the first start seeds 150 people and 8 pledges and allocates their money.
-DEMO_OFFICE = {"BHYT_DEMO_BENEFICIARIES": "150", "BHYT_DEMO_PLEDGES": "8"}
+DEMO_OFFICE = {"BHYT_DEMO_NOMINATIONS": "150", "BHYT_DEMO_PLEDGES": "8"}
 
 
 def pytest_collection_modifyitems(items):

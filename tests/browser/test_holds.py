@@ -22,14 +22,14 @@ pytestmark = pytest.mark.browser
 
 def test_a_donor_holds_two_households_and_the_allocation_funds_them_from_the_pledge(page, tmp_path):
     database = f"sqlite:///{tmp_path / 'bhyt.db'}"
-    with serving(database, BHYT_DEMO_BENEFICIARIES="150") as url:
+    with serving(database, BHYT_DEMO_NOMINATIONS="150") as url:
         engine = make_engine(database)
         try:
             uow = UnitOfWork(engine)
             made = pledges.create_pledge(auth.find_actor("demo.nhataitro", uow=uow), amount=30_000_000,
                                          province_code=66, today=date.today(), uow=uow)
             sign_in(page, url, "demo.nhataitro")
-            page.goto(f"{url}/hold_needs")
+            page.goto(f"{url}/hold_households")
             wait_for_app(page)
             expect(page.get_by_role("heading", name="Chọn hộ để giúp")).to_be_visible()
             boxes = page.locator("[data-testid='stCheckbox']")

@@ -28,6 +28,6 @@ def test_import_with_errors_then_save(app_server, page, tmp_path):
     page.get_by_role("button", name="Lưu 4 dòng hợp lệ").click()
     expect(page.get_by_text("Đã lưu 4 người vào danh sách đề cử.")).to_be_visible(timeout=30_000)
 
-    page.goto(f"{app_server}/nominees")
+    page.goto(f"{app_server}/nominations")
     wait_for_app(page)
     expect(page.get_by_text("4 người; trang 1/1")).to_be_visible()

@@ -29,7 +29,7 @@ def uow_level(request) -> str:
 @pytest.fixture
 def seeded(uow):
     """300 people in households and 12 paid pledges on TODAY, more need than money: a copy of the households template
-    (`demo.seed_demo(seed=3, beneficiaries=300, pledges=12, today=TODAY)`, built once per worker)."""
+    (`demo.seed_demo(seed=3, nominations=300, pledges=12, today=TODAY)`, built once per worker)."""
     assert TODAY == HOUSEHOLDS_DAY
     return uow
 

@@ -290,7 +290,7 @@ def uow_level(request) -> str:
 @pytest.fixture
 def seeded(uow):
     """300 people in households, 12 paid pledges and one allocation run on TODAY: a copy of the households_funded
-    template (`demo.seed_demo(seed=3, beneficiaries=300, pledges=12, today=TODAY)`, then `allocate`)."""
+    template (`demo.seed_demo(seed=3, nominations=300, pledges=12, today=TODAY)`, then `allocate`)."""
     assert TODAY == HOUSEHOLDS_DAY
     return uow
 
@@ -333,7 +333,7 @@ def test_the_donor_gets_the_statement_of_their_own_pledge_only(world):
 
 @pytest.mark.parametrize(("seed", "count"), [(3, 12), (7, 30)])
 def test_on_the_demo_the_reasons_agree_with_what_the_allocation_then_does(uow, people, seed, count):
-    demo.seed_demo(seed=seed, beneficiaries=300, pledges=count, uow=uow, today=TODAY)
+    demo.seed_demo(seed=seed, nominations=300, pledges=count, uow=uow, today=TODAY)
     before = {row.nomination_id: row for row in explain.waiting(SYSTEM_ACTOR, on=TODAY, limit=None, uow=uow).rows}
     report = allocation.allocate(SYSTEM_ACTOR, on=TODAY, uow=uow)
     with uow as work:

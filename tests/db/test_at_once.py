@@ -64,7 +64,7 @@ Y = D + timedelta(days=364)
 ], ids=["same-days", "one-shared-day", "earlier-overlap", "next-period", "released-first", "released-second"])
 def test_the_database_refuses_a_second_live_sponsorship_of_one_person_over_overlapping_days(
         uow, first, second, refused):
-    demo.seed_demo(seed=5, beneficiaries=20, uow=uow, today=TODAY)
+    demo.seed_demo(seed=5, nominations=20, uow=uow, today=TODAY)
     with uow as work:
         nomination, run = _one_approved(work)
         work.session.execute(insert(Sponsorship).values(_sponsorship(run.id, nomination, *first)))
@@ -78,7 +78,7 @@ def test_the_database_refuses_a_second_live_sponsorship_of_one_person_over_overl
 
 
 def test_an_update_that_would_make_two_live_sponsorships_overlap_is_refused(uow):
-    demo.seed_demo(seed=5, beneficiaries=20, uow=uow, today=TODAY)
+    demo.seed_demo(seed=5, nominations=20, uow=uow, today=TODAY)
     with uow as work:
         nomination, run = _one_approved(work)
         work.session.execute(insert(Sponsorship).values(_sponsorship(run.id, nomination, D, Y)))
@@ -135,7 +135,7 @@ def at_once(engine, first: Callable[[UnitOfWork], object], second: Callable[[Uni
 def both_offices_paid(uow):
     """Approved people across the country (most in Đắk Lắk, 66), a paid pledge of BHXH Đắk Lắk and a paid pledge
     for anywhere (BHXH Việt Nam), each enough for many of Đắk Lắk's people."""
-    demo.seed_demo(seed=3, beneficiaries=300, uow=uow, today=TODAY)
+    demo.seed_demo(seed=3, nominations=300, uow=uow, today=TODAY)
     donor, admin = auth.find_actor("demo.nhataitro", uow=uow), auth.find_actor("demo.admin", uow=uow)
     for username, province in (("tinh.hai", 66), ("quocgia.hai", None)):
         auth.create_user(admin, username=username, password="Mat-khau-dai-du",
@@ -209,7 +209,7 @@ def test_a_run_sees_a_hold_made_while_it_waited_and_funds_the_household_only_fro
     with uow as work:  # a commune of Đắk Lắk, whose run starts while the national pledge holds one of its households
         communes = set(work.session.exec(select(Commune.code).where(Commune.province_code == 66)))
     commune = next(c for c, _, _ in holds.browse(donor, code, on=TODAY, uow=uow).communes if c in communes)
-    household = holds.browse(donor, code, commune=commune, on=TODAY, uow=uow).needs[0].household_id
+    household = holds.browse(donor, code, commune=commune, on=TODAY, uow=uow).households[0].household_id
 
     def hold(work: UnitOfWork):
         return holds.hold(donor, code, [household], now=datetime(2026, 11, 25, 3, tzinfo=UTC), uow=work)
@@ -292,7 +292,7 @@ def test_a_donor_cancelling_while_a_payment_is_confirmed_waits_and_is_refused(bo
 
 @pytest.mark.parametrize("overlap", [True, False], ids=["overlap", "none"])
 def test_a_bulk_write_without_the_per_row_guard_is_checked_after_and_leaves_the_guard_in_place(uow, overlap):
-    demo.seed_demo(seed=5, beneficiaries=20, uow=uow, today=TODAY)
+    demo.seed_demo(seed=5, nominations=20, uow=uow, today=TODAY)
     with uow as work:
         nominations = list(work.session.exec(select(Nomination).where(Nomination.status == "approved")))
         _, run = _one_approved(work)

@@ -37,7 +37,7 @@ def uow_level(request) -> str:
 @pytest.fixture
 def funded(uow):
     """300 people in households, 12 paid pledges and one allocation run on TODAY: a copy of the households_funded
-    template (`demo.seed_demo(seed=3, beneficiaries=300, pledges=12, today=TODAY)`, then `allocate`)."""
+    template (`demo.seed_demo(seed=3, nominations=300, pledges=12, today=TODAY)`, then `allocate`)."""
     assert TODAY == HOUSEHOLDS_DAY
     return uow
 
@@ -354,7 +354,7 @@ def test_two_imports_at_once_of_one_batch_s_halves_close_it(new_database):
     engine = make_engine(new_database("postgres"))
     initialise(engine)
     uow = UnitOfWork(engine)
-    demo.seed_demo(seed=3, beneficiaries=300, pledges=12, uow=uow, today=TODAY)
+    demo.seed_demo(seed=3, nominations=300, pledges=12, uow=uow, today=TODAY)
     allocation.allocate(SYSTEM_ACTOR, on=TODAY, uow=uow)
     tinh = auth.find_actor("demo.tinh", uow=uow)
     batch, template, expected = paid_batch(uow, {"demo.tinh": tinh})

@@ -442,7 +442,7 @@ def test_allocate_json_contract_preview_then_save(database):
 
 
 def test_explain_and_statement_commands_write_the_page_exports(database, tmp_path):
-    assert cli("seed-demo", "--beneficiaries", "120", "--pledges", "10", "--allocate", env=database).returncode == 0
+    assert cli("seed-demo", "--nominations", "120", "--pledges", "10", "--allocate", env=database).returncode == 0
     waiting = cli("explain", "--province", "066", "--user", "demo.tinh", "--out", str(tmp_path / "cho.csv"), "--json",
                   env=database)
     assert waiting.returncode == 0, waiting.stderr
@@ -476,7 +476,7 @@ def test_cards_export_makes_a_batch_and_cards_import_records_what_bhxh_issued(da
     from donation.access import auth
     from donation.cards import cards
 
-    assert cli("seed-demo", "--beneficiaries", "120", "--pledges", "10", "--allocate", env=database).returncode == 0
+    assert cli("seed-demo", "--nominations", "120", "--pledges", "10", "--allocate", env=database).returncode == 0
     out = tmp_path / "d03.xlsx"
     made = cli("cards", "export", "--province", "066", "--user", "demo.tinh", "--out", str(out), "--json",
                env=database)

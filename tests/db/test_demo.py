@@ -39,7 +39,7 @@ TODAY = date(2026, 11, 25)
 def seeded(engine, seed=7, count=240):
     initialise(engine)
     uow = UnitOfWork(engine)
-    result = demo.seed_demo(seed=seed, beneficiaries=count, uow=uow, today=TODAY)
+    result = demo.seed_demo(seed=seed, nominations=count, uow=uow, today=TODAY)
     with uow as work:
         rows = work.session.exec(select(Person.full_name, Person.national_id, Nomination.status,
                                         Nomination.commune_code).join(Nomination)
@@ -49,7 +49,7 @@ def seeded(engine, seed=7, count=240):
 
 def test_demo_people(engine):
     result, rows, uow = seeded(engine)
-    assert sum(result.beneficiaries.values()) == 240 == len(rows)
+    assert sum(result.nominations.values()) == 240 == len(rows)
     statuses = Counter(status for *_, status, _ in rows)
     assert set(statuses) == {"nominated", "posted", "approved", "rejected", "returned", "withdrawn"}
     assert statuses["approved"] > len(rows) / 2
@@ -68,8 +68,8 @@ def test_demo_people(engine):
             == "Ngày sinh"  # the CCCD itself is well formed (only the made-up birth date is refused)
     with uow as work:
         assert audit.verify(work.session).ok
-    again = demo.seed_demo(seed=7, beneficiaries=240, uow=uow, today=TODAY)
-    assert again.accounts_added == 0 and again.beneficiaries == {}
+    again = demo.seed_demo(seed=7, nominations=240, uow=uow, today=TODAY)
+    assert again.accounts_added == 0 and again.nominations == {}
 
 
 def test_the_same_seed_gives_the_same_people(new_database):
@@ -86,7 +86,7 @@ def test_first_start_of_the_embedded_database_seeds_the_demo(engine, monkeypatch
     from donation.upkeep import setup
 
     def settings():
-        return type("S", (), {"demo_enabled": True, "demo_beneficiaries": 30, "demo_pledges": 12, "is_sqlite": True})()
+        return type("S", (), {"demo_enabled": True, "demo_nominations": 30, "demo_pledges": 12, "is_sqlite": True})()
 
     monkeypatch.setattr(setup, "get_settings", settings)
     monkeypatch.setattr(startup, "get_settings", settings)
@@ -127,7 +127,7 @@ def test_the_first_start_defaults_seed_completely(engine):
     from db.config import Settings
 
     defaults = Settings.model_fields
-    result, rows, uow = seeded(engine, seed=1, count=defaults["demo_beneficiaries"].default)
+    result, rows, uow = seeded(engine, seed=1, count=defaults["demo_nominations"].default)
     made = demo.seed_demo(seed=1, pledges=defaults["demo_pledges"].default, uow=uow, today=TODAY)
     assert len(rows) == 300 and sum(made.pledges.values()) == 40
 
@@ -135,7 +135,7 @@ def test_the_first_start_defaults_seed_completely(engine):
 def test_an_allocating_seed_buys_the_demo_commune_cards_so_reports_show_money_spent(engine):
     initialise(engine)
     uow = UnitOfWork(engine)
-    made = demo.seed_demo(seed=1, beneficiaries=300, pledges=40, allocate=True, uow=uow, today=TODAY)
+    made = demo.seed_demo(seed=1, nominations=300, pledges=40, allocate=True, uow=uow, today=TODAY)
     assert made.sponsorships > 0
     with uow as work:
         (batch,) = work.session.exec(select(PurchaseBatch)).all()

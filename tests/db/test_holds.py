@@ -35,15 +35,15 @@ def uow_level(request) -> str:
 @pytest.fixture
 def registry(uow):
     """300 people in households nominated on TODAY, no pledges yet: a copy of the households_unpaid template
-    (`demo.seed_demo(seed=3, beneficiaries=300, today=TODAY)`)."""
+    (`demo.seed_demo(seed=3, nominations=300, today=TODAY)`)."""
     assert TODAY == HOUSEHOLDS_DAY
     return uow
 
 
-def open_needs(*args, **kwargs):
+def open_households(*args, **kwargs):
     """A page of the households a pledge may hold, and how many there are."""
     shown = holds.browse(*args, **kwargs)
-    return shown.needs, shown.total
+    return shown.households, shown.total
 
 
 def pledge(uow, amount=20_000_000, paid=0, **scope):
@@ -67,7 +67,7 @@ def donor(uow):
 def test_a_donor_sees_anonymised_households_of_the_pledge_scope_best_first(registry, people):
     uow = registry
     code = pledge(uow)
-    page, total = open_needs(donor(uow), code, limit=10, on=TODAY, uow=uow)
+    page, total = open_households(donor(uow), code, limit=10, on=TODAY, uow=uow)
     assert total >= len(page) > 0
     with uow as work:
         names = set(work.session.exec(select(Person.full_name)))
@@ -75,25 +75,25 @@ def test_a_donor_sees_anonymised_households_of_the_pledge_scope_best_first(regis
                                       .where(Nomination.status == "approved")
                                       .group_by(Nomination.household_id)).all())
         in_province = set(work.session.exec(select(Nomination.household_id).where(Nomination.province_code == 66)))
-    scores = [best[need.household_id] for need in page]
+    scores = [best[household.household_id] for household in page]
     assert scores == sorted(scores, reverse=True)  # highest priority first, though the score is not shown
-    for need in page:
-        assert need.household_id in in_province and need.price > 0 and need.members
-        shown = " ".join([need.commune, need.circumstances, *need.members])
+    for household in page:
+        assert household.household_id in in_province and household.price > 0 and household.members
+        shown = " ".join([household.commune, household.circumstances, *household.members])
         assert not any(name in shown for name in names)  # no name of anyone
         assert not any(word in shown for word in ("Khuyết tật", "Bệnh mãn tính", "Dân tộc thiểu số", "điểm"))
-        assert all("tuổi" in member for member in need.members)  # an age band, never a birth date
+        assert all("tuổi" in member for member in household.members)  # an age band, never a birth date
     stranger = auth.find_actor("demo.tinh.48", uow=uow)
     with pytest.raises(Forbidden):
-        open_needs(stranger, code, uow=uow)
+        open_households(stranger, code, uow=uow)
 
 
 def test_households_the_pledge_would_pay_nothing_for_are_neither_listed_nor_counted(registry, people):
     uow = registry
     code = pledge(uow)
     before = holds.browse(donor(uow), code, limit=1000, on=TODAY, uow=uow)
-    assert before.total == len(before.needs) == sum(n for _, _, n in before.communes) > 0
-    free = before.needs[0].household_id
+    assert before.total == len(before.households) == sum(n for _, _, n in before.communes) > 0
+    free = before.households[0].household_id
     with uow as work:  # the household's commune is now a poor one and all of them are near-poor: the state pays all
         rows = list(work.session.exec(select(Nomination).where(Nomination.household_id == free)))
         commune = rows[0].commune_code
@@ -103,9 +103,9 @@ def test_households_the_pledge_would_pay_nothing_for_are_neither_listed_nor_coun
         work.session.commit()
     units.set_poor_commune(people["demo.admin"], commune, True, uow=uow)
     after = holds.browse(donor(uow), code, limit=1000, on=TODAY, uow=uow)
-    assert free not in {n.household_id for n in after.needs}
-    assert after.total == len(after.needs) == sum(n for _, _, n in after.communes)
-    assert after.total < before.total and all(n.price > 0 for n in after.needs)
+    assert free not in {n.household_id for n in after.households}
+    assert after.total == len(after.households) == sum(n for _, _, n in after.communes)
+    assert after.total < before.total and all(n.price > 0 for n in after.households)
 
 
 def listed_one_by_one(uow, code):
@@ -130,7 +130,7 @@ def listed_one_by_one(uow, code):
 def test_the_list_is_the_pledge_waiting_households_priced_as_the_allocation_prices_them(registry, people, scope):
     uow = registry
     code = pledge(uow, **scope)
-    first = holds.browse(donor(uow), code, limit=3, on=TODAY, uow=uow).needs
+    first = holds.browse(donor(uow), code, limit=3, on=TODAY, uow=uow).households
     holds.hold(donor(uow), code, [first[0].household_id], now=NOW, uow=uow)  # held: no longer listed
     pledge(uow, amount=12_000_000, paid=12_000_000)  # some people funded: no longer waiting
     allocation.allocate(people["demo.admin"], on=TODAY, province=66, uow=uow)
@@ -138,19 +138,19 @@ def test_the_list_is_the_pledge_waiting_households_priced_as_the_allocation_pric
         assert work.session.exec(select(func.count()).select_from(Sponsorship)).one() > 0
     expected = listed_one_by_one(uow, code)
     shown = holds.browse(donor(uow), code, limit=10_000, on=TODAY, uow=uow)
-    assert [(n.household_id, n.price) for n in shown.needs] == [(h, price) for h, _, price in expected]
+    assert [(n.household_id, n.price) for n in shown.households] == [(h, price) for h, _, price in expected]
     assert shown.total == len(expected) > 0 and first[0].household_id not in {h for h, _, _ in expected}
     counts = Counter(commune for _, commune, _ in expected)
     assert {code: n for code, _, n in shown.communes} == counts
     commune = counts.most_common(1)[0][0]
     paged = holds.browse(donor(uow), code, commune=commune, limit=5, offset=2, on=TODAY, uow=uow)
     assert paged.total == counts[commune]
-    assert [n.household_id for n in paged.needs] == [h for h, c, _ in expected if c == commune][2:7]
+    assert [n.household_id for n in paged.households] == [h for h, c, _ in expected if c == commune][2:7]
 
 
 def test_holding_takes_households_within_the_pledge_money_and_tells_what_it_could_not(registry, people):
     uow = registry
-    page, _ = open_needs(donor(uow), pledge(uow), limit=6, on=TODAY, uow=uow)
+    page, _ = open_households(donor(uow), pledge(uow), limit=6, on=TODAY, uow=uow)
     small = pledge(uow, amount=page[0].price + page[1].price)
     result = holds.hold(donor(uow), small, [n.household_id for n in page[:3]], now=NOW, uow=uow)
     assert result.held == [page[0].household_id, page[1].household_id] and result.taken == []
@@ -162,11 +162,11 @@ def test_holding_takes_households_within_the_pledge_money_and_tells_what_it_coul
     assert "cam kết khác" in again.message
     mine = holds.hold(donor(uow), other, [page[3].household_id], now=NOW, uow=uow)
     assert mine.refused == {page[3].household_id: "đã giữ chỗ cho cam kết này"}
-    held = holds.held_needs(donor(uow), small, uow=uow)
+    held = holds.held_households(donor(uow), small, uow=uow)
     assert [h.household_id for h in held] == [page[0].household_id, page[1].household_id]
     assert all(h.lapses and h.expires_at == NOW + timedelta(days=7) for h in held)
     holds.release(donor(uow), small, page[0].household_id, uow=uow)
-    assert [h.household_id for h in holds.held_needs(donor(uow), small, uow=uow)] == [page[1].household_id]
+    assert [h.household_id for h in holds.held_households(donor(uow), small, uow=uow)] == [page[1].household_id]
     assert holds.hold(donor(uow), other, [page[0].household_id], now=NOW, uow=uow).held == [page[0].household_id]
     with pytest.raises(InvalidInput, match="Chọn ít nhất"):
         holds.hold(donor(uow), other, [], uow=uow)
@@ -178,7 +178,7 @@ def test_an_allocation_funds_a_held_household_from_its_own_pledge_first_and_keep
                                                                                                        people):
     uow = registry
     common = pledge(uow, amount=400_000_000, paid=400_000_000)  # enough for everyone waiting in the province
-    page, total = open_needs(donor(uow), common, limit=500, on=TODAY, uow=uow)
+    page, total = open_households(donor(uow), common, limit=500, on=TODAY, uow=uow)
     lowest, waiting = page[-1], page[-2]  # the lowest scores: the common money would reach them last
     directed = pledge(uow, amount=lowest.price, paid=lowest.price)
     unpaid = pledge(uow, amount=waiting.price)
@@ -208,17 +208,17 @@ def test_an_allocation_funds_a_held_household_from_its_own_pledge_first_and_keep
 
 def test_unpaid_holds_lapse_after_the_setting_and_paid_ones_stay(registry, people):
     uow = registry
-    page, _ = open_needs(donor(uow), pledge(uow), limit=2, on=TODAY, uow=uow)
+    page, _ = open_households(donor(uow), pledge(uow), limit=2, on=TODAY, uow=uow)
     unpaid, paid = pledge(uow), pledge(uow, amount=page[1].price)
     holds.hold(donor(uow), unpaid, [page[0].household_id], now=NOW, uow=uow)
     holds.hold(donor(uow), paid, [page[1].household_id], now=NOW, uow=uow)
     pay(uow, paid, page[1].price)
-    assert not holds.held_needs(donor(uow), paid, uow=uow)[0].lapses
+    assert not holds.held_households(donor(uow), paid, uow=uow)[0].lapses
     assert holds.expire(SYSTEM_ACTOR, now=NOW + timedelta(days=6), uow=uow) == 0
     assert holds.expire(SYSTEM_ACTOR, now=NOW + timedelta(days=8), dry_run=True, uow=uow) == 1
     assert holds.expire(SYSTEM_ACTOR, now=NOW + timedelta(days=8), uow=uow) == 1
-    assert holds.held_needs(donor(uow), unpaid, uow=uow) == []
-    assert [h.household_id for h in holds.held_needs(donor(uow), paid, uow=uow)] == [page[1].household_id]
+    assert holds.held_households(donor(uow), unpaid, uow=uow) == []
+    assert [h.household_id for h in holds.held_households(donor(uow), paid, uow=uow)] == [page[1].household_id]
     assert holds.expire(SYSTEM_ACTOR, now=NOW + timedelta(days=15), dry_run=True, uow=uow) == 1  # a second period
     with pytest.raises(Forbidden):
         holds.expire(donor(uow), uow=uow)
@@ -233,23 +233,23 @@ def test_unpaid_holds_lapse_after_the_setting_and_paid_ones_stay(registry, peopl
             nomination.status = "nominated"
             work.session.add(nomination)
         work.commit()
-    assert holds.expire(SYSTEM_ACTOR, now=NOW, uow=uow) == 1 and holds.held_needs(donor(uow), fourth, uow=uow) == []
+    assert holds.expire(SYSTEM_ACTOR, now=NOW, uow=uow) == 1 and holds.held_households(donor(uow), fourth, uow=uow) == []
 
 
 def test_the_command_expires_holds_for_a_scheduler(configured_database):
     CliRunner().invoke(main, ["init"], catch_exceptions=False)
     uow = UnitOfWork()
-    demo.seed_demo(seed=3, beneficiaries=60, uow=uow, today=TODAY)
+    demo.seed_demo(seed=3, nominations=60, uow=uow, today=TODAY)
     auth.create_user(auth.find_actor("demo.admin", uow=uow), username="tinh.hai", password="Mat-khau-dai-du",
                      role="province_officer", province_code=66, uow=uow)
     code = pledge(uow)
-    page, _ = open_needs(donor(uow), code, limit=1, on=TODAY, uow=uow)
+    page, _ = open_households(donor(uow), code, limit=1, on=TODAY, uow=uow)
     holds.hold(donor(uow), code, [page[0].household_id], now=datetime.now(UTC) - timedelta(days=30), uow=uow)
     dry = CliRunner().invoke(main, ["holds", "expire", "--dry-run", "--json"], catch_exceptions=False)
     assert dry.exit_code == 0 and json.loads(dry.stdout) == {"expired": 1, "dry_run": True}
     done = CliRunner().invoke(main, ["holds", "expire", "--json"], catch_exceptions=False)
     assert json.loads(done.stdout) == {"expired": 1, "dry_run": False}
-    assert holds.held_needs(donor(uow), code, uow=uow) == []
+    assert holds.held_households(donor(uow), code, uow=uow) == []
 
 
 ON_POSTGRES = pytest.mark.parametrize("database_url", [pytest.param("postgres", marks=pytest.mark.postgres)],
@@ -260,8 +260,8 @@ ON_POSTGRES = pytest.mark.parametrize("database_url", [pytest.param("postgres", 
 def test_twenty_donors_holding_the_same_fifty_households_at_once_get_each_at_most_once(registry, people):
     uow = registry
     codes = [pledge(uow, amount=500_000_000) for _ in range(20)]
-    page, _ = open_needs(donor(uow), codes[0], limit=50, on=TODAY, uow=uow)
-    wanted = [need.household_id for need in page]
+    page, _ = open_households(donor(uow), codes[0], limit=50, on=TODAY, uow=uow)
+    wanted = [household.household_id for household in page]
     assert len(wanted) == 50
     start, results, failures, giver = threading.Barrier(20), {}, [], donor(uow)
 
@@ -291,14 +291,14 @@ def test_twenty_donors_holding_the_same_fifty_households_at_once_get_each_at_mos
 @ON_POSTGRES
 def test_requests_at_once_on_one_pledge_never_hold_more_than_its_money(registry, people):
     uow = registry
-    page, _ = open_needs(donor(uow), pledge(uow), limit=12, on=TODAY, uow=uow)
-    code = pledge(uow, amount=sum(need.price for need in page[:3]))  # room for about three households
+    page, _ = open_households(donor(uow), pledge(uow), limit=12, on=TODAY, uow=uow)
+    code = pledge(uow, amount=sum(household.price for household in page[:3]))  # room for about three households
     start, results, failures, giver = threading.Barrier(8), [], [], donor(uow)
 
     def take(offset):
         start.wait()
         try:
-            wanted = [need.household_id for need in page[offset:] + page[:offset]]
+            wanted = [household.household_id for household in page[offset:] + page[:offset]]
             results.append(holds.hold(giver, code, wanted, now=NOW, uow=UnitOfWork(uow.engine)))
         except Exception as exc:  # noqa: BLE001  (reported below)
             failures.append(exc)
@@ -312,5 +312,5 @@ def test_requests_at_once_on_one_pledge_never_hold_more_than_its_money(registry,
     with uow as work:
         held = work.session.exec(select(func.coalesce(func.sum(Hold.amount), 0)).join(Pledge, Pledge.id == Hold.pledge_id)
                                  .where(Pledge.code == code, Hold.status == "active")).one()
-    assert 0 < held <= sum(need.price for need in page[:3])
-    assert holds.room_left(donor(uow), code, uow=uow) == sum(need.price for need in page[:3]) - held
+    assert 0 < held <= sum(household.price for household in page[:3])
+    assert holds.room_left(donor(uow), code, uow=uow) == sum(household.price for household in page[:3]) - held

@@ -30,7 +30,7 @@ def body(rows: list[list], header: str) -> list[list]:
 @pytest.fixture
 def funded(configured_database, today):
     initialise(UnitOfWork().engine)
-    demo.seed_demo(seed=3, beneficiaries=200, pledges=12, today=today - timedelta(days=2))
+    demo.seed_demo(seed=3, nominations=200, pledges=12, today=today - timedelta(days=2))
     allocation.allocate(SYSTEM_ACTOR, on=today)
 
 

@@ -32,7 +32,7 @@ def history(uow, people, today):
     """Demo people and pledges, allocated, with their times spread over the last days: some nominated and
     reviewed earlier, the run two days ago, two sponsorships released yesterday, a batch paid yesterday whose
     cards were imported today."""
-    demo.seed_demo(seed=3, beneficiaries=300, pledges=12, uow=uow, today=today - timedelta(days=3))
+    demo.seed_demo(seed=3, nominations=300, pledges=12, uow=uow, today=today - timedelta(days=3))
     allocation.allocate(SYSTEM_ACTOR, on=today, uow=uow)
     tinh = people["demo.tinh"]
     with uow as work:
@@ -253,7 +253,7 @@ def test_a_saved_allocation_is_counted_for_reports_at_once_by_the_command(tmp_pa
         return subprocess.run([sys.executable, "-m", "cli", *args], cwd=root, env=env, capture_output=True,
                               text=True, timeout=120, stdin=subprocess.DEVNULL)
 
-    assert cli("seed-demo", "--beneficiaries", "120", "--pledges", "10").returncode == 0
+    assert cli("seed-demo", "--nominations", "120", "--pledges", "10").returncode == 0
     assert json.loads(cli("allocate", "--json").stdout)["sponsorships"] > 0
     engine = make_engine(url)
     try:

@@ -1,7 +1,7 @@
 """Benchmark: import a 100,000-row nomination workbook into one commune on SQLite (target: at most 10 s).
 
 The floor is reading the same workbook alone (python-calamine), measured in the same run.
-Usage: python bench/import_beneficiaries.py [--quick]
+Usage: python bench/import_nominations.py [--quick]
 """
 
 from __future__ import annotations

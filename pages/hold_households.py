@@ -28,7 +28,7 @@ if not open_codes:
 code = st.selectbox("Cam kết", list(open_codes), format_func=open_codes.get, key="holds.pledge")
 st.metric("Số tiền còn có thể giữ chỗ", format_vnd(holds.room_left(actor, code)))
 
-held = holds.held_needs(actor, code)
+held = holds.held_households(actor, code)
 if held:
     st.subheader(f"Đang giữ chỗ ({len(held)} hộ)")
     st.dataframe(pd.DataFrame({
@@ -56,17 +56,17 @@ if commune is not None and commune not in names:  # its last household was just 
 left.selectbox("Xã/phường", [None, *names], format_func=lambda c: "Mọi xã" if c is None else names[c],
                key="holds.commune")
 right.number_input("Trang", min_value=1, value=1, step=1, key="holds.page")
-needs, total = shown.needs, shown.total
+households, total = shown.households, shown.total
 st.caption(f"{total} hộ đang chờ; trang {int(page)}/{max(1, -(-total // PAGE_SIZE))}; ưu tiên cao trước (điểm ưu "
            "tiên không hiện vì nó cộng cả thông tin sức khỏe). "
            "Số tiền là phần nhà tài trợ trả cho những người trong hộ mà cam kết giúp, theo giá hôm nay.")
-if not needs:
+if not households:
     st.info("Không còn hộ nào chờ trong phạm vi và nhóm của cam kết này.")
     st.stop()
 with st.form("holds.pick"):
-    chosen = [need.household_id for need in needs if st.checkbox(
-        f"**{need.commune}** · {len(need.members)} người: {'; '.join(need.members)} · {need.circumstances} · "
-        f"**{format_vnd(need.price)}**", key=f"holds.need.{need.household_id}")]
+    chosen = [household.household_id for household in households if st.checkbox(
+        f"**{household.commune}** · {len(household.members)} người: {'; '.join(household.members)} · "
+        f"{household.circumstances} · **{format_vnd(household.price)}**", key=f"holds.household.{household.household_id}")]
     if st.form_submit_button("Giữ chỗ các hộ đã chọn", type="primary"):
         try:
             result = holds.hold(actor, code, chosen)

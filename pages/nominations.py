@@ -1,4 +1,4 @@
-"""A commune's nominees: status, priority and its reason, filters and paging; withdraw, edit, renew approvals."""
+"""A commune's nominations: status, priority and its reason, filters and paging; withdraw, edit, renew approvals."""
 
 import pandas as pd
 import streamlit as st
@@ -12,15 +12,15 @@ from pages._plain import plain
 PAGE_SIZE = 50
 actor = _auth.require_page(__file__)
 st.title("Danh sách đề cử")
-_widgets.show_flash("nominees.flash")
-commune = _widgets.commune_picker(actor, "nominees.commune")
+_widgets.show_flash("nominations.flash")
+commune = _widgets.commune_picker(actor, "nominations.commune")
 if commune is None:
     st.stop()
 left, right = st.columns(2)
-status = left.selectbox("Trạng thái", [None, *nominations.LIST_FILTERS], key="nominees.status",
+status = left.selectbox("Trạng thái", [None, *nominations.LIST_FILTERS], key="nominations.status",
                         format_func=lambda s: "Tất cả" if s is None else nominations.LIST_FILTERS[s])
-search = right.text_input("Tìm theo tên (không cần dấu)", key="nominees.search")
-page = st.number_input("Trang", min_value=1, value=1, step=1, key="nominees.page")
+search = right.text_input("Tìm theo tên (không cần dấu)", key="nominations.search")
+page = st.number_input("Trang", min_value=1, value=1, step=1, key="nominations.page")
 rows, total = nominations.list_nominations(actor, commune_code=commune, status=status, search=search, limit=PAGE_SIZE,
                                         offset=(int(page) - 1) * PAGE_SIZE)
 st.caption(f"{total} người; trang {int(page)}/{max(1, -(-total // PAGE_SIZE))}; xếp theo điểm ưu tiên")
@@ -34,41 +34,41 @@ st.dataframe(pd.DataFrame({
 }), hide_index=True, width="stretch")
 
 if status == nominations.DUE_FOR_RENEWAL and rows:
-    with st.form("nominees.renew"):
+    with st.form("nominations.renew"):
         st.subheader("Gia hạn")
         st.caption(f"Việc duyệt có hiệu lực một năm chương trình. Gia hạn được trong {nominations.RENEWAL_NOTICE_DAYS} "
                    "ngày cuối hoặc sau khi hết hạn: đề cử được niêm yết lại ở xã rồi tỉnh xét duyệt lại; "
                    "thẻ đã mua không bị ảnh hưởng.")
-        chosen_ids = st.multiselect("Đề cử cần gia hạn (trang này)", [r.id for r in rows], key="nominees.renew_ids",
+        chosen_ids = st.multiselect("Đề cử cần gia hạn (trang này)", [r.id for r in rows], key="nominations.renew_ids",
                                     format_func={r.id: f"{r.id} · {r.full_name}" for r in rows}.get)
-        every = st.checkbox(f"Chọn cả {len(rows)} đề cử của trang này", key="nominees.renew_all")
+        every = st.checkbox(f"Chọn cả {len(rows)} đề cử của trang này", key="nominations.renew_all")
         if st.form_submit_button("Gia hạn"):
-            _widgets.act("nominees.flash", lambda: nominations.renew(actor, [r.id for r in rows] if every else chosen_ids),
+            _widgets.act("nominations.flash", lambda: nominations.renew(actor, [r.id for r in rows] if every else chosen_ids),
                          lambda renewed: f"Đã gia hạn {renewed} đề cử: chờ niêm yết lại rồi xét duyệt.")
 
-with st.form("nominees.withdraw"):
+with st.form("nominations.withdraw"):
     st.subheader("Rút đề cử")
-    chosen = st.number_input("Mã đề cử", min_value=1, step=1, key="nominees.withdraw_id")
-    reason = st.text_input("Lý do (đã mất, chuyển đi, đã có thẻ khác…)", key="nominees.withdraw_reason")
+    chosen = st.number_input("Mã đề cử", min_value=1, step=1, key="nominations.withdraw_id")
+    reason = st.text_input("Lý do (đã mất, chuyển đi, đã có thẻ khác…)", key="nominations.withdraw_reason")
     if st.form_submit_button("Rút đề cử"):
         def withdrawn(_) -> str:
-            del st.session_state["nominees.withdraw_reason"]  # cleared after success, kept as typed when refused
+            del st.session_state["nominations.withdraw_reason"]  # cleared after success, kept as typed when refused
             return f"Đã rút đề cử {int(chosen)}."
 
-        _widgets.act("nominees.flash", lambda: nominations.withdraw(actor, int(chosen), reason), withdrawn)
+        _widgets.act("nominations.flash", lambda: nominations.withdraw(actor, int(chosen), reason), withdrawn)
 
 st.subheader("Sửa đề cử")
 st.caption("Sửa được khi chưa bị từ chối hay rút; đề cử đã duyệt mà sửa thì phải được xét duyệt lại.")
-editing = st.number_input("Mã đề cử cần sửa", min_value=1, step=1, key="nominees.edit_id")
-if st.button("Mở hồ sơ", key="nominees.open"):
+editing = st.number_input("Mã đề cử cần sửa", min_value=1, step=1, key="nominations.edit_id")
+if st.button("Mở hồ sơ", key="nominations.open"):
     try:
-        st.session_state["nominees.cells"] = nominations.nomination_cells(actor, int(editing))
-        st.session_state["nominees.editing"] = int(editing)
+        st.session_state["nominations.cells"] = nominations.nomination_cells(actor, int(editing))
+        st.session_state["nominations.editing"] = int(editing)
     except DonationError as exc:
         st.error(plain(exc))
-cells = st.session_state.get("nominees.cells")
-if cells and st.session_state.get("nominees.editing") == int(editing):
-    with st.form("nominees.edit"):
+cells = st.session_state.get("nominations.cells")
+if cells and st.session_state.get("nominations.editing") == int(editing):
+    with st.form("nominations.edit"):
         left, right = st.columns(2)
         changed = {
             "full_name": left.text_input("Họ và tên", value=cells["full_name"]),
@@ -88,7 +88,7 @@ if cells and st.session_state.get("nominees.editing") == int(editing):
         }
         if st.form_submit_button("Lưu thay đổi"):
             def saved(status: str) -> str:
-                st.session_state.pop("nominees.cells", None)
+                st.session_state.pop("nominations.cells", None)
                 return f"Đã lưu. Trạng thái: {nominations.STATUS_NAMES[status]}."
 
-            _widgets.act("nominees.flash", lambda: nominations.update_nomination(actor, int(editing), changed), saved)
+            _widgets.act("nominations.flash", lambda: nominations.update_nomination(actor, int(editing), changed), saved)
