@@ -38,6 +38,7 @@ class Actor:
 
 # Batch jobs that a scheduler runs act as this built-in actor; the audit log names it.
 SYSTEM_ACTOR = Actor(SYSTEM, SYSTEM, "Hệ thống (tác vụ tự động)")
+EVERY_ROLE = tuple(ROLE_NAMES)  # anyone signed in
 # The staff of a receiving office (a province's BHXH, or BHXH Việt Nam), and administrators.
 OFFICE_STAFF = (PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)
 

@@ -62,11 +62,12 @@ from db.models import (
 )
 from db.uow import UnitOfWork
 from donation.access import audit_checkpoints
-from donation.access.actors import ADMIN, NATIONAL_OFFICER, PROVINCE_OFFICER, Actor, require_role
+from donation.access.actors import OFFICE_STAFF, PROVINCE_OFFICER, Actor, require_role
 from donation.access.offices import NATIONAL, NATIONAL_NAME
 from donation.common.dates import VN_TZ, today_vn
 from donation.common.errors import Forbidden, InvalidInput, NotFound
 from donation.pledges.donors import KINDS
+from donation.pledges.states import LIVE_PLEDGES
 
 FIGURES = ("pledged", "received", "allocated", "spent", "cards_funded", "needs_nominated", "needs_approved",
            "needs_funded", "needs_carded")
@@ -77,7 +78,6 @@ FIGURE_NAMES = {
     "needs_approved": "Người được duyệt", "needs_funded": "Người được tài trợ", "needs_carded": "Người đã có thẻ",
 }
 KINDS_OF_REPORT = {"daily": "Báo cáo ngày", "weekly": "Báo cáo tuần"}
-LIVE_PLEDGES = ("pledged", "partly_paid", "paid", "allocated", "completed")
 FRIDAY = 4
 VN_OFFSET_SECONDS = 7 * 3600  # Vietnam keeps UTC+7 all year
 EPOCH_DAY = date(1970, 1, 1)
@@ -224,7 +224,7 @@ def _utc(value) -> datetime:
 def check_scope(actor: Actor, province: int | None) -> None:
     """A provincial officer reads their own province; the national officer and administrators any province or the
     nation; nobody else reads reports (the public page has its own, suppressed figures)."""
-    require_role(actor, PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)
+    require_role(actor, *OFFICE_STAFF)
     if actor.role == PROVINCE_OFFICER and province != actor.province_code:
         raise Forbidden(f"Tài khoản {actor.username} chỉ xem được báo cáo của tỉnh mình" if province is not None else
                         f"Báo cáo cả nước dành cho BHXH Việt Nam: tài khoản {actor.username} xem báo cáo tỉnh mình")
@@ -611,7 +611,7 @@ def dashboard(actor: Actor, *, kind: str = "daily", on: date | None = None, prov
 
 def provinces(actor: Actor, *, uow: UnitOfWork | None = None) -> dict[int, str]:
     """The provinces whose report the actor may read: code -> name."""
-    require_role(actor, PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)
+    require_role(actor, *OFFICE_STAFF)
     with uow or UnitOfWork() as work:
         query = select(Province.code, Province.name).order_by(Province.code)
         if actor.role == PROVINCE_OFFICER:
