@@ -7,6 +7,29 @@ from datetime import UTC, date, datetime
 from sqlalchemy import BigInteger, CheckConstraint, Column, Index, TextClause, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from db.enums import (
+    SPONSORSHIP_LIVE,
+    BatchStatus,
+    DonorKind,
+    FloodDamage,
+    Gender,
+    HoldStatus,
+    NominationStatus,
+    PaymentMethod,
+    PaymentSource,
+    PaymentStatus,
+    PledgeStatus,
+    ReceiptStatus,
+    Role,
+    SponsorshipRule,
+    SponsorshipStatus,
+    StatementLineStatus,
+    TallyKind,
+    TallySource,
+    VoidReason,
+    one_of,
+)
+
 # Named constraints make migrations reproducible on SQLite (batch mode) and PostgreSQL alike.
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(column_0_label)s",
@@ -120,9 +143,7 @@ class UserAccount(SQLModel, table=True):
 
     __tablename__ = "user_account"
     __table_args__ = (
-        CheckConstraint(
-            "role IN ('donor', 'commune_official', 'province_officer', 'national_officer', 'admin')", name="role_known"
-        ),
+        CheckConstraint(one_of("role", Role), name="role_known"),
         CheckConstraint("failed_attempts >= 0", name="failed_attempts_non_negative"),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -198,7 +219,7 @@ class Person(SQLModel, table=True):
     __tablename__ = "person"
     __table_args__ = (
         CheckConstraint("national_id IS NOT NULL OR social_insurance_code IS NOT NULL", name="has_identifier"),
-        CheckConstraint("gender IS NULL OR gender IN ('male', 'female')", name="gender_known"),
+        CheckConstraint(one_of("gender", Gender, empty="NULL"), name="gender_known"),
     )
     id: int | None = Field(default=None, primary_key=True)
     full_name: str
@@ -228,9 +249,8 @@ class Nomination(SQLModel, table=True):
 
     __tablename__ = "nomination"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('nominated', 'posted', 'approved', 'rejected', 'returned', 'withdrawn')", name="status_known"
-        ),
+        CheckConstraint(one_of("status", NominationStatus), name="status_known"),
+        CheckConstraint(one_of("flood_damage", FloodDamage, empty="NULL"), name="flood_damage_known"),
         # Lists are read by place and status together; two composite indexes instead of three single ones also keep
         # large imports cheaper (each index is written once per row). The province's carries the dates the daily
         # report counts by, so that the report reads the index alone, never the wide rows.
@@ -301,7 +321,7 @@ class ReceivingOffice(SQLModel, table=True):
 class Donor(SQLModel, table=True):
     """Who gives: a local budget, a company or organisation, or an individual, named publicly or anonymous."""
 
-    __table_args__ = (CheckConstraint("kind IN ('budget', 'organisation', 'individual')", name="kind_known"),)
+    __table_args__ = (CheckConstraint(one_of("kind", DonorKind), name="kind_known"),)
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=16)
     name: str
@@ -324,8 +344,7 @@ class Pledge(SQLModel, table=True):
     """A donor's promise of money (or of a number of cards, priced when made) for a scope, groups and months."""
 
     __table_args__ = (
-        CheckConstraint("status IN ('pledged', 'partly_paid', 'paid', 'allocated', 'completed', 'cancelled', "
-                        "'expired')", name="status_known"),
+        CheckConstraint(one_of("status", PledgeStatus), name="status_known"),
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("paid >= 0", name="paid_non_negative"),
         CheckConstraint("allocated >= 0 AND allocated <= paid", name="allocated_within_paid"),
@@ -372,9 +391,9 @@ class Payment(SQLModel, table=True):
 
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),
-        CheckConstraint("method IN ('bank_transfer', 'cash', 'treasury')", name="method_known"),
-        CheckConstraint("status IN ('awaiting_confirmation', 'confirmed', 'rejected')", name="status_known"),
-        CheckConstraint("source IN ('manual', 'statement')", name="source_known"),
+        CheckConstraint(one_of("method", PaymentMethod), name="method_known"),
+        CheckConstraint(one_of("status", PaymentStatus), name="status_known"),
+        CheckConstraint(one_of("source", PaymentSource), name="source_known"),
         UniqueConstraint("office_code", "bank_reference", name="uq_payment_office_code_bank_reference"),
         # Only hand-recorded payments wait, and few at a time: a partial index keeps statement imports cheap.
         Index("ix_payment_awaiting", "office_code", sqlite_where=text("status = 'awaiting_confirmation'"),
@@ -404,7 +423,7 @@ class StatementLine(SQLModel, table=True):
 
     __tablename__ = "statement_line"
     __table_args__ = (
-        CheckConstraint("status IN ('unmatched', 'linked', 'not_ours')", name="status_known"),
+        CheckConstraint(one_of("status", StatementLineStatus), name="status_known"),
         UniqueConstraint("office_code", "bank_reference", name="uq_statement_line_office_code_bank_reference"),
         Index("ix_statement_line_office_code_status", "office_code", "status"),
     )
@@ -430,7 +449,8 @@ class Receipt(SQLModel, table=True):
     payment's date. Never deleted: a voided receipt keeps its number (never reused) and its payment gets a new one."""
 
     __table_args__ = (
-        CheckConstraint("status IN ('valid', 'void_requested', 'voided')", name="status_known"),
+        CheckConstraint(one_of("status", ReceiptStatus), name="status_known"),
+        CheckConstraint(one_of("void_reason", VoidReason, empty="''"), name="void_reason_known"),
         CheckConstraint("sequence > 0", name="sequence_positive"),
         CheckConstraint("amount > 0", name="amount_positive"),
         UniqueConstraint("office_code", "year", "sequence", name="uq_receipt_office_code_year_sequence"),
@@ -484,16 +504,11 @@ class AllocationRun(SQLModel, table=True):
     digest: str = Field(default="", max_length=64)
 
 
-# A sponsorship's money is bound from allocation until release: allocated, then purchased (its batch paid to BHXH),
-# then carded (the issued card imported). Only an allocated one can be released.
-SPONSORSHIP_LIVE = ("allocated", "purchased", "carded")
-
-
 def overlapping_live(since_id: int) -> TextClause:
     """One live sponsorship from `since_id` on that shares a day with another live one of its person: what
     `ex_sponsorship_person_live` refuses (migration 0014). Written out so that SQLite reads the partial index
     `ix_sponsorship_person_live` (bound values would not prove its condition)."""
-    live = "status IN ('allocated', 'purchased', 'carded')"
+    live = one_of("status", SPONSORSHIP_LIVE)
     return text(f"SELECT a.id FROM sponsorship a WHERE a.id >= :since AND a.{live} AND EXISTS (SELECT 1 FROM "
                 f"sponsorship b WHERE b.person_id = a.person_id AND b.id != a.id AND b.{live} "
                 f"AND b.starts_on <= a.ends_on AND b.ends_on >= a.starts_on) LIMIT 1").bindparams(since=since_id)
@@ -504,7 +519,8 @@ class Sponsorship(SQLModel, table=True):
     reason) before purchase, its money returns to the pledges."""
 
     __table_args__ = (
-        CheckConstraint("status IN ('allocated', 'purchased', 'carded', 'released')", name="status_known"),
+        CheckConstraint(one_of("status", SponsorshipStatus), name="status_known"),
+        CheckConstraint(one_of("rule", SponsorshipRule, empty="''"), name="rule_known"),
         CheckConstraint("months IN (3, 6, 12)", name="months_allowed"),
         CheckConstraint("price > 0", name="price_positive"),
         Index("ix_sponsorship_run_id", "run_id"),
@@ -544,7 +560,7 @@ class PurchaseBatch(SQLModel, table=True):
 
     __tablename__ = "purchase_batch"
     __table_args__ = (
-        CheckConstraint("status IN ('open', 'paid', 'carded', 'cancelled')", name="status_known"),
+        CheckConstraint(one_of("status", BatchStatus), name="status_known"),
         CheckConstraint("sequence > 0", name="sequence_positive"),
         UniqueConstraint("province_code", "year", "sequence", name="uq_purchase_batch_province_code_year_sequence"),
         Index("ix_purchase_batch_province_code_status", "province_code", "status"),
@@ -611,7 +627,7 @@ class Hold(SQLModel, table=True):
     household. It lapses at `expires_at` unless the pledge is paid in full; funded, it ends as `funded`."""
 
     __table_args__ = (
-        CheckConstraint("status IN ('active', 'released', 'expired', 'funded')", name="status_known"),
+        CheckConstraint(one_of("status", HoldStatus), name="status_known"),
         CheckConstraint("amount > 0", name="amount_positive"),
         Index("uq_hold_household_active", "household_id", unique=True, sqlite_where=text("status = 'active'"),
               postgresql_where=text("status = 'active'")),
@@ -638,8 +654,8 @@ class ReportTally(SQLModel, table=True):
 
     __tablename__ = "report_tally"
     __table_args__ = (
-        CheckConstraint("source IN ('run', 'batch')", name="source_known"),
-        CheckConstraint("kind IN ('cards', 'money', 'repeat', 'done')", name="kind_known"),
+        CheckConstraint(one_of("source", TallySource), name="source_known"),
+        CheckConstraint(one_of("kind", TallyKind), name="kind_known"),
         UniqueConstraint("source", "source_id", "kind", "area", "key", "value", name="uq_report_tally_row"),
     )
     id: int | None = Field(default=None, primary_key=True)

@@ -12,6 +12,7 @@ import numpy as np
 from sqlmodel import Session, func, select
 
 from db.bulk import not_among
+from db.enums import SponsorshipRule, labelled
 from db.models import (
     SPONSORSHIP_LIVE,
     Commune,
@@ -48,7 +49,8 @@ from donation.premium.card_prices import day_number_of, price_needs
 from donation.premium.rules import load_rule_book
 from donation.registry.priority import GROUP_NAMES
 
-RULE_NAMES = {"held": "Cam kết giữ suất: được tài trợ trước", "priority": "Theo thứ tự ưu tiên chung"}
+RULE_NAMES = labelled(SponsorshipRule, {SponsorshipRule.HELD: "Cam kết giữ suất: được tài trợ trước",
+                                        SponsorshipRule.PRIORITY: "Theo thứ tự ưu tiên chung"})
 # Why an approved person still has no card paid for, as an official would say it; the keys are stable.
 REASONS = {
     "held": "Nhà tài trợ giữ chỗ: chờ tiền của cam kết đó",
