@@ -29,6 +29,7 @@ from db.enums import (
     VoidReason,
     one_of,
 )
+from db.types import UTCDateTime
 
 # Named constraints make migrations reproducible on SQLite (batch mode) and PostgreSQL alike.
 SQLModel.metadata.naming_convention = {
@@ -90,7 +91,7 @@ class RuleVersion(SQLModel, table=True):
     rate_bp: int
     child_full_cover_age: int = Field(default=6)
     legal_basis: str
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
 
 
 class RuleLadderStep(SQLModel, table=True):
@@ -155,9 +156,9 @@ class UserAccount(SQLModel, table=True):
     password_hash: str
     is_active: bool = Field(default=True)
     failed_attempts: int = Field(default=0)
-    locked_until: datetime | None = None
-    created_at: datetime = Field(default_factory=utcnow)
-    password_changed_at: datetime = Field(default_factory=utcnow)
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    password_changed_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
 
 
 class UserSession(SQLModel, table=True):
@@ -167,10 +168,11 @@ class UserSession(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(max_length=64, unique=True)
     user_id: int = Field(foreign_key="user_account.id", index=True)
-    created_at: datetime = Field(default_factory=utcnow)
-    last_seen_at: datetime = Field(default_factory=utcnow)
-    cookie_set_at: datetime | None = None  # the one-time sign-in ticket was exchanged for the cookie
-    ended_at: datetime | None = None
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    last_seen_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    # the one-time sign-in ticket was exchanged for the cookie
+    cookie_set_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     end_reason: str | None = Field(default=None, max_length=32)
 
 
@@ -180,7 +182,7 @@ class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
     id: int | None = Field(default=None, primary_key=True)
     seq: int = Field(unique=True)
-    at: datetime
+    at: datetime = Field(sa_type=UTCDateTime)
     actor: str = Field(max_length=64, index=True)
     action: str = Field(max_length=64, index=True)
     entity: str = Field(max_length=64, index=True)
@@ -210,7 +212,7 @@ class AppSetting(SQLModel, table=True):
     __tablename__ = "app_setting"
     key: str = Field(primary_key=True, max_length=64)
     value: str
-    updated_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
 
 
 class Person(SQLModel, table=True):
@@ -229,7 +231,7 @@ class Person(SQLModel, table=True):
     gender: str | None = Field(default=None, max_length=8)
     national_id: str | None = Field(default=None, max_length=12, unique=True)
     social_insurance_code: str | None = Field(default=None, max_length=10, unique=True)
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
 
 
 class Household(SQLModel, table=True):
@@ -241,7 +243,7 @@ class Household(SQLModel, table=True):
     key: str = Field(max_length=64)
     village: str = Field(default="")
     address: str = Field(default="")
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
 
 
 class Nomination(SQLModel, table=True):
@@ -277,12 +279,12 @@ class Nomination(SQLModel, table=True):
     priority_score: int = Field(default=0)
     priority_explanation: str = Field(default="")
     nominated_by: int = Field(foreign_key="user_account.id")
-    nominated_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
+    nominated_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    updated_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     posted_on: date | None = None  # the day the list went up at the commune (Vietnam's date)
     objection_until: date | None = None  # last day of the objection window
     reviewed_by: int | None = Field(default=None, foreign_key="user_account.id")
-    reviewed_at: datetime | None = None
+    reviewed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     review_note: str = Field(default="")
     approved_until: date | None = None  # approval lasts for the programme year, then needs renewing
     updated_by: int | None = Field(default=None, foreign_key="user_account.id")  # the last to change the facts
@@ -298,10 +300,10 @@ class Objection(SQLModel, table=True):
     content: str
     raised_on: date
     recorded_by: int = Field(foreign_key="user_account.id")
-    recorded_at: datetime = Field(default_factory=utcnow)
+    recorded_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     resolution: str | None = None
     resolved_by: int | None = Field(default=None, foreign_key="user_account.id")
-    resolved_at: datetime | None = None
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class ReceivingOffice(SQLModel, table=True):
@@ -315,7 +317,7 @@ class ReceivingOffice(SQLModel, table=True):
     account_number: str = Field(default="", max_length=19)
     account_holder: str = Field(default="", max_length=100)
     updated_by: int | None = Field(default=None, foreign_key="user_account.id")
-    updated_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
 
 
 class Donor(SQLModel, table=True):
@@ -337,7 +339,7 @@ class Donor(SQLModel, table=True):
     email: str = Field(default="", max_length=254)
     user_id: int | None = Field(default=None, foreign_key="user_account.id", unique=True)  # the donor's own sign-in
     created_by: int | None = Field(default=None, foreign_key="user_account.id")  # an official, for a walk-in
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
 
 
 class Pledge(SQLModel, table=True):
@@ -368,8 +370,8 @@ class Pledge(SQLModel, table=True):
     status: str = Field(default="pledged", max_length=16)
     status_reason: str = Field(default="")
     created_by: int | None = Field(default=None, foreign_key="user_account.id")
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    updated_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
 
 
 class Instalment(SQLModel, table=True):
@@ -411,9 +413,9 @@ class Payment(SQLModel, table=True):
     source: str = Field(default="manual", max_length=16)
     status: str = Field(default="awaiting_confirmation", max_length=24)
     recorded_by: int = Field(foreign_key="user_account.id")
-    recorded_at: datetime = Field(default_factory=utcnow)
+    recorded_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     confirmed_by: int | None = Field(default=None, foreign_key="user_account.id")
-    confirmed_at: datetime | None = None
+    confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     rejection_reason: str = Field(default="")
 
 
@@ -439,9 +441,9 @@ class StatementLine(SQLModel, table=True):
     payment_id: int | None = Field(default=None, foreign_key="payment.id")
     file_name: str = Field(default="")
     imported_by: int = Field(foreign_key="user_account.id")
-    imported_at: datetime = Field(default_factory=utcnow)
+    imported_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     resolved_by: int | None = Field(default=None, foreign_key="user_account.id")
-    resolved_at: datetime | None = None
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Receipt(SQLModel, table=True):
@@ -470,13 +472,13 @@ class Receipt(SQLModel, table=True):
     official_number: str = Field(default="", max_length=64)  # the office's own collection receipt (biên lai thu)
     replaces_id: int | None = Field(default=None, foreign_key="receipt.id")  # the voided receipt this reissues
     issued_by: int | None = Field(default=None, foreign_key="user_account.id")  # None: the system actor
-    issued_at: datetime = Field(default_factory=utcnow)
+    issued_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     void_reason: str = Field(default="")  # one of receipts.VOID_REASONS: shown on the public verify page
     void_note: str = Field(default="")  # the officers' own words: never shown publicly (it may name someone)
     void_requested_by: int | None = Field(default=None, foreign_key="user_account.id")
-    void_requested_at: datetime | None = None
+    void_requested_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     voided_by: int | None = Field(default=None, foreign_key="user_account.id")
-    voided_at: datetime | None = None
+    voided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     print_count: int = Field(default=0)  # office prints so far: every one after the first says it is a copy
 
     @property
@@ -498,7 +500,7 @@ class AllocationRun(SQLModel, table=True):
     province_code: int | None = Field(default=None, foreign_key="province.code")  # None: every office
     run_on: date  # the allocation's date (Vietnam's): covers start from it
     run_by: int | None = Field(default=None, foreign_key="user_account.id")  # None: the system actor
-    run_at: datetime = Field(default_factory=utcnow)
+    run_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     sponsorships: int = Field(default=0)
     amount: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
     digest: str = Field(default="", max_length=64)
@@ -551,7 +553,7 @@ class Sponsorship(SQLModel, table=True):
     batch_id: int | None = Field(default=None, foreign_key="purchase_batch.id")  # the purchase batch it is in
     release_reason: str = Field(default="")
     released_by: int | None = Field(default=None, foreign_key="user_account.id")
-    released_at: datetime | None = None
+    released_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class PurchaseBatch(SQLModel, table=True):
@@ -575,13 +577,13 @@ class PurchaseBatch(SQLModel, table=True):
     amount: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))  # the cards' prices
     note: str = Field(default="")
     created_by: int | None = Field(default=None, foreign_key="user_account.id")
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     paid_on: date | None = None  # the day the transfer to BHXH was made (Vietnam's): the money is spent from then
     payment_reference: str = Field(default="", max_length=64)  # the transfer order or BHXH's receipt number
     paid_by: int | None = Field(default=None, foreign_key="user_account.id")
-    paid_at: datetime | None = None
+    paid_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     cancelled_by: int | None = Field(default=None, foreign_key="user_account.id")
-    cancelled_at: datetime | None = None
+    cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     @property
     def label(self) -> str:
@@ -608,7 +610,7 @@ class Card(SQLModel, table=True):
     valid_to: date
     file_name: str = Field(default="")
     imported_by: int | None = Field(default=None, foreign_key="user_account.id")
-    imported_at: datetime = Field(default_factory=utcnow)
+    imported_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
 
 
 class FundingLine(SQLModel, table=True):
@@ -639,10 +641,10 @@ class Hold(SQLModel, table=True):
     people: int  # the members the pledge's groups cover, when held
     amount: int = Field(sa_column=Column(BigInteger, nullable=False))  # their price for the pledge's months, when held
     held_by: int | None = Field(default=None, foreign_key="user_account.id")
-    held_at: datetime = Field(default_factory=utcnow)
-    expires_at: datetime
+    held_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
     status: str = Field(default="active", max_length=16)
-    ended_at: datetime | None = None
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     ended_by: int | None = Field(default=None, foreign_key="user_account.id")  # None: the system actor or a run
 
 

@@ -200,8 +200,6 @@ def week_ending(day: date) -> date:
 
 
 def _vn_day(value: datetime) -> date:
-    if value.tzinfo is None:  # SQLite gives stored UTC times back naive
-        value = value.replace(tzinfo=UTC)
     return value.astimezone(VN_TZ).date()
 
 
@@ -214,9 +212,8 @@ def _as_time(value) -> datetime:
 
 
 def _utc(value) -> datetime:
-    """A stored UTC time, aware (SQLite gives it back naive)."""
-    value = _as_time(value)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    """A stored time: aware UTC from the column's type (db.types.UTCDateTime)."""
+    return _as_time(value)
 
 
 # Scope ----------------------------------------------------------------------------------------------------------
@@ -273,8 +270,7 @@ def tally(session: Session, days: Iterable[date], *, needs: Iterable[date] | Non
             return False
         if released_at is None:
             return True
-        released = _as_time(released_at)
-        return (released if released.tzinfo else released.replace(tzinfo=UTC)) >= end
+        return _as_time(released_at) >= end
 
     # Runs and paid batches, each counted once (`ReportTally`); releases, few, read apart.
     stored = _tallies(session, runs, batches)
@@ -431,8 +427,7 @@ def _money_by_office(session: Session, which) -> list[tuple[int, int]]:
 
 def _sources(session: Session) -> tuple[dict[int, datetime], dict[int, date]]:
     """The allocation runs (id -> when, UTC) and the batches paid to BHXH (id -> the day paid)."""
-    runs = {run_id: _as_time(at).replace(tzinfo=UTC) if _as_time(at).tzinfo is None else _as_time(at)
-            for run_id, at in session.exec(select(AllocationRun.id, AllocationRun.run_at))}
+    runs = {run_id: _as_time(at) for run_id, at in session.exec(select(AllocationRun.id, AllocationRun.run_at))}
     batches = {batch_id: _as_date(paid_on) for batch_id, paid_on in session.exec(
         select(PurchaseBatch.id, PurchaseBatch.paid_on).where(PurchaseBatch.paid_on.is_not(None),
                                                               PurchaseBatch.status.in_(("paid", "carded"))))}
