@@ -7,6 +7,30 @@ from datetime import UTC, date, datetime
 from sqlalchemy import BigInteger, CheckConstraint, Column, Index, TextClause, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from db.enums import (
+    SPONSORSHIP_LIVE,
+    BatchStatus,
+    DonorKind,
+    FloodDamage,
+    Gender,
+    HoldStatus,
+    NominationStatus,
+    PaymentMethod,
+    PaymentSource,
+    PaymentStatus,
+    PledgeStatus,
+    ReceiptStatus,
+    Role,
+    SponsorshipRule,
+    SponsorshipStatus,
+    StatementLineStatus,
+    TallyKind,
+    TallySource,
+    VoidReason,
+    one_of,
+)
+from db.types import UTCDateTime
+
 # Named constraints make migrations reproducible on SQLite (batch mode) and PostgreSQL alike.
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(column_0_label)s",
@@ -67,7 +91,7 @@ class RuleVersion(SQLModel, table=True):
     rate_bp: int
     child_full_cover_age: int = Field(default=6)
     legal_basis: str
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
 
 
 class RuleLadderStep(SQLModel, table=True):
@@ -120,9 +144,7 @@ class UserAccount(SQLModel, table=True):
 
     __tablename__ = "user_account"
     __table_args__ = (
-        CheckConstraint(
-            "role IN ('donor', 'commune_official', 'province_officer', 'national_officer', 'admin')", name="role_known"
-        ),
+        CheckConstraint(one_of("role", Role), name="role_known"),
         CheckConstraint("failed_attempts >= 0", name="failed_attempts_non_negative"),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -134,9 +156,9 @@ class UserAccount(SQLModel, table=True):
     password_hash: str
     is_active: bool = Field(default=True)
     failed_attempts: int = Field(default=0)
-    locked_until: datetime | None = None
-    created_at: datetime = Field(default_factory=utcnow)
-    password_changed_at: datetime = Field(default_factory=utcnow)
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    password_changed_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
 
 
 class UserSession(SQLModel, table=True):
@@ -146,10 +168,11 @@ class UserSession(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(max_length=64, unique=True)
     user_id: int = Field(foreign_key="user_account.id", index=True)
-    created_at: datetime = Field(default_factory=utcnow)
-    last_seen_at: datetime = Field(default_factory=utcnow)
-    cookie_set_at: datetime | None = None  # the one-time sign-in ticket was exchanged for the cookie
-    ended_at: datetime | None = None
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    last_seen_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    # the one-time sign-in ticket was exchanged for the cookie
+    cookie_set_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     end_reason: str | None = Field(default=None, max_length=32)
 
 
@@ -159,7 +182,7 @@ class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
     id: int | None = Field(default=None, primary_key=True)
     seq: int = Field(unique=True)
-    at: datetime
+    at: datetime = Field(sa_type=UTCDateTime)
     actor: str = Field(max_length=64, index=True)
     action: str = Field(max_length=64, index=True)
     entity: str = Field(max_length=64, index=True)
@@ -189,7 +212,7 @@ class AppSetting(SQLModel, table=True):
     __tablename__ = "app_setting"
     key: str = Field(primary_key=True, max_length=64)
     value: str
-    updated_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
 
 
 class Person(SQLModel, table=True):
@@ -198,7 +221,7 @@ class Person(SQLModel, table=True):
     __tablename__ = "person"
     __table_args__ = (
         CheckConstraint("national_id IS NOT NULL OR social_insurance_code IS NOT NULL", name="has_identifier"),
-        CheckConstraint("gender IS NULL OR gender IN ('male', 'female')", name="gender_known"),
+        CheckConstraint(one_of("gender", Gender, empty="NULL"), name="gender_known"),
     )
     id: int | None = Field(default=None, primary_key=True)
     full_name: str
@@ -208,7 +231,7 @@ class Person(SQLModel, table=True):
     gender: str | None = Field(default=None, max_length=8)
     national_id: str | None = Field(default=None, max_length=12, unique=True)
     social_insurance_code: str | None = Field(default=None, max_length=10, unique=True)
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
 
 
 class Household(SQLModel, table=True):
@@ -220,7 +243,7 @@ class Household(SQLModel, table=True):
     key: str = Field(max_length=64)
     village: str = Field(default="")
     address: str = Field(default="")
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
 
 
 class Nomination(SQLModel, table=True):
@@ -228,9 +251,8 @@ class Nomination(SQLModel, table=True):
 
     __tablename__ = "nomination"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('nominated', 'posted', 'approved', 'rejected', 'returned', 'withdrawn')", name="status_known"
-        ),
+        CheckConstraint(one_of("status", NominationStatus), name="status_known"),
+        CheckConstraint(one_of("flood_damage", FloodDamage, empty="NULL"), name="flood_damage_known"),
         # Lists are read by place and status together; two composite indexes instead of three single ones also keep
         # large imports cheaper (each index is written once per row). The province's carries the dates the daily
         # report counts by, so that the report reads the index alone, never the wide rows.
@@ -257,12 +279,12 @@ class Nomination(SQLModel, table=True):
     priority_score: int = Field(default=0)
     priority_explanation: str = Field(default="")
     nominated_by: int = Field(foreign_key="user_account.id")
-    nominated_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
+    nominated_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    updated_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     posted_on: date | None = None  # the day the list went up at the commune (Vietnam's date)
     objection_until: date | None = None  # last day of the objection window
     reviewed_by: int | None = Field(default=None, foreign_key="user_account.id")
-    reviewed_at: datetime | None = None
+    reviewed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     review_note: str = Field(default="")
     approved_until: date | None = None  # approval lasts for the programme year, then needs renewing
     updated_by: int | None = Field(default=None, foreign_key="user_account.id")  # the last to change the facts
@@ -278,10 +300,10 @@ class Objection(SQLModel, table=True):
     content: str
     raised_on: date
     recorded_by: int = Field(foreign_key="user_account.id")
-    recorded_at: datetime = Field(default_factory=utcnow)
+    recorded_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     resolution: str | None = None
     resolved_by: int | None = Field(default=None, foreign_key="user_account.id")
-    resolved_at: datetime | None = None
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class ReceivingOffice(SQLModel, table=True):
@@ -295,13 +317,13 @@ class ReceivingOffice(SQLModel, table=True):
     account_number: str = Field(default="", max_length=19)
     account_holder: str = Field(default="", max_length=100)
     updated_by: int | None = Field(default=None, foreign_key="user_account.id")
-    updated_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
 
 
 class Donor(SQLModel, table=True):
     """Who gives: a local budget, a company or organisation, or an individual, named publicly or anonymous."""
 
-    __table_args__ = (CheckConstraint("kind IN ('budget', 'organisation', 'individual')", name="kind_known"),)
+    __table_args__ = (CheckConstraint(one_of("kind", DonorKind), name="kind_known"),)
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=16)
     name: str
@@ -317,15 +339,14 @@ class Donor(SQLModel, table=True):
     email: str = Field(default="", max_length=254)
     user_id: int | None = Field(default=None, foreign_key="user_account.id", unique=True)  # the donor's own sign-in
     created_by: int | None = Field(default=None, foreign_key="user_account.id")  # an official, for a walk-in
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
 
 
 class Pledge(SQLModel, table=True):
     """A donor's promise of money (or of a number of cards, priced when made) for a scope, groups and months."""
 
     __table_args__ = (
-        CheckConstraint("status IN ('pledged', 'partly_paid', 'paid', 'allocated', 'completed', 'cancelled', "
-                        "'expired')", name="status_known"),
+        CheckConstraint(one_of("status", PledgeStatus), name="status_known"),
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("paid >= 0", name="paid_non_negative"),
         CheckConstraint("allocated >= 0 AND allocated <= paid", name="allocated_within_paid"),
@@ -349,8 +370,8 @@ class Pledge(SQLModel, table=True):
     status: str = Field(default="pledged", max_length=16)
     status_reason: str = Field(default="")
     created_by: int | None = Field(default=None, foreign_key="user_account.id")
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    updated_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
 
 
 class Instalment(SQLModel, table=True):
@@ -372,9 +393,9 @@ class Payment(SQLModel, table=True):
 
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),
-        CheckConstraint("method IN ('bank_transfer', 'cash', 'treasury')", name="method_known"),
-        CheckConstraint("status IN ('awaiting_confirmation', 'confirmed', 'rejected')", name="status_known"),
-        CheckConstraint("source IN ('manual', 'statement')", name="source_known"),
+        CheckConstraint(one_of("method", PaymentMethod), name="method_known"),
+        CheckConstraint(one_of("status", PaymentStatus), name="status_known"),
+        CheckConstraint(one_of("source", PaymentSource), name="source_known"),
         UniqueConstraint("office_code", "bank_reference", name="uq_payment_office_code_bank_reference"),
         # Only hand-recorded payments wait, and few at a time: a partial index keeps statement imports cheap.
         Index("ix_payment_awaiting", "office_code", sqlite_where=text("status = 'awaiting_confirmation'"),
@@ -392,9 +413,9 @@ class Payment(SQLModel, table=True):
     source: str = Field(default="manual", max_length=16)
     status: str = Field(default="awaiting_confirmation", max_length=24)
     recorded_by: int = Field(foreign_key="user_account.id")
-    recorded_at: datetime = Field(default_factory=utcnow)
+    recorded_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     confirmed_by: int | None = Field(default=None, foreign_key="user_account.id")
-    confirmed_at: datetime | None = None
+    confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     rejection_reason: str = Field(default="")
 
 
@@ -404,7 +425,7 @@ class StatementLine(SQLModel, table=True):
 
     __tablename__ = "statement_line"
     __table_args__ = (
-        CheckConstraint("status IN ('unmatched', 'linked', 'not_ours')", name="status_known"),
+        CheckConstraint(one_of("status", StatementLineStatus), name="status_known"),
         UniqueConstraint("office_code", "bank_reference", name="uq_statement_line_office_code_bank_reference"),
         Index("ix_statement_line_office_code_status", "office_code", "status"),
     )
@@ -420,9 +441,9 @@ class StatementLine(SQLModel, table=True):
     payment_id: int | None = Field(default=None, foreign_key="payment.id")
     file_name: str = Field(default="")
     imported_by: int = Field(foreign_key="user_account.id")
-    imported_at: datetime = Field(default_factory=utcnow)
+    imported_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     resolved_by: int | None = Field(default=None, foreign_key="user_account.id")
-    resolved_at: datetime | None = None
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Receipt(SQLModel, table=True):
@@ -430,7 +451,8 @@ class Receipt(SQLModel, table=True):
     payment's date. Never deleted: a voided receipt keeps its number (never reused) and its payment gets a new one."""
 
     __table_args__ = (
-        CheckConstraint("status IN ('valid', 'void_requested', 'voided')", name="status_known"),
+        CheckConstraint(one_of("status", ReceiptStatus), name="status_known"),
+        CheckConstraint(one_of("void_reason", VoidReason, empty="''"), name="void_reason_known"),
         CheckConstraint("sequence > 0", name="sequence_positive"),
         CheckConstraint("amount > 0", name="amount_positive"),
         UniqueConstraint("office_code", "year", "sequence", name="uq_receipt_office_code_year_sequence"),
@@ -450,13 +472,13 @@ class Receipt(SQLModel, table=True):
     official_number: str = Field(default="", max_length=64)  # the office's own collection receipt (biên lai thu)
     replaces_id: int | None = Field(default=None, foreign_key="receipt.id")  # the voided receipt this reissues
     issued_by: int | None = Field(default=None, foreign_key="user_account.id")  # None: the system actor
-    issued_at: datetime = Field(default_factory=utcnow)
+    issued_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     void_reason: str = Field(default="")  # one of receipts.VOID_REASONS: shown on the public verify page
     void_note: str = Field(default="")  # the officers' own words: never shown publicly (it may name someone)
     void_requested_by: int | None = Field(default=None, foreign_key="user_account.id")
-    void_requested_at: datetime | None = None
+    void_requested_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     voided_by: int | None = Field(default=None, foreign_key="user_account.id")
-    voided_at: datetime | None = None
+    voided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     print_count: int = Field(default=0)  # office prints so far: every one after the first says it is a copy
 
     @property
@@ -478,22 +500,17 @@ class AllocationRun(SQLModel, table=True):
     province_code: int | None = Field(default=None, foreign_key="province.code")  # None: every office
     run_on: date  # the allocation's date (Vietnam's): covers start from it
     run_by: int | None = Field(default=None, foreign_key="user_account.id")  # None: the system actor
-    run_at: datetime = Field(default_factory=utcnow)
+    run_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     sponsorships: int = Field(default=0)
     amount: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
     digest: str = Field(default="", max_length=64)
-
-
-# A sponsorship's money is bound from allocation until release: allocated, then purchased (its batch paid to BHXH),
-# then carded (the issued card imported). Only an allocated one can be released.
-SPONSORSHIP_LIVE = ("allocated", "purchased", "carded")
 
 
 def overlapping_live(since_id: int) -> TextClause:
     """One live sponsorship from `since_id` on that shares a day with another live one of its person: what
     `ex_sponsorship_person_live` refuses (migration 0014). Written out so that SQLite reads the partial index
     `ix_sponsorship_person_live` (bound values would not prove its condition)."""
-    live = "status IN ('allocated', 'purchased', 'carded')"
+    live = one_of("status", SPONSORSHIP_LIVE)
     return text(f"SELECT a.id FROM sponsorship a WHERE a.id >= :since AND a.{live} AND EXISTS (SELECT 1 FROM "
                 f"sponsorship b WHERE b.person_id = a.person_id AND b.id != a.id AND b.{live} "
                 f"AND b.starts_on <= a.ends_on AND b.ends_on >= a.starts_on) LIMIT 1").bindparams(since=since_id)
@@ -504,7 +521,8 @@ class Sponsorship(SQLModel, table=True):
     reason) before purchase, its money returns to the pledges."""
 
     __table_args__ = (
-        CheckConstraint("status IN ('allocated', 'purchased', 'carded', 'released')", name="status_known"),
+        CheckConstraint(one_of("status", SponsorshipStatus), name="status_known"),
+        CheckConstraint(one_of("rule", SponsorshipRule, empty="''"), name="rule_known"),
         CheckConstraint("months IN (3, 6, 12)", name="months_allowed"),
         CheckConstraint("price > 0", name="price_positive"),
         Index("ix_sponsorship_run_id", "run_id"),
@@ -535,7 +553,7 @@ class Sponsorship(SQLModel, table=True):
     batch_id: int | None = Field(default=None, foreign_key="purchase_batch.id")  # the purchase batch it is in
     release_reason: str = Field(default="")
     released_by: int | None = Field(default=None, foreign_key="user_account.id")
-    released_at: datetime | None = None
+    released_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class PurchaseBatch(SQLModel, table=True):
@@ -544,7 +562,7 @@ class PurchaseBatch(SQLModel, table=True):
 
     __tablename__ = "purchase_batch"
     __table_args__ = (
-        CheckConstraint("status IN ('open', 'paid', 'carded', 'cancelled')", name="status_known"),
+        CheckConstraint(one_of("status", BatchStatus), name="status_known"),
         CheckConstraint("sequence > 0", name="sequence_positive"),
         UniqueConstraint("province_code", "year", "sequence", name="uq_purchase_batch_province_code_year_sequence"),
         Index("ix_purchase_batch_province_code_status", "province_code", "status"),
@@ -559,13 +577,13 @@ class PurchaseBatch(SQLModel, table=True):
     amount: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))  # the cards' prices
     note: str = Field(default="")
     created_by: int | None = Field(default=None, foreign_key="user_account.id")
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
     paid_on: date | None = None  # the day the transfer to BHXH was made (Vietnam's): the money is spent from then
     payment_reference: str = Field(default="", max_length=64)  # the transfer order or BHXH's receipt number
     paid_by: int | None = Field(default=None, foreign_key="user_account.id")
-    paid_at: datetime | None = None
+    paid_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     cancelled_by: int | None = Field(default=None, foreign_key="user_account.id")
-    cancelled_at: datetime | None = None
+    cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     @property
     def label(self) -> str:
@@ -592,7 +610,7 @@ class Card(SQLModel, table=True):
     valid_to: date
     file_name: str = Field(default="")
     imported_by: int | None = Field(default=None, foreign_key="user_account.id")
-    imported_at: datetime = Field(default_factory=utcnow)
+    imported_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
 
 
 class FundingLine(SQLModel, table=True):
@@ -611,7 +629,7 @@ class Hold(SQLModel, table=True):
     household. It lapses at `expires_at` unless the pledge is paid in full; funded, it ends as `funded`."""
 
     __table_args__ = (
-        CheckConstraint("status IN ('active', 'released', 'expired', 'funded')", name="status_known"),
+        CheckConstraint(one_of("status", HoldStatus), name="status_known"),
         CheckConstraint("amount > 0", name="amount_positive"),
         Index("uq_hold_household_active", "household_id", unique=True, sqlite_where=text("status = 'active'"),
               postgresql_where=text("status = 'active'")),
@@ -623,10 +641,10 @@ class Hold(SQLModel, table=True):
     people: int  # the members the pledge's groups cover, when held
     amount: int = Field(sa_column=Column(BigInteger, nullable=False))  # their price for the pledge's months, when held
     held_by: int | None = Field(default=None, foreign_key="user_account.id")
-    held_at: datetime = Field(default_factory=utcnow)
-    expires_at: datetime
+    held_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
     status: str = Field(default="active", max_length=16)
-    ended_at: datetime | None = None
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     ended_by: int | None = Field(default=None, foreign_key="user_account.id")  # None: the system actor or a run
 
 
@@ -638,8 +656,8 @@ class ReportTally(SQLModel, table=True):
 
     __tablename__ = "report_tally"
     __table_args__ = (
-        CheckConstraint("source IN ('run', 'batch')", name="source_known"),
-        CheckConstraint("kind IN ('cards', 'money', 'repeat', 'done')", name="kind_known"),
+        CheckConstraint(one_of("source", TallySource), name="source_known"),
+        CheckConstraint(one_of("kind", TallyKind), name="kind_known"),
         UniqueConstraint("source", "source_id", "kind", "area", "key", "value", name="uq_report_tally_row"),
     )
     id: int | None = Field(default=None, primary_key=True)

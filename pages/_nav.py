@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from donation.access.actors import ADMIN, COMMUNE_OFFICIAL, DONOR, NATIONAL_OFFICER, PROVINCE_OFFICER
+from donation.access.actors import ADMIN, EVERY_ROLE, OFFICE_STAFF
+from donation.allocation.allocation import ALLOCATORS
+from donation.cards.cards import BUYERS
+from donation.pledges.pledges import PLEDGERS
+from donation.registry.nominations import NOMINATORS
+from donation.registry.review import POSTERS, REVIEWERS
 
+# A page's roles are the roles its service lets in, imported from the service, so that the menu never offers a page
+# whose service would refuse the visitor.
 ANYONE = "anyone"  # a page anyone may open, signed in or not
 ANONYMOUS = "anonymous"  # a page only for visitors who are not signed in (the sign-in form)
-SIGNED_IN = (DONOR, COMMUNE_OFFICIAL, PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)
-NOMINATORS = (COMMUNE_OFFICIAL, PROVINCE_OFFICER, ADMIN)
-PLEDGERS = (DONOR, PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)
 
 
 @dataclass(frozen=True)
@@ -28,35 +32,29 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/today.py", "Việc hôm nay", ":material/today:", "Làm việc", SIGNED_IN),
+    PageSpec("pages/today.py", "Việc hôm nay", ":material/today:", "Làm việc", EVERY_ROLE),
     PageSpec("pages/nominate.py", "Đề cử hộ gia đình", ":material/person_add:", "Làm việc", NOMINATORS),
     PageSpec("pages/import_nominations.py", "Nhập danh sách từ Excel", ":material/upload_file:", "Làm việc",
              NOMINATORS),
     PageSpec("pages/nominations.py", "Danh sách đề cử", ":material/list_alt:", "Làm việc", NOMINATORS),
-    PageSpec("pages/posting.py", "Niêm yết và ý kiến", ":material/campaign:", "Làm việc", NOMINATORS),
-    PageSpec("pages/review.py", "Xét duyệt đề cử", ":material/fact_check:", "Làm việc", (PROVINCE_OFFICER, ADMIN)),
+    PageSpec("pages/posting.py", "Niêm yết và ý kiến", ":material/campaign:", "Làm việc", POSTERS),
+    PageSpec("pages/review.py", "Xét duyệt đề cử", ":material/fact_check:", "Làm việc", REVIEWERS),
     PageSpec("pages/pledge.py", "Cam kết tài trợ", ":material/volunteer_activism:", "Tài trợ", PLEDGERS),
     PageSpec("pages/pledges.py", "Danh sách cam kết", ":material/receipt_long:", "Tài trợ", PLEDGERS),
     PageSpec("pages/hold_households.py", "Chọn hộ để giúp", ":material/favorite:", "Tài trợ", PLEDGERS),
-    PageSpec("pages/payments.py", "Tiền nộp và sao kê", ":material/payments:", "Tài trợ",
-             (PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)),
-    PageSpec("pages/receipts.py", "Biên nhận", ":material/receipt:", "Tài trợ",
-             (PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)),
-    PageSpec("pages/allocation.py", "Phân bổ tiền tài trợ", ":material/account_tree:", "Tài trợ",
-             (PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)),
-    PageSpec("pages/allocation_explain.py", "Giải trình phân bổ", ":material/help_center:", "Tài trợ",
-             (PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)),
-    PageSpec("pages/purchase_batches.py", "Mua thẻ BHYT", ":material/shopping_cart:", "Tài trợ",
-             (PROVINCE_OFFICER, ADMIN)),
-    PageSpec("pages/report.py", "Báo cáo", ":material/monitoring:", "Báo cáo",
-             (PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)),
+    PageSpec("pages/payments.py", "Tiền nộp và sao kê", ":material/payments:", "Tài trợ", OFFICE_STAFF),
+    PageSpec("pages/receipts.py", "Biên nhận", ":material/receipt:", "Tài trợ", OFFICE_STAFF),
+    PageSpec("pages/allocation.py", "Phân bổ tiền tài trợ", ":material/account_tree:", "Tài trợ", ALLOCATORS),
+    PageSpec("pages/allocation_explain.py", "Giải trình phân bổ", ":material/help_center:", "Tài trợ", OFFICE_STAFF),
+    PageSpec("pages/purchase_batches.py", "Mua thẻ BHYT", ":material/shopping_cart:", "Tài trợ", BUYERS),
+    PageSpec("pages/report.py", "Báo cáo", ":material/monitoring:", "Báo cáo", OFFICE_STAFF),
     PageSpec("pages/home.py", "Trang chủ", ":material/home:", "Công khai", (ANYONE,)),
     PageSpec("pages/premium_calculator.py", "Tính mức đóng BHYT", ":material/calculate:", "Công khai", (ANYONE,)),
     PageSpec("pages/verify.py", "Kiểm tra biên nhận", ":material/verified:", "Công khai", (ANYONE,)),
     PageSpec("pages/transparency.py", "Công khai số liệu", ":material/public:", "Công khai", (ANYONE,)),
     PageSpec("pages/sign_in.py", "Đăng nhập", ":material/login:", "Tài khoản", (ANONYMOUS,)),
     PageSpec("pages/register.py", "Đăng ký nhà tài trợ", ":material/how_to_reg:", "Tài khoản", (ANONYMOUS,)),
-    PageSpec("pages/account.py", "Tài khoản của tôi", ":material/person:", "Tài khoản", SIGNED_IN),
+    PageSpec("pages/account.py", "Tài khoản của tôi", ":material/person:", "Tài khoản", EVERY_ROLE),
     PageSpec("pages/admin_users.py", "Người dùng", ":material/group:", "Quản trị", (ADMIN,)),
     PageSpec("pages/admin_rules.py", "Quy định mức đóng", ":material/gavel:", "Quản trị", (ADMIN,)),
     PageSpec("pages/admin_communes.py", "Xã nghèo", ":material/map:", "Quản trị", (ADMIN,)),

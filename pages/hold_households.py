@@ -9,6 +9,7 @@ from donation.common.dates import format_datetime_vn
 from donation.common.errors import DonationError
 from donation.common.money import format_vnd
 from donation.pledges import pledges
+from donation.pledges.states import HOLDING
 from pages import _auth, _widgets
 from pages._plain import plain
 
@@ -21,7 +22,7 @@ st.caption("Chọn những hộ cụ thể (đã được BHXH tỉnh duyệt) �
            "quá hạn; cam kết đã nộp đủ thì giữ chỗ đến khi phân bổ mua thẻ.")
 _widgets.show_flash(FLASH)
 mine, _ = pledges.list_pledges(actor, limit=200)
-open_codes = {r.code: f"{r.code} · {r.scope} · {format_vnd(r.amount)}" for r in mine if r.status in holds.HOLDING}
+open_codes = {r.code: f"{r.code} · {r.scope} · {format_vnd(r.amount)}" for r in mine if r.status in HOLDING}
 if not open_codes:
     st.info("Chưa có cam kết nào còn hiệu lực để giữ chỗ. Ghi cam kết ở trang Cam kết tài trợ.")
     st.stop()

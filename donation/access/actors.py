@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from db.enums import Role, labelled
 from donation.common.errors import Forbidden, InvalidInput
 
-DONOR = "donor"
-COMMUNE_OFFICIAL = "commune_official"
-PROVINCE_OFFICER = "province_officer"
-NATIONAL_OFFICER = "national_officer"
-ADMIN = "admin"
+DONOR = Role.DONOR.value
+COMMUNE_OFFICIAL = Role.COMMUNE_OFFICIAL.value
+PROVINCE_OFFICER = Role.PROVINCE_OFFICER.value
+NATIONAL_OFFICER = Role.NATIONAL_OFFICER.value
+ADMIN = Role.ADMIN.value
 SYSTEM = "system"
 
-ROLE_NAMES = {
-    DONOR: "Nhà tài trợ",
-    COMMUNE_OFFICIAL: "Cán bộ xã/phường",
-    PROVINCE_OFFICER: "Cán bộ BHXH tỉnh",
-    NATIONAL_OFFICER: "Cán bộ BHXH Việt Nam",
-    ADMIN: "Quản trị viên",
-}
+ROLE_NAMES = labelled(Role, {
+    Role.DONOR: "Nhà tài trợ",
+    Role.COMMUNE_OFFICIAL: "Cán bộ xã/phường",
+    Role.PROVINCE_OFFICER: "Cán bộ BHXH tỉnh",
+    Role.NATIONAL_OFFICER: "Cán bộ BHXH Việt Nam",
+    Role.ADMIN: "Quản trị viên",
+})
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Actor:
 
 # Batch jobs that a scheduler runs act as this built-in actor; the audit log names it.
 SYSTEM_ACTOR = Actor(SYSTEM, SYSTEM, "Hệ thống (tác vụ tự động)")
+EVERY_ROLE = tuple(ROLE_NAMES)  # anyone signed in
 # The staff of a receiving office (a province's BHXH, or BHXH Việt Nam), and administrators.
 OFFICE_STAFF = (PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)
 

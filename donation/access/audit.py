@@ -78,8 +78,6 @@ def _canonical(data: dict | None) -> str | None:
 
 
 def _at_text(at: datetime) -> str:
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 

@@ -76,11 +76,6 @@ def _now(now: datetime | None) -> datetime:
     return now or datetime.now(UTC)
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes; everything stored is UTC.
-    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
-
-
 def actor_of(user: UserAccount) -> Actor:
     return Actor(user.username, user.role, user.display_name, user.province_code, user.commune_code, user.id)
 
@@ -101,7 +96,7 @@ def sign_in(username: str, password: str, *, uow: UnitOfWork | None = None, now:
             _password_matches(_dummy_hash(), password or "")
             raise SignInRefused(_WRONG)
         matches = _password_matches(user.password_hash, password or "")
-        locked_until = _aware(user.locked_until)
+        locked_until = user.locked_until
         if locked_until is not None and locked_until > now:
             if not matches:
                 # The same answer as for an unknown name: only the right password learns of the lock, so trying
@@ -161,16 +156,16 @@ def resolve_session(token: str | None, *, uow: UnitOfWork | None = None, now: da
         if found is None:
             return None
         row, user = found
-        locked_until = _aware(user.locked_until)
+        locked_until = user.locked_until
         idle = timedelta(minutes=app_settings.get(work.session, "session_idle_minutes"))
         reason = ("disabled" if not user.is_active else "locked" if locked_until and locked_until > now
-                  else "expired" if _aware(row.created_at) + MAX_SESSION < now
-                  else "idle" if _aware(row.last_seen_at) + idle < now else None)
+                  else "expired" if row.created_at + MAX_SESSION < now
+                  else "idle" if row.last_seen_at + idle < now else None)
         if reason:
             row.ended_at, row.end_reason = now, reason
             work.commit()
             return None
-        if now - _aware(row.last_seen_at) >= _TOUCH_EVERY:
+        if now - row.last_seen_at >= _TOUCH_EVERY:
             row.last_seen_at = now
             work.commit()
         return actor_of(user)
@@ -193,7 +188,7 @@ def open_session(ticket: str | None, *, uow: UnitOfWork | None = None, now: date
         row = work.session.execute(select(table.c.id, table.c.created_at).where(*waiting)).first()
         if row is None:
             return None
-        if _aware(row.created_at) + timedelta(seconds=TICKET_MAX_AGE) < now:
+        if row.created_at + timedelta(seconds=TICKET_MAX_AGE) < now:
             work.session.execute(update(table).where(table.c.id == row.id, *waiting)
                                  .values(ended_at=now, end_reason="ticket_expired"))
             work.commit()
@@ -296,7 +291,7 @@ class UserRow:
 
 def _row(user: UserAccount) -> UserRow:
     return UserRow(user.id, user.username, user.display_name, user.role, user.province_code, user.commune_code,
-                   user.is_active, _aware(user.locked_until))
+                   user.is_active, user.locked_until)
 
 
 def _public(user: UserAccount) -> dict:

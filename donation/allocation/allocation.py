@@ -52,7 +52,7 @@ from donation.allocation.engine import ready as engine_ready
 from donation.common.dates import add_months
 from donation.common.errors import Forbidden, InvalidInput, NotFound, explain
 from donation.pledges.pledges import find_pledge, groups_helped, require_visible
-from donation.pledges.states import check_transition
+from donation.pledges.states import SPENDABLE, check_transition
 from donation.premium.calculator import RuleBook
 from donation.premium.card_prices import price_needs
 from donation.premium.rules import load_rule_book
@@ -60,7 +60,6 @@ from donation.registry.review import approval_in_force
 from donation.reporting import reports
 
 ALLOCATORS = (PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)
-SPENDABLE = ("partly_paid", "paid", "allocated")
 _PLEDGE_LINES = next(index for index in FundingLine.__table__.indexes  # what a pledge bought is read through it
                      if list(index.columns) == [FundingLine.__table__.c.pledge_id])
 

@@ -12,6 +12,7 @@ import numpy as np
 from sqlmodel import Session, func, select
 
 from db.bulk import not_among
+from db.enums import SponsorshipRule, labelled
 from db.models import (
     SPONSORSHIP_LIVE,
     Commune,
@@ -30,7 +31,7 @@ from donation.access.actors import ADMIN, DONOR, NATIONAL_OFFICER, OFFICE_STAFF,
 from donation.access.audit import mask
 from donation.access.offices import NATIONAL
 from donation.access.units import get_commune, get_province
-from donation.allocation.allocation import SPENDABLE, what_it_bought
+from donation.allocation.allocation import what_it_bought
 from donation.allocation.engine import MONTHS, Funds, Needs
 from donation.allocation.engine import allocate as run_engine
 from donation.common.dates import today_vn
@@ -42,12 +43,14 @@ from donation.payments.receipts import office_header
 from donation.pledges.donors import KINDS
 from donation.pledges.pledge_statement_pdf import StatementDoc, StatementLine, statement_pdf
 from donation.pledges.pledges import find_pledge, groups_helped, require_visible, scope_of
+from donation.pledges.states import LIVE_PLEDGES, SPENDABLE
 from donation.premium.calculator import RuleBook
 from donation.premium.card_prices import day_number_of, price_needs
 from donation.premium.rules import load_rule_book
 from donation.registry.priority import GROUP_NAMES
 
-RULE_NAMES = {"held": "Cam kết giữ suất: được tài trợ trước", "priority": "Theo thứ tự ưu tiên chung"}
+RULE_NAMES = labelled(SponsorshipRule, {SponsorshipRule.HELD: "Cam kết giữ suất: được tài trợ trước",
+                                        SponsorshipRule.PRIORITY: "Theo thứ tự ưu tiên chung"})
 # Why an approved person still has no card paid for, as an official would say it; the keys are stable.
 REASONS = {
     "held": "Nhà tài trợ giữ chỗ: chờ tiền của cam kết đó",
@@ -59,7 +62,6 @@ REASONS = {
     "state_pays": "Nhà nước và tỉnh đóng toàn bộ: không cần nhà tài trợ",
     "approval_expired": "Hết hạn duyệt: cần gia hạn",
 }
-LIVE_PLEDGE = ("pledged", "partly_paid", "paid", "allocated", "completed")  # not cancelled, not expired
 ANY_GROUP = "*"  # a pledge naming no group helps every group that needs a donor
 
 
@@ -277,7 +279,7 @@ class _Money:
         self.due: Counter = Counter()
         for prov, commune, groups, status, count, due in session.exec(
                 select(Pledge.province_code, Pledge.commune_code, Pledge.groups, Pledge.status, func.count(),
-                       func.sum(Pledge.amount - Pledge.paid)).where(Pledge.status.in_(LIVE_PLEDGE), *in_scope)
+                       func.sum(Pledge.amount - Pledge.paid)).where(Pledge.status.in_(LIVE_PLEDGES), *in_scope)
                 .group_by(Pledge.province_code, Pledge.commune_code, Pledge.groups, Pledge.status)):
             for key in self._keys(prov, commune, groups):
                 self.live[key] += count

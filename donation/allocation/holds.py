@@ -24,18 +24,18 @@ from db.bulk import not_among
 from db.models import SPONSORSHIP_LIVE, Commune, Hold, Nomination, Person, Pledge, Sponsorship
 from db.uow import UnitOfWork
 from donation.access import app_settings, audit
-from donation.access.actors import ADMIN, DONOR, OFFICE_STAFF, Actor, require_role
+from donation.access.actors import ADMIN, Actor, require_role
 from donation.access.offices import lock_offices
 from donation.allocation.allocation import NEED_COLUMNS, household_prices, waiting_needs
 from donation.common.dates import today_vn
 from donation.common.errors import InvalidInput, NotFound
 from donation.common.money import format_vnd
-from donation.pledges.pledges import find_pledge, groups_helped, require_visible
+from donation.pledges.pledges import PLEDGERS, find_pledge, groups_helped, require_visible
+from donation.pledges.states import HOLDING
 from donation.registry.nomination_rows import DAMAGE_NAMES, FLAG_NAMES
 from donation.registry.priority import GROUP_NAMES
 from donation.registry.review import approval_in_force
 
-HOLDING = ("pledged", "partly_paid", "paid", "allocated")  # pledges whose money may still come or be spent
 SHOWN_FLAGS = ("elderly_alone", "orphan")  # the need flags that are not sensitive personal data
 AGE_BANDS = ((6, "6–17 tuổi"), (18, "18–39 tuổi"), (40, "40–59 tuổi"), (60, "60–79 tuổi"), (80, "từ 80 tuổi"))
 DAMAGE_ORDER = ("destroyed", "severe", "partial", "livelihood")
@@ -83,7 +83,7 @@ class HoldResult:
 
 
 def _holding_pledge(actor: Actor, session: Session, code: str) -> Pledge:
-    require_role(actor, DONOR, *OFFICE_STAFF)
+    require_role(actor, *PLEDGERS)
     pledge = find_pledge(session, code)
     require_visible(actor, session, pledge)
     return pledge

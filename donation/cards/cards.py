@@ -12,6 +12,7 @@ from sqlalchemy import update
 from sqlmodel import Session, func, select
 
 from db.bulk import not_among
+from db.enums import BatchStatus, Gender, labelled
 from db.models import (
     Card,
     Commune,
@@ -40,8 +41,9 @@ from donation.registry.nomination_rows import find_header, header_key, read_date
 from donation.registry.priority import GROUP_NAMES
 
 BUYERS = (PROVINCE_OFFICER, ADMIN)  # cards are bought by the province where the people live
-STATUS_NAMES = {"open": "Đang lập", "paid": "Đã chuyển tiền cho BHXH", "carded": "Đã có thẻ", "cancelled": "Đã hủy"}
-GENDER_NAMES = {"male": "Nam", "female": "Nữ"}
+STATUS_NAMES = labelled(BatchStatus, {BatchStatus.OPEN: "Đang lập", BatchStatus.PAID: "Đã chuyển tiền cho BHXH",
+                                      BatchStatus.CARDED: "Đã có thẻ", BatchStatus.CANCELLED: "Đã hủy"})
+GENDER_NAMES = labelled(Gender, {Gender.MALE: "Nam", Gender.FEMALE: "Nữ"})
 # Form D03-TS (Decision 595/QĐ-BHXH, amended by 505 and 490): the columns domain-facts §6 lists, in that order.
 D03_HEADERS = ("STT", "Họ và tên", "Mã số BHXH", "Số CCCD", "Ngày sinh", "Giới tính", "Địa chỉ",
                "Nơi đăng ký KCB ban đầu", "Thứ tự trong hộ", "Mức đóng chuẩn (₫)", "Tỷ lệ đóng (%)",

@@ -7,6 +7,7 @@ import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from db.types import as_utc
 from donation.common.errors import InvalidInput
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -31,9 +32,7 @@ def format_date(value: date) -> str:
 
 def format_datetime_vn(value: datetime) -> str:
     """A UTC timestamp shown in Vietnam's time: '24/11/2026 16:05'."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
+    return as_utc(value).astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")  # naive: UTC, as db.types reads it
 
 
 def parse_date(text: str, *, field: str = "Ngày") -> date:

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Session, select
 
+from db.enums import PaymentMethod, PaymentStatus, labelled
 from db.models import Payment, Pledge, Receipt, StatementLine
 from db.uow import UnitOfWork
 from donation.access import audit
@@ -22,9 +23,12 @@ from donation.payments.statement_rows import normalise_reference
 from donation.pledges.pledges import find_pledge, require_visible
 from donation.pledges.states import STATUS_NAMES, check_transition, status_for_payment
 
-METHODS = {"bank_transfer": "Chuyển khoản", "cash": "Tiền mặt tại văn phòng",
-           "treasury": "Kho bạc Nhà nước (ngân sách)"}
-PAYMENT_STATUSES = {"awaiting_confirmation": "Chờ xác nhận", "confirmed": "Đã xác nhận", "rejected": "Bị từ chối"}
+METHODS = labelled(PaymentMethod, {PaymentMethod.BANK_TRANSFER: "Chuyển khoản",
+                                    PaymentMethod.CASH: "Tiền mặt tại văn phòng",
+                                    PaymentMethod.TREASURY: "Kho bạc Nhà nước (ngân sách)"})
+PAYMENT_STATUSES = labelled(PaymentStatus, {PaymentStatus.AWAITING_CONFIRMATION: "Chờ xác nhận",
+                                            PaymentStatus.CONFIRMED: "Đã xác nhận",
+                                            PaymentStatus.REJECTED: "Bị từ chối"})
 PAYABLE = ("pledged", "partly_paid", "paid", "allocated", "expired")  # money revives an expired pledge
 
 

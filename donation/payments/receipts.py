@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import and_, false, tuple_, update
 from sqlmodel import Session, func, or_, select
 
+from db.enums import ReceiptStatus, VoidReason, labelled
 from db.models import Commune, Donor, Payment, Pledge, Province, Receipt, ReceivingOffice
 from db.uow import UnitOfWork
 from donation.access import app_settings, audit, signing_keys
@@ -40,11 +41,13 @@ from donation.pledges.donors import KINDS
 from donation.pledges.pledges import find_pledge, require_visible
 from donation.premium.pledge_quote import CARD_NAMES
 
-STATUSES = {"valid": "Còn hiệu lực", "void_requested": "Chờ xác nhận hủy", "voided": "Đã hủy"}
+STATUSES = labelled(ReceiptStatus, {ReceiptStatus.VALID: "Còn hiệu lực",
+                                    ReceiptStatus.VOID_REQUESTED: "Chờ xác nhận hủy", ReceiptStatus.VOIDED: "Đã hủy"})
 # Why a receipt is voided, as the public verify page says it; the officers' own words stay in `void_note`.
-VOID_REASONS = {"donor_details": "Sai thông tin nhà tài trợ", "official_number": "Sai số biên lai thu",
-                "purpose": "Sai nội dung, mục đích tài trợ", "damaged": "Bản in hỏng hoặc thất lạc",
-                "other": "Lý do khác"}
+VOID_REASONS = labelled(VoidReason, {
+    VoidReason.DONOR_DETAILS: "Sai thông tin nhà tài trợ", VoidReason.OFFICIAL_NUMBER: "Sai số biên lai thu",
+    VoidReason.PURPOSE: "Sai nội dung, mục đích tài trợ", VoidReason.DAMAGED: "Bản in hỏng hoặc thất lạc",
+    VoidReason.OTHER: "Lý do khác"})
 MAX_BATCH = 20_000  # receipts in one print run
 
 

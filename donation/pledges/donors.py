@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from db.enums import DonorKind, labelled
 from db.models import Donor, Pledge, UserAccount
 from db.uow import UnitOfWork
 from donation.access import audit
@@ -28,7 +29,8 @@ from donation.common.identity import (
     normalise_name,
 )
 
-KINDS = {"budget": "Ngân sách địa phương", "organisation": "Doanh nghiệp, tổ chức", "individual": "Cá nhân"}
+KINDS = labelled(DonorKind, {DonorKind.BUDGET: "Ngân sách địa phương", DonorKind.ORGANISATION: "Doanh nghiệp, tổ chức",
+                             DonorKind.INDIVIDUAL: "Cá nhân"})
 LABELS = {"name": "Tên", "authority": "Cơ quan ban hành quyết định", "decision_number": "Số quyết định",
           "decision_date": "Ngày quyết định", "tax_code": "Mã số thuế", "representative": "Người đại diện",
           "address": "Địa chỉ", "phone": "Số điện thoại", "email": "Thư điện tử"}

@@ -30,6 +30,7 @@ from donation.pledges.states import STATUS_NAMES, check_transition
 from donation.premium.pledge_quote import PledgeQuote, quote_pledge
 from donation.premium.rules import load_rule_book
 
+PLEDGERS = (DONOR, *OFFICE_STAFF)  # who may make and see pledges
 MAX_INSTALMENTS = 12
 
 
@@ -154,7 +155,7 @@ def create_pledge(actor: Actor, *, amount: int | None = None, cards: int | None 
                   instalments: Sequence[tuple[int, date]] = (), donor_id: int | None = None, today: date,
                   uow: UnitOfWork | None = None) -> PledgeRow:
     """A donor pledges for themself; office staff enter a pledge for a donor of theirs (a walk-in)."""
-    require_role(actor, DONOR, *OFFICE_STAFF)
+    require_role(actor, *PLEDGERS)
     with uow or UnitOfWork() as work:
         session = work.session
         if actor.role == DONOR:
@@ -241,7 +242,7 @@ def find_pledge(session: Session, code: str) -> Pledge:
 
 
 def get_pledge(actor: Actor, code: str, *, uow: UnitOfWork | None = None) -> PledgeRow:
-    require_role(actor, DONOR, *OFFICE_STAFF)
+    require_role(actor, *PLEDGERS)
     with uow or UnitOfWork() as work:
         pledge = find_pledge(work.session, code)
         require_visible(actor, work.session, pledge)
@@ -251,7 +252,7 @@ def get_pledge(actor: Actor, code: str, *, uow: UnitOfWork | None = None) -> Ple
 def list_pledges(actor: Actor, *, office: int | None = None, status: str | None = None, limit: int = 50,
                  offset: int = 0, uow: UnitOfWork | None = None) -> tuple[list[PledgeRow], int]:
     """A page of pledges, newest first: a donor's own, or one office's (staff see only theirs)."""
-    require_role(actor, DONOR, *OFFICE_STAFF)
+    require_role(actor, *PLEDGERS)
     with uow or UnitOfWork() as work:
         query = select(Pledge)
         if actor.role == DONOR:
@@ -274,7 +275,7 @@ def list_pledges(actor: Actor, *, office: int | None = None, status: str | None 
 
 def cancel_pledge(actor: Actor, code: str, reason: str, *, uow: UnitOfWork | None = None) -> PledgeRow:
     """Cancel a pledge not yet paid in full: the donor their own, or the office's staff."""
-    require_role(actor, DONOR, *OFFICE_STAFF)
+    require_role(actor, *PLEDGERS)
     if not (reason or "").strip():
         raise InvalidInput("Ghi lý do hủy cam kết")
     with uow or UnitOfWork() as work:
@@ -347,7 +348,7 @@ class Confirmation:
 
 
 def confirmation(actor: Actor, code: str, *, uow: UnitOfWork | None = None) -> Confirmation:
-    require_role(actor, DONOR, *OFFICE_STAFF)
+    require_role(actor, *PLEDGERS)
     with uow or UnitOfWork() as work:
         pledge = find_pledge(work.session, code)
         require_visible(actor, work.session, pledge)

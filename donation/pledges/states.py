@@ -6,10 +6,18 @@ pledge expires, and money that still arrives for an expired pledge revives it. P
 
 from __future__ import annotations
 
+from db.enums import PledgeStatus, labelled
 from donation.common.errors import InvalidInput
 
-STATUS_NAMES = {"pledged": "Đã cam kết", "partly_paid": "Đã nộp một phần", "paid": "Đã nộp đủ",
-                "allocated": "Đã phân bổ", "completed": "Hoàn thành", "cancelled": "Đã hủy", "expired": "Hết hạn"}
+STATUS_NAMES = labelled(PledgeStatus, {
+    PledgeStatus.PLEDGED: "Đã cam kết", PledgeStatus.PARTLY_PAID: "Đã nộp một phần", PledgeStatus.PAID: "Đã nộp đủ",
+    PledgeStatus.ALLOCATED: "Đã phân bổ", PledgeStatus.COMPLETED: "Hoàn thành", PledgeStatus.CANCELLED: "Đã hủy",
+    PledgeStatus.EXPIRED: "Hết hạn"})
+
+# Sets of statuses the services select by, named once beside the table they come from.
+LIVE_PLEDGES = ("pledged", "partly_paid", "paid", "allocated", "completed")  # not cancelled, not expired
+HOLDING = ("pledged", "partly_paid", "paid", "allocated")  # pledges whose money may still come or be spent
+SPENDABLE = ("partly_paid", "paid", "allocated")  # pledges with money received that allocation may spend
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     "pledged": frozenset({"partly_paid", "paid", "cancelled", "expired"}),

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from db.enums import FloodDamage, labelled
 from donation.common.errors import InvalidInput
 from donation.common.identity import (
     check_bhxh_code,
@@ -70,8 +71,9 @@ DAMAGE_WORDS = {
     "partial": ("hu hong mot phan", "hu hai mot phan", "mot phan", "partial"),
     "livelihood": ("mat sinh ke", "livelihood"),
 }
-DAMAGE_NAMES = {"destroyed": "Nhà bị sập, cuốn trôi", "severe": "Hư hỏng nặng", "partial": "Hư hỏng một phần",
-                "livelihood": "Mất sinh kế"}
+DAMAGE_NAMES = labelled(FloodDamage, {FloodDamage.DESTROYED: "Nhà bị sập, cuốn trôi",
+                                      FloodDamage.SEVERE: "Hư hỏng nặng", FloodDamage.PARTIAL: "Hư hỏng một phần",
+                                      FloodDamage.LIVELIHOOD: "Mất sinh kế"})
 _EXCEL_EPOCH = date(1899, 12, 30)
 _DIGIT = re.compile(r"\d")
 _SEPARATORS = re.compile(r"[\s.\-]")

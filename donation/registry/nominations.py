@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from db.bulk import bulk_insert
+from db.enums import NominationStatus, labelled
 from db.models import Commune, Household, Nomination, Person
 from db.uow import UnitOfWork
 from donation.access import app_settings, audit
@@ -333,8 +334,10 @@ class NominationRow:
     approved_until: date | None
 
 
-STATUS_NAMES = {"nominated": "Đã đề cử", "posted": "Đang niêm yết", "approved": "Đã duyệt", "rejected": "Bị từ chối",
-                "returned": "Trả lại để sửa", "withdrawn": "Đã rút"}
+STATUS_NAMES = labelled(NominationStatus, {
+    NominationStatus.NOMINATED: "Đã đề cử", NominationStatus.POSTED: "Đang niêm yết",
+    NominationStatus.APPROVED: "Đã duyệt", NominationStatus.REJECTED: "Bị từ chối", NominationStatus.RETURNED: "Trả lại để sửa",
+    NominationStatus.WITHDRAWN: "Đã rút"})
 # Not a stored status: approved nominations whose approval ends within RENEWAL_NOTICE_DAYS or has ended.
 DUE_FOR_RENEWAL = "due_for_renewal"
 RENEWAL_NOTICE_DAYS = 30

@@ -62,11 +62,12 @@ from db.models import (
 )
 from db.uow import UnitOfWork
 from donation.access import audit_checkpoints
-from donation.access.actors import ADMIN, NATIONAL_OFFICER, PROVINCE_OFFICER, Actor, require_role
+from donation.access.actors import OFFICE_STAFF, PROVINCE_OFFICER, Actor, require_role
 from donation.access.offices import NATIONAL, NATIONAL_NAME
 from donation.common.dates import VN_TZ, today_vn
 from donation.common.errors import Forbidden, InvalidInput, NotFound
 from donation.pledges.donors import KINDS
+from donation.pledges.states import LIVE_PLEDGES
 
 FIGURES = ("pledged", "received", "allocated", "spent", "cards_funded", "needs_nominated", "needs_approved",
            "needs_funded", "needs_carded")
@@ -77,7 +78,6 @@ FIGURE_NAMES = {
     "needs_approved": "Người được duyệt", "needs_funded": "Người được tài trợ", "needs_carded": "Người đã có thẻ",
 }
 KINDS_OF_REPORT = {"daily": "Báo cáo ngày", "weekly": "Báo cáo tuần"}
-LIVE_PLEDGES = ("pledged", "partly_paid", "paid", "allocated", "completed")
 FRIDAY = 4
 VN_OFFSET_SECONDS = 7 * 3600  # Vietnam keeps UTC+7 all year
 EPOCH_DAY = date(1970, 1, 1)
@@ -200,8 +200,6 @@ def week_ending(day: date) -> date:
 
 
 def _vn_day(value: datetime) -> date:
-    if value.tzinfo is None:  # SQLite gives stored UTC times back naive
-        value = value.replace(tzinfo=UTC)
     return value.astimezone(VN_TZ).date()
 
 
@@ -214,9 +212,8 @@ def _as_time(value) -> datetime:
 
 
 def _utc(value) -> datetime:
-    """A stored UTC time, aware (SQLite gives it back naive)."""
-    value = _as_time(value)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    """A stored time: aware UTC from the column's type (db.types.UTCDateTime)."""
+    return _as_time(value)
 
 
 # Scope ----------------------------------------------------------------------------------------------------------
@@ -224,7 +221,7 @@ def _utc(value) -> datetime:
 def check_scope(actor: Actor, province: int | None) -> None:
     """A provincial officer reads their own province; the national officer and administrators any province or the
     nation; nobody else reads reports (the public page has its own, suppressed figures)."""
-    require_role(actor, PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)
+    require_role(actor, *OFFICE_STAFF)
     if actor.role == PROVINCE_OFFICER and province != actor.province_code:
         raise Forbidden(f"Tài khoản {actor.username} chỉ xem được báo cáo của tỉnh mình" if province is not None else
                         f"Báo cáo cả nước dành cho BHXH Việt Nam: tài khoản {actor.username} xem báo cáo tỉnh mình")
@@ -273,8 +270,7 @@ def tally(session: Session, days: Iterable[date], *, needs: Iterable[date] | Non
             return False
         if released_at is None:
             return True
-        released = _as_time(released_at)
-        return (released if released.tzinfo else released.replace(tzinfo=UTC)) >= end
+        return _as_time(released_at) >= end
 
     # Runs and paid batches, each counted once (`ReportTally`); releases, few, read apart.
     stored = _tallies(session, runs, batches)
@@ -431,8 +427,7 @@ def _money_by_office(session: Session, which) -> list[tuple[int, int]]:
 
 def _sources(session: Session) -> tuple[dict[int, datetime], dict[int, date]]:
     """The allocation runs (id -> when, UTC) and the batches paid to BHXH (id -> the day paid)."""
-    runs = {run_id: _as_time(at).replace(tzinfo=UTC) if _as_time(at).tzinfo is None else _as_time(at)
-            for run_id, at in session.exec(select(AllocationRun.id, AllocationRun.run_at))}
+    runs = {run_id: _as_time(at) for run_id, at in session.exec(select(AllocationRun.id, AllocationRun.run_at))}
     batches = {batch_id: _as_date(paid_on) for batch_id, paid_on in session.exec(
         select(PurchaseBatch.id, PurchaseBatch.paid_on).where(PurchaseBatch.paid_on.is_not(None),
                                                               PurchaseBatch.status.in_(("paid", "carded"))))}
@@ -611,7 +606,7 @@ def dashboard(actor: Actor, *, kind: str = "daily", on: date | None = None, prov
 
 def provinces(actor: Actor, *, uow: UnitOfWork | None = None) -> dict[int, str]:
     """The provinces whose report the actor may read: code -> name."""
-    require_role(actor, PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)
+    require_role(actor, *OFFICE_STAFF)
     with uow or UnitOfWork() as work:
         query = select(Province.code, Province.name).order_by(Province.code)
         if actor.role == PROVINCE_OFFICER:

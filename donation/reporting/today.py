@@ -14,6 +14,7 @@ from donation.access.actors import (
     ADMIN,
     COMMUNE_OFFICIAL,
     DONOR,
+    EVERY_ROLE,
     NATIONAL_OFFICER,
     PROVINCE_OFFICER,
     Actor,
@@ -36,7 +37,7 @@ class Today:
 
 
 def overview(actor: Actor, on: date, *, uow: UnitOfWork | None = None) -> Today:
-    require_role(actor, DONOR, COMMUNE_OFFICIAL, PROVINCE_OFFICER, NATIONAL_OFFICER, ADMIN)
+    require_role(actor, *EVERY_ROLE)
     with uow or UnitOfWork() as work:
         session = work.session
         rules = load_rule_book(session)

@@ -27,6 +27,7 @@ from donation.access.offices import NATIONAL
 from donation.common.dates import today_vn
 from donation.common.errors import NotFound
 from donation.pledges.donors import KINDS
+from donation.pledges.states import LIVE_PLEDGES
 from donation.reporting import reports
 
 THRESHOLD = 5
@@ -173,7 +174,7 @@ def _donors(session: Session, on: date):
     the others only as a count and a sum."""
     end = reports.end_of_day(on)
     pledged = dict(session.exec(
-        select(Pledge.donor_id, func.sum(Pledge.amount)).where(Pledge.status.in_(reports.LIVE_PLEDGES),
+        select(Pledge.donor_id, func.sum(Pledge.amount)).where(Pledge.status.in_(LIVE_PLEDGES),
                                                                Pledge.created_at < end).group_by(Pledge.donor_id)).all())
     received = dict(session.exec(
         select(Pledge.donor_id, func.sum(Payment.amount)).join(Pledge, Pledge.id == Payment.pledge_id)
