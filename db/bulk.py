@@ -185,18 +185,30 @@ def new_ids(connection: Connection, table: Table, count: int) -> np.ndarray:
     return np.arange(largest + 1, largest + 1 + count, dtype=np.int64)
 
 
-def foreign_keys_unchecked(connection: Connection) -> None:
-    """On SQLite, no foreign-key checks on this connection from the transaction about to begin (the pragma has no
-    effect inside one: this must come before its first write) until the connection goes back to the pool, which
-    turns them on again (`db.engine`); a session gives it back when its transaction ends. (An in-memory database's
-    one connection per thread goes back only when its last user in the thread lets go of it.) Only for a
-    transaction that takes SQLite's write lock before it reads the parents of what it writes, in a platform that
-    deletes no rows, so that they cannot go away: a million sponsorships and their lines took 1.1 to 1.4 s less (of
-    2.9 s) without the checks, measured here. PostgreSQL: nothing (its checks stay)."""
-    if connection.dialect.name == "sqlite":
-        if connection.connection.driver_connection.in_transaction:
-            raise RuntimeError("foreign keys can only be left unchecked before the transaction's first write")
-        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+@contextmanager
+def foreign_keys_unchecked(connection: Connection, *, checked_after: Sequence[Table]) -> Iterator[None]:
+    """The one place where rows go in without per-row foreign-key checks: a SQLite transaction that writes many rows
+    through `insert_columns`, taking SQLite's write lock before it reads the parents of what it writes, in a platform
+    that deletes no rows, so that they cannot go away. A million sponsorships and their lines took 1.1 to 1.4 s less
+    (of 2.9 s) without the checks, and the whole 1,000,000-need allocation 18 to 19 s against 24 s with them (one
+    session on this machine, bench/RESULTS.md).
+
+    SQLite's pragma takes effect only before a transaction's first write, so the block must begin the transaction;
+    the connection checks again once it goes back to the pool (`db.engine`). Every other table the block writes rows
+    of with foreign keys is named in `checked_after` and checked whole (`PRAGMA foreign_key_check`) at the block's
+    end: a row without its parent fails the block as the per-row check would have. PostgreSQL: nothing changes."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    if connection.connection.driver_connection.in_transaction:
+        raise RuntimeError("foreign keys can only be left unchecked before the transaction's first write")
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    yield
+    for table in checked_after:
+        orphan = connection.exec_driver_sql(f'PRAGMA foreign_key_check("{table.name}")').first()
+        if orphan is not None:
+            raise IntegrityError(f"PRAGMA foreign_key_check({table.name})", None, sqlite3.IntegrityError(
+                f"FOREIGN KEY constraint failed: {table.name} row {orphan[1]} has no {orphan[2]}"))
 
 
 @contextmanager

@@ -6,6 +6,7 @@ funding lines saved in one transaction, or only previewed. Running again allocat
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -213,12 +214,13 @@ def allocate(actor: Actor, *, on: date, province: int | None = None, dry_run: bo
     offices, needs_province = _scope(actor, province)
     tell = progress or (lambda share, step: None)
     engine_ready()  # before any lock: a first run compiles the engine for seconds
-    with uow or UnitOfWork() as work:
+    with uow or UnitOfWork() as work, ExitStack() as unchecked:
         session = work.session
         if not dry_run:  # two runs at once: the second waits, then sees the first's result
-            # what it writes refers to rows it reads under the locks taken next or writes itself, and to the acting
-            # user's account: nothing in the platform deletes rows, and under the locks nobody else writes
-            foreign_keys_unchecked(session.connection())
+            # the sponsorships and their lines go in unchecked: they refer to rows read under the locks taken next
+            # or written by the run itself; the run's own row is checked before the commit
+            unchecked.enter_context(foreign_keys_unchecked(session.connection(),
+                                                           checked_after=[AllocationRun.__table__]))
             lock_offices(session, _touched(offices, needs_province))
         tell(0.0, "Đọc người được duyệt và tính mức đóng")
         rules = load_rule_book(session)
@@ -240,6 +242,7 @@ def allocate(actor: Actor, *, on: date, province: int | None = None, dry_run: bo
         except IntegrityError as exc:  # the database's guard against funding a person twice, in Vietnamese
             raise InvalidInput(explain(exc) or "Không lưu được kết quả phân bổ: chạy lại") from exc
         audit.record(session, actor, "allocate", "allocation_run", report.run_id, after=report.as_dict())
+        unchecked.close()
         work.commit()
         tell(0.9, "Cập nhật số liệu cho báo cáo")
         reports.tally_new(session)
