@@ -10,7 +10,7 @@ from donation.common.errors import DonationError
 from donation.common.money import format_number, format_vnd, parse_vnd
 from donation.pledges import donors, pledges
 from donation.premium.pledge_quote import DONOR_GROUPS, MONTHS
-from donation.registry.priority import GROUP_NAMES
+from donation.premium.rule_data import GROUP_NAMES
 from pages import _auth, _widgets
 from pages._plain import plain
 
