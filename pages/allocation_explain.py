@@ -11,7 +11,7 @@ from donation.allocation import allocation, explain
 from donation.common.dates import today_vn
 from donation.common.errors import DonationError
 from donation.common.money import format_number, format_vnd
-from donation.registry.priority import GROUP_NAMES
+from donation.premium.rule_data import GROUP_NAMES
 from pages import _auth, _widgets
 from pages._plain import plain
 

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from donation.common.errors import DonationError
+from donation.premium.rule_data import GROUP_NAMES
 from donation.registry import nominations
 from donation.registry.nomination_rows import DAMAGE_NAMES, FLAG_NAMES
-from donation.registry.priority import GROUP_NAMES
 from pages import _auth, _widgets
 from pages._plain import plain
 

@@ -10,7 +10,7 @@ from donation.common.errors import DonationError
 from donation.common.money import format_number, format_vnd, parse_vnd
 from donation.pledges import donors, pledges
 from donation.premium.pledge_quote import DONOR_GROUPS, MONTHS
-from donation.registry.priority import GROUP_NAMES
+from donation.premium.rule_data import GROUP_NAMES
 from pages import _auth, _widgets
 from pages._plain import plain
 
@@ -34,10 +34,8 @@ if actor.role != DONOR:
         kind = st.radio("Loại", list(donors.KINDS), format_func=donors.KINDS.get, horizontal=True,
                         key="pledge.new_kind")
         with st.form("pledge.new_donor"):
-            keys = {"budget": ("name", "authority", "decision_number", "decision_date"),
-                    "organisation": ("name", "tax_code", "representative", "address"),
-                    "individual": ("name", "phone", "email")}[kind]
-            fields = {key: st.text_input(donors.LABELS[key], key=f"pledge.new.{key}") for key in keys}
+            fields = {f.key: st.text_input(f.label, key=f"pledge.new.{f.key}")
+                      for f in donors.form_fields(kind, at_office=True)}
             public = st.checkbox("Đồng ý nêu tên trên trang công khai", key="pledge.new_public")
             if st.form_submit_button("Thêm nhà tài trợ"):
                 try:

@@ -9,6 +9,8 @@ from donation.pledges import donors
 from pages import _auth
 from pages._plain import plain
 
+CONTACT_KEYS = ("phone", "email")
+
 actor = _auth.require_page(__file__)
 st.title("Đăng ký nhà tài trợ")
 st.caption("Đăng ký để cam kết tài trợ thẻ BHYT, nộp tiền bằng VietQR và theo dõi tiền của bạn đã mua thẻ cho ai "
@@ -16,19 +18,11 @@ st.caption("Đăng ký để cam kết tài trợ thẻ BHYT, nộp tiền bằn
 kind = st.radio("Bạn là", list(donors.KINDS), format_func=donors.KINDS.get, horizontal=True, key="register.kind")
 with st.form("register"):
     left, right = st.columns(2)
-    fields = {"name": left.text_input({"budget": "Tên cơ quan, đơn vị (ví dụ UBND tỉnh Đắk Lắk)",
-                                       "organisation": "Tên doanh nghiệp, tổ chức",
-                                       "individual": "Họ và tên"}[kind], key="register.name")}
-    if kind == "budget":
-        fields["authority"] = right.text_input("Cơ quan ban hành quyết định", key="register.authority")
-        fields["decision_number"] = left.text_input("Số quyết định", key="register.decision_number")
-        fields["decision_date"] = right.text_input("Ngày quyết định (dd/mm/yyyy)", key="register.decision_date")
-    elif kind == "organisation":
-        fields["tax_code"] = right.text_input("Mã số thuế", key="register.tax_code")
-        fields["representative"] = left.text_input("Người đại diện", key="register.representative")
-        fields["address"] = right.text_input("Địa chỉ", key="register.address")
-    fields["phone"] = left.text_input("Số điện thoại", key="register.phone")
-    fields["email"] = right.text_input("Thư điện tử", key="register.email")
+    asked = donors.form_fields(kind)
+    # the kind's own facts two by two from the left, then its contact details side by side
+    own, contact = [f for f in asked if f.key not in CONTACT_KEYS], [f for f in asked if f.key in CONTACT_KEYS]
+    fields = {f.key: (left, right)[n % 2].text_input(f.visitor_label, key=f"register.{f.key}")
+              for group in (own, contact) for n, f in enumerate(group)}
     public = st.checkbox("Nêu tên tôi và số tiền trên trang công khai (không chọn: hiện là nhà tài trợ ẩn danh)",
                          key="register.public")
     st.divider()

@@ -10,7 +10,7 @@ from donation.access.actors import PROVINCE_OFFICER
 from donation.common.dates import today_vn
 from donation.common.money import format_number, format_vnd
 from donation.pledges.donors import KINDS
-from donation.registry.priority import GROUP_NAMES
+from donation.premium.rule_data import GROUP_NAMES
 from donation.reporting import report_files, reports
 from pages import _auth
 

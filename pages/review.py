@@ -5,8 +5,8 @@ import streamlit as st
 
 from donation.common.dates import format_date
 from donation.common.errors import DonationError
+from donation.premium.rule_data import GROUP_NAMES
 from donation.registry import review
-from donation.registry.priority import GROUP_NAMES
 from pages import _auth
 from pages._plain import plain
 

@@ -46,8 +46,8 @@ from donation.pledges.pledges import find_pledge, groups_helped, require_visible
 from donation.pledges.states import LIVE_PLEDGES, SPENDABLE
 from donation.premium.calculator import RuleBook
 from donation.premium.card_prices import day_number_of, price_needs
+from donation.premium.rule_data import GROUP_NAMES
 from donation.premium.rules import load_rule_book
-from donation.registry.priority import GROUP_NAMES
 
 RULE_NAMES = labelled(SponsorshipRule, {SponsorshipRule.HELD: "Cam kết giữ suất: được tài trợ trước",
                                         SponsorshipRule.PRIORITY: "Theo thứ tự ưu tiên chung"})

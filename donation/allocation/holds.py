@@ -32,8 +32,8 @@ from donation.common.errors import InvalidInput, NotFound
 from donation.common.money import format_vnd
 from donation.pledges.pledges import PLEDGERS, find_pledge, groups_helped, require_visible
 from donation.pledges.states import HOLDING
+from donation.premium.rule_data import GROUP_NAMES
 from donation.registry.nomination_rows import DAMAGE_NAMES, FLAG_NAMES
-from donation.registry.priority import GROUP_NAMES
 from donation.registry.review import approval_in_force
 
 SHOWN_FLAGS = ("elderly_alone", "orphan")  # the need flags that are not sensitive personal data

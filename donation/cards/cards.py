@@ -36,9 +36,9 @@ from donation.common.identity import check_bhxh_code, check_cccd, name_key, pars
 from donation.common.money import format_number
 from donation.common.spreadsheets import read_rows, write_xlsx
 from donation.pledges.states import check_transition
+from donation.premium.rule_data import GROUP_NAMES
 from donation.premium.rules import load_rule_book
 from donation.registry.nomination_rows import find_header, header_key, read_date
-from donation.registry.priority import GROUP_NAMES
 
 BUYERS = (PROVINCE_OFFICER, ADMIN)  # cards are bought by the province where the people live
 STATUS_NAMES = labelled(BatchStatus, {BatchStatus.OPEN: "Đang lập", BatchStatus.PAID: "Đã chuyển tiền cho BHXH",

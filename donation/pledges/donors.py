@@ -1,7 +1,8 @@
 """Donors of three kinds: a local budget, a company or organisation, an individual; each with its own facts.
 
 A donor registers (an account with the donor role and their profile, in one transaction) or an official enters one
-for a walk-in at the office. `check_profile` is plain: it says which field is wrong and what to write.
+for a walk-in at the office. FIELDS says what each kind gives: `check_profile` checks by it and both forms are made
+from it. `check_profile` is plain: it says which field is wrong and what to write.
 """
 
 from __future__ import annotations
@@ -31,9 +32,45 @@ from donation.common.identity import (
 
 KINDS = labelled(DonorKind, {DonorKind.BUDGET: "Ngân sách địa phương", DonorKind.ORGANISATION: "Doanh nghiệp, tổ chức",
                              DonorKind.INDIVIDUAL: "Cá nhân"})
-LABELS = {"name": "Tên", "authority": "Cơ quan ban hành quyết định", "decision_number": "Số quyết định",
-          "decision_date": "Ngày quyết định", "tax_code": "Mã số thuế", "representative": "Người đại diện",
-          "address": "Địa chỉ", "phone": "Số điện thoại", "email": "Thư điện tử"}
+REQUIRED, CONTACT, OPTIONAL = "required", "contact", "optional"  # CONTACT: at least one of the kind's contact fields
+
+
+@dataclass(frozen=True)
+class ProfileField:
+    """One fact a donor of some kind gives: checked by `check_profile`, asked by the registration and office forms."""
+    key: str
+    label: str  # in messages and on the office's form
+    need: str = OPTIONAL
+    title: str = ""  # what a visitor registering is asked, where it says more than the label
+    help: str = ""  # what to write, after the visitor's label in brackets
+
+    @property
+    def visitor_label(self) -> str:
+        # Officials know the form; a visitor registering is told whose name and which date format.
+        return f"{self.title or self.label} ({self.help})" if self.help else self.title or self.label
+
+
+def _name(title: str, hint: str = "") -> ProfileField:
+    return ProfileField("name", "Tên", REQUIRED, title, hint)
+
+
+def _contact(need: str) -> tuple[ProfileField, ProfileField]:
+    return ProfileField("phone", "Số điện thoại", need), ProfileField("email", "Thư điện tử", need)
+
+
+FIELDS: dict[str, tuple[ProfileField, ...]] = {
+    DonorKind.BUDGET: (_name("Tên cơ quan, đơn vị", "ví dụ UBND tỉnh Đắk Lắk"),
+                       ProfileField("authority", "Cơ quan ban hành quyết định", REQUIRED),
+                       ProfileField("decision_number", "Số quyết định", REQUIRED),
+                       ProfileField("decision_date", "Ngày quyết định", REQUIRED, help="dd/mm/yyyy"),
+                       *_contact(OPTIONAL)),
+    DonorKind.ORGANISATION: (_name("Tên doanh nghiệp, tổ chức"), ProfileField("tax_code", "Mã số thuế", REQUIRED),
+                             ProfileField("representative", "Người đại diện", REQUIRED),
+                             ProfileField("address", "Địa chỉ", REQUIRED), *_contact(OPTIONAL)),
+    # the office reaches an individual only through their phone or mail
+    DonorKind.INDIVIDUAL: (_name("Họ và tên"), *_contact(CONTACT)),
+}
+LABELS = {field.key: field.label for fields in FIELDS.values() for field in fields}
 _PHONE = re.compile(r"(?:\+84|0)(?:3|5|7|8|9|2\d)\d{7,8}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 
@@ -69,9 +106,6 @@ def check_profile(kind: str, fields: dict[str, object], *, today: date) -> dict[
     # A person's name is capitalised word by word; an organisation's is kept as written ("Công ty TNHH …").
     profile: dict[str, object] = {"name": normalise_name(_text(fields, "name")) if kind == "individual"
                                   else _text(fields, "name")}
-    required = {"budget": ("name", "authority", "decision_number", "decision_date"),
-                "organisation": ("name", "tax_code", "representative", "address"),
-                "individual": ("name",)}[kind]
     for key in ("authority", "representative", "address"):
         profile[key] = _text(fields, key)
     problems += [hidden_characters_message(LABELS[key]) for key in ("name", "authority", "representative")
@@ -100,14 +134,22 @@ def check_profile(kind: str, fields: dict[str, object], *, today: date) -> dict[
     if email and (len(email) > 254 or not _EMAIL.fullmatch(email)):
         problems.append("Thư điện tử không đúng: ví dụ ten@example.com")
     profile["phone"], profile["email"] = phone, email
-    if kind == "individual" and not phone and not email:
-        problems.append("Cá nhân cần số điện thoại hoặc thư điện tử để văn phòng liên hệ")
-    for key in required:
-        if not profile.get(key) and not any(LABELS[key] in p for p in problems):
-            problems.append(f"Thiếu {LABELS[key].lower()}")
+    contact = [field for field in FIELDS[kind] if field.need == CONTACT]
+    if contact and not any(profile[field.key] for field in contact):
+        problems.append(f"{KINDS[kind]} cần {' hoặc '.join(field.label.lower() for field in contact)} để văn phòng "
+                        "liên hệ")
+    for field in FIELDS[kind]:
+        if field.need == REQUIRED and not profile.get(field.key) and not any(field.label in p for p in problems):
+            problems.append(f"Thiếu {field.label.lower()}")
     if problems:
         raise InvalidInput("; ".join(problems))
     return profile
+
+
+def form_fields(kind: str, *, at_office: bool = False) -> tuple[ProfileField, ...]:
+    """The fields a form asks of a donor of this kind: every one on the registration form; at the office's counter
+    only those the service needs, so that a walk-in donor is entered quickly."""
+    return tuple(field for field in FIELDS[kind] if not at_office or field.need != OPTIONAL)
 
 
 def register(*, kind: str, username: str, password: str, fields: dict[str, object], public: bool,

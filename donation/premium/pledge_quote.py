@@ -13,12 +13,13 @@ from datetime import date
 from donation.common.errors import InvalidInput
 from donation.common.money import format_number, format_vnd
 from donation.premium.calculator import RuleBook, quote_premium
+from donation.premium.rule_data import GROUP_NAMES
 
 MONTHS = (3, 6, 12)
 # The groups a donor can help, in the order the form shows them; poor households are paid in full by the state.
 DONOR_GROUPS = ("household", "near_poor", "pupil", "student", "farm_household")
-CARD_NAMES = {"household": "thẻ hộ gia đình", "near_poor": "thẻ hộ cận nghèo", "pupil": "thẻ học sinh",
-              "student": "thẻ sinh viên", "farm_household": "thẻ hộ nông, lâm, ngư, diêm nghiệp"}
+# A card is named after its group inside a sentence ("mua được 2 thẻ hộ gia đình"), hence the lower-case first letter.
+CARD_NAMES = {group: f"thẻ {GROUP_NAMES[group][:1].lower()}{GROUP_NAMES[group][1:]}" for group in DONOR_GROUPS}
 MAX_CARDS = 100_000
 MAX_AMOUNT = 1_000_000_000_000  # 1.000 tỷ đồng: far above any pledge seen, and within a VietQR amount field
 

@@ -15,6 +15,13 @@ GROUPS = (
     GroupRule("poor", "Hộ nghèo", "HN"),
 )
 
+# The name every screen, PDF and explanation gives a group, made here from the seeded name so that a group added to
+# GROUPS is named everywhere at once. The calculator and the rules page show the seeded (legal) name; the farm
+# group's is too long for a table cell or a sentence, and "có mức sống trung bình" goes without saying for a group
+# that is helped at all, so only that one is shortened.
+_SHORTER = {"farm_household": "Hộ nông, lâm, ngư, diêm nghiệp"}
+GROUP_NAMES = {group.key: _SHORTER.get(group.key, group.name) for group in GROUPS}
+
 # 100% for the 1st member, then 70%, 60%, 50%, and 40% from the 5th (dichvucong.gov.vn Q&A 15739).
 LADDER_BP = (10_000, 7_000, 6_000, 5_000, 4_000)
 

@@ -13,7 +13,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from donation.common.identity import vietnamese_name_order
 from donation.common.pdf import BOLD, REGULAR, nfc, register_fonts
-from donation.registry.priority import GROUP_NAMES
+from donation.premium.rule_data import GROUP_NAMES
 from donation.registry.review import PostedLine
 
 

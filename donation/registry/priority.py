@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
+from donation.premium.rule_data import GROUP_NAMES
 from donation.registry.nomination_rows import DAMAGE_NAMES, FLAG_NAMES
-
-GROUP_NAMES = {"household": "Hộ gia đình", "near_poor": "Hộ cận nghèo", "pupil": "Học sinh", "student": "Sinh viên",
-               "farm_household": "Hộ nông, lâm, ngư, diêm nghiệp", "poor": "Hộ nghèo"}
 
 
 def score(weights: Mapping[str, int], *, group: str, flood_damage: str | None, need_flags: Sequence[str],

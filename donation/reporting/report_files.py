@@ -24,7 +24,7 @@ from donation.common.pdf import BOLD, REGULAR, OfficeHeader, nfc, register_fonts
 from donation.common.spreadsheets import Sheet, write_workbook
 from donation.payments.receipts import office_header
 from donation.pledges.donors import KINDS
-from donation.registry.priority import GROUP_NAMES
+from donation.premium.rule_data import GROUP_NAMES
 from donation.reporting import reports
 from donation.reporting.reports import FIGURE_NAMES, FIGURES, MONEY, Report
 

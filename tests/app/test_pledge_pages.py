@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Image
 
 from demo.seed import DEMO_PASSWORD
-from donation.pledges import pledges
+from donation.pledges import donors, pledges
 from tests.app.conftest import ENTRY, as_read
 from tests.app.test_sign_in import open_page, sign_in
 
@@ -96,6 +96,44 @@ def test_registration_signs_the_new_donor_in(app):
     from donation.pledges import donors
 
     assert donors.my_profile(auth.find_actor("songba")).tax_code == "0401234567"
+
+
+USER = ["Tên đăng nhập (chữ không dấu, số, dấu chấm)"]
+PASSWORDS = ["Mật khẩu (ít nhất 10 ký tự)", "Nhập lại mật khẩu"]
+FORMS = {  # kind: the labels the office's walk-in form asks, then the registration form's left and right columns
+    "budget": (["Tên", "Cơ quan ban hành quyết định", "Số quyết định", "Ngày quyết định"],
+               ["Tên cơ quan, đơn vị (ví dụ UBND tỉnh Đắk Lắk)", "Số quyết định", "Số điện thoại", *USER,
+                "Cơ quan ban hành quyết định", "Ngày quyết định (dd/mm/yyyy)", "Thư điện tử", *PASSWORDS]),
+    "organisation": (["Tên", "Mã số thuế", "Người đại diện", "Địa chỉ"],
+                     ["Tên doanh nghiệp, tổ chức", "Người đại diện", "Số điện thoại", *USER,
+                      "Mã số thuế", "Địa chỉ", "Thư điện tử", *PASSWORDS]),
+    "individual": (["Tên", "Số điện thoại", "Thư điện tử"],
+                   ["Họ và tên", "Số điện thoại", *USER, "Thư điện tử", *PASSWORDS]),
+}
+
+
+def test_each_kind_of_donor_is_asked_its_fields_at_the_office_and_when_registering(app):
+    office = open_page(sign_in(app, "demo.tinh", DEMO_PASSWORD), "pages/pledge.py")
+    registering = AppTest.from_file(ENTRY, default_timeout=60)
+    registering.run()
+    open_page(registering, "pages/register.py")
+    for kind, (at_office, on_registration) in FORMS.items():
+        office.radio(key="pledge.new_kind").set_value(kind)
+        registering.radio(key="register.kind").set_value(kind)
+        office.run()
+        registering.run()
+        assert [t.label for t in office.text_input if t.key.startswith("pledge.new.")] == at_office
+        assert [t.key for t in office.text_input if t.key.startswith("pledge.new.")] == [
+            f"pledge.new.{f.key}" for f in donors.form_fields(kind, at_office=True)]
+        assert [t.label for t in registering.text_input] == on_registration
+    office.radio(key="pledge.new_kind").set_value("organisation")
+    office.run()
+    for key, value in {"name": "Công ty TNHH Ea Kar", "tax_code": "6001234567", "representative": "Ông Y Moan",
+                       "address": "Ea Kar, Đắk Lắk"}.items():
+        office.text_input(key=f"pledge.new.{key}").set_value(value)
+    next(b for b in office.button if b.label == "Thêm nhà tài trợ").click()
+    office.run()
+    assert [s.value for s in office.success] == ["Đã thêm Công ty TNHH Ea Kar: tìm theo tên ở trên để chọn."]
 
 
 def test_an_officer_sees_the_office_pledges_and_cancels_one(app):

@@ -8,7 +8,8 @@ from sqlmodel import select
 from db.models import Commune
 from db.uow import UnitOfWork
 from donation.common.errors import InvalidInput, NotFound
-from donation.premium import quotes
+from donation.premium import quotes, rule_data
+from donation.premium.rule_data import GROUP_NAMES
 from donation.upkeep.setup import initialise
 
 
@@ -74,3 +75,10 @@ def test_calculator_options(ready_engine):
     assert options.groups[0] == ("household", "Hộ gia đình") and len(options.groups) == 6
     assert len(options.provinces) == 34
     assert len(quotes.communes_of(66, uow=UnitOfWork(ready_engine))) == 102
+
+
+def test_the_seeded_groups_are_the_rule_data_that_every_screen_names(ready_engine):
+    seeded = dict(quotes.calculator_options(uow=UnitOfWork(ready_engine)).groups)
+    assert seeded == {g.key: g.name for g in rule_data.GROUPS}
+    assert list(seeded) == list(GROUP_NAMES)
+    assert all(name.startswith(GROUP_NAMES[key]) for key, name in seeded.items())

@@ -29,6 +29,38 @@ def test_donor_profiles_are_checked_field_by_field(kind, fields, message):
         donors.check_profile(kind, fields, today=TODAY)
 
 
+# the labels the office's walk-in form asks, then those the registration form asks
+ASKED = [
+    ("budget", ["Tên", "Cơ quan ban hành quyết định", "Số quyết định", "Ngày quyết định"],
+     ["Tên cơ quan, đơn vị (ví dụ UBND tỉnh Đắk Lắk)", "Cơ quan ban hành quyết định", "Số quyết định",
+      "Ngày quyết định (dd/mm/yyyy)", "Số điện thoại", "Thư điện tử"]),
+    ("organisation", ["Tên", "Mã số thuế", "Người đại diện", "Địa chỉ"],
+     ["Tên doanh nghiệp, tổ chức", "Mã số thuế", "Người đại diện", "Địa chỉ", "Số điện thoại", "Thư điện tử"]),
+    ("individual", ["Tên", "Số điện thoại", "Thư điện tử"], ["Họ và tên", "Số điện thoại", "Thư điện tử"]),
+]
+GOOD = {"name": "Công ty A", "authority": "UBND tỉnh", "decision_number": "123/QĐ-UBND",
+        "decision_date": "20/11/2026", "tax_code": "0101234567", "representative": "Bà Lê Thu", "address": "Tuy Hòa",
+        "phone": "0912345678", "email": "a@example.com"}
+
+
+@pytest.mark.parametrize(("kind", "office", "registration"), ASKED, ids=[kind for kind, _, _ in ASKED])
+def test_each_kind_is_asked_its_fields_from_one_table(kind, office, registration):
+    assert list(donors.FIELDS) == list(donors.KINDS)
+    assert [f.label for f in donors.form_fields(kind, at_office=True)] == office
+    assert [f.visitor_label for f in donors.form_fields(kind)] == registration
+    asked = [f.key for f in donors.form_fields(kind, at_office=True)]
+    profile = donors.check_profile(kind, {key: GOOD[key] for key in asked}, today=TODAY)
+    assert all(profile[key] for key in asked)
+
+
+@pytest.mark.parametrize(("kind", "field"), [(kind, f) for kind, fields in donors.FIELDS.items() for f in fields
+                                             if f.need == donors.REQUIRED])
+def test_a_missing_required_field_is_named(kind, field):
+    fields = {f.key: GOOD[f.key] for f in donors.FIELDS[kind] if f.key != field.key}
+    with pytest.raises(InvalidInput, match=f"^Thiếu {field.label.lower()}$"):
+        donors.check_profile(kind, fields, today=TODAY)
+
+
 def test_a_budget_donor_keeps_its_decision():
     profile = donors.check_profile("budget", {"name": "UBND tỉnh Đắk Lắk", "authority": "UBND tỉnh Đắk Lắk",
                                               "decision_number": "123/QĐ-UBND", "decision_date": "20/11/2026"},

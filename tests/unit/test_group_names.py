@@ -1,0 +1,45 @@
+"""Each group's names have one home (rule_data): every group key of the rule data is named, and the priority
+explanation and the pledge quote say the same names."""
+
+from datetime import date
+
+import pytest
+
+from donation.premium import rule_data
+from donation.premium.calculator import RuleBook
+from donation.premium.pledge_quote import CARD_NAMES, DONOR_GROUPS, quote_pledge
+from donation.premium.rule_data import GROUP_NAMES
+from donation.registry.priority import score
+
+RULES = RuleBook(rule_data.RULE_VERSIONS, {g.key: g for g in rule_data.GROUPS}, rule_data.TOP_UPS)
+SEEDED = {g.key: g.name for g in rule_data.GROUPS}
+
+# key, the name screens show, the card a donor buys (None: the state pays in full, no donor is asked)
+NAMES = [
+    ("household", "Hộ gia đình", "thẻ hộ gia đình"),
+    ("near_poor", "Hộ cận nghèo", "thẻ hộ cận nghèo"),
+    ("pupil", "Học sinh", "thẻ học sinh"),
+    ("student", "Sinh viên", "thẻ sinh viên"),
+    ("farm_household", "Hộ nông, lâm, ngư, diêm nghiệp", "thẻ hộ nông, lâm, ngư, diêm nghiệp"),
+    ("poor", "Hộ nghèo", None),
+]
+
+
+def test_every_group_key_of_the_rule_data_is_named():
+    used = set(SEEDED) | {t.group_key for t in rule_data.TOP_UPS} | set(DONOR_GROUPS)
+    used |= {key for version in rule_data.RULE_VERSIONS for key in version.shares}
+    assert used == set(GROUP_NAMES) == {key for key, _, _ in NAMES}
+    assert set(CARD_NAMES) == set(DONOR_GROUPS) == {key for key, _, card in NAMES if card}
+    # the seeded order is the screens' order: the nomination forms offer every group but the last (poor)
+    assert list(GROUP_NAMES) == list(SEEDED) == [key for key, _, _ in NAMES]
+
+
+@pytest.mark.parametrize(("key", "name", "card"), NAMES, ids=[key for key, _, _ in NAMES])
+def test_the_registry_the_quote_and_the_seeded_table_agree(key, name, card):
+    assert GROUP_NAMES[key] == name and CARD_NAMES.get(key) == card
+    assert SEEDED[key].startswith(name)  # the seeded (legal) name, or its shortening for screens
+    assert score({key: 30}, group=key, flood_damage=None, need_flags=(), birth_date=date(1980, 1, 1),
+                 on=date(2026, 1, 1)) == (30, f"{name} 30 = 30")
+    if card:
+        sentence = quote_pledge(RULES, amount=100_000_000, groups=[key], on=date(2026, 1, 1)).sentence()
+        assert f" {card} 12 tháng" in sentence
