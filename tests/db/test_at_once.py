@@ -5,6 +5,7 @@ waits for it (the office locks of README "What runs at once") and leaves every r
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
@@ -99,6 +100,7 @@ class PausedCommit(UnitOfWork):
         self.reached, self.go = threading.Event(), threading.Event()
 
     def commit(self) -> None:
+        self.backend = self.session.connection().connection.driver_connection.info.backend_pid
         self.reached.set()
         assert self.go.wait(60), "the test never let the first writer commit"
         super().commit()
@@ -124,11 +126,28 @@ def at_once(engine, first: Callable[[UnitOfWork], object], second: Callable[[Uni
     assert paused.reached.wait(120)
     two = threading.Thread(target=run, args=("second", second, UnitOfWork(engine), finished))
     two.start()
-    waited = not finished.wait(2)
+    waited = _blocked_by(engine, getattr(paused, "backend", None), finished) and not finished.is_set()
     paused.go.set()
     one.join(120)
     two.join(120)
     return waited, results.get("first"), results.get("second"), errors
+
+
+def _blocked_by(engine, backend: int | None, finished: threading.Event, limit: float = 20) -> bool:
+    """Whether, within `limit` seconds, some PostgreSQL backend waits on a lock `backend` (the paused writer's) holds:
+    the second writer waiting, seen in pg_stat_activity rather than guessed from a pause. False if the second writer
+    finished first, or the first never reached its commit."""
+    if backend is None:
+        return False
+    deadline = time.monotonic() + limit
+    with engine.connect() as connection:
+        while time.monotonic() < deadline and not finished.is_set():
+            if connection.exec_driver_sql("SELECT count(*) FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))",
+                                          (backend,)).scalar():
+                return True
+            connection.rollback()
+            time.sleep(0.02)
+    return False
 
 
 @pytest.fixture
