@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import struct
 import zipfile
@@ -96,6 +97,7 @@ def raw_xlsx(sheet_data: Iterable[bytes]) -> bytes:
     return buffer.getvalue()
 
 
+@functools.cache
 def zip_bomb(inflated_mb: int) -> bytes:
     """A workbook of a few megabytes whose sheet inflates to `inflated_mb` MB of repeated rows."""
     row = b"<row>" + b'<c t="inlineStr"><is><t>x</t></is></c>' * 20 + b"</row>"

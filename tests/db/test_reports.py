@@ -12,13 +12,16 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from db.models import Sponsorship
+from db.uow import UnitOfWork
 from demo import seed as demo
+from donation.access import auth
 from donation.access.actors import SYSTEM_ACTOR
 from donation.allocation import allocation
 from donation.cards import cards
-from donation.common.dates import VN_TZ
+from donation.common.dates import VN_TZ, today_vn
 from donation.common.errors import Forbidden
 from donation.reporting import reports
+from tests.databases import register_template
 from tests.db.test_cards import card_row, filled, issued
 
 
@@ -27,14 +30,13 @@ def last_days(today: date) -> list[date]:
     return [today - timedelta(days=n) for n in (4, 3, 2, 1, 0)]
 
 
-@pytest.fixture
-def history(uow, people, today):
+def make_history(uow, today: date) -> None:
     """Demo people and pledges, allocated, with their times spread over the last days: some nominated and
     reviewed earlier, the run two days ago, two sponsorships released yesterday, a batch paid yesterday whose
     cards were imported today."""
     demo.seed_demo(seed=3, nominations=300, pledges=12, uow=uow, today=today - timedelta(days=3))
     allocation.allocate(SYSTEM_ACTOR, on=today, uow=uow)
-    tinh = people["demo.tinh"]
+    tinh = auth.find_actor("demo.tinh", uow=uow)
     with uow as work:
         gone = list(work.session.exec(select(Sponsorship.id).where(Sponsorship.province_code == 66)
                                       .order_by(Sponsorship.id.desc()).limit(2)))
@@ -64,6 +66,20 @@ def history(uow, people, today):
                 "UPDATE nomination SET approved_until = :ended WHERE id % 7 = 0 AND status = 'approved'"),
                 {"ended": today - timedelta(days=2)})  # approvals that ended two days ago
         work.commit()
+
+
+# Built once per worker and day (tests.databases), then copied for each test that takes `history`.
+register_template("report_history", lambda engine: make_history(UnitOfWork(engine), today_vn()), on="seeded")
+
+
+@pytest.fixture
+def uow_level(request, today) -> str:
+    return "report_history" if "history" in request.fixturenames else "seeded"
+
+
+@pytest.fixture
+def history(uow, people, today):
+    """A copy of the report_history template (`make_history` as of today)."""
     return uow
 
 
