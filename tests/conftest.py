@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 from db.config import get_settings
 from db.engine import get_engine, make_engine
 from donation.common.dates import VN_TZ, today_vn
-from tests.databases import Templates, schema_url
+from tests.databases import WORKER, Templates, schema_url
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 # Cheap password hashing and a fixed secret for every test, including the servers and commands they start.
@@ -61,7 +61,10 @@ def postgres_url() -> str:
 @pytest.fixture(scope="session")
 def templates(request, tmp_path_factory):
     """This process's database templates, built on first use; the PostgreSQL ones are dropped at the end."""
-    made = Templates(tmp_path_factory.mktemp("templates"), lambda: request.getfixturevalue("postgres_url"))
+    base = tmp_path_factory.getbasetemp()
+    # xdist workers' temporary folders sit side by side in the run's own: templates built there serve them all
+    shared = (base.parent if WORKER != "main" else base) / "shared-templates"
+    made = Templates(tmp_path_factory.mktemp("templates"), lambda: request.getfixturevalue("postgres_url"), shared)
     yield made
     made.close()
 

@@ -1,4 +1,5 @@
-"""Databases for tests: empty ones, and copies of templates migrated and seeded once per process (xdist worker).
+"""Databases for tests: empty ones, and copies of templates migrated and seeded once per run (the first xdist
+worker to need one builds it; the others wait for it and use the same).
 
 Migrating a new database and loading the 3,321 communes takes a second or more; copying a template takes a few
 milliseconds for a SQLite file and a fraction of a second for PostgreSQL (`CREATE DATABASE … TEMPLATE`). Each test
@@ -7,6 +8,7 @@ still gets a database of its own.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -111,11 +113,13 @@ class Templates:
     SQLite: a file, copied. PostgreSQL: a schema in TEST_DATABASE_URL's database, kept as pg_dump's SQL and replayed
     under a new name for each copy. (`CREATE DATABASE … TEMPLATE` copies faster, but each DROP DATABASE forces a
     checkpoint, which on a shared server takes seconds.) The next copy is made, and used ones dropped, in the
-    background while tests run.
+    background while tests run. Each template is built once for the run, in a folder its workers share (`shared`),
+    under a file lock: a worker that asks while another builds it waits, then reads the same file or dump.
     """
 
-    def __init__(self, folder: Path, postgres_url: Callable[[], str]):
+    def __init__(self, folder: Path, postgres_url: Callable[[], str], shared: Path):
         self.folder = folder
+        self.shared = shared
         self._server = postgres_url
         self._server_url: str | None = None
         self._built: dict[tuple[str, str, tuple], tuple[str, date]] = {}  # -> (SQLite file or dump, day)
@@ -159,8 +163,26 @@ class Templates:
         if key in self._next:  # a copy of yesterday's template
             self._drop(self._next.pop(key).result())
         day = today_vn()
+        name = f"{'-'.join([level, *(value for _, value in settings)])}-{day:%Y%m%d}"
+        shared = self.shared / f"{name}.{'db' if kind == 'sqlite' else 'sql'}"
+        # The run's workers share what one of them built: the first to ask builds while the others wait for it.
+        self.shared.mkdir(parents=True, exist_ok=True)
+        with open(self.shared / f"{name}.{kind}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not shared.exists():
+                built = self._build(kind, level, settings, self.folder / f"{name}.db")
+                if kind == "sqlite":
+                    os.replace(built, shared)
+                else:
+                    shared.write_text(built, encoding="utf-8")
+        location = str(shared) if kind == "sqlite" else shared.read_text(encoding="utf-8")
+        self._built[key] = (location, day)
+        return location
+
+    def _build(self, kind: str, level: str, settings: tuple, file: Path) -> str:
+        """A new template: the SQLite file's path, or PostgreSQL's dump."""
         if kind == "sqlite":
-            location = str(self.folder / f"{'-'.join([level, *(value for _, value in settings)])}-{day:%Y%m%d}.db")
+            location = str(file)
             url = f"sqlite:///{location}"
         else:
             location = f"tpl_{WORKER}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
@@ -177,11 +199,9 @@ class Templates:
             engine.dispose()
         if kind == "postgres":
             try:
-                dump = self._dump(location)
+                return self._dump(location)
             finally:
                 self._drop(location)
-            location = dump
-        self._built[key] = (location, day)
         return location
 
     def _dump(self, schema: str) -> str:
