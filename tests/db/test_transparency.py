@@ -11,7 +11,8 @@ from donation.access.actors import SYSTEM_ACTOR
 from donation.reporting import reports, transparency
 from tests.db import test_reports
 
-history = test_reports.history  # the fixture: demo data spread over the last days
+history = test_reports.history  # the fixture: demo data spread over the last days (a copy of its template)
+uow_level = test_reports.uow_level  # which the template is
 
 
 def strings(value) -> set[str]:
