@@ -1,5 +1,5 @@
-"""Real `streamlit run` servers on free ports, shared by the session's journeys, and Debian's Chromium driven by
-Playwright. Every browser test runs in one xdist worker (group "browser"): the servers start once."""
+"""Real `streamlit run` servers on free ports, shared by the journeys that run in one xdist worker (each worker that
+runs journeys starts its own, once), and Debian's Chromium driven by Playwright."""
 
 from __future__ import annotations
 
@@ -23,12 +23,6 @@ CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 # A demo office: the first start seeds 150 people and 8 pledges and allocates their money.
 DEMO_OFFICE = {"BHYT_DEMO_NOMINATIONS": "150", "BHYT_DEMO_PLEDGES": "8"}
-
-
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def _free_port() -> int:
