@@ -179,7 +179,7 @@ def main() -> None:
         floor = floor_seconds(uow, written * 2)  # a sponsorship and (at least) one funding line each
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{report.sponsorships} people funded in {report.households_funded} households, "
-          f"{report.amount_allocated:,} đồng from {report.pledges_used} pledges; {report.needs_left} needs left; digest {report.result_digest[:16]}")
+          f"{report.amount_allocated:,} đồng from {report.pledges_used} pledges; {report.people_waiting} people waiting; digest {report.result_digest[:16]}")
     ends = [at for at, _ in steps[1:]] + [began + seconds]
     print("; ".join(f"{step} {end - at:.2f} s" for (at, step), end in zip(steps, ends, strict=True)))
     print(f"RESULT database={database} needs={needs} pledges={pledges} seconds={seconds:.2f} engine_seconds={sum(engine_seconds):.2f} "

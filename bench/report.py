@@ -91,7 +91,7 @@ def main() -> None:
         province_s = time.perf_counter() - began
     seconds, floor = min(times), min(floors)
     f = report.figures
-    print(f"{f.needs_approved:,} approved, {f.needs_funded:,} funded, {f.needs_carded:,} carded; "
+    print(f"{f.people_approved:,} approved, {f.people_funded:,} funded, {f.people_carded:,} carded; "
           f"{f.received:,} đồng received, {f.allocated:,} allocated, {f.spent:,} spent; "
           f"runs {', '.join(f'{t:.2f}' for t in times)} s; the first, counting the run and batches once, "
           f"{first_s:.2f} s; a province's report {province_s:.2f} s")

@@ -82,4 +82,4 @@ def allocate(province, on_text, as_user, dry_run, as_json) -> None:
         return
     click.echo(f"{'Xem trước' if dry_run else 'Đã phân bổ'}: {report.people_funded} người "
                f"({report.households_funded} hộ), {format_vnd(report.amount_allocated)} từ {report.pledges_used} cam "
-               f"kết; còn {report.needs_left} người chờ, {format_vnd(report.remainder_total)} chưa phân bổ.")
+               f"kết; còn {report.people_waiting} người chờ, {format_vnd(report.remainder_total)} chưa phân bổ.")

@@ -60,8 +60,8 @@ def _report_command(kind: str):
             return
         f = report.figures
         click.echo(f"{report.title}: {report.name}. Đã nhận {format_vnd(f.received)}, đã phân bổ "
-                   f"{format_vnd(f.allocated)}, đã chi {format_vnd(f.spent)}; {f.needs_funded} người được tài trợ / "
-                   f"{f.needs_approved} người được duyệt, {f.needs_carded} người đã có thẻ.")
+                   f"{format_vnd(f.allocated)}, đã chi {format_vnd(f.spent)}; {f.people_funded} người được tài trợ / "
+                   f"{f.people_approved} người được duyệt, {f.people_carded} người đã có thẻ.")
         for path in written.values():
             click.echo(f"Đã ghi {path}.")
 

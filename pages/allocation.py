@@ -36,7 +36,7 @@ def show(report: allocation.AllocationReport) -> None:
     cells[0].metric("Người được tài trợ", f"{report.people_funded:,}".replace(",", "."))
     cells[1].metric("Hộ", f"{report.households_funded:,}".replace(",", "."))
     cells[2].metric("Số tiền", format_vnd(report.amount_allocated))
-    cells[3].metric("Người còn chờ", f"{report.needs_left:,}".replace(",", "."))
+    cells[3].metric("Người còn chờ", f"{report.people_waiting:,}".replace(",", "."))
     st.caption(f"Từ {report.pledges_used} cam kết; còn {format_vnd(report.remainder_total)} chưa phân bổ (phần lẻ "
                "không đủ một thẻ ở lại cam kết).")
     if not report.sponsorships:

@@ -98,8 +98,8 @@ beside(alt.Chart(progress).mark_bar().encode(
     x=alt.X("Tỷ lệ:Q", title="% người được duyệt đã được tài trợ", scale=alt.Scale(domain=[0, 100])),
     y=alt.Y("Tỉnh:N", sort=None, title=None)),
     pd.DataFrame({"Hạng": [r.rank for r in shown], "Tỉnh": [r.name for r in shown],
-                  "Được duyệt": [format_number(r.needs_approved) for r in shown],
-                  "Được tài trợ": [format_number(r.needs_funded) for r in shown],
+                  "Được duyệt": [format_number(r.people_approved) for r in shown],
+                  "Được tài trợ": [format_number(r.people_funded) for r in shown],
                   "Tỷ lệ": [report_files.share_text(r.share_bp) for r in shown]}))
 
 if province is None:

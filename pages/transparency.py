@@ -21,7 +21,8 @@ def public_figures(database: str, province: int | None, on) -> transparency.Publ
 
 
 st.title("Công khai số liệu")
-names = {"needs_approved": "Người được duyệt", "needs_funded": "Người được tài trợ", "needs_carded": "Người đã có thẻ"}
+names = {"people_approved": "Người được duyệt", "people_funded": "Người được tài trợ",
+         "people_carded": "Người đã có thẻ"}
 province = st.session_state.get("public.province")
 public = public_figures(setup.configured_database(), province, today_vn())
 st.caption(f"Số liệu đến hết ngày {public.on:%d/%m/%Y}. Không có thông tin cá nhân của người được tài trợ: chỉ có "

@@ -55,7 +55,7 @@ from donation.common.errors import Forbidden, InvalidInput, NotFound, explain
 from donation.pledges.pledges import find_pledge, groups_helped, require_visible
 from donation.pledges.states import SPENDABLE, check_transition
 from donation.premium.calculator import RuleBook
-from donation.premium.card_prices import price_needs
+from donation.premium.card_prices import price_nominations
 from donation.premium.rules import load_rule_book
 from donation.registry.review import approval_in_force
 from donation.reporting import reports
@@ -73,7 +73,7 @@ class AllocationReport:
     people_funded: int = 0
     households_funded: int = 0
     amount_allocated: int = 0
-    needs_left: int = 0  # approved needs in scope that a donor must pay for, still without a sponsor
+    people_waiting: int = 0  # approved nominations in scope that a donor must pay for, still without a sponsor
     remainder_total: int = 0  # money left on the pledges of the run
     result_digest: str = ""
     by_commune: dict[int, tuple[int, int]] = field(default_factory=dict)  # commune -> (people, amount)
@@ -84,7 +84,7 @@ class AllocationReport:
     def as_dict(self) -> dict:
         return {"dry_run": self.dry_run, "pledges_used": self.pledges_used, "sponsorships": self.sponsorships,
                 "people_funded": self.people_funded, "households_funded": self.households_funded,
-                "amount_allocated": self.amount_allocated, "needs_left": self.needs_left,
+                "amount_allocated": self.amount_allocated, "people_waiting": self.people_waiting,
                 "remainder_total": self.remainder_total, "result_digest": self.result_digest}
 
 
@@ -122,7 +122,7 @@ def _numbers(batches: Iterator[list[tuple]]) -> np.ndarray:
                                                          for batch in batches)])
 
 
-NEED_COLUMNS = ("id", "person", "household", "commune", "province", "score", "nominated", "card_until", "birth",
+NOMINATION_COLUMNS = ("id", "person", "household", "commune", "province", "score", "nominated", "card_until", "birth",
                 "poor", "group")  # the columns of `_need_rows`, in order
 
 
@@ -130,7 +130,7 @@ def _need_rows(session: Session, province: int | None, on: date, group_names: li
                households: list[int] | ColumnElement[bool] | None = None) -> np.ndarray:
     """Approved needs in scope (or of `households`: a few ids, or a condition on the nomination's household),
     approval in force, without a sponsorship still covering them, in id order: one row of numbers each, columns
-    NEED_COLUMNS (the group as its place in `group_names`, dates as yyyymmdd, times as seconds). Whether a commune
+    NOMINATION_COLUMNS (the group as its place in `group_names`, dates as yyyymmdd, times as seconds). Whether a commune
     is poor is looked up here, not joined."""
     group = (case({key: index for index, key in enumerate(group_names)}, value=Nomination.group_key)
              if group_names else literal(-1))  # no premium groups: no nomination either (its group is a foreign key)
@@ -175,11 +175,11 @@ def _needs(session: Session, province: int | None, on: date, rules: RuleBook,
 
 def _priced(rows: np.ndarray, on: date, rules: RuleBook, group_names: list[str]
             ) -> tuple[Needs, np.ndarray, list[date]]:
-    """The needs of `rows` (`_need_rows`) with a price for every number of months (`card_prices.price_needs`);
+    """The needs of `rows` (`_need_rows`) with a price for every number of months (`card_prices.price_nominations`);
     children whom the state covers in full and people the state and province pay for in full are left out. With
     them, each need's cover start as an index into the list of distinct starts that comes last."""
-    column = dict(zip(NEED_COLUMNS, rows.T, strict=True))
-    priced = price_needs(rules, on, ids=column["id"], households=column["household"], groups=column["group"],
+    column = dict(zip(NOMINATION_COLUMNS, rows.T, strict=True))
+    priced = price_nominations(rules, on, ids=column["id"], households=column["household"], groups=column["group"],
                          group_names=group_names, provinces=column["province"], poor=column["poor"].astype(bool),
                          card_until=column["card_until"], birth=column["birth"])
     kept = np.flatnonzero(priced.prices[MONTHS[-1]] > 0)
@@ -303,7 +303,7 @@ def _report(dry_run: bool, needs: Needs, funds: list[Funds], result: Allocation)
     report.people_funded = _how_many(result.people)
     report.households_funded = _how_many(result.households)
     report.amount_allocated = int(result.prices.sum())
-    report.needs_left = len(needs) - report.people_funded
+    report.people_waiting = len(needs) - report.people_funded
     report.remainder_total = sum(result.remainder.values())
     report.result_digest = result.digest()
     report.by_commune = _totals(np.asarray(needs.communes)[result.rows], result.prices)
@@ -484,7 +484,7 @@ def what_it_bought(actor: Actor, pledge_code: str, *, uow: UnitOfWork | None = N
 @dataclass(frozen=True)
 class Waiting:
     """The approved needs of some households still waiting, read once: every one as numbers (`rows`, columns
-    NEED_COLUMNS, the group as its place in `group_names`), and those a donor would pay something for, priced."""
+    NOMINATION_COLUMNS, the group as its place in `group_names`), and those a donor would pay something for, priced."""
 
     rows: np.ndarray
     group_names: list[str]
@@ -503,7 +503,7 @@ class Waiting:
         return found, np.bincount(at, minlength=len(found)), amounts
 
 
-def waiting_needs(session: Session, households: list[int] | ColumnElement[bool], on: date) -> Waiting:
+def waiting_nominations(session: Session, households: list[int] | ColumnElement[bool], on: date) -> Waiting:
     """The approved needs of `households` (ids, or a condition on the nomination's household) still waiting as of
     `on`, read and priced once."""
     rules = load_rule_book(session)
@@ -519,5 +519,5 @@ def household_prices(session: Session, households: list[int], on: date, months: 
     must pay for are left out."""
     if not households:
         return {}
-    found, people, amounts = waiting_needs(session, households, on).sums(months, groups)
+    found, people, amounts = waiting_nominations(session, households, on).sums(months, groups)
     return dict(zip(found.tolist(), zip(people.tolist(), amounts.tolist(), strict=True), strict=True))

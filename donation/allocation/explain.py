@@ -45,7 +45,7 @@ from donation.pledges.pledge_statement_pdf import StatementDoc, StatementLine, s
 from donation.pledges.pledges import find_pledge, groups_helped, require_visible, scope_of
 from donation.pledges.states import LIVE_PLEDGES, SPENDABLE
 from donation.premium.calculator import RuleBook
-from donation.premium.card_prices import day_number_of, price_needs
+from donation.premium.card_prices import day_number_of, price_nominations
 from donation.premium.rule_data import GROUP_NAMES
 from donation.premium.rules import load_rule_book
 
@@ -393,14 +393,14 @@ def _explained(session: Session, scope: _Scope, on: date) -> list[WaitingRow]:
 def _priced(rules: RuleBook, on: date, people: list[tuple]) -> Iterator[tuple[tuple, date, bool, dict[int, int]]]:
     """Each person (row, person, household, commune, province, nominated, card until, birth, poor) with their cover
     start, whether the state covers them in full as a young child, and their price by months: the allocation's
-    pricing (`card_prices.price_needs`)."""
+    pricing (`card_prices.price_nominations`)."""
     group_names = sorted(rules.groups)
     code = {key: index for index, key in enumerate(group_names)}
 
     def column(values: list, kind: type = np.int64) -> np.ndarray:
         return np.array(values, dtype=kind)
 
-    priced = price_needs(
+    priced = price_nominations(
         rules, on, ids=column([p[0].nomination_id for p in people]), households=column([p[2] for p in people]),
         groups=column([code[p[0].group] for p in people]), group_names=group_names,
         provinces=column([p[4] for p in people]), poor=column([bool(p[8]) for p in people], bool),

@@ -26,7 +26,7 @@ from db.uow import UnitOfWork
 from donation.access import app_settings, audit
 from donation.access.actors import ADMIN, Actor, require_role
 from donation.access.offices import lock_offices
-from donation.allocation.allocation import NEED_COLUMNS, household_prices, waiting_needs
+from donation.allocation.allocation import NOMINATION_COLUMNS, household_prices, waiting_nominations
 from donation.common.dates import today_vn
 from donation.common.errors import InvalidInput, NotFound
 from donation.common.money import format_vnd
@@ -155,9 +155,9 @@ def browse(actor: Actor, code: str, *, commune: int | None = None, limit: int = 
             area = not_among(Nomination.household_id, select(Hold.household_id).where(Hold.status == "active"))
         else:
             area = Nomination.household_id.in_(select(Nomination.household_id).where(_waiting(pledge, on).whereclause))
-        found = waiting_needs(session, area, on)
+        found = waiting_nominations(session, area, on)
         rows = found.rows
-        column = {name: rows[:, index] for index, name in enumerate(NEED_COLUMNS)}
+        column = {name: rows[:, index] for index, name in enumerate(NOMINATION_COLUMNS)}
         mine = np.ones(len(rows), dtype=bool)  # the members waiting for this pledge: in its area and groups
         if pledge.commune_code is not None:
             mine &= column["commune"] == pledge.commune_code

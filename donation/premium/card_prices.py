@@ -1,6 +1,6 @@
 """A donor's share of one member's card as an allocation prices it: by the premium rules in force on the card's
 cover start, at the member's place in the household's ladder, nothing for a child the state covers in full. One
-pricing for the allocation, the holds a donor browses and the explanation of who waits (`price_needs`).
+pricing for the allocation, the holds a donor browses and the explanation of who waits (`price_nominations`).
 
 Cover starts the day after the current card ends, or 30 days after the run for a first-time participant (or one
 whose card has lapsed). The price is the donor's share of that card by the premium rules in force on that day.
@@ -46,7 +46,7 @@ class Priced:
     prices: dict[int, np.ndarray]
 
 
-def price_needs(rules: RuleBook, on: date, *, ids: np.ndarray, households: np.ndarray, groups: np.ndarray,
+def price_nominations(rules: RuleBook, on: date, *, ids: np.ndarray, households: np.ndarray, groups: np.ndarray,
                 group_names: list[str], provinces: np.ndarray, poor: np.ndarray, card_until: np.ndarray,
                 birth: np.ndarray) -> Priced:
     """Needs as numpy columns (a group as its place in `group_names`, dates as yyyymmdd with 0 for none) priced as

@@ -31,8 +31,8 @@ from donation.reporting.reports import FIGURE_NAMES, FIGURES, MONEY, Report
 TITLE = "BÁO CÁO KẾT QUẢ VẬN ĐỘNG MUA THẺ BHYT CHO NGƯỜI CÓ HOÀN CẢNH KHÓ KHĂN"
 LEFT = "Tiền đã nhận chưa phân bổ"
 SHORT = {"pledged": "Cam kết (đồng)", "received": "Đã nhận (đồng)", "allocated": "Đã phân bổ (đồng)",
-         "spent": "Đã chi mua thẻ (đồng)", "cards_funded": "Thẻ được tài trợ", "needs_nominated": "Đề cử",
-         "needs_approved": "Được duyệt", "needs_funded": "Được tài trợ", "needs_carded": "Đã có thẻ"}
+         "spent": "Đã chi mua thẻ (đồng)", "cards_funded": "Thẻ được tài trợ", "people_nominated": "Đề cử",
+         "people_approved": "Được duyệt", "people_funded": "Được tài trợ", "people_carded": "Đã có thẻ"}
 
 
 def share_text(share_bp: int | None) -> str:
@@ -92,7 +92,7 @@ def xlsx(report: Report) -> bytes:
               numbers=(2,), heading=heading, landscape=False),
         Sheet("Xếp hạng", ("Hạng", "Mã tỉnh", "Tỉnh/thành phố", "Người được duyệt", "Người được tài trợ",
                            "Tỷ lệ được tài trợ"),
-              [[r.rank, r.province, r.name, r.needs_approved, r.needs_funded, share_text(r.share_bp)]
+              [[r.rank, r.province, r.name, r.people_approved, r.people_funded, share_text(r.share_bp)]
                for r in report.ranking], widths=(7, 9, 26, 16, 18, 16), numbers=(0, 1, 3, 4), heading=heading,
               landscape=False),
     ]
@@ -165,7 +165,7 @@ def pdf(report: Report, office: OfficeHeader) -> bytes:
         number += 1
     story += [p(f"{number}. Xếp hạng các tỉnh theo tỷ lệ người được duyệt đã được tài trợ", h2),
               table([["Hạng", "Tỉnh/thành phố", "Người được duyệt", "Người được tài trợ", "Tỷ lệ"]] + [
-                  [str(r.rank), r.name, format_number(r.needs_approved), format_number(r.needs_funded),
+                  [str(r.rank), r.name, format_number(r.people_approved), format_number(r.people_funded),
                    share_text(r.share_bp)] for r in report.ranking], [14 * mm, 60 * mm, 35 * mm, 35 * mm, 25 * mm],
                   right_from=2),
               Spacer(1, 3 * mm),

@@ -17,12 +17,12 @@ The integers (all as of D):
 - `spent`: the funding lines of sponsorships in purchase batches paid to BHXH on or before D (`paid_on`; paid and
   carded batches: a paid batch is never cancelled).
 - `cards_funded`: sponsorships allocated by D and not released by D (one card each), at the person's province.
-- `needs_nominated`: nominations made by D (`nominated_at`), whatever happened to them since.
-- `needs_approved`: nominations approved now whose review was by D (`reviewed_at`) and whose approval had not ended
+- `people_nominated`: nominations made by D (`nominated_at`), whatever happened to them since.
+- `people_approved`: nominations approved now whose review was by D (`reviewed_at`) and whose approval had not ended
   before D (`approved_until` empty or on or after D).
-- `needs_funded`: nominations with at least one sponsorship counted in `cards_funded` (a person renewed for a second
+- `people_funded`: nominations with at least one sponsorship counted in `cards_funded` (a person renewed for a second
   period has two cards funded and is one need funded).
-- `needs_carded`: nominations with an issued card imported by D (`card.imported_at`).
+- `people_carded`: nominations with an issued card imported by D (`card.imported_at`).
 
 Besides: `donors_by_kind` (kind -> donors with a pledge counted in `pledged`, their pledged and received), `cards_by
 _group` (group -> cards funded), `change` (each integer minus the previous report's: the day before for a daily
@@ -69,13 +69,13 @@ from donation.common.errors import Forbidden, InvalidInput, NotFound
 from donation.pledges.donors import KINDS
 from donation.pledges.states import LIVE_PLEDGES
 
-FIGURES = ("pledged", "received", "allocated", "spent", "cards_funded", "needs_nominated", "needs_approved",
-           "needs_funded", "needs_carded")
+FIGURES = ("pledged", "received", "allocated", "spent", "cards_funded", "people_nominated", "people_approved",
+           "people_funded", "people_carded")
 MONEY = ("pledged", "received", "allocated", "spent")
 FIGURE_NAMES = {
     "pledged": "Tiền cam kết", "received": "Tiền đã nhận", "allocated": "Tiền đã phân bổ",
-    "spent": "Tiền đã chi mua thẻ", "cards_funded": "Thẻ được tài trợ", "needs_nominated": "Người được đề cử",
-    "needs_approved": "Người được duyệt", "needs_funded": "Người được tài trợ", "needs_carded": "Người đã có thẻ",
+    "spent": "Tiền đã chi mua thẻ", "cards_funded": "Thẻ được tài trợ", "people_nominated": "Người được đề cử",
+    "people_approved": "Người được duyệt", "people_funded": "Người được tài trợ", "people_carded": "Người đã có thẻ",
 }
 KINDS_OF_REPORT = {"daily": "Báo cáo ngày", "weekly": "Báo cáo tuần"}
 FRIDAY = 4
@@ -90,10 +90,10 @@ class Figures:
     allocated: int = 0
     spent: int = 0
     cards_funded: int = 0
-    needs_nominated: int = 0
-    needs_approved: int = 0
-    needs_funded: int = 0
-    needs_carded: int = 0
+    people_nominated: int = 0
+    people_approved: int = 0
+    people_funded: int = 0
+    people_carded: int = 0
 
     def __add__(self, other: Figures) -> Figures:
         return Figures(*(getattr(self, f) + getattr(other, f) for f in FIGURES))
@@ -112,7 +112,7 @@ class Figures:
     @property
     def share_funded_bp(self) -> int | None:
         """Approved needs funded, in basis points (10000 = all); None without approved needs."""
-        return self.needs_funded * 10000 // self.needs_approved if self.needs_approved else None
+        return self.people_funded * 10000 // self.people_approved if self.people_approved else None
 
 
 @dataclass(frozen=True)
@@ -120,13 +120,13 @@ class Ranked:
     rank: int
     province: int
     name: str
-    needs_approved: int
-    needs_funded: int
+    people_approved: int
+    people_funded: int
     share_bp: int | None
 
     def as_dict(self) -> dict:
         return {"rank": self.rank, "province": self.province, "name": self.name,
-                "needs_approved": self.needs_approved, "needs_funded": self.needs_funded, "share_bp": self.share_bp}
+                "people_approved": self.people_approved, "people_funded": self.people_funded, "share_bp": self.share_bp}
 
 
 @dataclass(frozen=True)
@@ -249,12 +249,12 @@ class Tally:
         return sorted(self.names)
 
 
-def tally(session: Session, days: Iterable[date], *, needs: Iterable[date] | None = None) -> Tally:
+def tally(session: Session, days: Iterable[date], *, nomination_days: Iterable[date] | None = None) -> Tally:
     """Every province's and the national office's integers at each of `days` (the first also gives donors by kind
-    and cards by group); nominations are counted only at the days in `needs` (default: every one of `days`), as
-    they cost a conditional count per day over every nomination."""
+    and cards by group); nominations are counted only at the days in `nomination_days` (default: every one of
+    `days`), as they cost a conditional count per day over every nomination."""
     days = tuple(days)
-    needs_days = days if needs is None else tuple(needs)
+    nomination_days = days if nomination_days is None else tuple(nomination_days)
     result = Tally(days, dict(session.exec(select(Province.code, Province.name)).all()))
     ends = {day: end_of_day(day) for day in days}
     add = result.counts
@@ -294,14 +294,14 @@ def tally(session: Session, days: Iterable[date], *, needs: Iterable[date] | Non
                     put(area, day, "allocated", value)
                 elif kind == "cards":
                     put(area, day, "cards_funded", value)
-                    put(area, day, "needs_funded", value)
+                    put(area, day, "people_funded", value)
                     if day == days[0]:
                         result.groups[(area, key)] += value
     for sponsorship, province, group, run_id, released_at in released:
         for day in days:
             if runs[run_id] < ends[day] and not live(run_id, released_at, day):  # funded, then released by then
                 put(province, day, "cards_funded", -1)
-                put(province, day, "needs_funded", -1)
+                put(province, day, "people_funded", -1)
                 if day == days[0]:
                     result.groups[(province, group)] -= 1
                 for office, amount in released_money[sponsorship]:
@@ -319,7 +319,7 @@ def tally(session: Session, days: Iterable[date], *, needs: Iterable[date] | Non
         for day in days:
             alive = sum(live(run_id, released_at, day) for run_id, released_at in rows if run_id in runs)
             if alive > 1:
-                put(province, day, "needs_funded", 1 - alive)
+                put(province, day, "people_funded", 1 - alive)
 
     # People with a card, at the batch's province (a batch is one province's): cards by batch and import, then the
     # few people with more than one card counted once.
@@ -329,7 +329,7 @@ def tally(session: Session, days: Iterable[date], *, needs: Iterable[date] | Non
             select(Card.batch_id, Card.imported_at, func.count()).group_by(Card.batch_id, Card.imported_at)):
         for day in days:
             if _utc(imported_at) < ends[day]:
-                put(provinces_of[batch_id], day, "needs_carded", people)
+                put(provinces_of[batch_id], day, "people_carded", people)
     twice = select(Card.person_id).group_by(Card.person_id).having(func.count() > 1)
     by_nomination: dict[tuple[int, int], list[datetime]] = defaultdict(list)
     for nomination, province, imported_at in session.exec(
@@ -340,19 +340,19 @@ def tally(session: Session, days: Iterable[date], *, needs: Iterable[date] | Non
         for day in days:
             cards = sum(t < ends[day] for t in times)
             if cards > 1:
-                put(province, day, "needs_carded", 1 - cards)
+                put(province, day, "people_carded", 1 - cards)
 
     # Nominations: counted now by province and status from the index alone, less the few rows that a date changes
     # (nominated, or approved, after the day; an approval ended before it), counted day by day.
-    if needs_days:
+    if nomination_days:
         for province, status, count in session.exec(
                 select(Nomination.province_code, Nomination.status, func.count())
                 .group_by(Nomination.province_code, Nomination.status)):
-            for day in needs_days:
-                put(province, day, "needs_nominated", count)
+            for day in nomination_days:
+                put(province, day, "people_nominated", count)
                 if status == "approved":
-                    put(province, day, "needs_approved", count)
-        earliest, latest = min(ends[d] for d in needs_days), max(needs_days)
+                    put(province, day, "people_approved", count)
+        earliest, latest = min(ends[d] for d in nomination_days), max(nomination_days)
         approved = Nomination.status == "approved"
 
         def not_counted(day: date):
@@ -360,7 +360,7 @@ def tally(session: Session, days: Iterable[date], *, needs: Iterable[date] | Non
                                       Nomination.approved_until < day))
 
         columns = []
-        for day in needs_days:
+        for day in nomination_days:
             columns.append(func.sum(case((Nomination.nominated_at >= ends[day], 1), else_=0)))
             columns.append(func.sum(case((not_counted(day), 1), else_=0)))
         for province, *sums in session.exec(
@@ -369,9 +369,9 @@ def tally(session: Session, days: Iterable[date], *, needs: Iterable[date] | Non
                            and_(approved, or_(Nomination.reviewed_at.is_(None), Nomination.reviewed_at >= earliest,
                                               Nomination.approved_until < latest))))
                 .group_by(Nomination.province_code)):
-            for index, day in enumerate(needs_days):
-                put(province, day, "needs_nominated", -int(sums[2 * index] or 0))
-                put(province, day, "needs_approved", -int(sums[2 * index + 1] or 0))
+            for index, day in enumerate(nomination_days):
+                put(province, day, "people_nominated", -int(sums[2 * index] or 0))
+                put(province, day, "people_approved", -int(sums[2 * index + 1] or 0))
 
     # Pledges and payments, at the receiving office (donors by kind at the first date).
     # Summed by office, kind and the Vietnam day the pledge was made (whole seconds since 1970, shifted to UTC+7,
@@ -494,8 +494,8 @@ def _tallies(session: Session, runs: dict[int, datetime], batches: dict[int, dat
 
 def ranking(counts: Tally, day: date) -> tuple[Ranked, ...]:
     rows = [(counts.figures(code, day), code) for code in counts.areas()]
-    rows.sort(key=lambda r: (r[0].share_funded_bp is None, -(r[0].share_funded_bp or 0), -r[0].needs_funded, r[1]))
-    return tuple(Ranked(rank, code, counts.names[code], f.needs_approved, f.needs_funded, f.share_funded_bp)
+    rows.sort(key=lambda r: (r[0].share_funded_bp is None, -(r[0].share_funded_bp or 0), -r[0].people_funded, r[1]))
+    return tuple(Ranked(rank, code, counts.names[code], f.people_approved, f.people_funded, f.share_funded_bp)
                  for rank, (f, code) in enumerate(rows, start=1))
 
 
@@ -569,7 +569,7 @@ def trend(actor: Actor, *, on: date | None = None, province: int | None = None, 
     on = on or today_vn()
     series = tuple(on - timedelta(days=n) for n in range(days - 1, -1, -1))
     with uow or UnitOfWork() as work:
-        counts = tally(work.session, series, needs=())
+        counts = tally(work.session, series, nomination_days=())
     return _trend(counts, series, province)
 
 
@@ -600,7 +600,7 @@ def dashboard(actor: Actor, *, kind: str = "daily", on: date | None = None, prov
     series = tuple(on - timedelta(days=n) for n in range(days - 1, -1, -1))
     with uow or UnitOfWork() as work:
         counts = tally(work.session, (on, previous, *(d for d in series if d not in (on, previous))),
-                       needs=(on, previous))
+                       nomination_days=(on, previous))
         return Dashboard(_report(work.session, kind, on, province, counts), _trend(counts, series, province))
 
 

@@ -31,7 +31,7 @@ from donation.pledges.states import LIVE_PLEDGES
 from donation.reporting import reports
 
 THRESHOLD = 5
-COUNTS = ("needs_approved", "needs_funded", "needs_carded")
+COUNTS = ("people_approved", "people_funded", "people_carded")
 SMALL, HIDDEN = "small", "hidden"  # a count below 5; a count hidden so that a small one cannot be worked out
 
 
@@ -75,7 +75,7 @@ class Place:
 
     @property
     def share_bp(self) -> int | None:
-        return share_bp(self.counts["needs_funded"], self.counts["needs_approved"])
+        return share_bp(self.counts["people_funded"], self.counts["people_approved"])
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ class Public:
 
     @property
     def share_bp(self) -> int | None:
-        return share_bp(self.counts["needs_funded"], self.counts["needs_approved"])
+        return share_bp(self.counts["people_funded"], self.counts["people_approved"])
 
 
 def _columns(rows: list[dict[str, int]], hidden_totals: dict[str, bool] | None = None) -> list[dict[str, Count]]:
@@ -155,13 +155,13 @@ def _communes(session: Session, province: Place, on: date) -> tuple[Place, ...]:
     put(session.exec(select(Nomination.commune_code, func.count()).where(
         Nomination.province_code == province.code, Nomination.status == "approved",
         or_(Nomination.approved_until.is_(None), Nomination.approved_until >= on))
-        .group_by(Nomination.commune_code)), "needs_approved")
+        .group_by(Nomination.commune_code)), "people_approved")
     live = (Sponsorship.province_code == province.code, Sponsorship.status != "released")
     put(session.exec(select(Sponsorship.commune_code, func.count(distinct(Sponsorship.nomination_id)))
-                     .where(*live).group_by(Sponsorship.commune_code)), "needs_funded")
+                     .where(*live).group_by(Sponsorship.commune_code)), "people_funded")
     put(session.exec(select(Sponsorship.commune_code, func.count(distinct(Sponsorship.nomination_id)))
                      .where(*live, Sponsorship.status == "carded").group_by(Sponsorship.commune_code)),
-        "needs_carded")
+        "people_carded")
     names = dict(session.exec(select(Commune.code, Commune.name).where(Commune.province_code == province.code)).all())
     codes = sorted(found, key=lambda c: names.get(c, ""))
     rows = [found[c] for c in codes]

@@ -32,7 +32,7 @@ def test_the_province_officer_reads_their_province(app, today):
     assert at.subheader[0].value == f"Báo cáo ngày {today:%d/%m/%Y}: Đắk Lắk"
     shown = metrics(at)
     assert shown["Tiền đã nhận"] == format_vnd(expected.figures.received)
-    assert shown["Người được tài trợ"] == format_number(expected.figures.needs_funded)
+    assert shown["Người được tài trợ"] == format_number(expected.figures.people_funded)
     assert not [s for s in at.selectbox if s.key == "report.province"]  # their province only
     labels = [d.proto.label for d in at.get("download_button")]
     assert labels == ["Tải Excel", "Tải PDF"]

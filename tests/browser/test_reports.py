@@ -21,7 +21,7 @@ def test_the_national_officer_reads_the_ranking_and_anyone_the_public_page(page,
         expected = reports.daily(SYSTEM_ACTOR, uow=UnitOfWork(engine))
     finally:
         engine.dispose()
-    assert expected.figures.needs_funded > 0
+    assert expected.figures.people_funded > 0
     sign_in(page, url, "demo.quocgia")
     page.goto(f"{url}/report")
     wait_for_app(page)

@@ -91,7 +91,7 @@ def test_a_preview_saves_nothing_and_equals_the_saved_run_and_a_second_run_only_
     assert 0 < households < people and used >= 1
     again = allocation.allocate(SYSTEM_ACTOR, on=TODAY, uow=uow)
     assert (again.sponsorships, again.amount_allocated) == (0, 0)
-    assert again.needs_left == saved.needs_left and again.remainder_total == saved.remainder_total
+    assert again.people_waiting == saved.people_waiting and again.remainder_total == saved.remainder_total
     # new money: a new pledge paid in full funds the next needs, and only those
     officer = auth.find_actor("demo.tinh", uow=uow)
     auth.create_user(auth.find_actor("demo.admin", uow=uow), username="tinh.hai", password="Mat-khau-dai-du",
@@ -262,7 +262,7 @@ def test_the_needs_read_as_packed_numbers_equal_a_plain_read_of_the_same_rows(se
                     Commune, Commune.code == Nomination.commune_code).order_by(Nomination.id))
                 if n.status == "approved" and (n.approved_until is None or n.approved_until >= TODAY)
                 and n.person_id not in covered]
-    assert got.shape == (len(want), len(allocation.NEED_COLUMNS)) and len(want) > 100
+    assert got.shape == (len(want), len(allocation.NOMINATION_COLUMNS)) and len(want) > 100
     assert np.array_equal(got, np.array(want, dtype=np.int64))
     assert {-35, 20_000} <= set(got[:, 5].tolist()) and {0, 1} == set(got[:, 9].tolist())
 

@@ -345,7 +345,7 @@ def test_on_the_demo_the_reasons_agree_with_what_the_allocation_then_does(uow, p
     after = explain.waiting(SYSTEM_ACTOR, on=TODAY, limit=None, uow=uow)
     assert "next_run" not in after.counts  # a run funds everyone it can: nobody is left told "the next run"
     assert sum(n for key, n in after.counts.items() if key not in ("approval_expired", "state_pays")) == (
-        report.needs_left)
+        report.people_waiting)
     assert after.total == sum(after.counts.values()) == len(before) - report.people_funded
 
 

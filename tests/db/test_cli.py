@@ -425,7 +425,7 @@ def test_init_generates_the_signing_key_once_beside_a_sqlite_database(tmp_path):
 def test_allocate_json_contract_preview_then_save(database):
     assert cli("seed-demo", "--beneficiaries", "120", "--pledges", "10", env=database).returncode == 0
     keys = {"dry_run", "pledges_used", "sponsorships", "people_funded", "households_funded", "amount_allocated",
-            "needs_left", "remainder_total", "result_digest"}
+            "people_waiting", "remainder_total", "result_digest"}
     preview = cli("allocate", "--on", "2026-11-25", "--dry-run", "--json", env=database)
     assert preview.returncode == 0, preview.stderr
     shown = json.loads(preview.stdout)

@@ -45,7 +45,7 @@ def test_the_national_command_writes_json_excel_and_pdf_with_the_same_figures(fu
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data == {**reports.daily(SYSTEM_ACTOR, on=today).as_json(), "xlsx": str(xlsx), "pdf": str(pdf)}
-    assert data["received"] > 0 and data["allocated"] > 0 and data["needs_funded"] > 0
+    assert data["received"] > 0 and data["allocated"] > 0 and data["people_funded"] > 0
     for key in reports.FIGURES:
         assert data[key] == sum(p[key] for p in data["provinces"]) + data["national_office"][key]
 
@@ -69,7 +69,7 @@ def test_the_national_command_writes_json_excel_and_pdf_with_the_same_figures(fu
     text = pdf_text(pdf)
     for phrase in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "BẢO HIỂM XÃ HỘI VIỆT NAM", "Báo cáo ngày",
                    f"ngày {today.day:02d} tháng {today.month:02d} năm {today.year}", format_vnd(data["received"]),
-                   format_vnd(data["allocated"]), format_number(data["needs_approved"])):
+                   format_vnd(data["allocated"]), format_number(data["people_approved"])):
         assert phrase in text, phrase
     daklak = next(p for p in data["provinces"] if p["province"] == 66)
     assert f"Đắk Lắk {format_number(daklak['pledged'])} {format_number(daklak['received'])}" in " ".join(

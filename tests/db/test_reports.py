@@ -102,13 +102,13 @@ def expected(uow, day: date) -> dict[int, dict[str, int]]:
                  "WHERE b.status IN ('paid', 'carded') AND b.paid_on <= :day GROUP BY p.office_code",
         "cards_funded": "SELECT s.province_code, COUNT(*) FROM sponsorship s JOIN allocation_run r ON r.id = s.run_id "
                         f"WHERE {live} GROUP BY s.province_code",
-        "needs_funded": "SELECT s.province_code, COUNT(DISTINCT s.nomination_id) FROM sponsorship s JOIN "
+        "people_funded": "SELECT s.province_code, COUNT(DISTINCT s.nomination_id) FROM sponsorship s JOIN "
                         f"allocation_run r ON r.id = s.run_id WHERE {live} GROUP BY s.province_code",
-        "needs_nominated": "SELECT province_code, COUNT(*) FROM nomination WHERE nominated_at < :end "
+        "people_nominated": "SELECT province_code, COUNT(*) FROM nomination WHERE nominated_at < :end "
                            "GROUP BY province_code",
-        "needs_approved": "SELECT province_code, COUNT(*) FROM nomination WHERE status = 'approved' AND reviewed_at "
+        "people_approved": "SELECT province_code, COUNT(*) FROM nomination WHERE status = 'approved' AND reviewed_at "
                           "< :end AND (approved_until IS NULL OR approved_until >= :day) GROUP BY province_code",
-        "needs_carded": "SELECT s.province_code, COUNT(DISTINCT s.nomination_id) FROM card c JOIN sponsorship s ON "
+        "people_carded": "SELECT s.province_code, COUNT(DISTINCT s.nomination_id) FROM card c JOIN sponsorship s ON "
                         "s.id = c.sponsorship_id WHERE c.imported_at < :end GROUP BY s.province_code",
     }
     found: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(reports.FIGURES, 0))
@@ -134,13 +134,13 @@ def test_every_figure_equals_plain_sql_on_each_day(history, today):
         # every national integer is the provinces' plus the national office's
         for key in reports.FIGURES:
             assert report[key] == sum(r[key] for r in report["provinces"]) + report["national_office"][key]
-        assert report["needs_funded"] <= report["cards_funded"]
+        assert report["people_funded"] <= report["cards_funded"]
         province = reports.daily(SYSTEM_ACTOR, on=day, province=66, uow=history).as_json()
         assert {k: province[k] for k in reports.FIGURES} == want[66]
         seen.add(tuple(national.values()))
     assert len(seen) >= 4  # the days differ: runs, releases, payments and imports fall on different days
     last = expected(history, today)
-    assert all(last[66][k] > 0 for k in ("allocated", "spent", "needs_carded", "needs_funded", "received"))
+    assert all(last[66][k] > 0 for k in ("allocated", "spent", "people_carded", "people_funded", "received"))
 
 
 def test_change_is_the_difference_from_the_previous_day_and_week(history, today):
@@ -221,8 +221,8 @@ def test_a_later_run_and_a_second_card_for_one_person_are_counted_once_tallied(h
         work.commit()
     after = reports.daily(SYSTEM_ACTOR, on=today, uow=history)
     want = expected(history, today)
-    assert (after.figures.cards_funded, after.figures.needs_funded) == (
-        before.figures.cards_funded + 1, before.figures.needs_funded)
+    assert (after.figures.cards_funded, after.figures.people_funded) == (
+        before.figures.cards_funded + 1, before.figures.people_funded)
     assert after.figures.allocated == before.figures.allocated + first.price
     province = reports.daily(SYSTEM_ACTOR, on=today, province=first.province_code, uow=history)
     assert province.figures.as_dict() == want[first.province_code]

@@ -68,11 +68,11 @@ def test_public_figures_agree_with_the_report_and_hide_small_counts(history, tod
 def _raw_communes(session, today):
     rows = {}
     for key, sql in {
-        "needs_approved": "SELECT commune_code, COUNT(*) FROM nomination WHERE province_code = 66 AND status = "
+        "people_approved": "SELECT commune_code, COUNT(*) FROM nomination WHERE province_code = 66 AND status = "
                           "'approved' AND (approved_until IS NULL OR approved_until >= :today) GROUP BY commune_code",
-        "needs_funded": "SELECT commune_code, COUNT(DISTINCT nomination_id) FROM sponsorship WHERE province_code = 66 "
+        "people_funded": "SELECT commune_code, COUNT(DISTINCT nomination_id) FROM sponsorship WHERE province_code = 66 "
                         "AND status != 'released' GROUP BY commune_code",
-        "needs_carded": "SELECT commune_code, COUNT(DISTINCT nomination_id) FROM sponsorship WHERE province_code = 66 "
+        "people_carded": "SELECT commune_code, COUNT(DISTINCT nomination_id) FROM sponsorship WHERE province_code = 66 "
                         "AND status = 'carded' GROUP BY commune_code",
     }.items():
         for code, value in session.connection().execute(text(sql), {"today": today}):
