@@ -36,7 +36,7 @@ with st.form("nominate.form"):
             "flood_damage": right.selectbox("Thiệt hại do bão lũ", [None, *DAMAGE_NAMES], key=f"nominate.{index}.damage",
                                             format_func=lambda k: "Không" if k is None else DAMAGE_NAMES[k]),
             "need_flags": ";".join(left.multiselect("Hoàn cảnh", list(FLAG_NAMES), format_func=FLAG_NAMES.get,
-                                                    key=f"nominate.{index}.flags")),
+                                                    key=f"nominate.{index}.flags", placeholder="Chọn hoàn cảnh")),
             "school": right.text_input("Trường (học sinh, sinh viên)", key=f"nominate.{index}.school"),
             "current_card_until": left.text_input("Hạn thẻ BHYT hiện tại (nếu có)", key=f"nominate.{index}.card"),
             "health_facility": right.text_input("Nơi KCB ban đầu (trống: trạm y tế xã)",

@@ -40,7 +40,8 @@ if status == nominations.DUE_FOR_RENEWAL and rows:
                    "ngày cuối hoặc sau khi hết hạn: đề cử được niêm yết lại ở xã rồi tỉnh xét duyệt lại; "
                    "thẻ đã mua không bị ảnh hưởng.")
         chosen_ids = st.multiselect("Đề cử cần gia hạn (trang này)", [r.id for r in rows], key="nominations.renew_ids",
-                                    format_func={r.id: f"{r.id} · {r.full_name}" for r in rows}.get)
+                                    format_func={r.id: f"{r.id} · {r.full_name}" for r in rows}.get,
+                                    placeholder="Chọn đề cử")
         every = st.checkbox(f"Chọn cả {len(rows)} đề cử của trang này", key="nominations.renew_all")
         if st.form_submit_button("Gia hạn"):
             _widgets.act("nominations.flash", lambda: nominations.renew(actor, [r.id for r in rows] if every else chosen_ids),

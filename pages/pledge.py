@@ -49,7 +49,7 @@ way = st.radio("Cam kết theo", ["amount", "cards"], horizontal=True, key="pled
                format_func={"amount": "Số tiền", "cards": "Số thẻ"}.get)
 left, right = st.columns(2)
 groups = left.multiselect("Nhóm muốn giúp (để trống: mọi nhóm cần nhà tài trợ)", DONOR_GROUPS,
-                          format_func=GROUP_NAMES.get, key="pledge.groups")
+                          format_func=GROUP_NAMES.get, key="pledge.groups", placeholder="Mọi nhóm")
 months = right.radio("Thời hạn thẻ", MONTHS, index=len(MONTHS) - 1, horizontal=True, key="pledge.months",
                      format_func=lambda m: f"{m} tháng")
 amount = cards = None

@@ -36,7 +36,7 @@ if waiting.people:
                  hide_index=True, width="stretch")
     communes = {row[0]: row[1] for row in waiting.by_commune}
     chosen = st.multiselect("Chỉ các xã (để trống: cả tỉnh)", list(communes), format_func=communes.get,
-                            key="cards.communes")
+                            key="cards.communes", placeholder="Cả tỉnh")
     note = st.text_input("Ghi chú của đợt (không bắt buộc)", key="cards.note")
     def made(batch: cards.BatchRow) -> str:
         st.session_state["cards.batch"] = batch.id  # the new batch is the one shown next

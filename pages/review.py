@@ -36,7 +36,7 @@ st.dataframe(table, hide_index=True, width="stretch")
 names = {r.id: f"{r.id} · {r.full_name}" for r in rows}
 every = st.checkbox("Chọn tất cả đề cử trên trang này", key="review.all")
 chosen = list(names) if every else st.multiselect("Chọn đề cử", list(names), format_func=names.get,
-                                                  key="review.chosen")
+                                                  key="review.chosen", placeholder="Chọn đề cử")
 note = st.text_input("Lý do từ chối hoặc nội dung cần sửa", key="review.note")
 approve, reject, send_back = st.columns(3)
 for column, decision, label in ((approve, "approve", "Duyệt"), (reject, "reject", "Từ chối"),

@@ -27,6 +27,7 @@ def images(at) -> list:
 
 def test_a_donor_pledges_sees_the_quote_and_gets_a_scannable_vietqr(app):
     at = open_page(sign_in(app, "demo.nhataitro", DEMO_PASSWORD), "pages/pledge.py")
+    assert at.multiselect(key="pledge.groups").proto.placeholder == "Mọi nhóm"  # not Streamlit's "Choose options"
     at.text_input(key="pledge.amount").set_value("2.000.000")
     at.multiselect(key="pledge.groups").set_value(["pupil"])
     at.selectbox(key="pledge.province").set_value(66)

@@ -149,3 +149,19 @@ def test_downloads_do_not_redraw_the_page(tmp_path):
     bad.write_text('import streamlit as st\nst.download_button("x", b"", key="a")\n'
                    'st.download_button("y", b"", on_click="ignore")\n')
     assert downloads_that_redraw(bad) == [2]
+
+
+def multiselects_without_a_placeholder(path: Path) -> list[int]:
+    """Lines of `multiselect` calls that leave Streamlit's English "Choose options" in the empty box."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [node.lineno for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "multiselect"
+            and not any(keyword.arg == "placeholder" for keyword in node.keywords)]
+
+
+def test_every_multiselect_says_in_vietnamese_what_an_empty_choice_means(tmp_path):
+    pages = sorted((ROOT / "pages").glob("*.py"))
+    assert {str(p.relative_to(ROOT)): lines for p in pages if (lines := multiselects_without_a_placeholder(p))} == {}
+    bare = tmp_path / "bare.py"
+    bare.write_text('import streamlit as st\nst.multiselect("Nhóm", [1])\nst.multiselect("X", [1], placeholder="Y")\n')
+    assert multiselects_without_a_placeholder(bare) == [2]
