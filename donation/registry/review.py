@@ -141,6 +141,7 @@ class Blocker:
 
     kind: str  # WINDOW, OBJECTION or OWN
     text: str
+    short: str  # the same in a few words, for a table's column
 
 
 def approval_blockers(reviewer_id: int | None, *, nominated_by: int | None, updated_by: int | None,
@@ -150,14 +151,16 @@ def approval_blockers(reviewer_id: int | None, *, nominated_by: int | None, upda
     `_blocked_where`)."""
     blockers = []
     if reviewer_id is not None and reviewer_id == nominated_by:
-        blockers.append(Blocker(OWN, "do chính bạn đề cử: cán bộ khác phải duyệt"))
+        blockers.append(Blocker(OWN, "do chính bạn đề cử: cán bộ khác phải duyệt", "bạn đề cử"))
     elif reviewer_id is not None and reviewer_id == updated_by:
-        blockers.append(Blocker(OWN, "do chính bạn sửa lần cuối: cán bộ khác phải duyệt"))
+        blockers.append(Blocker(OWN, "do chính bạn sửa lần cuối: cán bộ khác phải duyệt", "bạn sửa lần cuối"))
     if objection_until is not None and today <= objection_until:
         blockers.append(Blocker(WINDOW, f"còn trong thời gian niêm yết đến {objection_until:%d/%m/%Y}: duyệt được "
-                                        f"từ {objection_until + timedelta(days=1):%d/%m/%Y}"))
+                                        f"từ {objection_until + timedelta(days=1):%d/%m/%Y}",
+                                f"niêm yết đến {objection_until:%d/%m/%Y}"))
     if open_objections:
-        blockers.append(Blocker(OBJECTION, f"còn {open_objections} ý kiến chưa xử lý: xã xử lý xong mới duyệt được"))
+        blockers.append(Blocker(OBJECTION, f"còn {open_objections} ý kiến chưa xử lý: xã xử lý xong mới duyệt được",
+                                f"{open_objections} ý kiến chưa xử lý"))
     return tuple(blockers)
 
 
@@ -207,6 +210,10 @@ class QueueRow:
     def why_not(self) -> str:
         """Why it cannot be approved now, in Vietnamese; empty when it can."""
         return "; ".join(blocker.text for blocker in self.blockers)
+
+    @property
+    def why_not_short(self) -> str:
+        return "; ".join(blocker.short for blocker in self.blockers)
 
 
 def _queue_query(actor: Actor, session: Session, commune_code: object | None):
