@@ -69,7 +69,8 @@ listed = review.objections_of(actor, commune_code=commune, open_only=not every)
 if not listed:
     st.caption("Không có ý kiến nào." if every else "Không có ý kiến nào chưa xử lý.")
 else:
-    table_key = f"posting.objections.{commune}.{every}"
+    # after each resolution a new table, so that no row stays ticked in the browser
+    table_key = f"posting.objections.{commune}.{every}.{st.session_state.get('posting.round', 0)}"
     event = st.dataframe(pd.DataFrame({
         "Số": [o.id for o in listed], "Người được đề cử": [o.full_name for o in listed],
         "Người nêu": [o.raised_by for o in listed], "Nội dung": [o.content for o in listed],
@@ -89,7 +90,7 @@ else:
             resolution = st.text_area("Kết quả xử lý", key="posting.resolution")
             if st.form_submit_button("Ghi kết quả xử lý"):
                 def resolved(_) -> str:
-                    st.session_state.pop(table_key, None)
+                    st.session_state["posting.round"] = st.session_state.get("posting.round", 0) + 1
                     return f"Đã ghi kết quả xử lý ý kiến số {picked.id}."
 
                 _widgets.act("posting.flash", lambda: review.resolve_objection(actor, picked.id, resolution), resolved)

@@ -22,15 +22,15 @@ st.set_page_config(layout="wide")  # the queue's columns need the screen's width
 st.title("Xét duyệt đề cử")
 _widgets.show_flash("review.flash")
 
-communes = {c.code: c.name + (f" ({c.waiting} chờ duyệt)" if c.waiting else "") for c in review.queue_communes(actor)}
+# Labels that stay the same from run to run (counts in an option's label confuse the browser's select box)
+communes = {c.code: c.name for c in review.queue_communes(actor)}
 everywhere = "Cả tỉnh" if actor.province_code else "Mọi nơi"
 left, middle, right = st.columns([4, 4, 1])
 commune = left.selectbox("Xã/phường/đặc khu", [None, *communes], key="review.commune",
                          format_func=lambda code: everywhere if code is None else communes[code])
-counts = review.queue_counts(actor, commune_code=commune)
 show = middle.selectbox("Tình trạng", [None, *review.QUEUE_FILTERS], key="review.show",
-                        format_func=lambda s: ("Tất cả đang chờ duyệt" if s is None else review.QUEUE_FILTERS[s])
-                        + f" ({counts[s]})")
+                        format_func=lambda s: "Tất cả đang chờ duyệt" if s is None else review.QUEUE_FILTERS[s])
+counts = review.queue_counts(actor, commune_code=commune)
 pages = max(1, -(-counts[show] // PAGE_SIZE))
 page = min(int(right.number_input("Trang", min_value=1, value=1, step=1, key="review.page")), pages)
 try:
@@ -39,10 +39,15 @@ try:
 except DonationError as exc:
     st.error(plain(exc))
     st.stop()
-st.caption(f"{counts[None]} đề cử đang niêm yết chờ duyệt, {counts[review.APPROVABLE]} duyệt được ngay; đang xem "
-           f"{total}, trang {page}/{pages}. Chọn các dòng trong bảng (ô đầu dòng) để xử lý; chọn một dòng để xem hồ sơ.")
+why_not = ", ".join(f"{counts[kind]} {words}" for kind, words in (
+    (review.WINDOW, "còn thời gian niêm yết"), (review.OBJECTION, "còn ý kiến chưa xử lý"),
+    (review.OWN, "do chính bạn đề cử hoặc sửa")) if counts[kind])
+st.caption(f"{counts[None]} đề cử đang niêm yết chờ duyệt, {counts[review.APPROVABLE]} duyệt được ngay"
+           + (f"; chưa duyệt được: {why_not}" if why_not else "") + f". Đang xem {total}, trang {page}/{pages}. "
+           "Chọn các dòng trong bảng (ô đầu dòng) để xử lý; chọn một dòng để xem hồ sơ.")
 
-table_key = f"review.table.{commune}.{show}.{page}"  # another list, another selection
+# Another list, another selection; after each decision a new table, so that no row stays ticked in the browser
+table_key = f"review.table.{commune}.{show}.{page}.{st.session_state.get('review.round', 0)}"
 ready_rows = [index for index, row in enumerate(rows) if row.approvable]
 
 
@@ -62,13 +67,13 @@ table = pd.DataFrame({
 event = st.dataframe(
     table, key=table_key, on_select="rerun", selection_mode="multi-row", hide_index=True, width="stretch",
     column_config={
-        "Mã": st.column_config.NumberColumn("Mã", width=60, format="%d"),
-        "Họ và tên": st.column_config.TextColumn("Họ và tên", width=180),
-        "Năm sinh": st.column_config.NumberColumn("Năm sinh", width=75, format="%d"),
-        "Xã": st.column_config.TextColumn("Xã", width=160),
-        "Nhóm": st.column_config.TextColumn("Nhóm", width=150),
-        "Điểm": st.column_config.NumberColumn("Điểm", width=55, format="%d", help="Điểm ưu tiên: cao được mua trước"),
-        "Duyệt được?": st.column_config.TextColumn("Duyệt được?", width=260,
+        "Mã": st.column_config.NumberColumn("Mã", width=55, format="%d"),
+        "Họ và tên": st.column_config.TextColumn("Họ và tên", width=170),
+        "Năm sinh": st.column_config.NumberColumn("Năm sinh", width=70, format="%d"),
+        "Xã": st.column_config.TextColumn("Xã", width=140),
+        "Nhóm": st.column_config.TextColumn("Nhóm", width=140),
+        "Điểm": st.column_config.NumberColumn("Điểm", width=50, format="%d", help="Điểm ưu tiên: cao được mua trước"),
+        "Duyệt được?": st.column_config.TextColumn("Duyệt được?", width=240,
                                                    help="Chưa duyệt được: vì sao; xem đủ ở hồ sơ khi chọn một dòng"),
     })
 chosen = [rows[index] for index in event.selection.rows if index < len(rows)]
@@ -80,7 +85,21 @@ if chosen:
 if blocked:
     st.warning(plain(f"{len(blocked)} đề cử đã chọn chưa duyệt được, nút Duyệt bỏ qua các đề cử này (vẫn từ chối "
                      "hoặc trả lại được):\n" + "\n".join(f"{r.id} · {r.full_name}: {r.why_not}" for r in blocked)))
-note = st.text_input("Lý do từ chối hoặc nội dung cần sửa (bắt buộc khi từ chối hay trả lại)", key="review.note")
+
+
+def decide(decision: str, ids: list[int]) -> None:
+    """The button's action, run before the page is drawn again (no st.rerun: a rerun would drop the wide layout)."""
+    try:
+        done = review.decide(actor, ids, decision, st.session_state.get("review.note", ""))
+    except DonationError as exc:
+        st.session_state["review.refused"] = str(exc)  # shown under the buttons; the choice and the note are kept
+    else:
+        st.session_state["review.flash"] = DONE[decision].format(done)
+        st.session_state["review.round"] = st.session_state.get("review.round", 0) + 1
+        st.session_state["review.note"] = ""
+
+
+st.text_input("Lý do từ chối hoặc nội dung cần sửa (bắt buộc khi từ chối hay trả lại)", key="review.note")
 approve, reject, send_back = st.columns(3)
 buttons = (
     (approve, "approve", f"Duyệt {len(ready)} đề cử", [r.id for r in ready], "primary"),
@@ -88,16 +107,10 @@ buttons = (
     (send_back, "return", f"Trả lại {len(chosen)} đề cử để sửa", [r.id for r in chosen], "secondary"),
 )
 for column, decision, label, ids, kind in buttons:
-    if column.button(label, disabled=not ids, key=f"review.{decision}", type=kind, width="stretch"):
-        try:
-            done = review.decide(actor, ids, decision, note)
-        except DonationError as exc:
-            st.error(plain(exc))
-        else:
-            st.session_state["review.flash"] = DONE[decision].format(done)
-            st.session_state.pop(table_key, None)
-            st.session_state.pop("review.note", None)
-            st.rerun()
+    column.button(label, disabled=not ids, key=f"review.{decision}", type=kind, width="stretch", on_click=decide,
+                  args=(decision, ids))
+if refused := st.session_state.pop("review.refused", None):
+    st.error(plain(refused))
 
 if len(chosen) > 1:
     st.caption("Chọn đúng một dòng để xem hồ sơ đề cử.")

@@ -53,7 +53,7 @@ def test_an_objection_is_recorded_by_name_then_resolved_from_the_list(posting):
     assert list(objections["Kết quả xử lý"]) == ["Chưa xử lý"]
     assert at.caption[-1].value == "Chọn một ý kiến trong bảng (ô đầu dòng) để ghi kết quả xử lý."
 
-    key = f"posting.objections.{XA}.False"
+    key = f"posting.objections.{XA}.False.0"
     at.session_state[key] = {"selection": {"rows": [0], "columns": []}}
     at.run()
     assert any("Hộ này đã có thẻ" in as_read(m.value) for m in at.markdown)
