@@ -180,6 +180,8 @@ class AuditEvent(SQLModel, table=True):
     """One change, chained by hash to the one before (seq - 1) so that edits, deletions and insertions show."""
 
     __tablename__ = "audit_event"
+    # One object's events (a nomination's review history) without reading every event of its kind
+    __table_args__ = (Index("ix_audit_event_entity_entity_id", "entity", "entity_id"),)
     id: int | None = Field(default=None, primary_key=True)
     seq: int = Field(unique=True)
     at: datetime = Field(sa_type=UTCDateTime)
