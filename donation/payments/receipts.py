@@ -605,7 +605,7 @@ class ReceiptMailing:
             parts.append(f"Đã gửi {len(self.sent)} biên nhận (PDF) tới thư điện tử của nhà tài trợ." if len(self.sent) > 1
                          else f"Đã gửi biên nhận {self.sent[0]} (PDF) tới thư điện tử của nhà tài trợ.")
         if self.failed:
-            why = "chưa cấu hình máy chủ thư (BHYT_SMTP_HOST)" if not self.smtp else "máy chủ thư không nhận"
+            why = "chưa cấu hình máy chủ thư" if not self.smtp else "máy chủ thư không nhận"
             shown = ", ".join(self.failed[:5]) + (" …" if len(self.failed) > 5 else "")
             parts.append(f"Chưa gửi được thư biên nhận {shown} ({why}): biên nhận vẫn có hiệu lực; nhà tài trợ tải "
                          "ở trang cam kết, hoặc văn phòng gửi lại.")

@@ -224,8 +224,10 @@ def test_office_records_confirms_and_imports_a_statement(app):
     other.button(key="payments.confirm").click()
     other.run()
     assert len(other.success) == 1
-    assert re.fullmatch(rf"Đã xác nhận 400\.000 ₫ cho cam kết {first.code}; biên nhận số 66-\d{{4}}-000001\.",
-                        other.success[0].value)
+    # the demo donor gave an e-mail, and no mail server is set up here: the office is told the receipt did not go
+    assert re.fullmatch(rf"Đã xác nhận 400\.000 ₫ cho cam kết {first.code}; biên nhận số 66-\d{{4}}-000001\. "
+                        rf"Chưa gửi được thư biên nhận 66-\d{{4}}-000001 \(chưa cấu hình máy chủ thư\): biên nhận "
+                        rf"vẫn có hiệu lực; .*", other.success[0].value)
     assert pledges.get_pledge(auth.find_actor("demo.tinh"), first.code).status == "partly_paid"
 
     sheet = (f"Ngày giao dịch,Số tiền,Nội dung,Mã giao dịch\n{date.today():%d/%m/%Y},2000000,{second.code} ung ho,FT1\n"
