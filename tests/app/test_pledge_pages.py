@@ -32,6 +32,11 @@ def select_row(at, key: str, row: int) -> None:
     assert not at.exception, at.exception
 
 
+def open_pledge(at, code: str) -> None:
+    """Open a pledge of the list by selecting its row."""
+    select_row(at, "pledges.table.None.1", list(at.dataframe[0].value["Mã"]).index(code))
+
+
 def copy_values(at) -> list[str]:
     """The values the copy buttons copy, read from the HTML the page sends."""
     import html as html_module
