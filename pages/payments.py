@@ -64,7 +64,7 @@ with confirm:
         if left.button("Xác nhận đã nhận tiền", type="primary", key="payments.confirm"):
             _widgets.act(FLASH, lambda: payments.confirm_payment(actor, chosen),
                          lambda row: f"Đã xác nhận {format_vnd(row.amount)} cho cam kết {row.pledge_code}; "
-                                     f"biên nhận số {row.receipt}.")
+                                     f"biên nhận số {row.receipt}. {row.receipt_mail}".rstrip())
         why = right.text_input("Lý do từ chối", key="payments.reject_reason")
         if right.button("Từ chối khoản này", key="payments.reject"):
             _widgets.act(FLASH, lambda: payments.reject_payment(actor, chosen, why),

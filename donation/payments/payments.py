@@ -46,6 +46,7 @@ class PaymentRow:
     recorded_by: int
     note: str
     receipt: str = ""  # the number of its receipt in force, once confirmed
+    receipt_mail: str = ""  # once confirmed: whether its receipt was e-mailed to the donor (receipts.mail_receipts)
 
     @property
     def method_name(self) -> str:
@@ -152,7 +153,10 @@ def confirm_payment(actor: Actor, payment_id: int, *, uow: UnitOfWork | None = N
         audit.record(work.session, actor, "confirm_payment", "payment", payment.id, before=before,
                      after={"paid": pledge.paid, "status": pledge.status, "receipt": receipt})
         work.commit()
-        return replace(_row(payment, pledge.code), receipt=receipt)
+        row = replace(_row(payment, pledge.code), receipt=receipt)
+    from donation.payments.receipts import mail_receipts  # receipts imports this module: imported when first used
+
+    return replace(row, receipt_mail=mail_receipts(actor, [receipt], uow=uow).sentence)
 
 
 def reject_payment(actor: Actor, payment_id: int, reason: str, *, uow: UnitOfWork | None = None) -> PaymentRow:
