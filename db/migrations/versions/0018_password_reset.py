@@ -1,8 +1,8 @@
 """password reset: one-time links sent by e-mail, stored as the SHA-256 of their token; receipts e-mailed to donors
 
-Revision ID: 0017
-Revises: 0016
-Create Date: 2026-12-10
+Revision ID: 0018
+Revises: 0017
+Create Date: 2026-12-07
 """
 
 from alembic import op
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import sqlmodel
 
 
-revision = '0017'
-down_revision = '0016'
+revision = '0018'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
