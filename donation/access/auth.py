@@ -21,13 +21,22 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from db.config import get_settings, secret_key
-from db.models import UserAccount, UserSession
+from db.models import Province, UserAccount, UserSession
 from db.uow import UnitOfWork
 from donation.access import app_settings, audit
-from donation.access.actors import ADMIN, DONOR, SYSTEM, SYSTEM_ACTOR, Actor, check_scope_shape, require_role
+from donation.access.actors import (
+    ADMIN,
+    DONOR,
+    ROLE_NAMES,
+    SYSTEM,
+    SYSTEM_ACTOR,
+    Actor,
+    check_scope_shape,
+    require_role,
+)
 from donation.access.units import resolve_place
 from donation.common.errors import InvalidInput, NotFound, SignInRefused
-from donation.common.identity import has_hidden_characters, hidden_characters_message, normalise_name
+from donation.common.identity import has_hidden_characters, hidden_characters_message, name_key, normalise_name
 
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -323,7 +332,11 @@ def add_user(session: Session, actor: Actor | None, *, username: str, password: 
     if session.exec(select(UserAccount).where(UserAccount.username == name)).first():
         raise InvalidInput(f"Tên đăng nhập '{name}' đã có người dùng: chọn tên khác")
     # Officials' names are tidied like people's names; a donor may be "Công ty TNHH …", already tidied as typed.
-    shown = " ".join((display_name or "").split()) if role == DONOR else normalise_name(display_name)
+    # A name typed all in small or all in capital letters is tidied; one with capitals where they belong is kept
+    # ("Cán bộ BHXH Quảng Trị", not "Cán Bộ Bhxh Quảng Trị").
+    shown = " ".join((display_name or "").split())
+    if role != DONOR and shown in (shown.lower(), shown.upper()):
+        shown = normalise_name(shown)
     if has_hidden_characters(shown):
         raise InvalidInput(hidden_characters_message("Họ và tên"))
     user = UserAccount(username=name, display_name=shown or name, role=role,
@@ -340,7 +353,8 @@ def set_active(actor: Actor, user_id: int, active: bool, *, uow: UnitOfWork | No
     with uow or UnitOfWork() as work:
         user = _user(work.session, user_id)
         if user.id == actor.user_id and not active:
-            raise InvalidInput("Không thể tự vô hiệu hóa tài khoản đang dùng")
+            raise InvalidInput("Bạn không thể tự vô hiệu hóa tài khoản của mình: nhờ một quản trị viên khác "
+                               "làm việc này nếu cần")
         before = _public(user)
         user.is_active = active
         if not active:
@@ -365,11 +379,29 @@ def reset_password(actor: Actor, user_id: int, new_password: str, *, uow: UnitOf
         return _row(user)
 
 
-def list_users(actor: Actor, *, uow: UnitOfWork | None = None) -> list[UserRow]:
+def list_users(actor: Actor, *, search: str = "", role: str | None = None, province_code: int | None = None,
+               uow: UnitOfWork | None = None) -> list[UserRow]:
+    """Accounts, by role then username; `search` finds words of the name, username, role or province, with or
+    without accents ("quang tri" finds "Cán bộ BHXH Quảng Trị" and the officers of Quảng Trị)."""
     require_role(actor, ADMIN)
+    query = select(UserAccount).order_by(UserAccount.role, UserAccount.username)
+    if role:
+        query = query.where(UserAccount.role == role)
+    if province_code is not None:
+        query = query.where(UserAccount.province_code == province_code)
     with uow or UnitOfWork() as work:
-        return [_row(u) for u in work.session.exec(select(UserAccount).order_by(UserAccount.role,
-                                                                                 UserAccount.username))]
+        users = list(work.session.exec(query))
+        words = name_key(search).split()
+        if not words:
+            return [_row(u) for u in users]
+        provinces = dict(work.session.exec(select(Province.code, Province.name)).all())
+    found = []
+    for user in users:
+        text = name_key(" ".join((user.username, user.display_name, ROLE_NAMES.get(user.role, user.role),
+                                  provinces.get(user.province_code, ""))))
+        if all(word in text for word in words):
+            found.append(_row(user))
+    return found
 
 
 def find_actor(username: str, *, uow: UnitOfWork | None = None) -> Actor:
