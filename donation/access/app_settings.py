@@ -248,3 +248,9 @@ def _spec(key: str) -> SettingSpec:
     if key not in SPECS:
         raise NotFound(f"Không có thiết lập '{key}'")
     return SPECS[key]
+
+
+def support_contact(*, uow: UnitOfWork | None = None) -> dict[str, str]:
+    """Who to call or write to for help: public, shown on the help page to everyone."""
+    with uow or UnitOfWork() as work:
+        return dict(get(work.session, "support_contact"))
