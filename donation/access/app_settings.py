@@ -201,7 +201,7 @@ def update_many(actor: Actor, values: dict[str, object], *, uow: UnitOfWork | No
 
 def _write(session: Session, actor: Actor, key: str, clean: object) -> None:
     before = get(session, key)
-    if before == clean and session.get(AppSetting, key) is not None:
+    if before == clean:  # nothing changes: no write, no event
         return
     row = session.get(AppSetting, key) or AppSetting(key=key, value="")
     row.value, row.updated_at = json.dumps(clean, ensure_ascii=False), datetime.now(UTC)

@@ -389,19 +389,13 @@ def list_users(actor: Actor, *, search: str = "", role: str | None = None, provi
         query = query.where(UserAccount.role == role)
     if province_code is not None:
         query = query.where(UserAccount.province_code == province_code)
+    words = name_key(search).split()
     with uow or UnitOfWork() as work:
-        users = list(work.session.exec(query))
-        words = name_key(search).split()
-        if not words:
-            return [_row(u) for u in users]
-        provinces = dict(work.session.exec(select(Province.code, Province.name)).all())
-    found = []
-    for user in users:
-        text = name_key(" ".join((user.username, user.display_name, ROLE_NAMES.get(user.role, user.role),
-                                  provinces.get(user.province_code, ""))))
-        if all(word in text for word in words):
-            found.append(_row(user))
-    return found
+        rows = [_row(u) for u in work.session.exec(query)]
+        provinces = dict(work.session.exec(select(Province.code, Province.name)).all()) if words else {}
+    return [row for row in rows if all(word in name_key(" ".join((
+        row.username, row.display_name, ROLE_NAMES.get(row.role, row.role), provinces.get(row.province_code, ""))))
+        for word in words)]
 
 
 def find_actor(username: str, *, uow: UnitOfWork | None = None) -> Actor:
