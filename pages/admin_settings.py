@@ -16,7 +16,7 @@ st.title("Thiết lập")
 st.caption("Mỗi thay đổi được kiểm tra trước khi lưu và ghi vào nhật ký thay đổi.")
 _widgets.show_flash(FLASH)
 current = app_settings.all_settings()
-periods, weights, signers, contact = st.tabs(["Thời hạn", "Trọng số ưu tiên", "Người ký biên nhận",
+periods, weights, signers, contact = st.tabs(["Thời hạn, khổ giấy", "Trọng số ưu tiên", "Người ký biên nhận",
                                               "Liên hệ hỗ trợ"])
 
 with periods, st.form("settings.periods"):

@@ -27,7 +27,7 @@ rows = auth.list_users(actor, search=text, role=role_filter, province_code=provi
 commune_names = {u.code: u.name for p in sorted({r.province_code for r in rows if r.commune_code})
                  for u in quotes.communes_of(p)}
 
-st.caption(f"{len(rows)} tài khoản. Chọn một dòng (ô đầu dòng) để khóa, mở lại hoặc đặt lại mật khẩu.")
+st.caption(f"{len(rows)} tài khoản. Chọn một dòng (ô đầu dòng) để vô hiệu hóa, cho hoạt động lại hoặc đặt lại mật khẩu.")
 # The table's key follows the filters: a selection never moves to another account when the list changes.
 table = st.dataframe(pd.DataFrame({
     "Tên đăng nhập": [r.username for r in rows], "Họ tên": [r.display_name for r in rows],

@@ -7,7 +7,6 @@ from donation.access import app_settings
 from donation.access.actors import ADMIN, COMMUNE_OFFICIAL, DONOR, NATIONAL_OFFICER, PROVINCE_OFFICER, ROLE_NAMES
 from pages import _auth
 from pages._nav import PAGES, visible_to
-from pages._plain import plain
 
 VISITOR = None
 # Each role's working day: a sentence, then the pages it uses in the order it uses them, with what each is for.

@@ -159,10 +159,19 @@ def _flatten(data: dict | None, path: tuple[str, ...] = ()) -> dict[tuple[str, .
     return flat
 
 
-def _label(path: tuple[str, ...], setting: str | None) -> str:
+def _label(path: tuple[str, ...], setting: str | None, places: Mapping[int, str] | None) -> str:
     inside = _SETTING_FIELDS.get(setting or "", {})
-    named = [inside.get(key) or ("BHXH Việt Nam" if key == "national" else f"Tỉnh mã {key}" if key.isdigit()
-                                 else field_name(key)) for key in path if key != "value"]
+
+    def name(key: str) -> str:
+        if key in inside:
+            return inside[key]
+        if key == "national":
+            return "BHXH Việt Nam"
+        if key.isdigit():  # an office of the `offices` setting, by its province's code
+            return (places or {}).get(int(key)) or f"Tỉnh mã {key}"
+        return field_name(key)
+
+    named = [name(key) for key in path if key != "value"]
     if not named and setting:
         return field_name(setting)
     return " › ".join(named) or field_name(path[-1])
@@ -190,12 +199,12 @@ def change_lines(entity: str, before: str | None, after: str | None, entity_id: 
         if path in old and path in new:
             if old[path] == new[path]:
                 continue
-            lines.append(f"{_label(path, setting)}: {value_text(key, old[path], entity, places)}{ARROW}"
+            lines.append(f"{_label(path, setting, places)}: {value_text(key, old[path], entity, places)}{ARROW}"
                          f"{value_text(key, new[path], entity, places)}")
         elif path in new:
-            lines.append(f"{_label(path, setting)}: {value_text(key, new[path], entity, places)}")
+            lines.append(f"{_label(path, setting, places)}: {value_text(key, new[path], entity, places)}")
         else:
-            lines.append(f"{_label(path, setting)}: {value_text(key, old[path], entity, places)}{ARROW}(bỏ)")
+            lines.append(f"{_label(path, setting, places)}: {value_text(key, old[path], entity, places)}{ARROW}(bỏ)")
     return lines
 
 

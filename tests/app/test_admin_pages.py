@@ -37,7 +37,7 @@ def admin(app):
 
 def test_settings_are_forms_with_vietnamese_labels_and_messages(admin):
     at = open_page(admin, "pages/admin_settings.py")
-    assert [t.label for t in at.tabs] == ["Thời hạn", "Trọng số ưu tiên", "Người ký biên nhận", "Liên hệ hỗ trợ"]
+    assert [t.label for t in at.tabs] == ["Thời hạn, khổ giấy", "Trọng số ưu tiên", "Người ký biên nhận", "Liên hệ hỗ trợ"]
     assert not any("JSON" in area.label for area in at.text_area)
     assert at.number_input(key="settings.hold_days").label == "Giữ chỗ nhu cầu chờ thanh toán (ngày)"
     at.number_input(key="settings.hold_days").set_value(0)
