@@ -31,6 +31,7 @@ from donation.allocation import allocation
 from donation.common.dates import today_vn
 from donation.common.errors import InvalidInput, NotFound
 from donation.common.identity import strip_accents
+from donation.payments import signers
 from donation.pledges import donors
 from donation.registry import nominations, review
 from donation.reporting import reports
@@ -147,7 +148,7 @@ DEMO_SIGNERS = {"national": ("PHÓ TỔNG GIÁM ĐỐC", "Lê Hùng Sơn"), str(
 
 def _seed_signers(uow: UnitOfWork) -> None:
     """Name the signer of every office that has demo data, where the administrator has named none."""
-    rows = {row.key: row for row in app_settings.office_signers(SYSTEM_ACTOR, uow=uow)}
+    rows = {row.key: row for row in signers.office_signers(SYSTEM_ACTOR, uow=uow)}
     for key, (title, name) in DEMO_SIGNERS.items():
         if key in rows and not rows[key].header["signer_name"]:
             app_settings.set_office_signer(SYSTEM_ACTOR, key, {**rows[key].header, "signer_title": title,

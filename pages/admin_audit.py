@@ -6,9 +6,10 @@ from datetime import datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from donation.access import audit, audit_labels
+from donation.access import audit
 from donation.common.dates import VN_TZ, format_datetime_vn
 from donation.premium import quotes
+from donation.reporting import audit_labels
 from pages import _auth
 from pages._plain import plain
 

@@ -5,6 +5,7 @@ import streamlit as st
 
 from donation.access import app_settings
 from donation.access.app_settings import CONTACT_FIELDS, OFFICE_FIELDS, SPECS, WEIGHT_NAMES
+from donation.payments import signers as office_signers
 from pages import _auth, _widgets
 from pages._plain import plain
 
@@ -52,7 +53,7 @@ with weights:
 with signers:
     st.caption("Tên cơ quan và người ký in trên biên nhận. Chọn một dòng trong bảng để sửa; biên nhận in tên người "
                "ký dưới chức danh.")
-    rows = app_settings.office_signers(actor)
+    rows = office_signers.office_signers(actor)
     chosen = st.dataframe(pd.DataFrame({
         "Cơ quan": [r.office for r in rows], "Chức danh người ký": [r.header["signer_title"] for r in rows],
         "Họ và tên người ký": [r.header["signer_name"] or "— chưa ghi" for r in rows],

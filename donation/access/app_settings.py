@@ -18,15 +18,20 @@ from donation.access.actors import ADMIN, Actor, require_role
 from donation.common.errors import InvalidInput, NotFound
 from donation.common.identity import has_hidden_characters, hidden_characters_message
 from donation.common.pdf import PAPERS
-from donation.premium.rule_data import GROUP_NAMES
-from donation.registry.nomination_rows import DAMAGE_NAMES, FLAG_NAMES
 
 # The factors of the priority score (donation.registry.priority), in the order the settings page lists them, with the
-# names the nomination lists use.
+# names the nomination lists use (the group, damage and flag names of premium and registry, which this layer may not
+# import: tests/unit/test_audit_labels.py holds them equal).
 WEIGHT_NAMES: dict[str, str] = {
-    **{key: f"Diện: {GROUP_NAMES[key]}" for key in ("near_poor", "pupil", "student", "farm_household", "household")},
-    **{f"flood_damage_{key}": f"Thiệt hại do mưa lũ: {name}" for key, name in DAMAGE_NAMES.items()},
-    **{key: f"Hoàn cảnh: {name}" for key, name in FLAG_NAMES.items()},
+    "near_poor": "Diện: Hộ cận nghèo", "pupil": "Diện: Học sinh", "student": "Diện: Sinh viên",
+    "farm_household": "Diện: Hộ nông, lâm, ngư, diêm nghiệp", "household": "Diện: Hộ gia đình",
+    "flood_damage_destroyed": "Thiệt hại do mưa lũ: Nhà bị sập, cuốn trôi",
+    "flood_damage_severe": "Thiệt hại do mưa lũ: Hư hỏng nặng",
+    "flood_damage_partial": "Thiệt hại do mưa lũ: Hư hỏng một phần",
+    "flood_damage_livelihood": "Thiệt hại do mưa lũ: Mất sinh kế",
+    "disability": "Hoàn cảnh: Khuyết tật", "chronic_illness": "Hoàn cảnh: Bệnh mãn tính",
+    "elderly_alone": "Hoàn cảnh: Người già neo đơn", "orphan": "Hoàn cảnh: Mồ côi",
+    "ethnic_minority": "Hoàn cảnh: Dân tộc thiểu số",
     "child_or_elderly": "Trẻ em dưới 16 tuổi hoặc người từ 70 tuổi",
 }
 # The fields of one office's receipt header, with the names the settings page shows.
@@ -208,27 +213,6 @@ def _write(session: Session, actor: Actor, key: str, clean: object) -> None:
     session.add(row)
     audit.record(session, actor, "update_setting", "app_setting", key, before={"value": before},
                  after={"value": clean})
-
-
-@dataclass(frozen=True)
-class OfficeSigner:
-    key: str  # "national" or the province's code, as the setting keeps it
-    office: str  # the office's name, e.g. "BHXH Tỉnh Đắk Lắk"
-    header: dict[str, str]  # what receipts print: the administrator's values, the usual ones where none is set
-
-
-def office_signers(actor: Actor, *, uow: UnitOfWork | None = None) -> list[OfficeSigner]:
-    """Every receiving office with the header and signer its receipts print."""
-    # Imported here: receipts read this module's settings.
-    from db.models import ReceivingOffice
-    from donation.payments.receipts import office_header
-
-    require_role(actor, ADMIN)
-    with uow or UnitOfWork() as work:
-        rows = work.session.exec(select(ReceivingOffice.code, ReceivingOffice.name).order_by(ReceivingOffice.code))
-        return [OfficeSigner("national" if code == 0 else str(code), name,
-                             {key: getattr(office_header(work.session, code), key) for key in OFFICE_FIELDS})
-                for code, name in rows.all()]
 
 
 def set_office_signer(actor: Actor, key: str, fields: dict[str, object], *,

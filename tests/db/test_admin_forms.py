@@ -5,9 +5,11 @@ import pytest
 from sqlmodel import select
 
 from db.models import AppSetting
-from donation.access import app_settings, audit, audit_labels, auth
+from donation.access import app_settings, audit, auth
 from donation.access.actors import Actor
 from donation.common.errors import Forbidden, InvalidInput
+from donation.payments import signers
+from donation.reporting import audit_labels
 
 
 @pytest.fixture
@@ -87,15 +89,15 @@ def test_priority_weights_take_numbers_from_a_table(uow, admin):
 
 
 def test_receipt_signers_are_named_per_office(uow, admin):
-    signers = {row.key: row for row in app_settings.office_signers(admin, uow=uow)}
-    assert signers["66"].office == "BHXH Đắk Lắk" and signers["66"].header["signer_title"] == "GIÁM ĐỐC"
-    assert signers["66"].header["name"] == "BẢO HIỂM XÃ HỘI TỈNH ĐẮK LẮK"
-    assert signers["66"].header["signer_name"] == "Nguyễn Văn Phúc"  # the demo names its offices' signers
-    assert signers["1"].header["signer_name"] == ""
-    app_settings.set_office_signer(admin, "1", {**signers["1"].header, "signer_name": "  Trần  Thị Hà "}, uow=uow)
-    after = {row.key: row.header for row in app_settings.office_signers(admin, uow=uow)}
+    offices = {row.key: row for row in signers.office_signers(admin, uow=uow)}
+    assert offices["66"].office == "BHXH Đắk Lắk" and offices["66"].header["signer_title"] == "GIÁM ĐỐC"
+    assert offices["66"].header["name"] == "BẢO HIỂM XÃ HỘI TỈNH ĐẮK LẮK"
+    assert offices["66"].header["signer_name"] == "Nguyễn Văn Phúc"  # the demo names its offices' signers
+    assert offices["1"].header["signer_name"] == ""
+    app_settings.set_office_signer(admin, "1", {**offices["1"].header, "signer_name": "  Trần  Thị Hà "}, uow=uow)
+    after = {row.key: row.header for row in signers.office_signers(admin, uow=uow)}
     assert after["1"]["signer_name"] == "Trần Thị Hà" and after["1"]["signer_title"] == "GIÁM ĐỐC"
-    assert after["66"] == signers["66"].header  # the other offices are untouched
+    assert after["66"] == offices["66"].header  # the other offices are untouched
     with uow as work:
         (event,), _ = audit.list_events(work.session, action="update_setting", limit=1)
     lines = audit_labels.change_lines(event.entity, event.before, event.after, event.entity_id)

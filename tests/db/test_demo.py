@@ -156,8 +156,8 @@ def test_an_allocating_seed_buys_the_demo_commune_cards_so_reports_show_money_sp
 def test_every_province_with_demo_nominations_has_two_officers_and_nobody_reviews_their_own(engine):
     """Approval and the second officer's confirmation can both be tried with the listed accounts (issue 19, §10)."""
     from db.models import UserAccount
-    from donation.access import app_settings
     from donation.access.actors import SYSTEM_ACTOR
+    from donation.payments import signers as office_signers
 
     _, rows, uow = seeded(engine, seed=1, count=300)
     with uow as work:
@@ -183,9 +183,9 @@ def test_every_province_with_demo_nominations_has_two_officers_and_nobody_review
     assert all(name.startswith("Cán bộ BHXH ") for username, name in names.items() if username.startswith(
         ("demo.tinh.", "demo.tinh2.")))
     # the demo's receipts are signed by a named person, in every office with demo data
-    signers = {r.key: r.header for r in app_settings.office_signers(SYSTEM_ACTOR, uow=uow)}
-    assert all(signers[key]["signer_name"] for key in ["national", *map(str, provinces)])
-    assert signers[str(demo.DEMO_PROVINCE)]["signer_title"] == "GIÁM ĐỐC"
+    headers = {r.key: r.header for r in office_signers.office_signers(SYSTEM_ACTOR, uow=uow)}
+    assert all(headers[key]["signer_name"] for key in ["national", *map(str, provinces)])
+    assert headers[str(demo.DEMO_PROVINCE)]["signer_title"] == "GIÁM ĐỐC"
 
 
 def test_demo_payments_are_confirmed_by_a_second_officer_of_the_office(engine):

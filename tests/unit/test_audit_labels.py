@@ -5,7 +5,8 @@ import ast
 import json
 from pathlib import Path
 
-from donation.access import audit, audit_labels
+from donation.access import audit
+from donation.reporting import audit_labels
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,3 +68,27 @@ def test_personal_data_stays_masked_as_it_was_written():
     lines = audit_labels.change_lines("nomination", None, stored)
     assert lines == ["Số CCCD: ••••••••0123", "Ngày sinh: •••", "Họ và tên: Nguyễn Văn An"]
     assert not any("066085000123" in line or "1985" in line for line in lines)
+
+
+def test_the_priority_weights_are_named_as_the_nomination_lists_name_them():
+    from donation.access.app_settings import WEIGHT_NAMES
+    from donation.premium.rule_data import GROUP_NAMES
+    from donation.registry.nomination_rows import DAMAGE_NAMES, FLAG_NAMES
+    from donation.registry.priority import score
+
+    named = {**{key: f"Diện: {GROUP_NAMES[key]}" for key in ("near_poor", "pupil", "student", "farm_household",
+                                                             "household")},
+             **{f"flood_damage_{key}": f"Thiệt hại do mưa lũ: {name}" for key, name in DAMAGE_NAMES.items()},
+             **{key: f"Hoàn cảnh: {name}" for key, name in FLAG_NAMES.items()}}
+    assert {key: WEIGHT_NAMES[key] for key in named} == named
+    assert set(WEIGHT_NAMES) == {*named, "child_or_elderly"}
+    # every factor the table offers moves the score
+    from datetime import date
+    for key in WEIGHT_NAMES:
+        weights = dict.fromkeys(WEIGHT_NAMES, 0) | {key: 7}
+        group = key if key in GROUP_NAMES else "household"
+        damage = key.removeprefix("flood_damage_") if key.startswith("flood_damage_") else None
+        flags = [key] if key in FLAG_NAMES else []
+        born = date(2020, 1, 1) if key == "child_or_elderly" else date(1980, 1, 1)
+        assert score(weights, group=group, flood_damage=damage, need_flags=flags, birth_date=born,
+                     on=date(2026, 11, 25))[0] == 7, key
