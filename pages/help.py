@@ -59,7 +59,7 @@ GUIDES: dict[str | None, tuple[str, list[tuple[str, str]]]] = {
     ADMIN: ("Quản trị viên tạo tài khoản và đặt lại mật khẩu, giữ các thiết lập (thời hạn, trọng số ưu tiên, người "
             "ký biên nhận, liên hệ hỗ trợ), quy định mức đóng, xã nghèo, tài khoản nhận tiền, và xem nhật ký.", [
                 ("pages/today.py", "Xem tài khoản đang bị khóa và tình trạng nhật ký."),
-                ("pages/admin_users.py", "Tìm người dùng, chọn trong bảng để khóa, mở lại hoặc đặt lại mật khẩu."),
+                ("pages/admin_users.py", "Tìm người dùng, chọn trong bảng để vô hiệu hóa, cho hoạt động lại hoặc đặt lại mật khẩu."),
                 ("pages/admin_settings.py", "Sửa thời hạn, trọng số ưu tiên, người ký biên nhận và liên hệ hỗ trợ."),
                 ("pages/admin_rules.py", "Thêm quy định mức đóng mới và mức hỗ trợ của tỉnh."),
                 ("pages/admin_communes.py", "Đánh dấu xã nghèo."),
