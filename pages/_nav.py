@@ -52,6 +52,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/premium_calculator.py", "Tính mức đóng BHYT", ":material/calculate:", "Công khai", (ANYONE,)),
     PageSpec("pages/verify.py", "Kiểm tra biên nhận", ":material/verified:", "Công khai", (ANYONE,)),
     PageSpec("pages/transparency.py", "Công khai số liệu", ":material/public:", "Công khai", (ANYONE,)),
+    PageSpec("pages/help.py", "Hướng dẫn", ":material/help:", "Công khai", (ANYONE,)),
     PageSpec("pages/sign_in.py", "Đăng nhập", ":material/login:", "Tài khoản", (ANONYMOUS,)),
     PageSpec("pages/register.py", "Đăng ký nhà tài trợ", ":material/how_to_reg:", "Tài khoản", (ANONYMOUS,)),
     PageSpec("pages/reset_password.py", "Quên mật khẩu", ":material/lock_reset:", "Tài khoản", (ANONYMOUS,)),

@@ -102,4 +102,4 @@ def test_an_administrator_sees_the_audit_log_of_the_sign_ins(app):
     assert at.success[0].value.startswith("Chuỗi băm nguyên vẹn")
     assert "Chưa có điểm kiểm tra nào: các sự kiện cuối cùng có thể bị xóa mà không phát hiện được." in [
         caption.value for caption in at.caption]
-    assert "sign_in" in list(at.dataframe[0].value["Hành động"])
+    assert "Đăng nhập" in list(at.dataframe[0].value["Hành động"])

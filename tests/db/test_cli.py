@@ -166,13 +166,13 @@ def test_batch_commands_run_as_a_named_user(database):
 def test_seed_demo_then_audit_verify(database, tmp_path):
     first = cli("seed-demo", "--json", env=database)
     assert first.returncode == 0, first.stderr
-    assert json.loads(first.stdout)["accounts_added"] == 5
+    assert json.loads(first.stdout)["accounts_added"] == 6
     assert json.loads(cli("seed-demo", "--json", env=database).stdout)["accounts_added"] == 0
     check = cli("audit", "verify", "--json", env=database)
-    # 5 accounts, the demo donor's profile and the 35 offices' bank accounts
+    # 6 accounts, the demo donor's profile, the 35 offices' bank accounts and 9 offices' receipt signers
     assert check.returncode == 0
     assert {k: v for k, v in json.loads(check.stdout).items() if k != "notes"} == {
-        "events": 41, "ok": True, "first_bad": None, "reason": "", "seq": 41, "checkpoint": None}
+        "events": 51, "ok": True, "first_bad": None, "reason": "", "seq": 51, "checkpoint": None}
     connection = sqlite3.connect(database["DATABASE_URL"].removeprefix("sqlite:///"))
     connection.execute("DELETE FROM audit_event WHERE seq = 2")
     connection.commit()
@@ -180,7 +180,7 @@ def test_seed_demo_then_audit_verify(database, tmp_path):
     broken = cli("audit", "verify", "--json", env=database)
     assert broken.returncode == 1
     data = json.loads(broken.stdout)
-    assert (data["events"], data["ok"]) == (40, False) and isinstance(data["first_bad"], int)
+    assert (data["events"], data["ok"]) == (50, False) and isinstance(data["first_bad"], int)
 
 
 def test_import_nominations_json_contract(database, tmp_path):
