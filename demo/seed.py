@@ -11,10 +11,9 @@ from sqlmodel import func, select
 
 from db.models import Commune, Donor, Nomination, ReceivingOffice, UserAccount
 from db.uow import UnitOfWork
-from demo import cards
+from demo import cards, timeline
 from demo import people as demo_people
 from demo import pledges as demo_pledges
-from demo import timeline
 from donation.access import auth, offices
 from donation.access.actors import (
     ADMIN,

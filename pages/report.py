@@ -51,7 +51,7 @@ st.caption(f"Tiền đã nhận chưa phân bổ: **{format_vnd(report.figures.l
 
 def beside(chart: alt.Chart, table: pd.DataFrame) -> None:
     """Every chart has its figures beside it in a table (DESIGN.md §8)."""
-    graph, figures = st.columns([3, 2])
+    graph, figures = st.columns(2)
     _charts.show(chart, graph)
     figures.dataframe(table, hide_index=True, width="stretch")
 

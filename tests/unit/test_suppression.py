@@ -35,21 +35,21 @@ def test_nothing_small_is_shown_and_what_is_hidden_adds_up_to_five_or_more(value
         assert sum(hidden) >= 5
 
 
-B, O, I = "budget", "organisation", "individual"
+BUDGET, ORG, ONE = "budget", "organisation", "individual"  # ONE: an individual
 
 
 @pytest.mark.parametrize(("donors", "want"), [
     # every donor named: the list below tells the counts, so they are shown however small
-    ([(B, True), (O, True), (O, True), (I, True)], {B: 1, O: 2, I: 1}),
-    ([], {B: 0, O: 0, I: 0}),
+    ([(BUDGET, True), (ORG, True), (ORG, True), (ONE, True)], {BUDGET: 1, ORG: 2, ONE: 1}),
+    ([], {BUDGET: 0, ORG: 0, ONE: 0}),
     # two unnamed individuals: their count (under 5) is hidden, and so the individuals' count; the others shown
-    ([(B, True), (O, True), (I, True), (I, False), (I, False)], {B: 1, O: 1, I: None}),
+    ([(BUDGET, True), (ORG, True), (ONE, True), (ONE, False), (ONE, False)], {BUDGET: 1, ORG: 1, ONE: None}),
     # six unnamed individuals and one named: shown (7), the unnamed ones' count is not small
-    ([(O, True)] + [(I, False)] * 6 + [(I, True)], {B: 0, O: 1, I: 7}),
+    ([(ORG, True)] + [(ONE, False)] * 6 + [(ONE, True)], {BUDGET: 0, ORG: 1, ONE: 7}),
     # unnamed: 6 individuals, 2 organisations; hiding the 2 alone would let the total (8) tell them: both hidden
-    ([(O, True)] + [(O, False)] * 2 + [(I, False)] * 6, {B: 0, O: None, I: None}),
+    ([(ORG, True)] + [(ORG, False)] * 2 + [(ONE, False)] * 6, {BUDGET: 0, ORG: None, ONE: None}),
     # unnamed: 6 and 5 (11 in all): nothing small, both shown
-    ([(O, False)] * 5 + [(I, False)] * 6 + [(B, True)], {B: 1, O: 5, I: 6}),
+    ([(ORG, False)] * 5 + [(ONE, False)] * 6 + [(BUDGET, True)], {BUDGET: 1, ORG: 5, ONE: 6}),
 ])
 def test_donor_kinds_hide_only_small_counts_of_donors_not_named(donors, want):
     got = donor_kinds(donors)
@@ -57,11 +57,11 @@ def test_donor_kinds_hide_only_small_counts_of_donors_not_named(donors, want):
     assert all(c.text == "•" for c in got.values() if c.value is None)
 
 
-@given(st.lists(st.tuples(st.sampled_from([B, O, I]), st.booleans()), max_size=30))
+@given(st.lists(st.tuples(st.sampled_from([BUDGET, ORG, ONE]), st.booleans()), max_size=30))
 def test_no_small_number_of_unnamed_donors_can_be_worked_out(donors):
     got = donor_kinds(donors)
-    named = {k: sum(1 for kind, public in donors if kind == k and public) for k in (B, O, I)}
-    unnamed = {k: sum(1 for kind, public in donors if kind == k and not public) for k in (B, O, I)}
+    named = {k: sum(1 for kind, public in donors if kind == k and public) for k in (BUDGET, ORG, ONE)}
+    unnamed = {k: sum(1 for kind, public in donors if kind == k and not public) for k in (BUDGET, ORG, ONE)}
     total = sum(unnamed.values())
     for kind, cell in got.items():
         if cell.value is not None:
