@@ -13,7 +13,7 @@ from sqlmodel import func, select
 
 from db.models import Commune, Donor, Nomination, ReceivingOffice, UserAccount
 from db.uow import UnitOfWork
-from demo import cards
+from demo import cards, timeline
 from demo import people as demo_people
 from demo import pledges as demo_pledges
 from donation.access import app_settings, auth, offices
@@ -91,6 +91,7 @@ def seed_demo(*, seed: int = 1, nominations: int = 0, pledges: int = 0, allocate
     _seed_signers(uow or UnitOfWork())
     by_status = _seed_people(nominations, seed, uow or UnitOfWork(), today) if nominations else {}
     pledged = demo_pledges.seed_pledges(pledges, seed=seed, uow=uow or UnitOfWork(), today=today) if pledges else {}
+    timeline.date_the_story(uow or UnitOfWork(), today)  # pledges and postings of past days at those days' times
     funded = allocation.allocate(SYSTEM_ACTOR, on=today, uow=uow or UnitOfWork()).sponsorships if allocate else 0
     if allocate and funded:  # the demo commune's cards bought and issued, so that reports show money spent
         cards.seed_purchases(DEMO_COMMUNE, uow or UnitOfWork(), today)
