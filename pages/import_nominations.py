@@ -68,12 +68,10 @@ if report.split:
         "Dòng hợp lệ": [", ".join(map(str, h.valid_rows)) for h in report.split],
         "Dòng bị từ chối": [", ".join(map(str, h.refused_rows)) for h in report.split],
         "Vì sao": ["; ".join(h.reasons) for h in report.split],
-    }), hide_index=True, width="stretch", key="import.split",
-        column_config={"Vì sao": st.column_config.TextColumn(width="large")})
+    }), hide_index=True, width="stretch", column_config={"Vì sao": st.column_config.TextColumn(width="large")})
 if report.errors:
     st.subheader("Lỗi (các dòng này không được lưu)")
-    st.dataframe(issues_table(report.errors), hide_index=True, width="stretch", column_config=WIDE,
-                 key="import.errors_table")
+    st.dataframe(issues_table(report.errors), hide_index=True, width="stretch", column_config=WIDE)
 if report.cells:
     left, right = st.columns(2)
     left.download_button(f"Tải {len(report.cells)} dòng chưa lưu để sửa (.xlsx)", type="primary",
@@ -85,15 +83,14 @@ if report.cells:
                           width="stretch")
 if report.warnings:
     st.subheader("Cảnh báo (vẫn lưu, nên kiểm tra)")
-    st.dataframe(issues_table(report.warnings), hide_index=True, width="stretch", column_config=WIDE,
-                 key="import.warnings_table")
+    st.dataframe(issues_table(report.warnings), hide_index=True, width="stretch", column_config=WIDE)
 if report.accepted:
     st.subheader("Các dòng hợp lệ")
     st.dataframe(pd.DataFrame({
         "Dòng": [c.row for c in report.accepted], "Họ và tên": [c.full_name for c in report.accepted],
         "Năm sinh": [c.birth_date.year for c in report.accepted], "Mã hộ": [c.household_key for c in report.accepted],
         "Quan hệ": [c.relation for c in report.accepted], "Nhóm": [GROUP_NAMES[c.group] for c in report.accepted],
-    }), hide_index=True, width="stretch", key="import.accepted_table",
+    }), hide_index=True, width="stretch",
         column_config={"Dòng": WIDE["Dòng"], "Năm sinh": st.column_config.NumberColumn(format="%d")})
     if st.button(f"Lưu {len(report.accepted)} dòng hợp lệ", type="primary", key="import.save"):
         try:

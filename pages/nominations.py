@@ -94,7 +94,7 @@ if len(chosen) == 1:
         "Năm sinh": [m.birth_date.year for m in members], "Nhóm": [GROUP_NAMES[m.group] for m in members],
         "Trạng thái": [nominations.STATUS_NAMES[m.status] for m in members],
         "Điểm": [m.priority_score for m in members], "Ý kiến xét duyệt": [m.reviewer_says for m in members],
-    }), hide_index=True, width="stretch", key="nominations.household",
+    }), hide_index=True, width="stretch",
         column_config={name: COLUMNS[name] for name in ("Năm sinh", "Điểm", "Ý kiến xét duyệt")})
     on_page = [index for index, other in enumerate(rows) if other.household_id == row.household_id]
     if len(on_page) > 1:

@@ -61,6 +61,13 @@ MIXED_ACCEPTED_ROWS = [4, 5, 6, 13]
 MIXED_REFUSED = {8: "future_date", 9: "cccd_mismatch", 10: "unknown_group", 11: "duplicate_in_file",
                  12: "state_pays_all"}
 
+# Header on row 3: H10's head (row 4) is valid, his wife's birth date (row 5) is in the future; H11 (row 6) is whole.
+H10 = [
+    person("Phan Văn Long", "10/10/1980", "Nam", "066080000301", "H10", "Hộ gia đình", **{"Quan hệ với chủ hộ": "Chủ hộ"}),
+    person("Phan Thị Hạnh", "01/01/2082", "Nữ", "066182000302", "H10", "Hộ gia đình", **{"Quan hệ với chủ hộ": "Vợ"}),
+    person("Lò Văn Sáu", "05/05/1970", "Nam", "066070000303", "H11", "Hộ gia đình"),
+]
+
 
 _CONTENT_TYPES = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
                   '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'

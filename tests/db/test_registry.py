@@ -4,9 +4,8 @@ the refused rows' file, form, list, withdraw."""
 import io
 from datetime import date, timedelta
 
-import xlsxwriter
-
 import pytest
+import xlsxwriter
 from sqlmodel import func, select
 
 from db.models import Commune, Household, Nomination, Person
@@ -15,7 +14,7 @@ from donation.access.actors import Actor
 from donation.common.errors import Forbidden, InvalidInput
 from donation.registry import nominations, review
 from donation.registry.nomination_rows import COLUMNS, template_header
-from tests.workbooks import HEADERS, MIXED, MIXED_ACCEPTED_ROWS, MIXED_REFUSED, person, sheets, workbook
+from tests.workbooks import H10, HEADERS, MIXED, MIXED_ACCEPTED_ROWS, MIXED_REFUSED, person, sheets, workbook
 
 TODAY = date(2026, 11, 25)
 XA = 22276  # Xã Hòa Thịnh, Đắk Lắk: demo.xa's commune
@@ -184,14 +183,6 @@ def test_household_form_saves_all_members_or_none(uow, xa):
 
 
 # Households kept whole -----------------------------------------------------------------------------------------------
-
-# Header on row 3: H10's head (row 4) is valid, his wife's birth date (row 5) is in the future; H11 (row 6) is whole.
-H10 = [
-    person("Phan Văn Long", "10/10/1980", "Nam", "066080000301", "H10", "Hộ gia đình", **{"Quan hệ với chủ hộ": "Chủ hộ"}),
-    person("Phan Thị Hạnh", "01/01/2082", "Nữ", "066182000302", "H10", "Hộ gia đình", **{"Quan hệ với chủ hộ": "Vợ"}),
-    person("Lò Văn Sáu", "05/05/1970", "Nam", "066070000303", "H11", "Hộ gia đình"),
-]
-
 
 def nominated_names(uow) -> set[str]:
     with uow as work:
