@@ -42,6 +42,6 @@ def import_nominations(file, commune, as_user, dry_run, confirm_similar, save_va
     for household in report.split:
         rows = ", ".join(str(row) for row in household.valid_rows)
         click.echo(f"  Hộ {household.key}: dòng {rows} " + ("giữ lại, chưa lưu" if report.held else "lưu thiếu người")
-                   + f" vì {'; '.join(household.reasons)}")
+                   + f". {'; '.join(household.reasons)}")
     if refused_path and report.cells:
         click.echo(f"Các dòng chưa lưu đã ghi vào {refused_path}: sửa rồi nhập lại tệp đó.")

@@ -16,20 +16,20 @@ PAGE_SIZE = 50
 TABLE = "nominations.table"  # the table's selection: positions of this run's rows
 EDITING = "nominations.editing"  # the nomination whose form is open, and its cells
 FLASH = "nominations.flash"
+# Widths in pixels: the columns an official reads first fit a 1366-pixel screen beside the menu; the rest scroll.
 COLUMNS = {
-    "Hộ": st.column_config.TextColumn(width="medium", help="Chủ hộ (hoặc người đề cử đầu tiên) và mã hộ trong tệp"),
-    "Quan hệ": st.column_config.TextColumn(width="small"),
-    "Họ và tên": st.column_config.TextColumn(width="medium"),
-    "Năm sinh": st.column_config.NumberColumn(width="small", format="%d"),
-    "Giấy tờ": st.column_config.TextColumn(width="small", help="Số CCCD hoặc mã số BHXH, chỉ hiện 4 số cuối"),
-    "Nhóm": st.column_config.TextColumn(width="small"),
-    "Thôn/Tổ": st.column_config.TextColumn(width="small"),
-    "Trạng thái": st.column_config.TextColumn(width="small"),
-    "Điểm": st.column_config.NumberColumn(width="small", format="%d"),
-    "Vì sao": st.column_config.TextColumn(width="medium", help="Điểm ưu tiên tính theo trọng số của quản trị viên"),
-    "Ý kiến xét duyệt": st.column_config.TextColumn(width="medium", help="Của BHXH tỉnh khi trả lại hoặc từ chối"),
-    "Duyệt đến": st.column_config.TextColumn(width="small"),
-    "Mã": st.column_config.NumberColumn(width="small", format="%d"),
+    "Hộ": st.column_config.TextColumn(width=165, help="Chủ hộ (hoặc người đề cử đầu tiên) và mã hộ trong tệp"),
+    "Quan hệ": st.column_config.TextColumn(width=70),
+    "Họ và tên": st.column_config.TextColumn(width=150),
+    "Năm sinh": st.column_config.NumberColumn(width=70, format="%d"),
+    "Nhóm": st.column_config.TextColumn(width=105),
+    "Trạng thái": st.column_config.TextColumn(width=110),
+    "Điểm": st.column_config.NumberColumn(width=50, format="%d"),
+    "Ý kiến xét duyệt": st.column_config.TextColumn(width=200, help="Của BHXH tỉnh khi trả lại hoặc từ chối"),
+    "Giấy tờ": st.column_config.TextColumn(width=100, help="Số CCCD hoặc mã số BHXH, chỉ hiện 4 số cuối"),
+    "Thôn/Tổ": st.column_config.TextColumn(width=90),
+    "Vì sao": st.column_config.TextColumn(width=260, help="Điểm ưu tiên tính theo trọng số của quản trị viên"),
+    "Duyệt đến": st.column_config.TextColumn(width=85),
 }
 
 
@@ -37,23 +37,21 @@ def table(rows: list[nominations.NominationRow]) -> pd.DataFrame:
     return pd.DataFrame({
         "Hộ": [r.household for r in rows], "Quan hệ": [r.relation for r in rows],
         "Họ và tên": [r.full_name for r in rows], "Năm sinh": [r.birth_date.year for r in rows],
-        "Giấy tờ": [r.identifier for r in rows], "Nhóm": [GROUP_NAMES[r.group] for r in rows],
-        "Thôn/Tổ": [r.village for r in rows], "Trạng thái": [nominations.STATUS_NAMES[r.status] for r in rows],
-        "Điểm": [r.priority_score for r in rows], "Vì sao": [r.priority_explanation for r in rows],
-        "Ý kiến xét duyệt": [r.reviewer_says for r in rows],
+        "Nhóm": [GROUP_NAMES[r.group] for r in rows],
+        "Trạng thái": [nominations.STATUS_NAMES[r.status] for r in rows], "Điểm": [r.priority_score for r in rows],
+        "Ý kiến xét duyệt": [r.reviewer_says for r in rows], "Giấy tờ": [r.identifier for r in rows],
+        "Thôn/Tổ": [r.village for r in rows], "Vì sao": [r.priority_explanation for r in rows],
         "Duyệt đến": [f"{r.approved_until:%d/%m/%Y}" if r.approved_until else "" for r in rows],
-        "Mã": [r.id for r in rows],
     }, columns=list(COLUMNS))
 
 
 def done(message: str) -> str:
-    """After an action: the selection and the open form refer to rows that changed."""
-    st.session_state.pop(TABLE, None)
+    """After an action: the selection and the open form refer to rows that changed; the next run clears them."""
+    st.session_state["nominations.clear"] = True
     st.session_state.pop(EDITING, None)
     return message
 
 
-st.set_page_config(layout="wide")
 actor = _auth.require_page(__file__)
 st.title("Danh sách đề cử")
 _widgets.show_flash(FLASH)
@@ -66,9 +64,10 @@ status = left.selectbox("Trạng thái", [None, *nominations.LIST_FILTERS], key=
 search = middle.text_input("Tìm theo tên (không cần dấu)", key="nominations.search")
 page = right.number_input("Trang", min_value=1, value=1, step=1, key="nominations.page")
 view = (commune, status, search, int(page))
-if st.session_state.get("nominations.view") != view:  # other rows now: what was selected is not on screen
+if st.session_state.pop("nominations.clear", False) or st.session_state.get("nominations.view") != view:
+    # Other rows now, or rows just changed: a selection (kept by position) would point at the wrong people.
     st.session_state["nominations.view"] = view
-    st.session_state.pop(TABLE, None)
+    st.session_state[TABLE] = {"selection": {"rows": [], "columns": [], "cells": []}}
 rows, total = nominations.list_nominations(actor, commune_code=commune, status=status, search=search, limit=PAGE_SIZE,
                                         offset=(int(page) - 1) * PAGE_SIZE)
 st.caption(f"{total} người; trang {int(page)}/{max(1, -(-total // PAGE_SIZE))}; người cùng hộ đứng liền nhau, hộ có "

@@ -42,6 +42,22 @@ def workbook(rows: list[list], *, title_rows: int = 2) -> bytes:
     return buffer.getvalue()
 
 
+def corrected(rows: list[list], changes: dict[tuple[int, str], object]) -> bytes:
+    """A sheet read back (`sheets(...)[name]`, header first) saved again as an official does after correcting cells:
+    `changes` maps (row index in `rows`, header) to the new value."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("Danh sách đề cử")
+    for index, row in enumerate(rows):
+        values = list(row)
+        for (number, column), value in changes.items():
+            if index == number:
+                values[rows[0].index(column)] = value
+        sheet.write_row(index, 0, values)
+    book.close()
+    return buffer.getvalue()
+
+
 # A file with every kind of trouble; row numbers are as the spreadsheet shows them (the header is row 3).
 MIXED = [
     person("nguyễn  văn AN", "02/03/1985", "Nam", 66085000123.0, "H01", "Hộ gia đình", **{"Hoàn cảnh": "Khuyết tật"}),

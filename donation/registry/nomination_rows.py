@@ -296,7 +296,7 @@ def split_households(candidates: list[Candidate], errors: list[Issue],
         if candidate.household_key in refused:
             valid.setdefault(candidate.household_key, []).append(candidate.row)
     return [SplitHousehold(key, tuple(rows), tuple(sorted(refused[key])),
-                           tuple(f"dòng {row}, {issue.column or 'cả dòng'}: {issue.message}"
+                           tuple(f"Dòng {row}, {issue.column or 'cả dòng'}: {issue.message}"
                                  for row in sorted(refused[key]) for issue in refused[key][row]))
             for key, rows in valid.items()]
 

@@ -31,6 +31,14 @@ def select(at, *rows):
     return at
 
 
+def imported_id(name):
+    from donation.access import auth
+    from donation.registry import nominations
+
+    rows, _ = nominations.list_nominations(auth.find_actor("demo.xa"), commune_code=22276)
+    return next(row.id for row in rows if row.full_name == name)
+
+
 def imported(rows=MIXED, **kwargs):
     from donation.access import auth
     from donation.registry import nominations
@@ -186,7 +194,7 @@ def test_select_a_nomination_to_see_its_household_and_edit_it(official):
     at.button(key="nominations.open").click()
     at.run()
     assert not at.exception
-    prefix = f"nominations.edit.{int(listed['Mã'][bình])}"
+    prefix = f"nominations.edit.{imported_id('Trần Thị Bình')}"
     assert at.text_input(key=f"{prefix}.cccd").value == "066187000124"  # in full once opened (audited)
     at.text_input(key=f"{prefix}.village").input("Thôn 9")
     at.multiselect(key=f"{prefix}.flags").set_value(["chronic_illness"])
@@ -262,3 +270,9 @@ def test_renew_approvals_that_ended(official):
     assert [s.value for s in at.success] == ["Đã gia hạn 4 đề cử: chờ niêm yết lại rồi xét duyệt."]
     assert table(at, "nominations.table").value.empty  # none is due any more
     assert nominations.list_nominations(xa, commune_code=22276, status="nominated")[1] == 4
+
+
+def test_wide_pages_are_pages():
+    from pages._nav import PAGES, WIDE_PAGES
+
+    assert {"nominations", "import_nominations"} <= WIDE_PAGES <= {spec.url_path for spec in PAGES}

@@ -217,13 +217,13 @@ def test_import_nominations_keeps_households_whole_unless_told(database, tmp_pat
     text = cli(*args, "--dry-run", "--refused", str(refused), env=database)
     assert text.returncode == 0, text.stderr
     assert "3 dòng: 1 hợp lệ, 1 bị từ chối, 1 giữ lại cùng hộ" in text.stdout
-    assert "Hộ H10: dòng 4 giữ lại, chưa lưu vì dòng 5, Ngày sinh: Ngày sinh 01/01/2082 ở tương lai" in text.stdout
+    assert "Hộ H10: dòng 4 giữ lại, chưa lưu. Dòng 5, Ngày sinh: Ngày sinh 01/01/2082 ở tương lai" in text.stdout
     assert [row[0] for row in sheets(refused.read_bytes())["Danh sách đề cử"]] == [
         "Họ và tên", "Phan Văn Long", "Phan Thị Hạnh"]
     alone = json.loads(cli(*args, "--save-valid-rows", "--json", env=database).stdout)
     assert (alone["accepted"], alone["held_back"], alone["committed"]) == (2, [], True)
     assert alone["split_households"] == [{"household": "H10", "valid_rows": [4], "refused_rows": [5],
-                                          "reasons": ["dòng 5, Ngày sinh: Ngày sinh 01/01/2082 ở tương lai: kiểm tra "
+                                          "reasons": ["Dòng 5, Ngày sinh: Ngày sinh 01/01/2082 ở tương lai: kiểm tra "
                                                       "lại"]}]
 
 

@@ -14,7 +14,17 @@ from donation.access.actors import Actor
 from donation.common.errors import Forbidden, InvalidInput
 from donation.registry import nominations, review
 from donation.registry.nomination_rows import COLUMNS, template_header
-from tests.workbooks import H10, HEADERS, MIXED, MIXED_ACCEPTED_ROWS, MIXED_REFUSED, person, sheets, workbook
+from tests.workbooks import (
+    H10,
+    HEADERS,
+    MIXED,
+    MIXED_ACCEPTED_ROWS,
+    MIXED_REFUSED,
+    corrected,
+    person,
+    sheets,
+    workbook,
+)
 
 TODAY = date(2026, 11, 25)
 XA = 22276  # Xã Hòa Thịnh, Đắk Lắk: demo.xa's commune
@@ -225,22 +235,6 @@ def test_people_who_need_no_donor_or_are_already_nominated_do_not_hold_their_hou
     assert not report.held and [c.row for c in report.accepted] == [5]
 
 
-def edited(rows: list[list], changes: dict[tuple[int, str], object]) -> bytes:
-    """The refused-rows file as an official saves it after correcting cells (`(data row, header)` -> value)."""
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet("Danh sách đề cử")
-    header = rows[0]
-    for index, row in enumerate(rows):
-        values = list(row)
-        for (number, column), value in changes.items():
-            if index == number:
-                values[header.index(column)] = value
-        sheet.write_row(index, 0, values)
-    book.close()
-    return buffer.getvalue()
-
-
 def test_the_refused_rows_file_reads_back_and_imports_once_corrected(uow, xa):
     mixed_household = [*H10, MIXED[0]]  # row 7: a CCCD typed as a number that lost its leading zero
     mixed_household[3] = person("Hà Văn Tư", "2099", "Nam", 66099000305.0, "H12", "Hộ gia đình")
@@ -262,8 +256,8 @@ def test_the_refused_rows_file_reads_back_and_imports_once_corrected(uow, xa):
     assert [(e.row, e.code) for e in as_downloaded.errors] == [(3, "future_date"), (4, "future_date")]
     assert [h.row for h in as_downloaded.held] == [2] and not as_downloaded.committed
 
-    corrected = edited(rows, {(2, "Ngày sinh"): "01/01/1982", (3, "Ngày sinh"): "1999"})
-    again = nominations.import_nominations(xa, corrected, "sua.xlsx", commune_code=XA, consent=True, uow=uow,
+    fixed = corrected(rows, {(2, "Ngày sinh"): "01/01/1982", (3, "Ngày sinh"): "1999"})
+    again = nominations.import_nominations(xa, fixed, "sua.xlsx", commune_code=XA, consent=True, uow=uow,
                                            today=TODAY)
     assert again.committed and not again.errors and not again.held and [c.row for c in again.accepted] == [2, 3, 4]
     assert [w.code for w in again.warnings] == ["cccd_repaired"]
