@@ -82,7 +82,7 @@ if not chosen:
 today = today_vn()
 if len(chosen) == 1:
     row = chosen[0]
-    st.subheader(f"{row.full_name} · {nominations.STATUS_NAMES[row.status]}")
+    st.subheader(f"{plain(row.full_name)} · {nominations.STATUS_NAMES[row.status]}")
     if row.reviewer_says:
         title = "Lý do từ chối" if row.status == "rejected" else "BHXH tỉnh trả lại, cần sửa"
         st.warning(f"**{title}:** {plain(row.reviewer_says)}")
@@ -102,7 +102,7 @@ if len(chosen) == 1:
                       {TABLE: {"selection": {"rows": on_page, "columns": [], "cells": []}}}))
 else:
     st.subheader(f"Đã chọn {len(chosen)} đề cử")
-    st.caption(", ".join(r.full_name for r in chosen))
+    st.caption(plain(", ".join(r.full_name for r in chosen)))
 
 withdrawable = [r for r in chosen if r.status in nominations.WITHDRAWABLE]
 renewable = [r for r in chosen if r.due_for_renewal(today)]
@@ -162,7 +162,7 @@ if editable:
                 st.rerun()
             if save.form_submit_button("Lưu thay đổi", type="primary", width="stretch"):
                 _widgets.act(FLASH, lambda: nominations.update_nomination(actor, row.id, changed),
-                             lambda status: done(f"Đã lưu hồ sơ {row.full_name}. Trạng thái: "
+                             lambda status: done(f"Đã lưu hồ sơ {plain(row.full_name)}. Trạng thái: "
                                                  f"{nominations.STATUS_NAMES[status]}."))
 
 if withdrawable:
@@ -175,7 +175,7 @@ if withdrawable:
         if st.form_submit_button(f"Rút {len(withdrawable)} đề cử", key="nominations.withdraw_button"):
             def withdrawn(count: int) -> str:
                 del st.session_state["nominations.withdraw_reason"]  # cleared after success, kept when refused
-                return done(f"Đã rút {count} đề cử: {names}.")
+                return done(f"Đã rút {count} đề cử: {plain(names)}.")
 
             _widgets.act(FLASH, lambda: nominations.withdraw_many(actor, [r.id for r in withdrawable], reason),
                          withdrawn)

@@ -218,7 +218,7 @@ def test_withdraw_the_selected_nominations_with_a_reason(official):
     at.text_input(key="nominations.withdraw_reason").input("Chuyển đi nơi khác")
     at.button(key="nominations.withdraw_button").click()
     at.run()
-    assert [s.value for s in at.success] == ["Đã rút 2 đề cử: Đặng Văn H, Nguyễn Văn An."]
+    assert [as_read(s.value) for s in at.success] == ["Đã rút 2 đề cử: Đặng Văn H, Nguyễn Văn An."]
     assert list(table(at, "nominations.table").value["Trạng thái"]).count("Đã rút") == 2
 
 
