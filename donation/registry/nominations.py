@@ -71,11 +71,6 @@ class ImportReport:
     def rejected_rows(self) -> int:
         return len({issue.row for issue in self.errors})
 
-    @property
-    def households_whole(self) -> bool:
-        """Whether split households were held back (the default) rather than saved without their refused rows."""
-        return bool(self.held) or not self.split
-
     def as_dict(self) -> dict:
         return {"rows": self.rows, "accepted": len(self.accepted), "rejected": self.rejected_rows,
                 "warnings": [w.as_dict() for w in self.warnings], "committed": self.committed,
