@@ -17,6 +17,11 @@ ANYONE = "anyone"  # a page anyone may open, signed in or not
 ANONYMOUS = "anonymous"  # a page only for visitors who are not signed in (the sign-in form)
 
 
+# Pages whose tables need the screen's whole width. The entry point sets the layout once a run from this: a page that
+# set it again over the entry's choice would flip between the two layouts from one run to the next (seen in Chromium).
+WIDE_PAGES = frozenset({"nominations", "import_nominations", "review", "report", "admin_audit"})
+
+
 @dataclass(frozen=True)
 class PageSpec:
     path: str
