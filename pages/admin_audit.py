@@ -15,7 +15,6 @@ from pages._plain import plain
 
 PAGE_SIZE = 50
 actor = _auth.require_page(__file__)
-st.set_page_config(layout="wide")  # the change column needs the screen's width
 st.title("Nhật ký thay đổi")
 check = audit.check_chain(actor)
 (st.success if check.ok else st.error)(check.summary())

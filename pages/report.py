@@ -15,7 +15,6 @@ from donation.reporting import report_files, reports
 from pages import _auth, _charts
 
 actor = _auth.require_page(__file__)
-st.set_page_config(layout="wide")  # charts with their tables beside them, and every province's figures side by side
 st.title("Báo cáo")
 st.caption("Số liệu tính đến hết ngày đã chọn (giờ Việt Nam). Tiền tính ở văn phòng nhận cam kết; người và thẻ ở "
            "tỉnh của người được tài trợ. Báo cáo tuần: từ thứ Bảy đến thứ Sáu.")
