@@ -196,6 +196,17 @@ def test_poor_commune_flag_is_audited(engine):
     assert total == 1
 
 
+def test_several_poor_commune_flags_are_saved_together_or_not_at_all(engine):
+    initialise(engine)
+    uow = UnitOfWork(engine)
+    with pytest.raises(NotFound, match="mã 99999999"):
+        units.set_poor_communes(ACTORS["admin"], [("22276", True), ("99999999", True)], uow=uow)
+    with uow as w:
+        assert w.session.get(Commune, 22276).is_poor is False  # the first was not saved alone
+    saved = units.set_poor_communes(ACTORS["admin"], [("22276", True), ("22090", True)], uow=uow)
+    assert [(u.code, u.is_poor) for u in saved] == [(22276, True), (22090, True)]
+
+
 @pytest.mark.parametrize(("key", "value", "message"), [
     ("hold_days", 0, "từ 1 đến 90"), ("session_idle_minutes", "30", "số nguyên"),
     ("priority_weights", {}, "Trọng số"), ("nothing", 1, "Không có thiết lập"),
