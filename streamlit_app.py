@@ -13,8 +13,9 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from demo import startup
 from donation.common.errors import explain
-from pages import _auth
-from pages._nav import pages_for
+from donation.upkeep import setup
+from pages import _auth, _streamlit_vi
+from pages._nav import PAGES, pages_for, visible_to
 from pages._plain import plain
 
 log = logging.getLogger("bhyt.app")
@@ -31,20 +32,70 @@ def _show_error(exc: Exception) -> None:
 
 def render() -> None:
     st.set_page_config(page_title="Tặng thẻ BHYT", page_icon=":material/health_and_safety:", layout="centered")
-    _auth.database_ready()
+    _streamlit_vi.install()
     st.logo("assets/logo.svg")
+    _auth.database_ready()
     try:
         actor = _auth.resolve_actor()
-        navigation = st.navigation(
-            {section: [st.Page(spec.path, title=spec.title, icon=spec.icon) for spec in specs]
-             for section, specs in pages_for(actor.role if actor else None).items()},
-            expanded=True,  # an administrator's menu is longer than Streamlit's default ten entries
-        )
+        navigation = st.navigation(_menu(actor.role if actor else None),
+                                   expanded=True)  # an administrator's menu is longer than Streamlit's default ten
         if actor is not None:
             st.sidebar.caption(f"{plain(actor.display_name)} · {actor.role_name}")
         navigation.run()
     except Exception as exc:  # noqa: BLE001  (st.stop and reruns are BaseExceptions and pass through)
         _show_error(exc)
+
+
+# Addresses of pages that were renamed: old bookmarks still open the page.
+MOVED = {"nominees": "pages/nominations.py", "hold_needs": "pages/hold_households.py"}
+_KNOWN = {spec.url_path for spec in PAGES} | set(MOVED)
+
+
+def _menu(role: str | None) -> dict[str, list[st.Page]]:
+    """The menu of this visitor's pages, and hidden from it every other address the app answers.
+
+    Without them, Streamlit would answer a typed or bookmarked address outside the menu with its English "Page not
+    found" dialog over the home page. With them, a page the visitor may not open says why itself (sign in first, or
+    not for this role), a renamed page's old address opens the page, and an unknown address a Vietnamese page.
+    """
+    menu = {section: [st.Page(spec.path, title=spec.title, icon=spec.icon) for spec in specs]
+            for section, specs in pages_for(role).items()}
+    hidden = [st.Page(spec.path, title=spec.title, icon=spec.icon, visibility="hidden")
+              for spec in PAGES if not visible_to(spec, role)]
+    hidden += [st.Page(_moved_to(target), title="Trang đã đổi địa chỉ", url_path=old, visibility="hidden")
+               for old, target in MOVED.items()]
+    requested = _requested_address()
+    if requested and requested not in _KNOWN:
+        hidden.append(st.Page(_not_found(requested), title="Không tìm thấy trang", icon=":material/search_off:",
+                              url_path=requested if "/" not in requested else "khong_tim_thay",
+                              visibility="hidden"))
+    list(menu.values())[-1].extend(hidden)  # after the first page, which stays the default
+    return menu
+
+
+def _requested_address() -> str | None:
+    """The page address the browser asked for ("xyz" for /xyz), before st.navigation resolves it; None for the home
+    address or when the run was asked for by a menu click."""
+    ctx = get_script_run_ctx()
+    name = getattr(getattr(ctx, "pages_manager", None), "intended_page_name", None)
+    return name.strip().strip("/") if isinstance(name, str) else None
+
+
+def _moved_to(target: str):
+    def moved() -> None:
+        st.switch_page(target)
+
+    return moved
+
+
+def _not_found(address: str):
+    def not_found() -> None:
+        st.title("Không tìm thấy trang")
+        st.markdown(f"Ứng dụng không có trang nào ở địa chỉ **/{plain(address)}**. Có thể đường dẫn bị gõ sai hoặc "
+                    "trang đã đổi tên: chọn trang cần mở trong danh mục bên trái.")
+        st.markdown("[Về trang chủ](/)")
+
+    return not_found
 
 
 @asynccontextmanager
@@ -54,10 +105,10 @@ async def _server_lifespan(_app):
     # Our pages/ folder holds st.navigation pages. Without this, Streamlit's old "pages folder" mode would serve
     # the first deep link after a restart (/premium_calculator) by running the page file alone, skipping this entry.
     PagesManager.uses_pages_directory = False
-    try:
-        startup.prepare_app()  # migrations (and the demo accounts of an empty embedded database) on start; a failure is shown on every page until the database answers
-    except Exception as exc:  # noqa: BLE001
-        log.error("database not ready at start: %s", explain(exc) or type(exc).__name__)
+    # Migrations (and the demo data of an empty embedded database) in a thread of their own, so that the server
+    # answers at once: until they are done every page shows their progress (pages/_first_start.py); a failure is
+    # shown on every page, which tries again, until the database answers.
+    startup.begin(setup.configured_database())
     yield
 
 
