@@ -9,12 +9,13 @@ import traceback
 from contextlib import asynccontextmanager
 
 import streamlit as st
+from starlette.middleware import Middleware
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from demo import startup
 from donation.common.errors import explain
 from donation.upkeep import setup
-from pages import _auth, _streamlit_vi
+from pages import _addresses, _auth, _streamlit_vi
 from pages._nav import PAGES, pages_for, visible_to
 from pages._plain import plain
 
@@ -46,11 +47,6 @@ def render() -> None:
         _show_error(exc)
 
 
-# Addresses of pages that were renamed: old bookmarks still open the page.
-MOVED = {"nominees": "pages/nominations.py", "hold_needs": "pages/hold_households.py"}
-_KNOWN = {spec.url_path for spec in PAGES} | set(MOVED)
-
-
 def _menu(role: str | None) -> dict[str, list[st.Page]]:
     """The menu of this visitor's pages, and hidden from it every other address the app answers.
 
@@ -62,13 +58,10 @@ def _menu(role: str | None) -> dict[str, list[st.Page]]:
             for section, specs in pages_for(role).items()}
     hidden = [st.Page(spec.path, title=spec.title, icon=spec.icon, visibility="hidden")
               for spec in PAGES if not visible_to(spec, role)]
-    hidden += [st.Page(_moved_to(target), title="Trang đã đổi địa chỉ", url_path=old, visibility="hidden")
-               for old, target in MOVED.items()]
+    hidden += [_addresses.moved_page(old, target) for old, target in _addresses.MOVED.items()]
     requested = _requested_address()
-    if requested and requested not in _KNOWN:
-        hidden.append(st.Page(_not_found(requested), title="Không tìm thấy trang", icon=":material/search_off:",
-                              url_path=requested if "/" not in requested else "khong_tim_thay",
-                              visibility="hidden"))
+    if requested and "/" not in requested and requested not in _addresses.KNOWN:
+        hidden.append(_addresses.not_found_page(requested))
     list(menu.values())[-1].extend(hidden)  # after the first page, which stays the default
     return menu
 
@@ -79,23 +72,6 @@ def _requested_address() -> str | None:
     ctx = get_script_run_ctx()
     name = getattr(getattr(ctx, "pages_manager", None), "intended_page_name", None)
     return name.strip().strip("/") if isinstance(name, str) else None
-
-
-def _moved_to(target: str):
-    def moved() -> None:
-        st.switch_page(target)
-
-    return moved
-
-
-def _not_found(address: str):
-    def not_found() -> None:
-        st.title("Không tìm thấy trang")
-        st.markdown(f"Ứng dụng không có trang nào ở địa chỉ **/{plain(address)}**. Có thể đường dẫn bị gõ sai hoặc "
-                    "trang đã đổi tên: chọn trang cần mở trong danh mục bên trái.")
-        st.markdown("[Về trang chủ](/)")
-
-    return not_found
 
 
 @asynccontextmanager
@@ -113,6 +89,7 @@ async def _server_lifespan(_app):
 
 
 if get_script_run_ctx(suppress_warning=True) is None:
-    app = st.App("streamlit_app.py", lifespan=_server_lifespan, routes=_auth.ROUTES)
+    app = st.App("streamlit_app.py", lifespan=_server_lifespan, routes=_auth.ROUTES,
+                 middleware=[Middleware(_addresses.NestedAddresses)])
 else:
     render()

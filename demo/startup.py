@@ -178,8 +178,9 @@ class Preparation:
             weights = {key: STEPS[key][1] for key in self._planned}
             total = sum(weights.values()) or 1
             finished = sum(weights[key] for key in self._planned if key in self._took)
-            return View(steps, 1.0 if done and self.error is None else finished / total,
-                        int(time.monotonic() - self._started), done, self.error)
+            elapsed = self.seconds if self.seconds is not None else time.monotonic() - self._started
+            return View(steps, 1.0 if done and self.error is None else finished / total, int(elapsed), done,
+                        self.error)
 
 
 _preparations: dict[str, Preparation] = {}

@@ -18,19 +18,27 @@ import streamlit as st
 # (rendered at the end of the page, outside the widget).
 _SCOPE = ", ".join((
     "[data-testid='stFileUploader']", "[data-testid='stMultiSelect']", "[data-baseweb='popover']",
-    "[data-baseweb='tooltip']", "[role='listbox']", "[data-testid='stTooltipContent']",
+    "[data-baseweb='tooltip']", "[role='tooltip']", "[role='listbox']",
 ))
 
 _SCRIPT = """
 <span id="bhyt-vi"></span>
-<style>[data-testid="stElementContainer"]:has(#bhyt-vi) { display: none; }</style>
+<style>
+[data-testid="stElementContainer"]:has(#bhyt-vi) { display: none; }
+/* A refused file's reason, which Streamlit gives screen readers and a hover tooltip only, shown under its name. */
+[data-testid="stFileChip"][aria-invalid="true"] { flex-wrap: wrap; max-width: 100%; }
+[data-testid="stFileChip"][aria-invalid="true"] [role="alert"] {
+  position: static; width: auto; height: auto; clip: auto; overflow: visible; white-space: normal;
+  flex-basis: 100%; margin-top: 0.25rem; font-size: 0.875rem; color: inherit;
+}
+</style>
 <script>
 (() => {
   if (window.bhytVietnamese) return;
   window.bhytVietnamese = true;
-  const SCOPE = %(scope)s;
+  const SCOPE = "@SCOPE@";
   const size = (text) => {
-    const match = /^([0-9.]+)\\s*(KB|MB|GB)$/.exec(text.trim());
+    const match = /^([0-9.]+)\\s*(B|KB|MB|GB)$/.exec(text.trim());
     if (!match) return text;
     return String(Number(match[1])).replace(".", ",") + " " + match[2];
   };
@@ -38,14 +46,17 @@ _SCRIPT = """
     [/^(.+?) per file$/, (m) => "Kéo thả tệp vào đây · tối đa " + size(m[1]) + " mỗi tệp"],
     [/^Upload$/, () => "Chọn tệp"],
     [/^Add files$/, () => "Thêm tệp"],
+    [/^add icon$/, () => "thêm tệp"],
+    [/^upload icon$/, () => "chọn tệp"],
+    [/^([0-9.]+\\s*(?:B|KB|MB|GB))$/, (m) => size(m[1])],
     [/^Drag and drop (a file|files) here$/, () => "Thả tệp vào đây"],
     [/^Error: $/, () => "Lỗi: "],
-    [/^File must be (.+) or smaller\\.$/, (m) => "tệp lớn hơn " + size(m[1]) + ", không nhận. Chọn tệp nhỏ hơn."],
-    [/^File is too large\\. Maximum size is (.+)\\.$/, (m) => "tệp quá lớn (tối đa " + m[1] + ")."],
-    [/^(.*) files are not allowed\\.$/, (m) => "không nhận loại tệp " + m[1] + "."],
-    [/^File type not allowed\\.$/, () => "không nhận loại tệp này."],
-    [/^File type must be (.+)$/, (m) => "loại tệp phải là " + m[1]],
-    [/^Only one file is allowed\\.$/, () => "chỉ nhận một tệp."],
+    [/^File must be (.+) or smaller\\.$/, (m) => "Tệp lớn hơn " + size(m[1]) + ": không nhận, chọn tệp nhỏ hơn."],
+    [/^File is too large\\. Maximum size is (.+)\\.$/, (m) => "Tệp quá lớn (tối đa " + m[1] + ")."],
+    [/^(.*) files are not allowed\\.$/, (m) => "Không nhận loại tệp " + m[1] + "."],
+    [/^File type not allowed\\.$/, () => "Không nhận loại tệp này."],
+    [/^File type must be (.+)$/, (m) => "Loại tệp phải là " + m[1]],
+    [/^Only one file is allowed\\.$/, () => "Chỉ nhận một tệp."],
     [/^Upload failed$/, () => "Tải lên không thành công"],
     [/^Unexpected error\\. Please try again\\.$/, () => "Lỗi không mong đợi: thử lại."],
     [/^Click to retry upload$/, () => "Bấm để tải lên lại"],
@@ -103,7 +114,9 @@ _SCRIPT = """
 </script>
 """
 
+_HTML = _SCRIPT.replace('"@SCOPE@"', json.dumps(_SCOPE))
+
 
 def install() -> None:
     """Put the script on the page (once per browser tab: it stays when pages change)."""
-    st.html(_SCRIPT % {"scope": json.dumps(_SCOPE)}, unsafe_allow_javascript=True)
+    st.html(_HTML, unsafe_allow_javascript=True)
