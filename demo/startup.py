@@ -12,6 +12,7 @@ import contextlib
 import logging
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,7 +44,7 @@ STEPS: dict[str, tuple[str, int]] = {
 }
 INIT_STEPS = ("migrations", "units", "rules", "keys")
 DEMO_STEPS = ("accounts", "nominations", "pledges", "allocation")
-_ADVISORY_KEY = int.from_bytes(b"bhyt-set", "big")  # PostgreSQL's lock id for the preparation
+_ADVISORY_CLASS = int.from_bytes(b"bhyt", "big")  # PostgreSQL's advisory lock: this class, and a key per database
 
 
 def prepare_app(engine: Engine | None = None, progress: Progress | None = None) -> InitResult:
@@ -67,15 +68,17 @@ def _exclusive(engine: Engine, *, on_wait: Callable[[], None]) -> Iterator[None]
     """Hold the database's preparation lock (waiting for another process's preparation to end first)."""
     url = engine.url
     if url.get_backend_name() == "postgresql":
+        # one key per database and schema (the URL without its password), so that different databases never wait
+        key = {"class": _ADVISORY_CLASS, "key": zlib.crc32(url.render_as_string(hide_password=True).encode()) - 2**31}
         with engine.connect() as connection:
-            if not connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": _ADVISORY_KEY}).scalar():
+            if not connection.execute(text("SELECT pg_try_advisory_lock(:class, :key)"), key).scalar():
                 on_wait()
-                connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _ADVISORY_KEY})
+                connection.execute(text("SELECT pg_advisory_lock(:class, :key)"), key)
             connection.commit()  # the lock is the session's: no transaction stays open while the work runs
             try:
                 yield
             finally:
-                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _ADVISORY_KEY})
+                connection.execute(text("SELECT pg_advisory_unlock(:class, :key)"), key)
                 connection.commit()
         return
     database = url.database if url.get_backend_name() == "sqlite" else None
