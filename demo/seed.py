@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -75,23 +76,30 @@ class DemoResult:
 
 
 def seed_demo(*, seed: int = 1, nominations: int = 0, pledges: int = 0, allocate: bool = False,
-              uow: UnitOfWork | None = None, today: date | None = None) -> DemoResult:
+              uow: UnitOfWork | None = None, today: date | None = None,
+              progress: Callable[[str], None] | None = None) -> DemoResult:
     """Add the demo accounts that are missing, then `nominations` demo people (only into an empty registry) and
     `pledges` demo pledges with their donors and payments (only into an empty pledge book); with `allocate`, an
     allocation run as the system actor, so that people are funded, and the demo commune's cards bought and issued.
 
     Everything goes through the same services officials use, so the data obeys the same rules and is audited.
+    `progress` is told each step's name as it begins (the app's first-start page shows them).
     """
+    step = progress or (lambda _name: None)
     if not 0 <= pledges <= 10_000:
         raise InvalidInput("Số cam kết demo phải từ 0 đến 10.000")
     today = today or today_vn()
+    step("accounts")
     accounts = _seed_accounts(uow or UnitOfWork())
     _seed_donor_profile(uow or UnitOfWork(), today)
     _seed_office_accounts(uow or UnitOfWork())
     _seed_signers(uow or UnitOfWork())
+    step("nominations")
     by_status = _seed_people(nominations, seed, uow or UnitOfWork(), today) if nominations else {}
+    step("pledges")
     pledged = demo_pledges.seed_pledges(pledges, seed=seed, uow=uow or UnitOfWork(), today=today) if pledges else {}
     timeline.date_the_story(uow or UnitOfWork(), today)  # pledges and postings of past days at those days' times
+    step("allocation")
     funded = allocation.allocate(SYSTEM_ACTOR, on=today, uow=uow or UnitOfWork()).sponsorships if allocate else 0
     if allocate and funded:  # the demo commune's cards bought and issued, so that reports show money spent
         cards.seed_purchases(DEMO_COMMUNE, uow or UnitOfWork(), today)
