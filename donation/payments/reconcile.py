@@ -166,6 +166,7 @@ def _reconcile(actor: Actor, data: bytes, filename: str, office: int, columns: d
             matched.append((entry, pledge))
         report.matched, report.unmatched = len(matched), len(unmatched)
         report.amount_matched = sum(entry.amount for entry, _ in matched)
+        report.unmatched_lines = [UnmatchedLine(entry, reason) for entry, reason in unmatched]
         if dry_run:
             _describe(session, office, report, matched, owed_before, unmatched)
             return report
@@ -183,7 +184,8 @@ def _reconcile(actor: Actor, data: bytes, filename: str, office: int, columns: d
 
 def _describe(session: Session, office: int, report: ReconcileReport, matched: list[tuple[Entry, _Pledge]],
               owed_before: list[int], unmatched: list[tuple[Entry, str]]) -> None:
-    """A preview's lines: the matched ones with their pledges' donors, the others with the pledges they may mean."""
+    """A preview's lines: the matched ones with their pledges' donors, the others with the pledges they may mean
+    (an import only lists the others, with their reasons: the queue offers the pledges)."""
     names = _donor_names(session, {pledge.donor_id for _, pledge in matched})
     report.matched_lines = [MatchedLine(entry, pledge.code, names.get(pledge.donor_id, ""), owed)
                             for (entry, pledge), owed in zip(matched, owed_before, strict=True)]

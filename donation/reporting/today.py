@@ -182,12 +182,7 @@ def _payments(session: Session, actor: Actor, office: int | None) -> Work:
     total, others = session.exec(select(func.count(), func.count().filter(Payment.recorded_by != actor.user_id))
                                  .where(Payment.status == "awaiting_confirmation",
                                         _in_office(Payment.office_code, office))).one()
-    detail = ""
-    if total:
-        detail = f"{format_number(others)} bạn xác nhận được"
-        if total - others:
-            detail += f"; {format_number(total - others)} do bạn ghi (một cán bộ khác xác nhận)"
-    return Work("payments", "Khoản nộp chờ xác nhận", total, detail)
+    return Work("payments", "Khoản nộp chờ xác nhận", total, _whose(others, total - others, "do bạn ghi"))
 
 
 def _statement(session: Session, office: int | None) -> Work:
@@ -229,12 +224,16 @@ def _voids(session: Session, actor: Actor, office: int | None) -> Work:
     total, others = session.exec(select(func.count(), func.count().filter(Receipt.void_requested_by != actor.user_id))
                                  .where(Receipt.status == "void_requested",
                                         _in_office(Receipt.office_code, office))).one()
-    detail = ""
-    if total:
-        detail = f"{format_number(others)} bạn xác nhận được"
-        if total - others:
-            detail += f"; {format_number(total - others)} do bạn đề nghị (một cán bộ khác xác nhận)"
-    return Work("voids", "Biên nhận được đề nghị hủy", total, detail)
+    return Work("voids", "Biên nhận được đề nghị hủy", total, _whose(others, total - others, "do bạn đề nghị"))
+
+
+def _whose(others: int, own: int, own_words: str) -> str:
+    """Maker-checker in a few words: how many the officer may decide, how many wait for a colleague."""
+    parts = [f"{format_number(others)} bạn xác nhận được"] if others else []
+    if own:
+        parts.append(f"{format_number(own)} {own_words}" + (" (một cán bộ khác xác nhận)" if others
+                                                             else ": một cán bộ khác xác nhận"))
+    return "; ".join(parts)
 
 
 def _my_pledges(actor: Actor, uow: UnitOfWork) -> list[tuple[str, str]]:
