@@ -154,3 +154,31 @@ def test_a_statement_preview_lists_pledges_and_a_one_slip_code_is_accepted_with_
 def _line_id(at: AppTest) -> str:
     (key,) = [b.key for b in at.button if (b.key or "").startswith("payments.accept.")]
     return key.split(".")[2]
+
+
+def test_an_officer_selects_a_receipt_to_print_it_and_record_the_office_number(app):
+    second_officer()
+    donor, tinh = auth.find_actor("demo.nhataitro"), auth.find_actor("demo.tinh")
+    numbers = []
+    for amount in (500_000, 800_000):
+        made = pledges.create_pledge(donor, amount=amount, province_code=66, today=date.today())
+        recorded = payments.record_payment(tinh, made.code, amount=amount, method="cash", paid_on=date.today(),
+                                           today=date.today())
+        numbers.append(payments.confirm_payment(auth.find_actor(SECOND), recorded.id).receipt)
+    at = open_page(sign_in(app, "demo.tinh", DEMO_PASSWORD), "pages/receipts.py")
+    listed = table(at, "receipts.list").value
+    assert list(listed["Số"]) == numbers[::-1] and list(listed["Hình thức"]) == ["Tiền mặt tại văn phòng"] * 2
+    assert not [b for b in at.button if b.key == "receipts.print_one"]  # nothing selected yet
+    select_row(at, "receipts.list", 1)
+    assert at.markdown[-1].value.startswith(f"**Biên nhận {numbers[0]}** · 500.000 ₫")
+    at.button(key="receipts.print_one").click()
+    at.run()
+    assert [d.proto.label for d in at.get("download_button") if d.proto.label.startswith("Tải biên nhận")] == [
+        f"Tải biên nhận {numbers[0]} (PDF)"]
+    at.text_input(key="receipts.official_number").input("BL 0001234")
+    next(b for b in at.button if b.label == "Ghi số biên lai thu").click()
+    at.run()
+    assert at.success[0].value == f"Đã ghi biên lai thu số BL 0001234 cho biên nhận {numbers[0]}."
+    shown = table(at, "receipts.list").value
+    assert dict(zip(shown["Số"], shown["Biên lai thu"], strict=True))[numbers[0]] == "BL 0001234"
+    assert dict(zip(shown["Số"], shown["Đã in"], strict=True))[numbers[0]] == 1
