@@ -14,7 +14,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from demo import startup
 from donation.common.errors import explain
 from pages import _auth
-from pages._nav import pages_for
+from pages._nav import layout_of, pages_for
 from pages._plain import plain
 
 log = logging.getLogger("bhyt.app")
@@ -30,7 +30,8 @@ def _show_error(exc: Exception) -> None:
 
 
 def render() -> None:
-    st.set_page_config(page_title="Tặng thẻ BHYT", page_icon=":material/health_and_safety:", layout="centered")
+    # the layout is set once the page is known (below): a page that set it again would flicker at every rerun
+    st.set_page_config(page_title="Tặng thẻ BHYT", page_icon=":material/health_and_safety:")
     _auth.database_ready()
     st.logo("assets/logo.svg")
     try:
@@ -40,6 +41,7 @@ def render() -> None:
              for section, specs in pages_for(actor.role if actor else None).items()},
             expanded=True,  # an administrator's menu is longer than Streamlit's default ten entries
         )
+        st.set_page_config(layout=layout_of(navigation.title))
         if actor is not None:
             st.sidebar.caption(f"{plain(actor.display_name)} · {actor.role_name}")
         navigation.run()

@@ -24,6 +24,7 @@ class PageSpec:
     icon: str
     section: str
     roles: tuple[str, ...]
+    wide: bool = False  # drawn across the window's width (wide tables), not in the centred column
 
     @property
     def url_path(self) -> str:
@@ -42,8 +43,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/pledge.py", "Cam kết tài trợ", ":material/volunteer_activism:", "Tài trợ", PLEDGERS),
     PageSpec("pages/pledges.py", "Danh sách cam kết", ":material/receipt_long:", "Tài trợ", PLEDGERS),
     PageSpec("pages/hold_households.py", "Chọn hộ để giúp", ":material/favorite:", "Tài trợ", PLEDGERS),
-    PageSpec("pages/payments.py", "Tiền nộp và sao kê", ":material/payments:", "Tài trợ", OFFICE_STAFF),
-    PageSpec("pages/receipts.py", "Biên nhận", ":material/receipt:", "Tài trợ", OFFICE_STAFF),
+    PageSpec("pages/payments.py", "Tiền nộp và sao kê", ":material/payments:", "Tài trợ", OFFICE_STAFF, wide=True),
+    PageSpec("pages/receipts.py", "Biên nhận", ":material/receipt:", "Tài trợ", OFFICE_STAFF, wide=True),
     PageSpec("pages/allocation.py", "Phân bổ tiền tài trợ", ":material/account_tree:", "Tài trợ", ALLOCATORS),
     PageSpec("pages/allocation_explain.py", "Giải trình phân bổ", ":material/help_center:", "Tài trợ", OFFICE_STAFF),
     PageSpec("pages/purchase_batches.py", "Mua thẻ BHYT", ":material/shopping_cart:", "Tài trợ", BUYERS),
@@ -62,6 +63,11 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/admin_settings.py", "Thiết lập", ":material/settings:", "Quản trị", (ADMIN,)),
     PageSpec("pages/admin_audit.py", "Nhật ký thay đổi", ":material/history:", "Quản trị", (ADMIN,)),
 )
+
+
+def layout_of(title: str) -> str:
+    """The layout of the page with this menu title: set once per run by the entry, so that it never flickers."""
+    return "wide" if any(spec.wide for spec in PAGES if spec.title == title) else "centered"
 
 
 def visible_to(spec: PageSpec, role: str | None) -> bool:

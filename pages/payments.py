@@ -16,10 +16,12 @@ from pages._plain import plain
 FLASH = "payments.flash"
 PREVIEW_ROWS = 500  # lines of each kind a statement's preview shows (the counts say how many there are)
 QUEUE_ROWS = 100
+TABS = ["Ghi tiền nộp", "Chờ xác nhận", "Nhập sao kê", "Dòng chưa khớp", "Đợt nộp quá hạn"]
+TAB_KEY = "muc"  # the address's ?muc=…: the tab open
 actor = _auth.require_page(__file__)
-st.set_page_config(layout="wide")  # its tables are wide: the statement's descriptions, the pledges they pay
 st.title("Tiền nộp và sao kê")
-_widgets.show_flash(FLASH)
+with st.container():  # always there, message or not: what follows keeps its place (and its open tab)
+    _widgets.show_flash(FLASH)
 office = _widgets.office_picker(actor, "payments.office")
 
 
@@ -33,8 +35,8 @@ def suggested(offers: tuple[reconcile.Suggestion, ...]) -> str:
     return "; ".join(f"Có thể là mã {o.code} ({o.donor}, còn phải nộp {format_vnd(o.due)})" for o in offers)
 
 
-record, confirm, statement, queue, late = st.tabs(["Ghi tiền nộp", "Chờ xác nhận", "Nhập sao kê", "Dòng chưa khớp",
-                                                  "Đợt nộp quá hạn"])
+# keyed and bound to the address: the tab stays open across reruns, and the home page links straight to one
+record, confirm, statement, queue, late = st.tabs(TABS, key=TAB_KEY, bind="query-params")
 
 with record, st.form("payments.record"):
     st.caption("Tiền mặt tại văn phòng, chuyển khoản chưa có trên sao kê, hoặc tiền ngân sách qua Kho bạc. Khoản ghi "
@@ -146,8 +148,8 @@ with statement:
                 st.dataframe(pd.DataFrame({
                     "Dòng": [u.entry.row for u in shown], "Ngày": [f"{u.entry.line_date:%d/%m/%Y}" for u in shown],
                     "Số tiền": [format_vnd(u.entry.amount) for u in shown],
-                    "Nội dung": [u.entry.description for u in shown], "Vì sao chưa khớp": [u.reason for u in shown],
-                    "Gợi ý": [suggested(u.suggestions) for u in shown]}), hide_index=True, width="stretch")
+                    "Nội dung": [u.entry.description for u in shown], "Gợi ý": [suggested(u.suggestions) for u in shown],
+                    "Vì sao chưa khớp": [u.reason for u in shown]}), hide_index=True, width="stretch")
                 if any(u.suggestions for u in preview.unmatched_lines):
                     st.caption("Gợi ý là cam kết có mã chỉ khác một ký tự: không tự ghi vào cam kết; sau khi lưu, "
                                "cán bộ xác nhận ở mục «Dòng chưa khớp».")
@@ -171,8 +173,8 @@ with queue:
         line_id = _pick.picked_row("payments.queue", pd.DataFrame({
             "Ngày": [f"{line.line_date:%d/%m/%Y}" for line in lines],
             "Số tiền": [format_vnd(line.amount) for line in lines], "Nội dung": [line.description for line in lines],
-            "Vì sao chưa khớp": [line.reason for line in lines],
             "Gợi ý": [suggested(line.suggestions) for line in lines],
+            "Vì sao chưa khớp": [line.reason for line in lines],
             "Mã giao dịch": [line.bank_reference for line in lines],
         }), [line.id for line in lines])
         line = next((q for q in lines if q.id == line_id), None)

@@ -14,12 +14,14 @@ from pages._plain import plain
 
 FLASH = "receipts.flash"
 PAGE_SIZE = 50
+TABS = ["Danh sách", "In theo lô", "Chờ xác nhận hủy"]
+TAB_KEY = "muc"  # the address's ?muc=…: the tab open
 actor = _auth.require_page(__file__)
-st.set_page_config(layout="wide")  # the list's columns: number, donor, pledge, reference, status…
 st.title("Biên nhận")
 st.caption("Mỗi khoản nộp được xác nhận có một biên nhận đánh số liên tục theo năm, có mã QR kiểm tra được. "
            "Biên nhận in lần thứ hai trở đi ghi «Bản sao».")
-_widgets.show_flash(FLASH)
+with st.container():  # always there, message or not: what follows keeps its place
+    _widgets.show_flash(FLASH)
 office = _widgets.office_picker(actor, "receipts.office")
 
 
@@ -48,7 +50,7 @@ def print_batch(since_text: str, until_text: str, numbers_text: str, **choices) 
     return printed
 
 
-listing, batch, voiding = st.tabs(["Danh sách", "In theo lô", "Chờ xác nhận hủy"])
+listing, batch, voiding = st.tabs(TABS, key=TAB_KEY, bind="query-params")  # stays open; linked from home
 
 with listing:
     left, middle, right = st.columns(3)

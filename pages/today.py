@@ -10,15 +10,13 @@ from donation.reporting import today
 from pages import _auth
 from pages._plain import plain
 
-# where each kind of office work is done: the page and its menu title
-WORK_PAGES = {"review": ("pages/review.py", "Xét duyệt đề cử"),
-              "payments": ("pages/payments.py", "Tiền nộp và sao kê"),
-              "statement": ("pages/payments.py", "Tiền nộp và sao kê"),
-              "holds": ("pages/pledges.py", "Danh sách cam kết"),
-              "overdue": ("pages/payments.py", "Tiền nộp và sao kê"),
-              "voids": ("pages/receipts.py", "Biên nhận")}
-WORK_TABS = {"statement": "mục «Dòng chưa khớp»", "payments": "mục «Chờ xác nhận»", "overdue": "mục «Đợt nộp quá hạn»",
-             "voids": "mục «Chờ xác nhận hủy»"}
+# where each kind of office work is done: the page, its menu title, the tab it opens (its ?muc=…), the link's words
+WORK_PAGES = {"review": ("pages/review.py", "Xét duyệt đề cử", None, "Xét duyệt"),
+              "payments": ("pages/payments.py", "Tiền nộp và sao kê", "Chờ xác nhận", "Xác nhận khoản nộp"),
+              "statement": ("pages/payments.py", "Tiền nộp và sao kê", "Dòng chưa khớp", "Xử lý dòng sao kê"),
+              "holds": ("pages/pledges.py", "Danh sách cam kết", None, "Xem cam kết"),
+              "overdue": ("pages/payments.py", "Tiền nộp và sao kê", "Đợt nộp quá hạn", "Xem và nhắc nộp"),
+              "voids": ("pages/receipts.py", "Biên nhận", "Chờ xác nhận hủy", "Xử lý đề nghị hủy")}
 
 actor = _auth.require_page(__file__)
 on = today_vn()
@@ -35,9 +33,9 @@ if view.work:
             box.metric(item.title, format_number(item.count))
             if item.detail:
                 box.caption(plain(item.detail))
-            page, title = WORK_PAGES[item.key]
-            box.page_link(page, label=f"Mở trang {title}" + (f", {WORK_TABS[item.key]}" if item.key in WORK_TABS
-                                                              else ""), icon=":material/arrow_forward:")
+            page, title, tab, words = WORK_PAGES[item.key]
+            box.page_link(page, label=words, icon=":material/arrow_forward:", query_params={"muc": tab} if tab else None,
+                          help=f"Trang «{title}»" + (f", mục «{tab}»" if tab else ""))
     if not waiting:
         st.success("Không có việc nào đang chờ bạn.")
     elif idle := [item.title.lower() for item in view.work if not item.count]:

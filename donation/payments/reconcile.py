@@ -104,7 +104,7 @@ def _why_not(codes: list[str], found: dict[str, _Pledge], office: int,
     known = [found[c] for c in dict.fromkeys(codes) if c in found]
     if not codes:
         if misses := pledge_codes.near_misses(description):
-            return None, f"Mã {misses[0][0]} sai ký tự kiểm tra: có thể gõ nhầm một ký tự"
+            return None, f"Mã {misses[0][0]} sai ký tự kiểm tra (gõ nhầm?)"
         return None, "Nội dung không có mã cam kết"
     if not known:
         return None, f"Mã {codes[0]} không có trong hệ thống"

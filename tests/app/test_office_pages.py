@@ -59,8 +59,9 @@ def test_the_home_page_says_what_waits_and_links_to_the_page_that_does_it(app):
     assert [m.label for m in at.metric] == ["Khoản nộp chờ xác nhận"]
     assert at.metric[0].value == "1"
     assert "1 do bạn ghi: một cán bộ khác xác nhận" in [as_read(c.value) for c in at.caption]
-    links = {link.proto.label: link.proto.page for link in at.get("page_link")}
-    assert links == {"Mở trang Tiền nộp và sao kê, mục «Chờ xác nhận»": "payments"}
+    (link,) = at.get("page_link")
+    assert (link.proto.label, link.proto.page, link.proto.help) == (
+        "Xác nhận khoản nộp", "payments", "Trang «Tiền nộp và sao kê», mục «Chờ xác nhận»")
     idle = next(c.value for c in at.caption if c.value.startswith("Không có: "))
     assert "đề cử chờ xét duyệt" in idle and "dòng sao kê chưa khớp" in idle
 
@@ -125,7 +126,7 @@ def test_a_statement_preview_lists_pledges_and_a_one_slip_code_is_accepted_with_
         [paid.code, "Phạm Thu Dung", "2.000.000 ₫", "2.000.000 ₫"]]
     assert list(unmatched["Gợi ý"]) == [f"Có thể là mã {meant.code} (Phạm Thu Dung, còn phải nộp 1.500.000 ₫)", ""]
     assert list(unmatched["Vì sao chưa khớp"]) == [
-        f"Mã {typed} sai ký tự kiểm tra: có thể gõ nhầm một ký tự", "Nội dung không có mã cam kết"]
+        f"Mã {typed} sai ký tự kiểm tra (gõ nhầm?)", "Nội dung không có mã cam kết"]
     at.button(key="payments.save_statement").click()
     at.run()
     assert at.success[0].value.startswith("Đã lưu sao kê: 1 khoản nộp")
