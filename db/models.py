@@ -176,10 +176,25 @@ class UserSession(SQLModel, table=True):
     end_reason: str | None = Field(default=None, max_length=32)
 
 
+class PasswordReset(SQLModel, table=True):
+    """A one-time link to set a new password, sent by e-mail: only the SHA-256 of its random token is stored; it
+    expires, and it is used at most once (any use ends every other link of the user)."""
+
+    __tablename__ = "password_reset"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
 class AuditEvent(SQLModel, table=True):
     """One change, chained by hash to the one before (seq - 1) so that edits, deletions and insertions show."""
 
     __tablename__ = "audit_event"
+    # One object's events (a nomination's review history) without reading every event of its kind
+    __table_args__ = (Index("ix_audit_event_entity_entity_id", "entity", "entity_id"),)
     id: int | None = Field(default=None, primary_key=True)
     seq: int = Field(unique=True)
     at: datetime = Field(sa_type=UTCDateTime)
@@ -480,6 +495,9 @@ class Receipt(SQLModel, table=True):
     voided_by: int | None = Field(default=None, foreign_key="user_account.id")
     voided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     print_count: int = Field(default=0)  # office prints so far: every one after the first says it is a copy
+    # e-mailed to the donor when issued (receipts.mail_receipts): when the server took it, or why it did not go
+    mailed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    mail_error: str = Field(default="", max_length=200)
 
     @property
     def number(self) -> str:

@@ -87,9 +87,16 @@ def go(url: str) -> None:
     st.markdown(f'<a href="{html.escape(url)}">Tiếp tục</a>', unsafe_allow_html=True)
 
 
-def after_sign_in(signed_in: auth.SignedIn) -> None:
-    """To /session/open with the one-time ticket: the page is signed in once the route has set the cookie."""
-    go(f"/session/open?ticket={quote(signed_in.ticket)}")
+def after_sign_in(signed_in: auth.SignedIn, next_page: str | None = None) -> None:
+    """To /session/open with the one-time ticket: the page is signed in once the route has set the cookie. With
+    `next_page` (a page's url path, e.g. "pledge") the route then opens that page instead of the home page."""
+    then = f"&next={quote(next_page)}" if next_page else ""
+    go(f"/session/open?ticket={quote(signed_in.ticket)}{then}")
+
+
+def _landing(next_page: str | None) -> str:
+    """Where /session/open sends the browser: a page of the app by its url path, never another site."""
+    return f"/{next_page}" if next_page in {spec.url_path for spec in PAGES} else "/"
 
 
 def sign_out() -> None:
@@ -118,7 +125,7 @@ async def _open_session(request: Request):
     token = await run_in_threadpool(auth.open_session, request.query_params.get("ticket", ""))
     if token is None:
         return RedirectResponse("/sign_in", status_code=303)
-    response = RedirectResponse("/", status_code=303)
+    response = RedirectResponse(_landing(request.query_params.get("next")), status_code=303)
     response.set_cookie(auth.COOKIE_NAME, auth.cookie_value(token), max_age=auth.COOKIE_MAX_AGE, path="/",
                         httponly=True, samesite="lax", secure=auth.cookie_is_secure())
     return response

@@ -55,6 +55,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/transparency.py", "Công khai số liệu", ":material/public:", "Công khai", (ANYONE,)),
     PageSpec("pages/sign_in.py", "Đăng nhập", ":material/login:", "Tài khoản", (ANONYMOUS,)),
     PageSpec("pages/register.py", "Đăng ký nhà tài trợ", ":material/how_to_reg:", "Tài khoản", (ANONYMOUS,)),
+    PageSpec("pages/reset_password.py", "Quên mật khẩu", ":material/lock_reset:", "Tài khoản", (ANONYMOUS,)),
     PageSpec("pages/account.py", "Tài khoản của tôi", ":material/person:", "Tài khoản", EVERY_ROLE),
     PageSpec("pages/admin_users.py", "Người dùng", ":material/group:", "Quản trị", (ADMIN,)),
     PageSpec("pages/admin_rules.py", "Quy định mức đóng", ":material/gavel:", "Quản trị", (ADMIN,)),

@@ -21,6 +21,7 @@ from donation.pledges.pledge_pdf import pledge_pdf
 from donation.premium import quotes
 from donation.premium.pledge_quote import CARD_NAMES
 from donation.registry import nominations
+from pages._copy import copy_buttons
 from pages._plain import plain
 
 T = TypeVar("T")
@@ -95,22 +96,20 @@ def pledge_sheet(actor: Actor, code: str) -> None:
     if pledge.over:
         st.warning(f"Đã nhận nhiều hơn cam kết {format_vnd(pledge.over)}: văn phòng sẽ liên hệ để dùng thêm hoặc hoàn lại.")
     st.info(sheet.buys)
+    if pledge.awaiting:
+        st.warning(f"Văn phòng đang chờ xác nhận {format_vnd(pledge.awaiting)} đã nộp: "
+                   + (f"mã dưới đây chỉ yêu cầu phần còn lại, {format_vnd(pledge.due_now)}." if pledge.due_now
+                      else "khi được xác nhận, cam kết đã nộp đủ; không cần chuyển thêm."))
     if sheet.whole:
-        code_box, how = st.columns([1, 2])
-        code_box.image(qr_png(sheet.whole.payload), caption="Quét bằng ứng dụng ngân hàng", width=220,
-                       output_format="PNG")
-        how.markdown(f"**Chuyển khoản {format_vnd(sheet.whole.amount)}**  \n"
-                     f"Ngân hàng: **{plain(sheet.whole.bank)}**  \n"
-                     f"Số tài khoản: **{plain(sheet.whole.account_number)}**  \n"
-                     f"Chủ tài khoản: **{plain(sheet.whole.account_holder)}**  \n"
-                     f"Nội dung: **{plain(sheet.whole.message)}**")
-        how.caption("Giữ nguyên mã cam kết trong nội dung chuyển khoản để văn phòng đối chiếu tự động.")
+        payment_box(sheet.whole, f"ma-qr-{pledge.code}.png", key=f"pledge.qr.{pledge.code}")
     for part, part_code in sheet.instalments:
         with st.expander(f"Đợt {part.number}: {format_vnd(part.amount)}, hạn {part.due_on:%d/%m/%Y}"
                          + (" (đã nộp đủ)" if part.due == 0 else f" (còn {format_vnd(part.due)})")):
             if part_code:
-                st.image(qr_png(part_code.payload), width=180, output_format="PNG",
-                         caption=f"{format_vnd(part_code.amount)}, nội dung {part_code.message}")
+                payment_box(part_code, f"ma-qr-{pledge.code}-dot-{part.number}.png",
+                            key=f"pledge.qr.{pledge.code}.{part.number}", width=180)
+            elif part.due:
+                st.caption("Khoản đang chờ xác nhận đã đủ cho đợt này.")
     received = payments.payments_of(actor, code)
     if received:
         st.markdown("**Các khoản đã nộp**")
@@ -138,6 +137,23 @@ def pledge_sheet(actor: Actor, code: str) -> None:
                            key=f"pledge.statement.{pledge.code}")
 
 
+def payment_box(code: pledges.PaymentCode, file_name: str, *, key: str, width: int = 220) -> None:
+    """A VietQR with what it asks (amount, account, message) to copy on a phone, and its image to save: a QR cannot
+    be scanned by the phone that shows it, but a banking app opens a saved image."""
+    image = qr_png(code.payload)
+    code_box, how = st.columns([1, 2])
+    code_box.image(image, caption="Quét bằng ứng dụng ngân hàng", width=width, output_format="PNG")
+    code_box.download_button("Lưu ảnh mã QR", image, file_name=file_name, mime="image/png", on_click="ignore",
+                             icon=":material/download:", key=f"{key}.save")
+    with how:
+        st.markdown(f"**Chuyển khoản {format_vnd(code.amount)}**  \nNgân hàng: **{plain(code.bank)}**  \n"
+                    f"Chủ tài khoản: **{plain(code.account_holder)}**")
+        copy_buttons([("Số tài khoản", code.account_number, code.account_number),
+                      ("Số tiền", format_vnd(code.amount), str(code.amount)),
+                      ("Nội dung chuyển khoản", code.message, code.message)])
+        st.caption("Giữ nguyên mã cam kết trong nội dung chuyển khoản để văn phòng đối chiếu tự động.")
+
+
 def pledge_receipts(actor: Actor, code: str) -> None:
     """A pledge's receipts; its donor downloads each one, and the thank-you certificate."""
     issued = receipts.receipts_of_pledge(actor, code)
@@ -147,6 +163,7 @@ def pledge_receipts(actor: Actor, code: str) -> None:
     st.dataframe(pd.DataFrame({
         "Số": [r.number for r in issued], "Ngày nộp": [f"{r.paid_on:%d/%m/%Y}" for r in issued],
         "Số tiền": [format_vnd(r.amount) for r in issued], "Trạng thái": [r.status_name for r in issued],
+        "Thư điện tử": [r.mail_state for r in issued],
     }), hide_index=True)
     if actor.role == DONOR:
         valid = [r.number for r in issued if r.status != "voided"]

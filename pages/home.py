@@ -2,9 +2,11 @@
 
 import streamlit as st
 
+from donation.access.actors import DONOR
 from donation.common.dates import format_date, today_vn
 from donation.common.errors import DonationError
 from donation.common.money import format_vnd
+from donation.pledges.pledges import PLEDGERS
 from donation.premium import quotes
 from pages import _auth
 from pages._plain import plain
@@ -15,6 +17,25 @@ st.markdown(
     "Nền tảng giúp **nhà tài trợ** (ngân sách địa phương, doanh nghiệp, tổ chức, cá nhân) mua **thẻ bảo hiểm y tế** "
     "cho người có hoàn cảnh khó khăn: hộ cận nghèo, gia đình bị thiệt hại do mưa lũ, học sinh và sinh viên khó khăn."
 )
+# The way in for a donor: a visitor registers (or signs in) and lands on the pledge form; a signed-in donor or
+# office officer opens it at once. Other roles have no pledge form.
+with st.container(border=True):
+    if actor is None:
+        st.markdown("**Góp tiền mua thẻ BHYT**: đăng ký trong một phút, cam kết số tiền và chuyển khoản bằng mã VietQR.")
+        if st.button("Đóng góp ngay", type="primary", icon=":material/volunteer_activism:", key="home.donate"):
+            st.switch_page("pages/register.py")
+        st.page_link("pages/sign_in.py", label="Đã có tài khoản? Đăng nhập rồi đóng góp", icon=":material/login:",
+                     query_params={"next": "pledge"})
+    elif actor.role in PLEDGERS:
+        st.markdown("**Góp tiền mua thẻ BHYT**: cam kết số tiền và chuyển khoản bằng mã VietQR." if actor.role == DONOR
+                    else "**Ghi cam kết** cho nhà tài trợ đến văn phòng.")
+        if st.button("Đóng góp ngay" if actor.role == DONOR else "Ghi cam kết tài trợ", type="primary",
+                     icon=":material/volunteer_activism:", key="home.donate"):
+            st.switch_page("pages/pledge.py")
+        if actor.role == DONOR:
+            st.page_link("pages/pledges.py", label="Cam kết của tôi", icon=":material/receipt_long:")
+    else:
+        st.markdown("Nhà tài trợ đăng ký và cam kết tại trang này; tiền của họ đến đúng người bạn đề cử.")
 st.markdown(
     """
 1. **Đề cử**: cán bộ xã/phường lập danh sách người cần thẻ, niêm yết công khai tại xã, BHXH tỉnh xét duyệt.

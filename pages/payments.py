@@ -89,7 +89,7 @@ with confirm:
                                key="payments.confirm", disabled=mine):
                     _widgets.act(FLASH, lambda: payments.confirm_payment(actor, chosen.id),
                                  lambda row: f"Đã xác nhận {format_vnd(row.amount)} cho cam kết {row.pledge_code}; "
-                                             f"biên nhận số {row.receipt}.")
+                                             f"biên nhận số {row.receipt}. {row.receipt_mail}".rstrip())
                 why = right.text_input("Lý do từ chối", key="payments.reject_reason")
                 if right.button("Từ chối khoản này", key="payments.reject"):
                     _widgets.act(FLASH, lambda: payments.reject_payment(actor, chosen.id, why),

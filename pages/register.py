@@ -14,7 +14,10 @@ CONTACT_KEYS = ("phone", "email")
 actor = _auth.require_page(__file__)
 st.title("Đăng ký nhà tài trợ")
 st.caption("Đăng ký để cam kết tài trợ thẻ BHYT, nộp tiền bằng VietQR và theo dõi tiền của bạn đã mua thẻ cho ai "
-           "(ẩn danh). Cơ quan, doanh nghiệp đến văn phòng BHXH có thể nhờ cán bộ ghi giúp.")
+           "(ẩn danh). Cơ quan, doanh nghiệp đến văn phòng BHXH có thể nhờ cán bộ ghi giúp. Đăng ký xong, bạn vào "
+           "thẳng trang «Cam kết tài trợ».")
+st.page_link("pages/sign_in.py", label="Đã có tài khoản? Đăng nhập", icon=":material/login:",
+             query_params={"next": "pledge"})
 kind = st.radio("Bạn là", list(donors.KINDS), format_func=donors.KINDS.get, horizontal=True, key="register.kind")
 with st.form("register"):
     left, right = st.columns(2)
@@ -44,5 +47,7 @@ if submitted:
     except DonationError as exc:
         st.error(plain(exc))
     else:
-        st.success(f"Đã đăng ký. Xin chào {plain(signed_in.actor.display_name)}, đang mở trang cam kết…")
-        _auth.after_sign_in(signed_in)
+        # a new donor goes on to the pledge form, where they came to go ("Đóng góp ngay"), and is told so
+        st.success(f"Đã đăng ký và đã đăng nhập. Xin chào {plain(signed_in.actor.display_name)}: đang mở trang "
+                   "«Cam kết tài trợ» để bạn ghi cam kết và nhận mã VietQR…")
+        _auth.after_sign_in(signed_in, "pledge")

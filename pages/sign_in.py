@@ -17,6 +17,7 @@ with st.form("sign_in"):
     username = st.text_input("Tên đăng nhập", key="signin.username", autocomplete="username")
     password = st.text_input("Mật khẩu", type="password", key="signin.password", autocomplete="current-password")
     submitted = st.form_submit_button("Đăng nhập", type="primary")
+st.page_link("pages/reset_password.py", label="Quên mật khẩu?", icon=":material/lock_reset:")
 
 if submitted:
     try:

@@ -18,14 +18,15 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, Signer
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from db.config import get_settings, secret_key
-from db.models import UserAccount, UserSession
+from db.models import Donor, PasswordReset, UserAccount, UserSession
 from db.uow import UnitOfWork
 from donation.access import app_settings, audit
 from donation.access.actors import ADMIN, DONOR, SYSTEM, SYSTEM_ACTOR, Actor, check_scope_shape, require_role
 from donation.access.units import resolve_place
+from donation.common import mail
 from donation.common.errors import InvalidInput, NotFound, SignInRefused
 from donation.common.identity import has_hidden_characters, hidden_characters_message, normalise_name
 
@@ -239,6 +240,112 @@ def change_password(actor: Actor, current: str, new: str, *, keep_token: str | N
                 row.ended_at, row.end_reason = user.password_changed_at, "password_changed"
         audit.record(work.session, actor, "change_password", "user_account", user.id)
         work.commit()
+
+
+# A forgotten password: a one-time link by e-mail -------------------------------------------------------------------
+
+RESET_MAX_AGE = timedelta(minutes=30)
+RESET_EVERY = timedelta(seconds=60)  # at most one letter a minute per account: nobody floods a mailbox through us
+RESET_PAGE = "reset_password"
+RESET_ANSWER = ("Nếu địa chỉ này là của một tài khoản nhà tài trợ, thư có đường link đặt lại mật khẩu đã được gửi tới "
+                f"đó; link dùng được một lần trong {int(RESET_MAX_AGE.total_seconds() // 60)} phút. Không thấy thư: "
+                "xem cả mục thư rác, hoặc liên hệ văn phòng BHXH.")
+_RESET_GONE = ("Đường link đặt lại mật khẩu không còn dùng được (đã dùng, đã quá "
+               f"{int(RESET_MAX_AGE.total_seconds() // 60)} phút, hoặc chép thiếu): yêu cầu một link mới")
+
+
+def reset_link(token: str, public_url: str | None = None) -> str:
+    """The page that takes the token; the link carries the token and nothing else."""
+    return f"{(public_url or get_settings().public_url).rstrip('/')}/{RESET_PAGE}?token={token}"
+
+
+def _reset_letter(to: str, username: str, link: str) -> mail.Letter:
+    minutes = int(RESET_MAX_AGE.total_seconds() // 60)
+    return mail.Letter(to, "Đặt lại mật khẩu Tặng thẻ BHYT", (
+        "Xin chào,\n\n"
+        f"Có người (có thể là bạn) đã yêu cầu đặt lại mật khẩu của tài khoản {username} trên Tặng thẻ BHYT.\n"
+        f"Mở đường link sau trong {minutes} phút để đặt mật khẩu mới (link chỉ dùng được một lần):\n\n"
+        f"{link}\n\n"
+        "Nếu bạn không yêu cầu, hãy bỏ qua thư này: mật khẩu của bạn không đổi.\n"))
+
+
+def request_password_reset(email: str, *, mail_settings: mail.MailSettings | None = None,
+                           public_url: str | None = None, uow: UnitOfWork | None = None,
+                           now: datetime | None = None) -> list[mail.Letter]:
+    """A donor who forgot their password gives the e-mail address of their profile: each active donor account with
+    that address gets a one-time link. The caller shows `RESET_ANSWER` whatever happens, so the page never tells
+    whether the address is known; the letters go from a thread (`mail.deliver_later`), so neither does its speed.
+    Returns the letters sent (for the tests; the page ignores them)."""
+    now = _now(now)
+    address = " ".join((email or "").split()).lower()
+    if not address or "@" not in address or len(address) > 254:
+        raise InvalidInput("Ghi địa chỉ thư điện tử đã khai khi đăng ký, ví dụ ten@example.com")
+    letters = []
+    with uow or UnitOfWork() as work:
+        users = work.session.exec(select(UserAccount).join(Donor, Donor.user_id == UserAccount.id).where(
+            func.lower(Donor.email) == address, UserAccount.role == DONOR, UserAccount.is_active)).all()
+        for user in users:
+            recent = work.session.exec(select(PasswordReset.id).where(
+                PasswordReset.user_id == user.id, PasswordReset.created_at > now - RESET_EVERY)).first()
+            if recent is not None:
+                continue
+            token = secrets.token_urlsafe(32)
+            work.session.add(PasswordReset(token_hash=_token_hash(token), user_id=user.id, created_at=now,
+                                           expires_at=now + RESET_MAX_AGE))
+            audit.record(work.session, actor_of(user), "request_password_reset", "user_account", user.id)
+            letters.append(_reset_letter(address, user.username, reset_link(token, public_url)))
+        work.commit()
+    if letters:
+        mail.deliver_later(mail_settings if mail_settings is not None else mail.MailSettings.from_settings(),
+                           letters)
+    return letters
+
+
+def _live_reset(session: Session, token: str, now: datetime) -> PasswordReset | None:
+    return session.exec(select(PasswordReset).where(
+        PasswordReset.token_hash == _token_hash(token), PasswordReset.used_at.is_(None),
+        PasswordReset.expires_at > now)).first()
+
+
+def reset_account(token: str | None, *, uow: UnitOfWork | None = None, now: datetime | None = None) -> str | None:
+    """The sign-in name a reset link is for while it may still be used, else None."""
+    if not token:
+        return None
+    with uow or UnitOfWork() as work:
+        found = _live_reset(work.session, token, _now(now))
+        return work.session.get(UserAccount, found.user_id).username if found else None
+
+
+def reset_with_token(token: str | None, new_password: str, *, uow: UnitOfWork | None = None,
+                     now: datetime | None = None) -> str:
+    """Set a new password through a reset link, once: the link (and every other of the user) is spent, a lock-out
+    is lifted and every session of the user ends. Returns the sign-in name."""
+    now = _now(now)
+    check_password_rules(new_password)
+    if not token:
+        raise InvalidInput(_RESET_GONE)
+    table = PasswordReset.__table__
+    with uow or UnitOfWork() as work:
+        found = _live_reset(work.session, token, now)
+        if found is None:
+            raise InvalidInput(_RESET_GONE)
+        # one guarded update: the same link used twice at once (two tabs, two replicas) sets the password once
+        spent = work.session.execute(update(table).where(table.c.id == found.id, table.c.used_at.is_(None))
+                                     .values(used_at=now)).rowcount
+        if spent != 1:
+            raise InvalidInput(_RESET_GONE)
+        user = _user(work.session, found.user_id)
+        if not user.is_active:
+            raise InvalidInput("Tài khoản đã bị vô hiệu hóa: liên hệ quản trị viên")
+        work.session.execute(update(table).where(table.c.user_id == user.id, table.c.used_at.is_(None))
+                             .values(used_at=now))
+        user.password_hash = hash_password(new_password)
+        user.password_changed_at = now
+        user.failed_attempts, user.locked_until = 0, None
+        _end_sessions(work.session, user.id, now, "password_reset")
+        audit.record(work.session, actor_of(user), "reset_password_by_mail", "user_account", user.id)
+        work.commit()
+        return user.username
 
 
 # The browser side: a one-time ticket in the redirect URL (`open_session`), then a signed HttpOnly cookie ------------

@@ -1,8 +1,15 @@
-"""E-mail through the office's SMTP server (settings BHYT_SMTP_*); one connection for a batch of messages."""
+"""E-mail through the office's SMTP server (settings BHYT_SMTP_*); one connection for a batch of messages.
+
+Reminders, password-reset links and receipts all go this way. `send` raises when the server cannot be reached;
+`deliver` never does (a letter that could not go is logged by its subject, never its address, and reported False),
+and `deliver_later` sends from a thread, so that a page answers at once whether or not a letter goes.
+"""
 
 from __future__ import annotations
 
+import logging
 import smtplib
+import threading
 from dataclasses import dataclass
 from email.message import EmailMessage
 
@@ -28,10 +35,21 @@ class MailSettings:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    filename: str
+    data: bytes
+    mime: str = "application/pdf"
+
+
+@dataclass(frozen=True)
 class Letter:
     to: str
     subject: str
     body: str
+    attachments: tuple[Attachment, ...] = ()
+
+
+log = logging.getLogger("bhyt.mail")
 
 
 def send(mail: MailSettings, letters: list[Letter]) -> list[bool]:
@@ -51,6 +69,9 @@ def send(mail: MailSettings, letters: list[Letter]) -> list[bool]:
             message = EmailMessage()
             message["From"], message["To"], message["Subject"] = mail.sender, letter.to, letter.subject
             message.set_content(letter.body)
+            for attachment in letter.attachments:
+                main, _, sub = attachment.mime.partition("/")
+                message.add_attachment(attachment.data, maintype=main, subtype=sub, filename=attachment.filename)
             try:
                 server.send_message(message)
             except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPSenderRefused):
@@ -58,3 +79,23 @@ def send(mail: MailSettings, letters: list[Letter]) -> list[bool]:
             else:
                 accepted.append(True)
     return accepted
+
+
+def deliver(mail: MailSettings | None, letters: list[Letter]) -> list[bool]:
+    """As `send`, but a server that cannot be reached, refuses the sign-in or the encryption, reports every letter
+    as not sent (and logs why) instead of raising. Without settings nothing is sent."""
+    if mail is None:
+        return [False] * len(letters)
+    try:
+        return send(mail, letters)
+    except (OSError, smtplib.SMTPException) as exc:
+        log.warning("mail not sent (%s) for %d letter(s): %s", type(exc).__name__, len(letters),
+                    "; ".join(letter.subject for letter in letters))
+        return [False] * len(letters)
+
+
+def deliver_later(mail: MailSettings | None, letters: list[Letter]) -> threading.Thread:
+    """`deliver` from a thread of its own (started here); the caller may join it (the tests do)."""
+    thread = threading.Thread(target=deliver, args=(mail, letters), name="bhyt-mail", daemon=True)
+    thread.start()
+    return thread

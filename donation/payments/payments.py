@@ -48,6 +48,7 @@ class PaymentRow:
     receipt: str = ""  # the number of its receipt in force, once confirmed
     donor: str = ""  # in the lists of payments to confirm: the pledge's donor and who recorded the payment
     recorder: str = ""
+    receipt_mail: str = ""  # once confirmed: whether its receipt was e-mailed to the donor (receipts.mail_receipts)
 
     @property
     def method_name(self) -> str:
@@ -154,7 +155,10 @@ def confirm_payment(actor: Actor, payment_id: int, *, uow: UnitOfWork | None = N
         audit.record(work.session, actor, "confirm_payment", "payment", payment.id, before=before,
                      after={"paid": pledge.paid, "status": pledge.status, "receipt": receipt})
         work.commit()
-        return replace(_row(payment, pledge.code), receipt=receipt)
+        row = replace(_row(payment, pledge.code), receipt=receipt)
+    from donation.payments.receipts import mail_receipts  # receipts imports this module: imported when first used
+
+    return replace(row, receipt_mail=mail_receipts(actor, [receipt], uow=uow).sentence)
 
 
 def reject_payment(actor: Actor, payment_id: int, reason: str, *, uow: UnitOfWork | None = None) -> PaymentRow:

@@ -8,6 +8,7 @@ officers confirming at once never share or skip one; a unique index backs that u
 from __future__ import annotations
 
 import io
+import logging
 import zipfile
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
@@ -23,10 +24,12 @@ from db.models import Commune, Donor, Payment, Pledge, Province, Receipt, Receiv
 from db.uow import UnitOfWork
 from donation.access import app_settings, audit, signing_keys
 from donation.access.actors import DONOR, OFFICE_STAFF, Actor, require_role
-from donation.access.offices import NATIONAL, locked, own_office, require_office
+from donation.access.offices import NATIONAL, locked, office_of, own_office, require_office
+from donation.common import mail
 from donation.common.batches import chunks
 from donation.common.errors import Forbidden, InvalidInput, NotFound
 from donation.common.files import staged
+from donation.common.money import format_vnd
 from donation.common.pdf import PAPERS, OfficeHeader
 from donation.payments import receipt_signing as signing
 from donation.payments.payments import METHODS
@@ -68,6 +71,13 @@ class ReceiptRow:
     void_note: str
     void_requested_by: int | None
     print_count: int
+    mailed: bool = False  # e-mailed to the donor when issued
+    mail_error: str = ""  # why it was not, when the donor gave an address
+
+    @property
+    def mail_state(self) -> str:
+        """For the office and the donor: whether the receipt went by e-mail."""
+        return "Đã gửi" if self.mailed else f"Chưa gửi: {self.mail_error.lower()}" if self.mail_error else ""
 
     @property
     def status_name(self) -> str:
@@ -95,7 +105,8 @@ def _query():
 def _row(receipt: Receipt, method: str, reference: str | None, pledge_code: str, donor: str) -> ReceiptRow:
     return ReceiptRow(receipt.id, receipt.number, receipt.office_code, receipt.paid_on, receipt.amount,
                       receipt.status, donor, pledge_code, method, reference or "", receipt.official_number,
-                      receipt.void_reason, receipt.void_note, receipt.void_requested_by, receipt.print_count)
+                      receipt.void_reason, receipt.void_note, receipt.void_requested_by, receipt.print_count,
+                      receipt.mailed_at is not None, receipt.mail_error)
 
 
 def _office(actor: Actor, office: int | None) -> int:
@@ -223,7 +234,8 @@ def decide_void(actor: Actor, number: str, *, confirm: bool, official_number: st
         audit.record(session, actor, "void_receipt", "receipt", receipt.number,
                      after={"reason": receipt.void_reason, "reissued": reissued})
         work.commit()
-        return reissued
+    mail_receipts(actor, [reissued], uow=uow)  # the corrected receipt goes to the donor as the first one did
+    return reissued
 
 
 def void_requests(actor: Actor, *, office: int | None = None, uow: UnitOfWork | None = None) -> list[ReceiptRow]:
@@ -569,3 +581,103 @@ def verify(text: str, *, public_key=None, uow: UnitOfWork | None = None) -> Veri
 def public_key_pem() -> str:
     """The key anyone may use to check receipts' signatures offline."""
     return signing_keys.public_pem(signing_keys.public_key())
+
+
+# Receipts by e-mail ----------------------------------------------------------------------------------------------
+
+log = logging.getLogger("bhyt.receipts")
+
+
+@dataclass(frozen=True)
+class ReceiptMailing:
+    """What became of e-mailing some receipts: sent, not sent (the server did not take them), no address given."""
+
+    sent: tuple[str, ...] = ()
+    failed: tuple[str, ...] = ()
+    without_email: int = 0
+    smtp: bool = True
+
+    @property
+    def sentence(self) -> str:
+        """For the office, after the receipts' own message; empty when no donor gave an address."""
+        parts = []
+        if self.sent:
+            parts.append(f"Đã gửi {len(self.sent)} biên nhận (PDF) tới thư điện tử của nhà tài trợ." if len(self.sent) > 1
+                         else f"Đã gửi biên nhận {self.sent[0]} (PDF) tới thư điện tử của nhà tài trợ.")
+        if self.failed:
+            why = "chưa cấu hình máy chủ thư" if not self.smtp else "máy chủ thư không nhận"
+            shown = ", ".join(self.failed[:5]) + (" …" if len(self.failed) > 5 else "")
+            parts.append(f"Chưa gửi được thư biên nhận {shown} ({why}): biên nhận vẫn có hiệu lực; nhà tài trợ tải "
+                         "ở trang cam kết, hoặc văn phòng gửi lại.")
+        return " ".join(parts)
+
+
+def _mail_letter(doc: ReceiptDoc, office: str, to: str, data: bytes) -> mail.Letter:
+    return mail.Letter(to, f"Biên nhận {doc.number} tài trợ thẻ BHYT: {format_vnd(doc.amount)}", (
+        f"Kính gửi {doc.donor},\n\n"
+        f"{office} đã nhận {format_vnd(doc.amount)} ngày {doc.paid_on:%d/%m/%Y} cho cam kết "
+        f"{doc.pledge_code}. Biên nhận số {doc.number} đính kèm thư này (PDF); mã QR trên biên nhận mở trang kiểm "
+        f"tra của hệ thống: {doc.link}\n\n"
+        "Cảm ơn bạn đã giúp người có hoàn cảnh khó khăn có thẻ bảo hiểm y tế.\n\n"
+        f"Trân trọng,\n{office}\n"), (mail.Attachment(f"bien-nhan-{doc.number}.pdf", data),))
+
+
+def mail_receipts(actor: Actor, numbers: Sequence[str], *, mail_settings: mail.MailSettings | None = None,
+                  uow: UnitOfWork | None = None) -> ReceiptMailing:
+    """E-mail each receipt (its PDF, as the donor downloads it) to its donor's address, if they gave one. Called once
+    the receipts are committed: a letter that does not go never undoes a receipt; it is logged (by number), kept on
+    the receipt (`mail_error`) for the office to see, and told in the returned `sentence`."""
+    wanted = [n for n in dict.fromkeys(numbers) if n]
+    if not wanted:
+        return ReceiptMailing()
+    return _mail(actor, or_(*(by_number(n) for n in wanted)), mail_settings, uow)
+
+
+def mail_issued(actor: Actor, *, office: int, issued_at: datetime, mail_settings: mail.MailSettings | None = None,
+                uow: UnitOfWork | None = None) -> ReceiptMailing:
+    """`mail_receipts` for the receipts an office issued at one moment (a bank statement's, saved together)."""
+    return _mail(actor, and_(Receipt.office_code == office, Receipt.issued_at == issued_at), mail_settings, uow)
+
+
+def _mail(actor: Actor, which, mail_settings: mail.MailSettings | None, uow: UnitOfWork | None) -> ReceiptMailing:
+    require_role(actor, *OFFICE_STAFF)
+    settings = mail_settings if mail_settings is not None else mail.MailSettings.from_settings()
+    work = uow or UnitOfWork()
+    with work:
+        session = work.session
+        found = session.exec(select(Receipt, Donor.email).join(Payment, Payment.id == Receipt.payment_id)
+                             .join(Pledge, Pledge.id == Payment.pledge_id).join(Donor, Donor.id == Pledge.donor_id)
+                             .where(which, Receipt.status != "voided").order_by(Receipt.year, Receipt.sequence)).all()
+        if not found:
+            return ReceiptMailing()
+        for office in {receipt.office_code for receipt, _ in found}:
+            require_office(actor, office)
+        addressed = [(receipt, email) for receipt, email in found if email]
+        numbers = [receipt.number for receipt, _ in addressed]
+        ids = [receipt.id for receipt, _ in addressed]
+        letters = []
+        if settings is not None:  # without a server, no document is drawn for nothing
+            docs = documents(session, [r for r, _ in addressed], copies={r.id: True for r, _ in addressed})
+            names = {code: office_of(session, code).name for code in {r.office_code for r, _ in addressed}}
+            letters = [_mail_letter(doc, names[receipt.office_code], email,
+                                    receipts_pdf([doc], title=f"Biên nhận {doc.number}"))
+                       for doc, (receipt, email) in zip(docs, addressed, strict=True)]
+        office_code = found[0][0].office_code
+    accepted = mail.deliver(settings, letters) if settings is not None else [False] * len(numbers)
+    sent = tuple(n for n, ok in zip(numbers, accepted, strict=True) if ok)
+    failed = tuple(n for n, ok in zip(numbers, accepted, strict=True) if not ok)
+    if failed:
+        log.warning("receipt(s) not e-mailed (%s): %s", "no SMTP settings" if settings is None else "server refused",
+                    ", ".join(failed))
+    if numbers:
+        now, reason = datetime.now(UTC), "Chưa cấu hình máy chủ thư" if settings is None else "Máy chủ thư không nhận"
+        table = Receipt.__table__
+        with work:
+            for chunk in chunks([i for i, ok in zip(ids, accepted, strict=True) if ok], 5_000):
+                work.session.execute(update(table).where(table.c.id.in_(chunk)).values(mailed_at=now, mail_error=""))
+            for chunk in chunks([i for i, ok in zip(ids, accepted, strict=True) if not ok], 5_000):
+                work.session.execute(update(table).where(table.c.id.in_(chunk)).values(mail_error=reason))
+            audit.record(work.session, actor, "mail_receipts", "receiving_office", office_code,
+                         after={"sent": len(sent), "failed": len(failed), "first": numbers[0]})
+            work.commit()
+    return ReceiptMailing(sent, failed, len(found) - len(addressed), settings is not None)

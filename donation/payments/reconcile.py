@@ -22,6 +22,7 @@ from donation.common.errors import InvalidInput, NotFound
 from donation.common.spreadsheets import read_rows
 from donation.payments.payments import PAYABLE, apply_payment
 from donation.payments.receipt_numbers import Confirmed, issue_receipts
+from donation.payments.receipts import mail_issued, mail_receipts
 from donation.payments.statement_rows import Entry, find_columns, header_row, read_entries
 from donation.pledges import codes as pledge_codes
 from donation.pledges.states import STATUS_NAMES
@@ -179,6 +180,8 @@ def _reconcile(actor: Actor, data: bytes, filename: str, office: int, columns: d
                             "amount_matched": report.amount_matched})
         work.commit()
         report.committed = True
+    if matched:  # each receipt just issued goes to its donor's e-mail; one that does not is kept and shown
+        mail_issued(actor, office=office, issued_at=now, uow=uow)
     return report
 
 
@@ -379,7 +382,8 @@ def link_line(actor: Actor, line_id: int, pledge_code: str, *, uow: UnitOfWork |
                      after={"pledge": pledge.code, "amount": line.amount, "payment_id": payment.id,
                             "receipt": receipt})
         work.commit()
-        return receipt
+    mail_receipts(actor, [receipt], uow=uow)
+    return receipt
 
 
 def mark_not_ours(actor: Actor, line_id: int, reason: str, *, uow: UnitOfWork | None = None) -> None:

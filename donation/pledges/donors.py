@@ -201,6 +201,40 @@ def my_profile(actor: Actor, *, uow: UnitOfWork | None = None) -> DonorRow:
         return _row(donor_of(work.session, actor))
 
 
+def check_contact(kind: str, phone: object, email: object) -> tuple[str, str]:
+    """A donor's phone and e-mail, tidied as `check_profile` tidies them, or InvalidInput saying what to write."""
+    problems: list[str] = []
+    phone = re.sub(r"[\s.\-()]", "", _text({"phone": phone}, "phone"))
+    if phone and not _PHONE.fullmatch(phone):
+        problems.append("Số điện thoại không đúng: ghi 10 chữ số bắt đầu bằng 0, ví dụ 0912345678")
+    email = _text({"email": email}, "email").lower()
+    if email and (len(email) > 254 or not _EMAIL.fullmatch(email)):
+        problems.append("Thư điện tử không đúng: ví dụ ten@example.com")
+    contact = [field for field in FIELDS[kind] if field.need == CONTACT]
+    if contact and not problems and not any({"phone": phone, "email": email}[field.key] for field in contact):
+        problems.append(f"{KINDS[kind]} cần {' hoặc '.join(field.label.lower() for field in contact)} để văn phòng "
+                        "liên hệ: không xóa được cả hai")
+    if problems:
+        raise InvalidInput("; ".join(problems))
+    return phone, email
+
+
+def update_contact(actor: Actor, *, phone: str, email: str, uow: UnitOfWork | None = None) -> DonorRow:
+    """A donor changes their own phone and e-mail (where the office reaches them, and where receipts and password
+    links go)."""
+    with uow or UnitOfWork() as work:
+        donor = donor_of(work.session, actor)
+        phone, email = check_contact(donor.kind, phone, email)
+        before = {"phone": donor.phone, "email": donor.email}
+        if (phone, email) == (donor.phone, donor.email):
+            return _row(donor)
+        donor.phone, donor.email = phone, email
+        audit.record(work.session, actor, "update_donor_contact", "donor", donor.id, before=before,
+                     after={"phone": phone, "email": email})
+        work.commit()
+        return _row(donor)
+
+
 def find_donors(actor: Actor, search: str = "", *, limit: int = 20, uow: UnitOfWork | None = None) -> list[DonorRow]:
     """Walk-in donors whose name (without accents) or tax code contains the search, for an official entering a
     pledge. Donors with their own account pledge for themselves: nobody pledges in their name.

@@ -99,10 +99,16 @@ class PledgeRow:
     rule_version: str
     created_at: datetime
     instalments: tuple[InstalmentRow, ...] = ()
+    awaiting: int = 0  # recorded by hand, waiting for a second officer: not paid yet, but no longer asked for
 
     @property
     def due(self) -> int:
         return max(0, self.amount - self.paid)
+
+    @property
+    def due_now(self) -> int:
+        """What the donor is still asked for: what is due less the payments that wait for their confirmation."""
+        return max(0, self.amount - self.paid - self.awaiting)
 
     @property
     def over(self) -> int:
@@ -211,6 +217,7 @@ def _rows(session: Session, pledges: Sequence[Pledge], actor: Actor) -> list[Ple
     for row in session.exec(select(Instalment).where(Instalment.pledge_id.in_([p.id for p in pledges]))
                             .order_by(Instalment.number)):
         plans.setdefault(row.pledge_id, []).append(row)
+    awaiting = _awaiting_amounts(session, [p.id for p in pledges])
     rows = []
     for pledge in pledges:
         scope = scope_of(session, pledge.province_code, pledge.commune_code).name
@@ -221,8 +228,31 @@ def _rows(session: Session, pledges: Sequence[Pledge], actor: Actor) -> list[Ple
             pledge.id, pledge.code, donor.id, donor.name, donor.kind, pledge.office_code, scope,
             tuple(g for g in pledge.groups.split(";") if g), pledge.months, pledge.cards, pledge.amount,
             pledge.paid, pledge.status, pledge.quoted_on, pledge.rule_version, pledge.created_at,
-            tuple(InstalmentRow(i.number, i.amount, i.due_on, due) for i, due in zip(plan, dues, strict=True))))
+            tuple(InstalmentRow(i.number, i.amount, i.due_on, due) for i, due in zip(plan, dues, strict=True)),
+            awaiting.get(pledge.id, 0)))
     return rows
+
+
+def _awaiting_amounts(session: Session, pledge_ids: Sequence[int]) -> dict[int, int]:
+    """For each pledge, the money recorded by hand that waits for its confirmation."""
+    if not pledge_ids:
+        return {}
+    return {pledge_id: int(total) for pledge_id, total in session.exec(  # PostgreSQL sums BIGINT as NUMERIC
+        select(Payment.pledge_id, func.sum(Payment.amount)).where(
+            Payment.pledge_id.in_(pledge_ids), Payment.status == "awaiting_confirmation").group_by(Payment.pledge_id))}
+
+
+def cancel_refusal(actor: Actor, row: PledgeRow) -> str | None:
+    """Why `actor` may not cancel this pledge now, or None when they may: the rule `cancel_pledge` applies, for the
+    pages to offer the cancel form only where it would be accepted."""
+    if row.status not in ("pledged", "partly_paid"):
+        return f"Cam kết {row.code} {STATUS_NAMES[row.status].lower()}: không hủy được"
+    if row.awaiting:
+        return f"Cam kết {row.code} còn khoản nộp chờ xác nhận: xác nhận hoặc từ chối trước khi hủy"
+    if row.paid and actor.role == DONOR:
+        return (f"Cam kết {row.code} đã nhận {format_vnd(row.paid)}: liên hệ văn phòng BHXH để hủy và dùng hoặc hoàn "
+                "số tiền đã nộp")
+    return None
 
 
 def require_visible(actor: Actor, session: Session, pledge: Pledge) -> None:
@@ -284,11 +314,8 @@ def cancel_pledge(actor: Actor, code: str, reason: str, *, uow: UnitOfWork | Non
         lock_office(work.session, pledge.office_code)  # no payment is confirmed or matched while we decide
         work.session.refresh(pledge)
         check_transition(pledge.status, "cancelled")
-        if _awaiting(work.session, pledge.id):
-            raise InvalidInput(f"Cam kết {pledge.code} còn khoản nộp chờ xác nhận: xác nhận hoặc từ chối trước khi hủy")
-        if pledge.paid and actor.role == DONOR:
-            raise InvalidInput(f"Cam kết {pledge.code} đã nhận {format_vnd(pledge.paid)}: liên hệ văn phòng BHXH để "
-                               "hủy và dùng hoặc hoàn số tiền đã nộp")
+        if refusal := cancel_refusal(actor, _rows(work.session, [pledge], actor)[0]):
+            raise InvalidInput(refusal)
         before = pledge.status
         pledge.status, pledge.status_reason, pledge.updated_at = "cancelled", reason.strip(), datetime.now(UTC)
         _end_holds(work.session, [pledge.id], pledge.updated_at)
@@ -318,17 +345,21 @@ def payment_code(code: str, *, instalment: int | None = None, uow: UnitOfWork | 
         office = office_of(work.session, pledge.office_code)
         if not office.has_account:
             raise InvalidInput(f"{office.name} chưa khai báo tài khoản nhận tiền")
-        due = max(0, pledge.amount - pledge.paid)
+        # money recorded and waiting for its confirmation is not asked for twice
+        counted = pledge.paid + _awaiting_amounts(work.session, [pledge.id]).get(pledge.id, 0)
+        due = max(0, pledge.amount - counted)
         if instalment is not None:
             plan = work.session.exec(select(Instalment).where(Instalment.pledge_id == pledge.id)
                                      .order_by(Instalment.number)).all()
-            dues = instalments_due([i.amount for i in plan], pledge.paid)
+            dues = instalments_due([i.amount for i in plan], counted)
             numbers = [i.number for i in plan]
             if instalment not in numbers:
                 raise NotFound(f"Cam kết {pledge.code} không có đợt {instalment}")
             due = dues[numbers.index(instalment)]
         if due == 0:
-            raise InvalidInput(f"Cam kết {pledge.code} đã nộp đủ" + (f" đợt {instalment}" if instalment else ""))
+            what = f"Cam kết {pledge.code}" + (f" đợt {instalment}" if instalment else "")
+            raise InvalidInput(f"{what} đã nộp đủ" if counted == pledge.paid
+                               else f"{what} đã nộp đủ nếu khoản nộp đang chờ xác nhận được xác nhận")
         message = pledge.code if instalment is None else f"{pledge.code} DOT {instalment}"
         text = vietqr.payload(bank_bin=office.bank_bin, account_number=office.account_number, amount=due,
                               message=message)
@@ -358,10 +389,11 @@ def confirmation(actor: Actor, code: str, *, uow: UnitOfWork | None = None) -> C
                             months=pledge.months, on=pledge.quoted_on, province_code=scope.province_code,
                             poor_commune=scope.poor_commune).sentence()
         office = office_of(work.session, pledge.office_code).name
-    payable = row.status in ("pledged", "partly_paid") and row.due > 0
+    payable = row.status in ("pledged", "partly_paid") and row.due_now > 0
     whole = payment_code(code, uow=uow) if payable else None
-    parts = tuple((part, payment_code(code, instalment=part.number, uow=uow) if payable and part.due else None)
-                  for part in row.instalments)
+    waiting = instalments_due([part.amount for part in row.instalments], row.paid + row.awaiting)
+    parts = tuple((part, payment_code(code, instalment=part.number, uow=uow) if payable and left else None)
+                  for part, left in zip(row.instalments, waiting, strict=True))
     return Confirmation(row, office, buys, whole, parts)
 
 

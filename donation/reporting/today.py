@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import case, exists, true
+from sqlalchemy import true
 from sqlmodel import Session, func, select
 
-from db.models import Commune, Donor, Hold, Nomination, Objection, Payment, Pledge, Receipt, StatementLine, UserAccount
+from db.models import Commune, Donor, Hold, Nomination, Payment, Pledge, Receipt, StatementLine, UserAccount
 from db.uow import UnitOfWork
 from donation.access import audit
 from donation.access.actors import (
@@ -30,8 +30,7 @@ from donation.pledges import overdue, pledges
 from donation.pledges.states import HOLDING
 from donation.premium.calculator import quote_premium
 from donation.premium.rules import load_rule_book
-from donation.registry import nominations
-from donation.registry.review import REVIEWERS
+from donation.registry import nominations, review
 
 
 @dataclass(frozen=True)
@@ -132,8 +131,8 @@ def office_work(actor: Actor, on: date, *, uow: UnitOfWork | None = None,
     with uow or UnitOfWork() as work:
         session = work.session
         items = []
-        if actor.role in REVIEWERS:
-            items.append(_reviews(session, actor, on))
+        if actor.role in review.REVIEWERS:
+            items.append(_reviews(session, actor, on, work.engine))
         items += [_payments(session, actor, office), _statement(session, office),
                   _holds(session, office, now)]
     late = overdue.overdue(actor, today=on, office=office, uow=UnitOfWork(work.engine))
@@ -150,32 +149,30 @@ def _in_office(column, office: int | None):
     return true() if office is None else column == office
 
 
-def _reviews(session: Session, actor: Actor, on: date) -> Work:
-    """Posted nominations in the reviewer's province, split as the approval checks them: this reviewer's own (made
-    or last edited), still in the posting window, with an objection open, or approvable now."""
-    objection = exists(select(Objection.id).where(Objection.nomination_id == Nomination.id,
-                                                  Objection.resolved_at.is_(None)))
-    why = case(((Nomination.nominated_by == actor.user_id) | (Nomination.updated_by == actor.user_id), "own"),
-               (Nomination.objection_until.is_not(None) & (Nomination.objection_until >= on), "window"),
-               (objection, "objection"), else_="ready")
-    posted = select(why.label("why"), Nomination.objection_until.label("until")).where(Nomination.status == "posted")
-    if actor.role == PROVINCE_OFFICER:
-        posted = posted.where(Nomination.province_code == actor.province_code)
-    inner = posted.subquery()
-    counts = {reason: (count, until) for reason, count, until in session.exec(
-        select(inner.c.why, func.count(), func.min(inner.c.until)).group_by(inner.c.why))}
-    ready = counts.get("ready", (0, None))[0]
-    parts = [f"{format_number(ready)} duyệt được ngay"]
-    if "window" in counts:
-        count, until = counts["window"]
-        parts.append(f"{format_number(count)} đang niêm yết (sớm nhất duyệt được từ "
-                     f"{format_date(until + timedelta(days=1))})")
-    if "objection" in counts:
-        parts.append(f"{format_number(counts['objection'][0])} còn ý kiến chưa xử lý")
-    if "own" in counts:
-        parts.append(f"{format_number(counts['own'][0])} do bạn lập hoặc sửa (cán bộ khác duyệt)")
-    total = sum(count for count, _ in counts.values())
-    return Work("review", "Đề cử chờ xét duyệt", total, "; ".join(parts) if total else "")
+def _reviews(session: Session, actor: Actor, on: date, engine) -> Work:
+    """Posted nominations in the reviewer's scope: how many this reviewer can approve now, and why the others cannot
+    (the review queue's own rule and counts; a nomination may be held back for more than one reason)."""
+    counts = review.queue_counts(actor, today=on, uow=UnitOfWork(engine))
+    total, ready = counts[None], counts[review.APPROVABLE]
+    if not total:
+        return Work("review", "Đề cử chờ xét duyệt", 0)
+    why = []
+    if counts[review.WINDOW]:
+        posted = select(func.min(Nomination.objection_until)).where(Nomination.status == "posted",
+                                                                   Nomination.objection_until >= on)
+        if actor.role == PROVINCE_OFFICER:
+            posted = posted.where(Nomination.province_code == actor.province_code)
+        first = session.exec(posted).one()
+        why.append(f"{format_number(counts[review.WINDOW])} đang niêm yết (sớm nhất duyệt được từ "
+                   f"{format_date(first + timedelta(days=1))})")
+    if counts[review.OBJECTION]:
+        why.append(f"{format_number(counts[review.OBJECTION])} còn ý kiến chưa xử lý")
+    if counts[review.OWN]:
+        why.append(f"{format_number(counts[review.OWN])} do bạn đề cử hoặc sửa (cán bộ khác duyệt)")
+    detail = f"{format_number(ready)} duyệt được ngay"
+    if why:
+        detail += f"; {format_number(total - ready)} chưa duyệt được: " + ", ".join(why)
+    return Work("review", "Đề cử chờ xét duyệt", total, detail)
 
 
 def _payments(session: Session, actor: Actor, office: int | None) -> Work:

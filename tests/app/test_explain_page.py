@@ -12,6 +12,7 @@ from demo.seed import DEMO_PASSWORD
 from donation.access import auth
 from donation.access.actors import SYSTEM_ACTOR
 from donation.allocation import allocation, explain
+from tests.app.test_pledge_pages import open_pledge
 from tests.app.test_sign_in import open_page, sign_in
 
 pytestmark = pytest.mark.app
@@ -110,8 +111,7 @@ def test_the_pledge_sheet_offers_the_statement(app, username, whose, today):
         code = work.session.exec(select(Pledge.code).where(*whose)).first()
     assert code
     at = open_page(sign_in(app, username, DEMO_PASSWORD), "pages/pledges.py")
-    at.selectbox(key="pledges.open").set_value(code)
-    at.run()
+    open_pledge(at, code)
     assert not at.exception
     assert "Tải bản kê sử dụng tiền tài trợ (PDF)" in [d.proto.label for d in at.get("download_button")]
 

@@ -11,6 +11,7 @@ from donation.payments import payments
 from donation.payments import receipt_signing as signing
 from donation.pledges import pledges
 from tests.app.conftest import ENTRY
+from tests.app.test_pledge_pages import open_pledge
 from tests.app.test_office_pages import select_row, table
 from tests.app.test_sign_in import open_page, sign_in
 
@@ -94,8 +95,7 @@ def test_the_office_prints_a_batch_and_two_officers_void_a_receipt(app):
 def test_the_donor_downloads_receipts_and_the_certificate_from_the_pledge(app):
     code, number = confirmed(500_000)
     at = open_page(sign_in(app, "demo.nhataitro", DEMO_PASSWORD), "pages/pledges.py")
-    at.selectbox(key="pledges.open").set_value(code)
-    at.run()
+    open_pledge(at, code)
     assert not at.exception
     labels = [d.proto.label for d in at.get("download_button")]
     assert f"Tải biên nhận {number} (PDF)" in labels and "Tải giấy chứng nhận tài trợ (PDF)" in labels

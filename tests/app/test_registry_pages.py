@@ -73,33 +73,6 @@ def test_household_form(official):
     assert [s.value for s in at.success] == ["Đã đề cử 2 người; xem ở trang Danh sách đề cử."]
 
 
-def test_review_queue_approves_the_chosen_nominations(app):
-    from datetime import date, timedelta
-
-    from donation.access import auth
-    from donation.registry import nominations, review
-
-    xa = auth.find_actor("demo.xa")
-    posted = date.today() - timedelta(days=10)
-    nominations.import_nominations(xa, workbook(MIXED), "ds.xlsx", commune_code=22276, consent=True, today=posted)
-    review.post_list(xa, commune_code=22276, today=posted)
-
-    at = open_page(sign_in(app, "demo.tinh", DEMO_PASSWORD), "pages/review.py")
-    assert at.caption[0].value.startswith("4 đề cử đang niêm yết chờ duyệt")
-    queue = at.dataframe[0].value
-    assert len(queue) == 4 and queue["Điểm"].is_monotonic_decreasing
-    first, second = list(queue["Mã"])[:2]
-    at.multiselect(key="review.chosen").set_value([first, second])
-    at.run()
-    at.button(key="review.reject").click()
-    at.run()
-    assert [e.value for e in at.error] == ["Ghi lý do từ chối hoặc nội dung cần sửa"]
-    at.button(key="review.approve").click()
-    at.run()
-    assert [s.value for s in at.success] == ["Đã xử lý 2 đề cử."]
-    assert at.caption[0].value.startswith("2 đề cử đang niêm yết chờ duyệt")
-
-
 def test_posting_page_posts_and_offers_the_pdf(official):
     from donation.access import auth
     from donation.registry import nominations

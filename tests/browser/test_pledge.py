@@ -26,12 +26,9 @@ def test_a_donor_registers_pledges_and_gets_a_scannable_vietqr(app_server, page)
     page.get_by_label("Mật khẩu (ít nhất 10 ký tự)").fill("Mat-khau-cua-Mai")
     page.get_by_label("Nhập lại mật khẩu").fill("Mat-khau-cua-Mai")
     page.get_by_role("button", name="Đăng ký").click()
-    page.wait_for_url(f"{app_server}/")  # registered, signed in, sent home
+    page.wait_for_url(f"{app_server}/pledge")  # registered, signed in, sent on to the pledge form
     wait_for_app(page)
     expect(page.get_by_text("Trần Thị Mai · Nhà tài trợ").first).to_be_visible()
-
-    page.goto(f"{app_server}/pledge")
-    wait_for_app(page)
     amount = page.get_by_label("Số tiền (đồng)")
     amount.fill("2.000.000")
     amount.press("Enter")

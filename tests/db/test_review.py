@@ -12,7 +12,7 @@ from donation.common.errors import Forbidden, InvalidInput
 from donation.registry import nominations, review
 from donation.registry.posting_pdf import posting_pdf
 from tests.pdf import pdf_text
-from tests.workbooks import MIXED, workbook
+from tests.workbooks import MIXED, person, workbook
 
 XA = 22276
 POSTED = date(2026, 11, 2)
@@ -62,7 +62,7 @@ def test_no_approval_inside_the_window_or_with_an_open_objection(uow, people):
                                         content="Hộ này đã có thẻ", raised_on=POSTED + timedelta(days=3), uow=uow)
     with pytest.raises(InvalidInput, match="còn 1 ý kiến chưa xử lý"):
         review.decide(tinh, ids[:1], "approve", uow=uow, today=AFTER_WINDOW)
-    assert review.review_queue(tinh, uow=uow)[0][-1].open_objections == 0
+    assert [r.open_objections for r in review.review_queue(tinh, uow=uow)[0]] == [0, 0, 0, 1]  # approvable first
     assert {r.id: r.open_objections for r in review.review_queue(tinh, uow=uow)[0]}[ids[0]] == 1
     review.resolve_objection(people[0], objection, "Đã kiểm tra: thẻ cũ hết hạn 10/2026", uow=uow)
     assert review.decide(tinh, ids[:1], "approve", uow=uow, today=AFTER_WINDOW) == 1
@@ -75,7 +75,8 @@ def test_bulk_decisions_are_all_or_nothing(uow, people):
     _, tinh, ids = people
     review.record_objection(people[0], ids[3], raised_by="Bà Lê Thị Năm", content="Sai thôn",
                             raised_on=POSTED, uow=uow)
-    with pytest.raises(InvalidInput, match=f"Đề cử {ids[3]} còn 1 ý kiến"):
+    with pytest.raises(InvalidInput, match=f"1 trong 4 đề cử đã chọn chưa duyệt được(.|\n)*Đề cử {ids[3]} "
+                                           r"\(Đặng Văn H\) còn 1 ý kiến"):
         review.decide(tinh, ids, "approve", uow=uow, today=AFTER_WINDOW)
     assert statuses(uow) == ["posted"] * 4
     assert review.decide(tinh, ids[:3], "approve", uow=uow, today=AFTER_WINDOW) == 3
@@ -100,7 +101,7 @@ def test_the_nominator_cannot_approve_their_own(uow):
     review.post_list(tinh, commune_code=XA, uow=uow, today=POSTED)
     with uow as work:
         own = work.session.exec(select(Nomination.id)).one()
-    with pytest.raises(Forbidden, match="do chính bạn lập hoặc sửa"):
+    with pytest.raises(Forbidden, match="do chính bạn đề cử: cán bộ khác phải duyệt"):
         review.decide(tinh, [own], "approve", uow=uow, today=AFTER_WINDOW)
     admin = auth.find_actor("demo.admin", uow=uow)
     assert review.decide(admin, [own], "approve", uow=uow, today=AFTER_WINDOW) == 1
@@ -174,7 +175,7 @@ def test_whoever_edited_a_nomination_cannot_approve_it(uow, people):
     nominations.update_nomination(tinh, ids[0], {**cells, "village": "Thôn 5"}, uow=uow, today=AFTER_WINDOW)
     review.post_list(xa, commune_code=XA, uow=uow, today=AFTER_WINDOW)
     later = AFTER_WINDOW + timedelta(days=8)
-    with pytest.raises(Forbidden, match="do chính bạn lập hoặc sửa"):
+    with pytest.raises(Forbidden, match="do chính bạn sửa lần cuối: cán bộ khác phải duyệt"):
         review.decide(tinh, ids[:1], "approve", uow=uow, today=later)
     assert review.decide(auth.find_actor("demo.admin", uow=uow), ids[:1], "approve", uow=uow, today=later) == 1
 
@@ -220,3 +221,147 @@ def test_an_approval_lasts_the_programme_year_then_is_renewed_through_posting_an
     review.post_list(xa, commune_code=XA, uow=uow, today=again)
     review.decide(tinh, ids[:2], "approve", uow=uow, today=again + timedelta(days=8))
     assert nominations.renewals_due(xa, uow=uow, today=again + timedelta(days=8)) == 0
+
+
+# Whether a nomination can be approved now, and why not: one rule for the queue's column, its filters and decide ------
+
+def _nominated_by_the_officer(uow, xa, tinh, ids) -> int:
+    """The province officer nominates one more person of the commune, posted the same day."""
+    nominations.import_nominations(tinh, workbook([person("Lý Thị Mai", "04/05/1980", "Nữ", "066180000131", "H09",
+                                                          "Hộ gia đình")]),
+                                   "ds.xlsx", commune_code=XA, consent=True, uow=uow, today=POSTED)
+    review.post_list(tinh, commune_code=XA, uow=uow, today=POSTED)
+    with uow as work:
+        return work.session.exec(select(Nomination.id).order_by(Nomination.id.desc())).first()
+
+
+def _edited_by_the_officer(uow, xa, tinh, ids) -> int:
+    cells = nominations.nomination_cells(tinh, ids[0], uow=uow)
+    nominations.update_nomination(tinh, ids[0], {**cells, "village": "Thôn 5"}, uow=uow, today=POSTED)
+    review.post_list(xa, commune_code=XA, uow=uow, today=POSTED)
+    return ids[0]
+
+
+def _objected(uow, xa, tinh, ids) -> int:
+    review.record_objection(xa, ids[1], raised_by="Ông Tư", content="Hộ này đã có thẻ", raised_on=POSTED, uow=uow)
+    return ids[1]
+
+
+def _edited_and_objected(uow, xa, tinh, ids) -> int:
+    _edited_by_the_officer(uow, xa, tinh, ids)
+    review.record_objection(xa, ids[0], raised_by="Bà Năm", content="Sai thôn", raised_on=POSTED, uow=uow)
+    return ids[0]
+
+
+@pytest.mark.parametrize(("setup", "today", "expected"), [
+    pytest.param(lambda *_: _[3][2], POSTED + timedelta(days=7),
+                 {review.WINDOW: "còn trong thời gian niêm yết đến 09/11/2026: duyệt được từ 10/11/2026"},
+                 id="posting window, its last day"),
+    pytest.param(_objected, AFTER_WINDOW,
+                 {review.OBJECTION: "còn 1 ý kiến chưa xử lý: xã xử lý xong mới duyệt được"}, id="open objection"),
+    pytest.param(_nominated_by_the_officer, AFTER_WINDOW,
+                 {review.OWN: "do chính bạn đề cử: cán bộ khác phải duyệt"}, id="own nomination"),
+    pytest.param(_edited_by_the_officer, AFTER_WINDOW,
+                 {review.OWN: "do chính bạn sửa lần cuối: cán bộ khác phải duyệt"}, id="own edit"),
+    pytest.param(_edited_and_objected, POSTED + timedelta(days=1),
+                 {review.OWN: "do chính bạn sửa lần cuối: cán bộ khác phải duyệt",
+                  review.WINDOW: "còn trong thời gian niêm yết đến 09/11/2026: duyệt được từ 10/11/2026",
+                  review.OBJECTION: "còn 1 ý kiến chưa xử lý: xã xử lý xong mới duyệt được"}, id="every reason"),
+    pytest.param(lambda *_: _[3][2], AFTER_WINDOW, {}, id="approvable, the day after the window"),
+])
+def test_why_a_nomination_cannot_be_approved_is_the_same_in_the_queue_its_filters_and_the_decision(
+        uow, people, setup, today, expected):
+    xa, tinh, ids = people
+    target = setup(uow, xa, tinh, ids)
+    rows, total = review.review_queue(tinh, uow=uow, today=today)
+    row = next(r for r in rows if r.id == target)
+    assert {b.kind: b.text for b in row.blockers} == expected
+    assert row.approvable is (not expected) and row.why_not == "; ".join(expected.values())
+    assert row.commune_name == "Xã Hòa Thịnh"
+    # the queue's choices in SQL agree with the row's reasons, for every row, and so do the counts
+    counts = review.queue_counts(tinh, uow=uow, today=today)
+    assert counts[None] == total
+    for show in review.QUEUE_FILTERS:
+        shown, count = review.review_queue(tinh, show=show, uow=uow, today=today)
+        wanted = {r.id for r in rows if (r.approvable if show == review.APPROVABLE else
+                                         not r.approvable if show == review.BLOCKED else
+                                         show in {b.kind for b in r.blockers})}
+        assert ({r.id for r in shown}, count, counts[show]) == (wanted, len(wanted), len(wanted)), show
+    assert [r.approvable for r in rows] == sorted((r.approvable for r in rows), reverse=True)  # approvable first
+    if expected:
+        with pytest.raises(Forbidden if review.OWN in expected else InvalidInput) as refused:
+            review.decide(tinh, [target], "approve", uow=uow, today=today)
+        assert str(refused.value).endswith(row.why_not) and f"Đề cử {target} ({row.full_name})" in str(refused.value)
+        assert review.decide(tinh, [target], "return", "Bổ sung giấy tờ", uow=uow, today=today) == 1
+    else:
+        assert review.decide(tinh, [target], "approve", uow=uow, today=today) == 1
+
+
+def test_an_approval_with_rows_that_cannot_be_approved_names_each_and_saves_none(uow, people):
+    xa, tinh, ids = people
+    _objected(uow, xa, tinh, ids)
+    own = _nominated_by_the_officer(uow, xa, tinh, ids)
+    with pytest.raises(Forbidden) as refused:
+        review.decide(tinh, [ids[0], ids[1], own], "approve", uow=uow, today=AFTER_WINDOW)
+    lines = str(refused.value).splitlines()
+    assert lines[0] == "2 trong 3 đề cử đã chọn chưa duyệt được, nên chưa duyệt đề cử nào:"
+    assert lines[1:] == [f"Đề cử {ids[1]} (Trần Thị Bình) còn 1 ý kiến chưa xử lý: xã xử lý xong mới duyệt được",
+                         f"Đề cử {own} (Lý Thị Mai) do chính bạn đề cử: cán bộ khác phải duyệt"]
+    assert statuses(uow) == ["posted"] * 5
+    approvable = [r.id for r in review.review_queue(tinh, show=review.APPROVABLE, uow=uow, today=AFTER_WINDOW)[0]]
+    assert sorted(approvable) == [ids[0], ids[2], ids[3]]
+    assert review.decide(tinh, approvable, "approve", uow=uow, today=AFTER_WINDOW) == 3
+
+
+def test_the_queue_filters_by_commune_name_with_the_count_waiting(uow, people):
+    _, tinh, _ = people
+    communes = review.queue_communes(tinh, uow=uow)
+    by_name = {c.name: c for c in communes}
+    assert by_name["Xã Hòa Thịnh"].waiting == 4 and by_name["Xã Hòa Thịnh"].code == XA
+    assert all(c.waiting == 0 for c in communes if c.code != XA) and len(communes) > 50  # all of Đắk Lắk's
+    admin = auth.find_actor("demo.admin", uow=uow)
+    assert [(c.name, c.waiting) for c in review.queue_communes(admin, uow=uow)] == [("Xã Hòa Thịnh, Đắk Lắk", 4)]
+    assert review.queue_counts(tinh, commune_code=by_name["Xã Hòa Thịnh"].code, uow=uow)[None] == 4
+
+
+def test_a_nominations_details_show_its_household_objections_and_review_history(uow, people):
+    xa, tinh, ids = people
+    objection = review.record_objection(xa, ids[0], raised_by="Ông Tư, thôn 1", content="Hộ này đã có thẻ",
+                                        raised_on=POSTED + timedelta(days=2), uow=uow)
+    review.resolve_objection(xa, objection, "Đã kiểm tra: thẻ cũ hết hạn", uow=uow)
+    review.decide(tinh, ids[:1], "return", "Bổ sung số CCCD của chủ hộ", uow=uow, today=AFTER_WINDOW)
+    review.post_list(xa, commune_code=XA, uow=uow, today=AFTER_WINDOW)
+    details = review.nomination_details(tinh, ids[0], uow=uow, today=AFTER_WINDOW)
+    assert (details.full_name, details.commune_name, details.status) == ("Nguyễn Văn An", "Xã Hòa Thịnh", "posted")
+    assert details.nominated_by == "Nguyễn Thị Hoa" and details.updated_by is None
+    assert "Khuyết tật" in details.priority_explanation
+    assert [b.kind for b in details.blockers] == [review.WINDOW]
+    # the household H01 together: three people, identifiers masked as the lists mask them
+    assert [(m.full_name, m.birth, m.identifier, m.is_this) for m in details.members] == [
+        ("Nguyễn Văn An", "02/03/1985", "••••••••0123", True), ("Trần Thị Bình", "01/05/1987", "••••••••0124", False),
+        ("Nguyễn Văn Cường", "2015", "••••••6789", False)]
+    assert [(o.raised_by, o.content, o.resolution, o.is_open) for o in details.objections] == [
+        ("Ông Tư, thôn 1", "Hộ này đã có thẻ", "Đã kiểm tra: thẻ cũ hết hạn", False)]
+    assert [(h.action, h.by, h.note) for h in details.history] == [
+        ("Ghi ý kiến", "Nguyễn Thị Hoa", ""), ("Xử lý xong ý kiến", "Nguyễn Thị Hoa", ""),
+        ("Trả lại để sửa", "Trần Văn Bình", "Bổ sung số CCCD của chủ hộ")]
+    outsider = Actor("x2", "commune_official", province_code=66, commune_code=22279, user_id=99)
+    with pytest.raises(Forbidden):
+        review.nomination_details(outsider, ids[0], uow=uow)
+
+
+def test_the_communes_objections_are_listed_open_first_and_resolved_from_the_list(uow, people):
+    xa, tinh, ids = people
+    first = review.record_objection(xa, ids[0], raised_by="Ông Tư", content="Đã có thẻ", raised_on=POSTED, uow=uow)
+    second = review.record_objection(xa, ids[3], raised_by="Bà Năm", content="Sai thôn",
+                                     raised_on=POSTED + timedelta(days=1), uow=uow)
+    review.resolve_objection(xa, first, "Đã kiểm tra", uow=uow)
+    listed = review.objections_of(xa, commune_code=XA, uow=uow)
+    assert [(o.id, o.full_name, o.is_open) for o in listed] == [(second, "Đặng Văn H", True),
+                                                                 (first, "Nguyễn Văn An", False)]
+    assert [o.id for o in review.objections_of(xa, commune_code=XA, open_only=True, uow=uow)] == [second]
+    assert [p.full_name for p in review.posted_people(xa, commune_code=XA, uow=uow)] == [
+        "Nguyễn Văn An", "Trần Thị Bình", "Nguyễn Văn Cường", "Đặng Văn H"]  # by given name, as the posted list
+    outsider = Actor("x2", "commune_official", province_code=66, commune_code=22279, user_id=99)
+    with pytest.raises(Forbidden):
+        review.objections_of(outsider, commune_code=XA, uow=uow)
