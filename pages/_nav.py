@@ -39,7 +39,7 @@ PAGES: tuple[PageSpec, ...] = (
              NOMINATORS),
     PageSpec("pages/nominations.py", "Danh sách đề cử", ":material/list_alt:", "Làm việc", NOMINATORS),
     PageSpec("pages/posting.py", "Niêm yết và ý kiến", ":material/campaign:", "Làm việc", POSTERS),
-    PageSpec("pages/review.py", "Xét duyệt đề cử", ":material/fact_check:", "Làm việc", REVIEWERS),
+    PageSpec("pages/review.py", "Xét duyệt đề cử", ":material/fact_check:", "Làm việc", REVIEWERS, wide=True),
     PageSpec("pages/pledge.py", "Cam kết tài trợ", ":material/volunteer_activism:", "Tài trợ", PLEDGERS),
     PageSpec("pages/pledges.py", "Danh sách cam kết", ":material/receipt_long:", "Tài trợ", PLEDGERS),
     PageSpec("pages/hold_households.py", "Chọn hộ để giúp", ":material/favorite:", "Tài trợ", PLEDGERS),

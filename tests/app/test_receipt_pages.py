@@ -11,8 +11,8 @@ from donation.payments import payments
 from donation.payments import receipt_signing as signing
 from donation.pledges import pledges
 from tests.app.conftest import ENTRY
-from tests.app.test_pledge_pages import open_pledge
 from tests.app.test_office_pages import select_row, table
+from tests.app.test_pledge_pages import open_pledge
 from tests.app.test_sign_in import open_page, sign_in
 
 

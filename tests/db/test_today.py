@@ -66,7 +66,7 @@ def test_nominations_to_review_are_split_as_the_approval_checks_them(uow, people
     opens = f"{TODAY + timedelta(days=8):%d/%m/%Y}"
     assert mine.detail == (f"{ready} duyệt được ngay; 3 chưa duyệt được: 2 đang niêm yết (sớm nhất duyệt được từ "
                            f"{opens}), 1 còn ý kiến chưa xử lý, 1 do bạn đề cử hoặc sửa (cán bộ khác duyệt)")
-    assert waiting(second, uow)["review"].detail == (f"{ready} duyệt được ngay; 2 chưa duyệt được: 2 đang niêm yết "
+    assert waiting(second, uow)["review"].detail == (f"{ready} duyệt được ngay; 3 chưa duyệt được: 2 đang niêm yết "
                                                      f"(sớm nhất duyệt được từ {opens}), 1 còn ý kiến chưa xử lý")
     # what the home page calls approvable, the approval takes
     assert review.decide(tinh, ids[1:], "approve", uow=uow, today=TODAY) == ready
