@@ -68,6 +68,7 @@ with listing:
             "Cam kết": [r.pledge_code for r in rows], "Hình thức": [payments.METHODS[r.method] for r in rows],
             "Mã giao dịch": [r.bank_reference for r in rows], "Biên lai thu": [r.official_number for r in rows],
             "Trạng thái": [r.status_name for r in rows], "Đã in": [r.print_count for r in rows],
+            "Thư điện tử": [r.mail_state for r in rows],
         }), [r.number for r in rows])
         row = next((r for r in rows if r.number == chosen), None)
         if row is None:
@@ -90,6 +91,12 @@ with listing:
                     st.download_button(f"Tải biên nhận {row.number} (PDF)", made[2],
                                        file_name=f"bien-nhan-{row.number}.pdf", mime="application/pdf",
                                        on_click="ignore", key="receipts.one_download")
+                if row.status != "voided" and st.button("Gửi lại biên nhận tới thư điện tử của nhà tài trợ",
+                                                        key="receipts.mail_one"):
+                    _widgets.act(FLASH, lambda: receipts.mail_receipts(actor, [row.number]),
+                                 lambda sent: done(sent.sentence or "Nhà tài trợ không ghi thư điện tử: gửi biên nhận "
+                                                                    "theo cách khác (in, hoặc nhà tài trợ tải ở trang "
+                                                                    "cam kết)."))
                 if row.status == "valid":
                     left, right = st.columns(2)
                     with left.form("receipts.official"):
