@@ -166,10 +166,12 @@ with statement:
 
 with queue:
     lines, total = reconcile.unmatched_lines(actor, office=office, limit=QUEUE_ROWS)
-    st.caption(f"{total} dòng sao kê chưa khớp với cam kết nào"
-               + (f" (hiện {QUEUE_ROWS} dòng cũ nhất)" if total > QUEUE_ROWS else "")
-               + ". Chọn một dòng để gắn vào cam kết hoặc đánh dấu không phải tiền tài trợ.")
-    if lines:
+    if not lines:
+        st.info("Không có dòng sao kê nào chờ xử lý.")
+    else:
+        st.caption(f"{total} dòng sao kê chưa khớp với cam kết nào"
+                   + (f" (hiện {QUEUE_ROWS} dòng cũ nhất)" if total > QUEUE_ROWS else "")
+                   + ". Chọn một dòng để gắn vào cam kết hoặc đánh dấu không phải tiền tài trợ.")
         line_id = _pick.picked_row("payments.queue", pd.DataFrame({
             "Ngày": [f"{line.line_date:%d/%m/%Y}" for line in lines],
             "Số tiền": [format_vnd(line.amount) for line in lines], "Nội dung": [line.description for line in lines],

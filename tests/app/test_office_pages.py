@@ -150,6 +150,7 @@ def test_a_statement_preview_lists_pledges_and_a_one_slip_code_is_accepted_with_
     at.button(key="payments.not_ours").click()
     at.run()
     assert at.success[0].value == f"Đã đánh dấu dòng sao kê 150.000 ₫ ngày {day}: không phải tiền tài trợ."
+    assert "Không có dòng sao kê nào chờ xử lý." in [i.value for i in at.info]
 
 
 def _line_id(at: AppTest) -> str:
