@@ -41,8 +41,8 @@ def seed_pledges(count: int, *, seed: int, uow: UnitOfWork, today: date) -> dict
         if work.session.exec(select(Pledge.id)).first() is not None:
             return {}
     rng = random.Random(seed)
-    staff = {name: auth.find_actor(name, uow=uow) for name in ("demo.tinh", "demo.quocgia", "demo.admin",
-                                                                  "demo.nhataitro")}
+    staff = {name: auth.find_actor(name, uow=uow) for name in ("demo.tinh", "demo.tinh2", "demo.quocgia",
+                                                                  "demo.admin", "demo.nhataitro")}
     walk_ins = _donors(rng, staff, uow, today)
     outcomes = rng.choices(list(PLAN), weights=list(PLAN.values()), k=count)
     statement: list[list[object]] = []
@@ -73,7 +73,8 @@ def seed_pledges(count: int, *, seed: int, uow: UnitOfWork, today: date) -> dict
                                                today=today, decision_number="125/QĐ-UBND" if method == "treasury"
                                                else "", bank_reference=f"FT{seed:02d}{index:06d}M"
                                                if method == "bank_transfer" else "", uow=uow)
-            payments.confirm_payment(staff["demo.admin"], recorded.id, uow=uow)
+            # the second officer of the receiving office confirms (the administrator for BHXH Việt Nam)
+            payments.confirm_payment(staff["demo.admin" if anywhere else "demo.tinh2"], recorded.id, uow=uow)
         elif outcome == "cancelled":
             pledges.cancel_pledge(officer, row.code, "Nhà tài trợ đổi kế hoạch", uow=uow)
     # what a bank statement looks like: the lines with a pledge code, one without, and a debit

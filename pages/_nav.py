@@ -17,6 +17,12 @@ ANYONE = "anyone"  # a page anyone may open, signed in or not
 ANONYMOUS = "anonymous"  # a page only for visitors who are not signed in (the sign-in form)
 
 
+# Pages whose tables need the screen's whole width. The entry point sets the layout once a run from this: a page that
+# set it again over the entry's choice would flip between the two layouts from one run to the next (seen in Chromium).
+WIDE_PAGES = frozenset({"nominations", "import_nominations", "review", "report", "admin_audit", "payments",
+                        "receipts"})
+
+
 @dataclass(frozen=True)
 class PageSpec:
     path: str
@@ -24,7 +30,6 @@ class PageSpec:
     icon: str
     section: str
     roles: tuple[str, ...]
-    wide: bool = False  # drawn across the window's width (wide tables), not in the centred column
 
     @property
     def url_path(self) -> str:
@@ -39,12 +44,12 @@ PAGES: tuple[PageSpec, ...] = (
              NOMINATORS),
     PageSpec("pages/nominations.py", "Danh sách đề cử", ":material/list_alt:", "Làm việc", NOMINATORS),
     PageSpec("pages/posting.py", "Niêm yết và ý kiến", ":material/campaign:", "Làm việc", POSTERS),
-    PageSpec("pages/review.py", "Xét duyệt đề cử", ":material/fact_check:", "Làm việc", REVIEWERS, wide=True),
+    PageSpec("pages/review.py", "Xét duyệt đề cử", ":material/fact_check:", "Làm việc", REVIEWERS),
     PageSpec("pages/pledge.py", "Cam kết tài trợ", ":material/volunteer_activism:", "Tài trợ", PLEDGERS),
     PageSpec("pages/pledges.py", "Danh sách cam kết", ":material/receipt_long:", "Tài trợ", PLEDGERS),
     PageSpec("pages/hold_households.py", "Chọn hộ để giúp", ":material/favorite:", "Tài trợ", PLEDGERS),
-    PageSpec("pages/payments.py", "Tiền nộp và sao kê", ":material/payments:", "Tài trợ", OFFICE_STAFF, wide=True),
-    PageSpec("pages/receipts.py", "Biên nhận", ":material/receipt:", "Tài trợ", OFFICE_STAFF, wide=True),
+    PageSpec("pages/payments.py", "Tiền nộp và sao kê", ":material/payments:", "Tài trợ", OFFICE_STAFF),
+    PageSpec("pages/receipts.py", "Biên nhận", ":material/receipt:", "Tài trợ", OFFICE_STAFF),
     PageSpec("pages/allocation.py", "Phân bổ tiền tài trợ", ":material/account_tree:", "Tài trợ", ALLOCATORS),
     PageSpec("pages/allocation_explain.py", "Giải trình phân bổ", ":material/help_center:", "Tài trợ", OFFICE_STAFF),
     PageSpec("pages/purchase_batches.py", "Mua thẻ BHYT", ":material/shopping_cart:", "Tài trợ", BUYERS),
@@ -53,6 +58,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/premium_calculator.py", "Tính mức đóng BHYT", ":material/calculate:", "Công khai", (ANYONE,)),
     PageSpec("pages/verify.py", "Kiểm tra biên nhận", ":material/verified:", "Công khai", (ANYONE,)),
     PageSpec("pages/transparency.py", "Công khai số liệu", ":material/public:", "Công khai", (ANYONE,)),
+    PageSpec("pages/help.py", "Hướng dẫn", ":material/help:", "Công khai", (ANYONE,)),
     PageSpec("pages/sign_in.py", "Đăng nhập", ":material/login:", "Tài khoản", (ANONYMOUS,)),
     PageSpec("pages/register.py", "Đăng ký nhà tài trợ", ":material/how_to_reg:", "Tài khoản", (ANONYMOUS,)),
     PageSpec("pages/reset_password.py", "Quên mật khẩu", ":material/lock_reset:", "Tài khoản", (ANONYMOUS,)),
@@ -64,11 +70,6 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/admin_settings.py", "Thiết lập", ":material/settings:", "Quản trị", (ADMIN,)),
     PageSpec("pages/admin_audit.py", "Nhật ký thay đổi", ":material/history:", "Quản trị", (ADMIN,)),
 )
-
-
-def layout_of(title: str) -> str:
-    """The layout of the page with this menu title: set once per run by the entry, so that it never flickers."""
-    return "wide" if any(spec.wide for spec in PAGES if spec.title == title) else "centered"
 
 
 def visible_to(spec: PageSpec, role: str | None) -> bool:

@@ -22,8 +22,7 @@ changes = [(int(code), bool(poor)) for code, poor, was in zip(edited["Mã"], edi
                                                               strict=True) if bool(poor) != bool(was)]
 if st.button(f"Lưu {len(changes)} thay đổi", disabled=not changes, key="communes.save"):
     try:
-        for code, poor in changes:
-            units.set_poor_commune(actor, code, poor)
+        units.set_poor_communes(actor, changes)
     except DonationError as exc:
         st.error(plain(exc))
     else:

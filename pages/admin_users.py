@@ -1,4 +1,4 @@
-"""Administrator: user accounts: create, disable and re-enable, reset a password."""
+"""Administrator: user accounts: search, select one in the table to disable, re-enable or reset its password; create."""
 
 import pandas as pd
 import streamlit as st
@@ -6,68 +6,85 @@ import streamlit as st
 from donation.access import auth
 from donation.access.actors import COMMUNE_OFFICIAL, PROVINCE_OFFICER, ROLE_NAMES
 from donation.common.dates import format_datetime_vn
-from donation.common.errors import DonationError
 from donation.premium import quotes
-from pages import _auth
+from pages import _auth, _widgets
 from pages._plain import plain
 
+FLASH = "users.flash"
 actor = _auth.require_page(__file__)
 st.title("Người dùng")
-
-rows = auth.list_users(actor)
+_widgets.show_flash(FLASH)
 province_names = {u.code: u.name for u in quotes.calculator_options().provinces}
-st.dataframe(pd.DataFrame({
+
+search, by_role, by_province = st.columns([2, 1, 1])
+text = search.text_input("Tìm người dùng", placeholder="Họ tên, tên đăng nhập, vai trò hoặc tỉnh (gõ có dấu hay "
+                         "không dấu đều được)", key="users.search")
+role_filter = by_role.selectbox("Vai trò", [None, *ROLE_NAMES], key="users.filter_role",
+                                format_func=lambda r: "Mọi vai trò" if r is None else ROLE_NAMES[r])
+province_filter = by_province.selectbox("Tỉnh", [None, *province_names], key="users.filter_province",
+                                        format_func=lambda p: "Mọi tỉnh" if p is None else province_names[p])
+rows = auth.list_users(actor, search=text, role=role_filter, province_code=province_filter)
+commune_names = {u.code: u.name for p in sorted({r.province_code for r in rows if r.commune_code})
+                 for u in quotes.communes_of(p)}
+
+st.caption(f"{len(rows)} tài khoản. Chọn một dòng (ô đầu dòng) để vô hiệu hóa, cho hoạt động lại hoặc đặt lại mật khẩu.")
+# The table's key follows the filters: a selection never moves to another account when the list changes.
+table = st.dataframe(pd.DataFrame({
     "Tên đăng nhập": [r.username for r in rows], "Họ tên": [r.display_name for r in rows],
     "Vai trò": [ROLE_NAMES[r.role] for r in rows],
-    "Tỉnh": [province_names.get(r.province_code, str(r.province_code or "")) for r in rows],
-    "Mã xã": [str(r.commune_code or "") for r in rows],  # text: a column of numbers and blanks would not display
+    "Tỉnh": [province_names.get(r.province_code, "") for r in rows],
+    "Xã": [commune_names.get(r.commune_code, "") for r in rows],
     "Trạng thái": ["Hoạt động" if r.is_active else "Vô hiệu hóa" for r in rows],
     "Khóa đến": [format_datetime_vn(r.locked_until) if r.locked_until else "" for r in rows],
-}), hide_index=True, width="stretch")
+}), hide_index=True, width="stretch", height=min(420, 38 + 35 * max(len(rows), 1)), on_select="rerun",
+    selection_mode="single-row", key=f"users.table.{text}.{role_filter}.{province_filter}")
 
-st.subheader("Tạo tài khoản")
-role = st.selectbox("Vai trò", list(ROLE_NAMES), format_func=ROLE_NAMES.get, key="users.role")
-province = commune = None
-if role in (COMMUNE_OFFICIAL, PROVINCE_OFFICER):
-    province = st.selectbox("Tỉnh phụ trách", list(province_names), format_func=province_names.get,
-                            key="users.province")
-    if role == COMMUNE_OFFICIAL:
-        communes = {u.code: u.name for u in quotes.communes_of(province)}
-        commune = st.selectbox("Xã phụ trách", list(communes), format_func=communes.get, key="users.commune")
-with st.form("users.create", clear_on_submit=True):
-    username = st.text_input("Tên đăng nhập", key="users.username")
-    display_name = st.text_input("Họ và tên", key="users.display_name")
-    password = st.text_input(f"Mật khẩu ban đầu (ít nhất {auth.MIN_PASSWORD_LENGTH} ký tự)", type="password",
-                             key="users.password")
-    if st.form_submit_button("Tạo tài khoản"):
-        try:
-            created = auth.create_user(actor, username=username, password=password, role=role,
-                                       display_name=display_name, province_code=province, commune_code=commune)
-        except DonationError as exc:
-            st.error(plain(exc))
-        else:
-            st.success(f"Đã tạo tài khoản {plain(created.username)}.")
+picked = table.selection.rows
+if picked and picked[0] < len(rows):
+    target = rows[picked[0]]
+    st.subheader(plain(f"{target.display_name} ({target.username})"))
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"{ROLE_NAMES[target.role]} · "
+                    f"{'đang hoạt động' if target.is_active else 'đã bị vô hiệu hóa'}")
+        if target.id == actor.user_id:
+            st.caption("Đây là tài khoản bạn đang dùng: không tự vô hiệu hóa được.")
+        elif target.is_active:
+            if st.button("Vô hiệu hóa tài khoản", key="users.disable"):
+                _widgets.act(FLASH, lambda: auth.set_active(actor, target.id, False),
+                             lambda done: plain(f"Đã vô hiệu hóa {done.username}; các phiên đăng nhập của người "
+                                                "này đã kết thúc."))
+        elif st.button("Cho hoạt động lại", key="users.enable", type="primary"):
+            _widgets.act(FLASH, lambda: auth.set_active(actor, target.id, True),
+                         lambda done: plain(f"{done.username} đã hoạt động lại."))
+    with right, st.form("users.reset", clear_on_submit=True):
+        new_password = st.text_input(f"Mật khẩu mới (ít nhất {auth.MIN_PASSWORD_LENGTH} ký tự)", type="password",
+                                     key="users.new_password")
+        again = st.text_input("Nhập lại mật khẩu mới", type="password", key="users.new_password_again")
+        if st.form_submit_button("Đặt lại mật khẩu"):
+            if new_password != again:
+                st.error("Hai lần nhập mật khẩu mới không giống nhau: nhập lại.")
+            else:
+                _widgets.act(FLASH, lambda: auth.reset_password(actor, target.id, new_password),
+                             lambda done: plain(f"Đã đặt lại mật khẩu của {done.username}; các phiên đăng nhập "
+                                                "của người này đã kết thúc."))
 
-st.subheader("Khóa, mở lại, đặt lại mật khẩu")
-by_id = {r.id: r for r in rows}
-chosen = st.selectbox("Tài khoản", list(by_id), format_func=lambda i: f"{by_id[i].username} ({by_id[i].display_name})",
-                      key="users.chosen")
-left, right = st.columns(2)
-if chosen is not None:
-    target = by_id[chosen]
-    label = "Vô hiệu hóa" if target.is_active else "Cho hoạt động lại"
-    if left.button(label, key="users.toggle"):
-        try:
-            auth.set_active(actor, chosen, not target.is_active)
-        except DonationError as exc:
-            st.error(plain(exc))
-        else:
-            st.rerun()
-    new_password = right.text_input("Mật khẩu mới", type="password", key="users.new_password")
-    if right.button("Đặt lại mật khẩu", key="users.reset"):
-        try:
-            auth.reset_password(actor, chosen, new_password)
-        except DonationError as exc:
-            st.error(plain(exc))
-        else:
-            st.success(f"Đã đặt lại mật khẩu của {plain(target.username)}; các phiên đăng nhập của người này đã kết thúc.")
+with st.expander("Tạo tài khoản", expanded=not rows):
+    role = st.selectbox("Vai trò", list(ROLE_NAMES), format_func=ROLE_NAMES.get, key="users.role")
+    province = commune = None
+    if role in (COMMUNE_OFFICIAL, PROVINCE_OFFICER):
+        province = st.selectbox("Tỉnh phụ trách", list(province_names), format_func=province_names.get,
+                                key="users.province")
+        if role == COMMUNE_OFFICIAL:
+            communes = {u.code: u.name for u in quotes.communes_of(province)}
+            commune = st.selectbox("Xã phụ trách", list(communes), format_func=communes.get, key="users.commune")
+    with st.form("users.create", clear_on_submit=True):
+        username = st.text_input("Tên đăng nhập", key="users.username")
+        display_name = st.text_input("Họ và tên", key="users.display_name")
+        password = st.text_input(f"Mật khẩu ban đầu (ít nhất {auth.MIN_PASSWORD_LENGTH} ký tự)", type="password",
+                                 key="users.password")
+        if st.form_submit_button("Tạo tài khoản"):
+            _widgets.act(FLASH, lambda: auth.create_user(actor, username=username, password=password, role=role,
+                                                         display_name=display_name, province_code=province,
+                                                         commune_code=commune),
+                         lambda created: plain(f"Đã tạo tài khoản {created.username}."))

@@ -50,4 +50,4 @@ if submitted:
         # a new donor goes on to the pledge form, where they came to go ("Đóng góp ngay"), and is told so
         st.success(f"Đã đăng ký và đã đăng nhập. Xin chào {plain(signed_in.actor.display_name)}: đang mở trang "
                    "«Cam kết tài trợ» để bạn ghi cam kết và nhận mã VietQR…")
-        _auth.after_sign_in(signed_in, "pledge")
+        _auth.after_sign_in(signed_in, _auth.return_page("pledge"))

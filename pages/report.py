@@ -12,7 +12,7 @@ from donation.common.money import format_number, format_vnd
 from donation.pledges.donors import KINDS
 from donation.premium.rule_data import GROUP_NAMES
 from donation.reporting import report_files, reports
-from pages import _auth
+from pages import _auth, _charts
 
 actor = _auth.require_page(__file__)
 st.title("Báo cáo")
@@ -32,9 +32,7 @@ else:
 board = reports.dashboard(actor, kind=kind, on=on, province=province)
 report = board.report
 st.subheader(f"{report.title}: {report.name}")
-if kind == "weekly":
-    st.caption(f"Tuần từ {report.since:%d/%m/%Y} đến {report.on:%d/%m/%Y}; thay đổi so với hết ngày "
-               f"{report.previous:%d/%m/%Y}.")
+st.caption(report_files.period_text(report) + ".")
 
 
 def metric(column, key: str) -> None:
@@ -52,8 +50,8 @@ st.caption(f"Tiền đã nhận chưa phân bổ: **{format_vnd(report.figures.l
 
 def beside(chart: alt.Chart, table: pd.DataFrame) -> None:
     """Every chart has its figures beside it in a table (DESIGN.md §8)."""
-    graph, figures = st.columns([3, 2])
-    graph.altair_chart(chart, width="stretch")
+    graph, figures = st.columns(2)
+    _charts.show(chart, graph)
     figures.dataframe(table, hide_index=True, width="stretch")
 
 
@@ -62,9 +60,10 @@ trend = pd.DataFrame({"Ngày": [p.day for p in board.trend], "Đã nhận": [p.r
                       "Đã phân bổ": [p.allocated for p in board.trend], "Đã chi": [p.spent for p in board.trend]})
 long = trend.melt("Ngày", var_name="Chỉ tiêu", value_name="Số tiền")
 beside(alt.Chart(long).mark_line(point=True).encode(
-    x=alt.X("Ngày:T", axis=alt.Axis(format="%d/%m", title=None)),
-    y=alt.Y("Số tiền:Q", title="đồng"), color=alt.Color("Chỉ tiêu:N", legend=alt.Legend(orient="bottom")),
-    tooltip=["Ngày:T", "Chỉ tiêu:N", alt.Tooltip("Số tiền:Q", format=",")]),
+    x=alt.X("Ngày:T", axis=_charts.date_axis()),
+    y=alt.Y("Số tiền:Q", axis=_charts.money_axis("Số tiền (đồng)")),
+    color=alt.Color("Chỉ tiêu:N", legend=alt.Legend(orient="bottom", title=None)),
+    tooltip=[_charts.date_tooltip("Ngày"), _charts.text_tooltip("Chỉ tiêu"), _charts.money_tooltip("Số tiền")]),
     pd.DataFrame({"Ngày": [f"{p.day:%d/%m/%Y}" for p in board.trend][::-1],
                   "Đã nhận": [format_vnd(p.received) for p in board.trend][::-1],
                   "Đã phân bổ": [format_vnd(p.allocated) for p in board.trend][::-1],
@@ -73,8 +72,10 @@ beside(alt.Chart(long).mark_line(point=True).encode(
 st.markdown("**Nhà tài trợ theo loại**")
 kinds = report.donors_by_kind
 beside(alt.Chart(pd.DataFrame({"Loại": [KINDS[k] for k in kinds], "Đã nhận": [v.received for v in kinds.values()]}))
-       .mark_bar().encode(x=alt.X("Đã nhận:Q", title="đồng"), y=alt.Y("Loại:N", title=None),
-                          tooltip=["Loại:N", alt.Tooltip("Đã nhận:Q", format=",")]),
+       .mark_bar().encode(x=alt.X("Đã nhận:Q", axis=_charts.money_axis("Tiền đã nhận (đồng)")),
+                          y=alt.Y("Loại:N", axis=_charts.name_axis()),
+                          tooltip=[_charts.text_tooltip("Loại", "Loại nhà tài trợ"),
+                                   _charts.money_tooltip("Đã nhận", "Tiền đã nhận")]),
        pd.DataFrame({"Loại": [KINDS[k] for k in kinds], "Nhà tài trợ": [v.donors for v in kinds.values()],
                      "Cam kết": [format_vnd(v.pledged) for v in kinds.values()],
                      "Đã nhận": [format_vnd(v.received) for v in kinds.values()]}))
@@ -95,8 +96,11 @@ else:
         st.caption(f"{mine.name} đứng thứ **{mine.rank}/{len(report.ranking)}** tỉnh, thành phố.")
 progress = pd.DataFrame({"Tỉnh": [r.name for r in shown], "Tỷ lệ": [(r.share_bp or 0) / 100 for r in shown]})
 beside(alt.Chart(progress).mark_bar().encode(
-    x=alt.X("Tỷ lệ:Q", title="% người được duyệt đã được tài trợ", scale=alt.Scale(domain=[0, 100])),
-    y=alt.Y("Tỉnh:N", sort=None, title=None)),
+    x=alt.X("Tỷ lệ:Q", axis=_charts.number_axis("% người được duyệt đã được tài trợ"),
+            scale=alt.Scale(domain=[0, 100])),
+    y=alt.Y("Tỉnh:N", sort=None, axis=_charts.name_axis()),
+    tooltip=[_charts.text_tooltip("Tỉnh", "Tỉnh/thành phố"),
+             _charts.number_tooltip("Tỷ lệ", "Đã được tài trợ (%)", format=",.2~f")]),
     pd.DataFrame({"Hạng": [r.rank for r in shown], "Tỉnh": [r.name for r in shown],
                   "Được duyệt": [format_number(r.people_approved) for r in shown],
                   "Được tài trợ": [format_number(r.people_funded) for r in shown],

@@ -18,7 +18,6 @@ DONE = {"approve": "Đã duyệt {} đề cử.", "reject": "Đã từ chối {}
         "return": "Đã trả lại {} đề cử để xã sửa rồi niêm yết lại."}
 
 actor = _auth.require_page(__file__)
-st.set_page_config(layout="wide")  # the queue's columns need the screen's width (the menu stays centered elsewhere)
 st.title("Xét duyệt đề cử")
 _widgets.show_flash("review.flash")
 

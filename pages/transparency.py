@@ -1,11 +1,12 @@
 """Anyone (no sign-in): what the programme has raised and bought, for the nation, each province and the communes of
-one; the donors who agreed to be named. Counts only, counts below 5 suppressed: nobody funded is identified."""
+one; the donors who agreed to be named. Counts only, counts below 5 suppressed: nobody funded is identified.
+Headline money is said short ("430,9 triệu ₫", never cut off on a narrow screen) with the exact amount under it."""
 
 import pandas as pd
 import streamlit as st
 
 from donation.common.dates import today_vn
-from donation.common.money import format_vnd
+from donation.common.money import format_vnd, format_vnd_short
 from donation.reporting import transparency
 from donation.upkeep import setup
 from pages import _auth
@@ -33,11 +34,13 @@ def percent(share: int | None) -> str:
     return "" if share is None else f"{share // 100},{share % 100:02d}%"
 
 
-cells = st.columns(4)
-for column, (key, label) in zip(cells, (("pledged", "Tiền cam kết"), ("received", "Tiền đã nhận"),
-                                        ("allocated", "Tiền đã phân bổ"), ("spent", "Tiền đã chi mua thẻ")),
-                                strict=True):
-    column.metric(label, format_vnd(public.money[key]))
+MONEY = (("pledged", "Tiền cam kết"), ("received", "Tiền đã nhận"), ("allocated", "Tiền đã phân bổ"),
+         ("spent", "Tiền đã chi mua thẻ"))
+for pair in (MONEY[:2], MONEY[2:]):  # two a row: a figure keeps its width on a laptop and on a phone
+    for column, (key, label) in zip(st.columns(2), pair, strict=True):
+        exact = format_vnd(public.money[key])
+        column.metric(label, format_vnd_short(public.money[key]))
+        column.caption(f"Chính xác: {exact}")
 for column, key in zip(st.columns(3), names, strict=True):
     column.metric(names[key], public.counts[key].text)
 if public.share_bp is not None:
@@ -75,8 +78,23 @@ if public.province is not None:
 
 st.subheader("Nhà tài trợ")
 kinds = public.donors_by_kind
+named_by_kind = {name: sum(1 for d in public.named if d.kind == name) for name in transparency.KINDS.values()}
+
+
+def kind_count(key: str) -> str:
+    """Its count; where the unnamed donors of the kind are hidden, the named ones (listed below) still counted."""
+    name, count = transparency.KINDS[key], kinds[key]
+    if count.value is None and named_by_kind[name]:
+        return f"{named_by_kind[name]} công khai tên + {count.text}"
+    return count.text
+
+
 st.dataframe(pd.DataFrame({"Loại": list(transparency.KINDS.values()),
-                           "Số nhà tài trợ": [kinds[k].text for k in transparency.KINDS]}), hide_index=True)
+                           "Số nhà tài trợ": [kind_count(k) for k in transparency.KINDS]}), hide_index=True,
+             key="public.kinds")
+if any(count.value is None for count in kinds.values()):
+    st.caption("«•»: loại có dưới 5 nhà tài trợ không công khai tên (hoặc số ẩn thêm để không suy ra được số đó). "
+               "Nhà tài trợ đồng ý công khai tên luôn được tính và được nêu tên dưới đây.")
 if public.named:
     st.markdown("**Nhà tài trợ đồng ý công khai tên**")
     st.dataframe(pd.DataFrame({"Nhà tài trợ": [d.name for d in public.named], "Loại": [d.kind for d in public.named],

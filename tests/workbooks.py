@@ -42,6 +42,22 @@ def workbook(rows: list[list], *, title_rows: int = 2) -> bytes:
     return buffer.getvalue()
 
 
+def corrected(rows: list[list], changes: dict[tuple[int, str], object]) -> bytes:
+    """A sheet read back (`sheets(...)[name]`, header first) saved again as an official does after correcting cells:
+    `changes` maps (row index in `rows`, header) to the new value."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("Danh sách đề cử")
+    for index, row in enumerate(rows):
+        values = list(row)
+        for (number, column), value in changes.items():
+            if index == number:
+                values[rows[0].index(column)] = value
+        sheet.write_row(index, 0, values)
+    book.close()
+    return buffer.getvalue()
+
+
 # A file with every kind of trouble; row numbers are as the spreadsheet shows them (the header is row 3).
 MIXED = [
     person("nguyễn  văn AN", "02/03/1985", "Nam", 66085000123.0, "H01", "Hộ gia đình", **{"Hoàn cảnh": "Khuyết tật"}),
@@ -60,6 +76,13 @@ MIXED = [
 MIXED_ACCEPTED_ROWS = [4, 5, 6, 13]
 MIXED_REFUSED = {8: "future_date", 9: "cccd_mismatch", 10: "unknown_group", 11: "duplicate_in_file",
                  12: "state_pays_all"}
+
+# Header on row 3: H10's head (row 4) is valid, his wife's birth date (row 5) is in the future; H11 (row 6) is whole.
+H10 = [
+    person("Phan Văn Long", "10/10/1980", "Nam", "066080000301", "H10", "Hộ gia đình", **{"Quan hệ với chủ hộ": "Chủ hộ"}),
+    person("Phan Thị Hạnh", "01/01/2082", "Nữ", "066182000302", "H10", "Hộ gia đình", **{"Quan hệ với chủ hộ": "Vợ"}),
+    person("Lò Văn Sáu", "05/05/1970", "Nam", "066070000303", "H11", "Hộ gia đình"),
+]
 
 
 _CONTENT_TYPES = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'

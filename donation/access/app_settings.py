@@ -1,8 +1,10 @@
-"""Administrator settings kept as data: session idle time, hold and objection periods, priority weights, offices."""
+"""Administrator settings kept as data: session idle time, hold and objection periods, priority weights, offices and
+their signers, the support contact shown on the help page."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,7 +16,31 @@ from db.uow import UnitOfWork
 from donation.access import audit
 from donation.access.actors import ADMIN, Actor, require_role
 from donation.common.errors import InvalidInput, NotFound
+from donation.common.identity import has_hidden_characters, hidden_characters_message
 from donation.common.pdf import PAPERS
+
+# The factors of the priority score (donation.registry.priority), in the order the settings page lists them, with the
+# names the nomination lists use (the group, damage and flag names of premium and registry, which this layer may not
+# import: tests/unit/test_audit_labels.py holds them equal).
+WEIGHT_NAMES: dict[str, str] = {
+    "near_poor": "Diện: Hộ cận nghèo", "pupil": "Diện: Học sinh", "student": "Diện: Sinh viên",
+    "farm_household": "Diện: Hộ nông, lâm, ngư, diêm nghiệp", "household": "Diện: Hộ gia đình",
+    "flood_damage_destroyed": "Thiệt hại do mưa lũ: Nhà bị sập, cuốn trôi",
+    "flood_damage_severe": "Thiệt hại do mưa lũ: Hư hỏng nặng",
+    "flood_damage_partial": "Thiệt hại do mưa lũ: Hư hỏng một phần",
+    "flood_damage_livelihood": "Thiệt hại do mưa lũ: Mất sinh kế",
+    "disability": "Hoàn cảnh: Khuyết tật", "chronic_illness": "Hoàn cảnh: Bệnh mãn tính",
+    "elderly_alone": "Hoàn cảnh: Người già neo đơn", "orphan": "Hoàn cảnh: Mồ côi",
+    "ethnic_minority": "Hoàn cảnh: Dân tộc thiểu số",
+    "child_or_elderly": "Trẻ em dưới 16 tuổi hoặc người từ 70 tuổi",
+}
+# The fields of one office's receipt header, with the names the settings page shows.
+OFFICE_FIELDS: dict[str, str] = {"name": "Tên cơ quan (in hoa)", "parent": "Cơ quan chủ quản",
+                                 "place": "Nơi ký", "signer_title": "Chức danh người ký",
+                                 "signer_name": "Họ và tên người ký"}
+CONTACT_FIELDS: dict[str, str] = {"name": "Đơn vị hoặc người hỗ trợ", "phone": "Số điện thoại", "email": "Thư điện tử"}
+_PHONE = re.compile(r"(?:\+84|0)\d{9,10}|1[89]00\d{4,6}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 
 
 def _whole(low: int, high: int) -> Callable[[object], int]:
@@ -29,7 +55,20 @@ def _whole(low: int, high: int) -> Callable[[object], int]:
 def _weights(value: object) -> dict[str, int]:
     if not isinstance(value, dict) or not value:
         raise InvalidInput("Trọng số ưu tiên phải là bảng tên → số nguyên")
-    return {str(k): _whole(0, 1000)(v) for k, v in value.items()}
+    unknown = [str(k) for k in value if k not in WEIGHT_NAMES]
+    if unknown:
+        raise InvalidInput(f"Không có yếu tố ưu tiên '{unknown[0]}': chỉ dùng các yếu tố trong bảng")
+    clean = {}
+    for key, points in value.items():
+        if points is None:
+            raise InvalidInput(f"Điểm của «{WEIGHT_NAMES[key]}» còn trống: ghi 0 nếu yếu tố này không được cộng điểm")
+        if isinstance(points, float) and points.is_integer():
+            points = int(points)  # a table's column of numbers arrives as floats
+        if isinstance(points, bool) or not isinstance(points, int) or not 0 <= points <= 1000:
+            raise InvalidInput(f"Điểm của «{WEIGHT_NAMES[key]}» phải là số nguyên từ 0 đến 1000 "
+                               f"(đang là {points!r})")
+        clean[key] = points
+    return clean
 
 
 def _one_of(choices: dict[str, str]) -> Callable[[object], str]:
@@ -41,12 +80,50 @@ def _one_of(choices: dict[str, str]) -> Callable[[object], str]:
     return check
 
 
+def _text_field(label: str, value: object, limit: int) -> str:
+    text = " ".join(str(value or "").split())
+    if has_hidden_characters(text):
+        raise InvalidInput(hidden_characters_message(label))
+    if len(text) > limit:
+        raise InvalidInput(f"{label} dài quá {limit} ký tự: viết gọn lại")
+    return text
+
+
+def office_fields(value: object, where: str = "") -> dict[str, str]:
+    """One office's receipt header checked: texts without hidden characters, a signer's name only with a title."""
+    if not isinstance(value, dict):
+        raise InvalidInput(f"{where}thông tin cơ quan phải là tên, chức danh và họ tên người ký")
+    office = {key: _text_field(f"{where}{label}", value.get(key, ""), 120) for key, label in OFFICE_FIELDS.items()}
+    if office["signer_name"] and any(ch.isdigit() for ch in office["signer_name"]):
+        raise InvalidInput(f"{where}Họ và tên người ký có chữ số: ghi họ tên người ký, ví dụ Nguyễn Văn An")
+    return office
+
+
 def _offices(value: object) -> dict[str, dict[str, str]]:
     if not isinstance(value, dict):
         raise InvalidInput("Thông tin cơ quan phải là bảng mã cơ quan → tên, người ký")
-    fields = ("name", "parent", "signer_title", "signer_name", "place")
-    return {str(code): {f: str(office.get(f, "")).strip() for f in fields} for code, office in value.items()
-            if isinstance(office, dict)}
+    clean = {}
+    for code, office in value.items():
+        if str(code) != "national" and not str(code).isdigit():
+            raise InvalidInput(f"Mã cơ quan '{code}' không có: dùng mã tỉnh hoặc 'national' (BHXH Việt Nam)")
+        clean[str(code)] = office_fields(office, f"Cơ quan {code}: ")
+    return clean
+
+
+def _contact(value: object) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise InvalidInput("Liên hệ hỗ trợ gồm đơn vị, số điện thoại và thư điện tử")
+    contact = {key: _text_field(label, value.get(key, ""), 120) for key, label in CONTACT_FIELDS.items()}
+    contact["phone"] = re.sub(r"[\s.\-()]", "", contact["phone"])
+    contact["email"] = contact["email"].lower()
+    if contact["phone"] and not _PHONE.fullmatch(contact["phone"]):
+        raise InvalidInput("Số điện thoại hỗ trợ không đúng: ghi 10 chữ số bắt đầu bằng 0 (0912345678) "
+                           "hoặc số tổng đài 1900/1800 (19009068)")
+    if contact["email"] and (len(contact["email"]) > 254 or not _EMAIL.fullmatch(contact["email"])):
+        raise InvalidInput("Thư điện tử hỗ trợ không đúng: ví dụ hotro@baohiemxahoi.gov.vn")
+    if any(contact.values()) and not (contact["phone"] or contact["email"]):
+        raise InvalidInput("Liên hệ hỗ trợ cần số điện thoại hoặc thư điện tử để người dùng liên lạc được")
+    return contact
 
 
 @dataclass(frozen=True)
@@ -72,14 +149,17 @@ SPECS: dict[str, SettingSpec] = {spec.key: spec for spec in (
         "near_poor": 30, "pupil": 20, "student": 20, "farm_household": 15, "household": 10,
         "flood_damage_destroyed": 40, "flood_damage_severe": 30, "flood_damage_partial": 15,
         "flood_damage_livelihood": 20, "disability": 20, "chronic_illness": 15, "elderly_alone": 15,
-        "orphan": 20, "ethnic_minority": 10, "child_or_elderly": 10, "waiting_per_month": 2,
+        "orphan": 20, "ethnic_minority": 10, "child_or_elderly": 10,
     }, _weights, "Điểm cộng cho mỗi đặc điểm của người được đề cử; điểm cao được tài trợ trước."),
     SettingSpec("receipt_paper", "Khổ giấy in biên nhận", "a5", _one_of(PAPERS),
                 "Khổ giấy mặc định khi in biên nhận theo lô; người in vẫn chọn được khổ khác.", PAPERS),
     SettingSpec("offices", "Cơ quan, người ký", {
         "national": {"name": "BẢO HIỂM XÃ HỘI VIỆT NAM", "parent": "", "signer_title": "TỔNG GIÁM ĐỐC",
                      "signer_name": "", "place": "Hà Nội"},
-    }, _offices, "Tên cơ quan, cơ quan chủ quản, chức danh và họ tên người ký theo từng tỉnh (mã tỉnh) và 'national'."),
+    }, _offices, "Tên cơ quan, cơ quan chủ quản, chức danh và họ tên người ký in trên biên nhận; ô để trống dùng "
+                 "cách ghi thường lệ."),
+    SettingSpec("support_contact", "Liên hệ hỗ trợ", {"name": "", "phone": "", "email": ""}, _contact,
+                "Hiện trên trang Hướng dẫn cho mọi người dùng và khách."),
 )}
 
 
@@ -96,24 +176,65 @@ def all_settings(*, uow: UnitOfWork | None = None) -> dict[str, object]:
 
 
 def update(actor: Actor, key: str, value: object, *, uow: UnitOfWork | None = None) -> object:
+    return update_many(actor, {key: value}, uow=uow)[key]
+
+
+def check_all(values: dict[str, object]) -> dict[str, object]:
+    """Every value checked; all problems at once, each named by its setting's label."""
+    clean, problems = {}, []
+    for key, value in values.items():
+        spec = _spec(key)
+        try:
+            clean[key] = spec.check(value)
+        except InvalidInput as exc:
+            problems.append(f"{spec.label}: {exc}")
+    if problems:
+        raise InvalidInput("; ".join(problems))
+    return clean
+
+
+def update_many(actor: Actor, values: dict[str, object], *, uow: UnitOfWork | None = None) -> dict[str, object]:
+    """Save several settings at once (one form), all or none; only changed ones are written and audited."""
     require_role(actor, ADMIN)
-    spec = _spec(key)
-    try:
-        clean = spec.check(value)
-    except InvalidInput as exc:
-        raise InvalidInput(f"{spec.label}: {exc}") from None
+    clean = check_all(values)
     with uow or UnitOfWork() as work:
-        before = get(work.session, key)
-        row = work.session.get(AppSetting, key) or AppSetting(key=key, value="")
-        row.value, row.updated_at = json.dumps(clean, ensure_ascii=False), datetime.now(UTC)
-        work.session.add(row)
-        audit.record(work.session, actor, "update_setting", "app_setting", key, before={"value": before},
-                     after={"value": clean})
+        for key, value in clean.items():
+            _write(work.session, actor, key, value)
         work.commit()
     return clean
+
+
+def _write(session: Session, actor: Actor, key: str, clean: object) -> None:
+    before = get(session, key)
+    if before == clean:  # nothing changes: no write, no event
+        return
+    row = session.get(AppSetting, key) or AppSetting(key=key, value="")
+    row.value, row.updated_at = json.dumps(clean, ensure_ascii=False), datetime.now(UTC)
+    session.add(row)
+    audit.record(session, actor, "update_setting", "app_setting", key, before={"value": before},
+                 after={"value": clean})
+
+
+def set_office_signer(actor: Actor, key: str, fields: dict[str, object], *,
+                      uow: UnitOfWork | None = None) -> dict[str, str]:
+    """One office's receipt header and signer, changed inside the `offices` setting in one transaction."""
+    require_role(actor, ADMIN)
+    office = office_fields(fields)
+    with uow or UnitOfWork() as work:
+        current = dict(get(work.session, "offices"))
+        current[str(key)] = office
+        _write(work.session, actor, "offices", check_all({"offices": current})["offices"])
+        work.commit()
+    return office
 
 
 def _spec(key: str) -> SettingSpec:
     if key not in SPECS:
         raise NotFound(f"Không có thiết lập '{key}'")
     return SPECS[key]
+
+
+def support_contact(*, uow: UnitOfWork | None = None) -> dict[str, str]:
+    """Who to call or write to for help: public, shown on the help page to everyone."""
+    with uow or UnitOfWork() as work:
+        return dict(get(work.session, "support_contact"))

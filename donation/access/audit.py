@@ -317,3 +317,12 @@ def check_chain(actor: Actor, *, uow: UnitOfWork | None = None) -> ChainCheck:
     require_role(actor, ADMIN)
     with uow or UnitOfWork() as work:
         return verify(work.session)
+
+
+def used_values(actor: Actor, *, uow: UnitOfWork | None = None) -> tuple[list[str], list[str]]:
+    """The actions and the kinds of object the log holds, for the administrator's filters."""
+    require_role(actor, ADMIN)
+    with uow or UnitOfWork() as work:
+        actions = list(work.session.exec(select(AuditEvent.action).distinct()))
+        entities = list(work.session.exec(select(AuditEvent.entity).distinct()))
+    return actions, entities

@@ -21,14 +21,23 @@ from sqlalchemy import update
 from sqlmodel import Session, func, select
 
 from db.config import get_settings, secret_key
-from db.models import Donor, PasswordReset, UserAccount, UserSession
+from db.models import Donor, PasswordReset, Province, UserAccount, UserSession
 from db.uow import UnitOfWork
 from donation.access import app_settings, audit
-from donation.access.actors import ADMIN, DONOR, SYSTEM, SYSTEM_ACTOR, Actor, check_scope_shape, require_role
+from donation.access.actors import (
+    ADMIN,
+    DONOR,
+    ROLE_NAMES,
+    SYSTEM,
+    SYSTEM_ACTOR,
+    Actor,
+    check_scope_shape,
+    require_role,
+)
 from donation.access.units import resolve_place
 from donation.common import mail
 from donation.common.errors import InvalidInput, NotFound, SignInRefused
-from donation.common.identity import has_hidden_characters, hidden_characters_message, normalise_name
+from donation.common.identity import has_hidden_characters, hidden_characters_message, name_key, normalise_name
 
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -430,7 +439,11 @@ def add_user(session: Session, actor: Actor | None, *, username: str, password: 
     if session.exec(select(UserAccount).where(UserAccount.username == name)).first():
         raise InvalidInput(f"Tên đăng nhập '{name}' đã có người dùng: chọn tên khác")
     # Officials' names are tidied like people's names; a donor may be "Công ty TNHH …", already tidied as typed.
-    shown = " ".join((display_name or "").split()) if role == DONOR else normalise_name(display_name)
+    # A name typed all in small or all in capital letters is tidied; one with capitals where they belong is kept
+    # ("Cán bộ BHXH Quảng Trị", not "Cán Bộ Bhxh Quảng Trị").
+    shown = " ".join((display_name or "").split())
+    if role != DONOR and shown in (shown.lower(), shown.upper()):
+        shown = normalise_name(shown)
     if has_hidden_characters(shown):
         raise InvalidInput(hidden_characters_message("Họ và tên"))
     user = UserAccount(username=name, display_name=shown or name, role=role,
@@ -447,7 +460,8 @@ def set_active(actor: Actor, user_id: int, active: bool, *, uow: UnitOfWork | No
     with uow or UnitOfWork() as work:
         user = _user(work.session, user_id)
         if user.id == actor.user_id and not active:
-            raise InvalidInput("Không thể tự vô hiệu hóa tài khoản đang dùng")
+            raise InvalidInput("Bạn không thể tự vô hiệu hóa tài khoản của mình: nhờ một quản trị viên khác "
+                               "làm việc này nếu cần")
         before = _public(user)
         user.is_active = active
         if not active:
@@ -472,11 +486,23 @@ def reset_password(actor: Actor, user_id: int, new_password: str, *, uow: UnitOf
         return _row(user)
 
 
-def list_users(actor: Actor, *, uow: UnitOfWork | None = None) -> list[UserRow]:
+def list_users(actor: Actor, *, search: str = "", role: str | None = None, province_code: int | None = None,
+               uow: UnitOfWork | None = None) -> list[UserRow]:
+    """Accounts, by role then username; `search` finds words of the name, username, role or province, with or
+    without accents ("quang tri" finds "Cán bộ BHXH Quảng Trị" and the officers of Quảng Trị)."""
     require_role(actor, ADMIN)
+    query = select(UserAccount).order_by(UserAccount.role, UserAccount.username)
+    if role:
+        query = query.where(UserAccount.role == role)
+    if province_code is not None:
+        query = query.where(UserAccount.province_code == province_code)
+    words = name_key(search).split()
     with uow or UnitOfWork() as work:
-        return [_row(u) for u in work.session.exec(select(UserAccount).order_by(UserAccount.role,
-                                                                                 UserAccount.username))]
+        rows = [_row(u) for u in work.session.exec(query)]
+        provinces = dict(work.session.exec(select(Province.code, Province.name)).all()) if words else {}
+    return [row for row in rows if all(word in name_key(" ".join((
+        row.username, row.display_name, ROLE_NAMES.get(row.role, row.role), provinces.get(row.province_code, ""))))
+        for word in words)]
 
 
 def find_actor(username: str, *, uow: UnitOfWork | None = None) -> Actor:

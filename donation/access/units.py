@@ -103,14 +103,23 @@ def list_communes(session: Session, province_code: int) -> list[Unit]:
 
 def set_poor_commune(actor: Actor, commune_code: object, is_poor: bool, *, uow: UnitOfWork | None = None) -> Unit:
     """Flag a commune as poor (xã nghèo) or clear the flag; near-poor people there are then paid in full by the state."""
+    return set_poor_communes(actor, [(commune_code, is_poor)], uow=uow)[0]
+
+
+def set_poor_communes(actor: Actor, flags: list[tuple[object, bool]], *,
+                      uow: UnitOfWork | None = None) -> list[Unit]:
+    """Several communes' flags as one change: all are saved, or none when one code is unknown."""
     require_role(actor, ADMIN)
     with uow or UnitOfWork() as work:
-        row = work.session.get(Commune, parse_code(commune_code, "xã"))
-        if row is None:
-            raise NotFound(f"Không có xã/phường/đặc khu mã {commune_code}")
-        if row.is_poor != is_poor:
-            audit.record(work.session, actor, "set_poor_commune", "commune", row.code,
-                         before={"is_poor": row.is_poor}, after={"is_poor": is_poor})
-            row.is_poor = is_poor
-            work.commit()
-        return Unit(row.code, row.name, row.province_code, row.is_poor)
+        done = []
+        for commune_code, is_poor in flags:
+            row = work.session.get(Commune, parse_code(commune_code, "xã"))
+            if row is None:
+                raise NotFound(f"Không có xã/phường/đặc khu mã {commune_code}")
+            if row.is_poor != is_poor:
+                audit.record(work.session, actor, "set_poor_commune", "commune", row.code,
+                             before={"is_poor": row.is_poor}, after={"is_poor": is_poor})
+                row.is_poor = is_poor
+            done.append(Unit(row.code, row.name, row.province_code, row.is_poor))
+        work.commit()
+        return done

@@ -18,6 +18,31 @@ def format_vnd(amount: int) -> str:
     return f"{sign}{abs(amount):,} ₫".replace(",", ".")
 
 
+_SHORT_UNITS = ((10**9, "tỷ"), (10**6, "triệu"), (10**3, "nghìn"))
+
+
+def format_vnd_short(amount: int) -> str:
+    """An amount in a few characters, for a headline figure shown with its exact amount beside it:
+    430929000 -> '430,9 triệu ₫', 1234567890 -> '1,2 tỷ ₫', 20000000 -> '20 triệu ₫', 950 -> '950 ₫'.
+
+    The unit is the largest the amount reaches (nghìn, triệu, tỷ); one decimal, rounded half up in integers
+    (430,95 triệu is '431 triệu'); an amount that rounds up to a thousand of its unit is said in the next one
+    (999.950.000 -> '1 tỷ ₫', never '1.000 triệu ₫'); above a thousand tỷ the tỷ are grouped ('1.234,6 tỷ ₫')."""
+    _require_int(amount)
+    sign = "-" if amount < 0 else ""
+    size = abs(amount)
+    for index, (unit, name) in enumerate(_SHORT_UNITS):
+        if size < unit:
+            continue
+        tenths = (size * 10 + unit // 2) // unit
+        if index and tenths >= 10_000:  # 999,95 triệu rounds to 1.000 triệu: say 1 tỷ
+            unit, name = _SHORT_UNITS[index - 1]
+            tenths = (size * 10 + unit // 2) // unit
+        whole, tenth = divmod(tenths, 10)
+        return f"{sign}{format_number(whole)}{f',{tenth}' if tenth else ''} {name} ₫"
+    return f"{sign}{size} ₫"
+
+
 def format_number(amount: int) -> str:
     """1263600 -> '1.263.600' (no currency sign, for tables with a ₫ column header)."""
     _require_int(amount)

@@ -26,7 +26,8 @@ from donation.common.identity import (
     strip_accents,
 )
 
-# key (also accepted as a header), Vietnamese header, required
+# key, Vietnamese header (the template's), required. A header is matched by its Vietnamese name, by its key, or as
+# "Họ và tên (full_name)", which templates downloaded before 12/2026 carry.
 COLUMNS = (
     ("full_name", "Họ và tên", True),
     ("birth_date", "Ngày sinh", True),
@@ -98,7 +99,8 @@ for _key, _label, _ in COLUMNS:
 
 
 def template_header(key: str) -> str:
-    return f"{LABELS[key]} ({key})"
+    """The header the template writes: the Vietnamese name alone."""
+    return LABELS[key]
 
 
 def find_header(rows: list[list[object]], keys: Mapping[str, str], *, search: int = 30
@@ -240,6 +242,71 @@ def _choose(text: str, words: dict[str, tuple[str, ...]]) -> str | None:
     if id(words) not in _VOCABULARIES:
         _VOCABULARIES[id(words)] = _vocabulary(words)
     return _choose_cached(text, id(words))
+
+
+def household_cell(cells: Mapping[str, object]) -> str:
+    """A row's household key as a Candidate holds it, read from its cells even when the row is refused."""
+    return _text(cells.get("household_key"))[:64]
+
+
+def cell_text(value: object) -> str:
+    """A cell as text a spreadsheet shows and this module reads back the same: dates as dd/mm/yyyy, whole numbers
+    without ".0" (an identifier typed as a number, or a birth year)."""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# Refusals about the person, not about the row: the data is right and typing it again changes nothing (the state
+# already pays their whole card; they are already nominated), so they do not hold the rest of their household back.
+HOLDS_NOTHING = frozenset({"state_pays_all", "duplicate_in_database"})
+
+
+@dataclass(frozen=True)
+class SplitHousehold:
+    """A household (by the file's Mã hộ) whose rows were refused in part: which rows are valid, which refused, why."""
+
+    key: str
+    valid_rows: tuple[int, ...]
+    refused_rows: tuple[int, ...]
+    reasons: tuple[str, ...]
+
+    def as_dict(self) -> dict:
+        return {"household": self.key, "valid_rows": list(self.valid_rows), "refused_rows": list(self.refused_rows),
+                "reasons": list(self.reasons)}
+
+
+def split_households(candidates: list[Candidate], errors: list[Issue],
+                     household_of: Mapping[int, str]) -> list[SplitHousehold]:
+    """Households some of whose rows are valid while another row of theirs is refused for a reason that a corrected
+    file can fix (anything outside HOLDS_NOTHING). `household_of` maps a row number to its household key."""
+    refused: dict[str, dict[int, list[Issue]]] = {}
+    for issue in errors:
+        key = household_of.get(issue.row, "")
+        if key and issue.code not in HOLDS_NOTHING:
+            refused.setdefault(key, {}).setdefault(issue.row, []).append(issue)
+    valid: dict[str, list[int]] = {}
+    for candidate in candidates:
+        if candidate.household_key in refused:
+            valid.setdefault(candidate.household_key, []).append(candidate.row)
+    return [SplitHousehold(key, tuple(rows), tuple(sorted(refused[key])),
+                           tuple(f"Dòng {row}, {issue.column or 'cả dòng'}: {issue.message}"
+                                 for row in sorted(refused[key]) for issue in refused[key][row]))
+            for key, rows in valid.items()]
+
+
+def held_issue(candidate: Candidate, household: SplitHousehold) -> Issue:
+    """Why a valid row is not saved: another row of its household was refused."""
+    rows = ", ".join(str(row) for row in household.refused_rows)
+    return Issue(candidate.row, LABELS["household_key"], "household_held_back",
+                 f"Cùng hộ {household.key} với dòng {rows} bị từ chối: cả hộ chưa được lưu. Sửa dòng {rows} rồi nhập "
+                 "lại cả hộ (hoặc chọn lưu các dòng hợp lệ)")
 
 
 def validate_row(number: int, cells: dict[str, object], today: date) -> tuple[Candidate | None, list[Issue]]:

@@ -6,6 +6,7 @@ the database, then saved in one transaction (all valid rows, or nothing).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -25,13 +26,28 @@ from donation.access.units import Unit, get_commune
 from donation.common.batches import chunks
 from donation.common.dates import today_vn
 from donation.common.errors import Forbidden, InvalidInput, NotFound
-from donation.common.identity import name_key
+from donation.common.identity import name_key, strip_accents
 from donation.common.money import format_number
-from donation.common.spreadsheets import read_rows, write_xlsx
+from donation.common.spreadsheets import Sheet, read_rows, write_workbook, write_xlsx
 from donation.common.upload_checks import MAX_ROWS
 from donation.premium.calculator import quote_premium, state_covers_child
+from donation.premium.rule_data import GROUP_NAMES
 from donation.premium.rules import load_rule_book
-from donation.registry.nomination_rows import COLUMNS, Candidate, Issue, match_header, template_header, validate_row
+from donation.registry.nomination_rows import (
+    COLUMNS,
+    DAMAGE_NAMES,
+    FLAG_NAMES,
+    Candidate,
+    Issue,
+    SplitHousehold,
+    cell_text,
+    held_issue,
+    household_cell,
+    match_header,
+    split_households,
+    template_header,
+    validate_row,
+)
 from donation.registry.priority import score, scorer
 
 NOMINATORS = (COMMUNE_OFFICIAL, PROVINCE_OFFICER, ADMIN)
@@ -45,7 +61,11 @@ class ImportReport:
     accepted: list[Candidate] = field(default_factory=list)
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
+    held: list[Issue] = field(default_factory=list)  # valid rows not saved: their household has a refused row
+    split: list[SplitHousehold] = field(default_factory=list)  # households with valid and refused rows
     committed: bool = False
+    # The file's own cells of every refused or held row, by row number: the refused-rows file is made of them.
+    cells: dict[int, dict[str, object]] = field(default_factory=dict, repr=False)
 
     @property
     def rejected_rows(self) -> int:
@@ -54,24 +74,27 @@ class ImportReport:
     def as_dict(self) -> dict:
         return {"rows": self.rows, "accepted": len(self.accepted), "rejected": self.rejected_rows,
                 "warnings": [w.as_dict() for w in self.warnings], "committed": self.committed,
-                "errors": [e.as_dict() for e in self.errors]}
+                "errors": [e.as_dict() for e in self.errors], "held_back": [h.as_dict() for h in self.held],
+                "split_households": [h.as_dict() for h in self.split]}
 
 
 def import_nominations(actor: Actor, data: bytes, filename: str, *, commune_code: object, consent: bool,
-                       dry_run: bool = False, confirm_similar: bool = False, uow: UnitOfWork | None = None,
-                       today: date | None = None) -> ImportReport:
+                       dry_run: bool = False, confirm_similar: bool = False, keep_households: bool = True,
+                       uow: UnitOfWork | None = None, today: date | None = None) -> ImportReport:
     """Read a nomination spreadsheet into one commune; save every valid row in one transaction unless dry_run.
 
     `consent` is the official's statement that every person listed (or their guardian) agreed to the use of their
-    data (Decree 13/2023); nothing is saved without it.
+    data (Decree 13/2023); nothing is saved without it. With `keep_households` (the default) a household one of
+    whose rows is refused is not saved at all: its valid rows are held back (`ImportReport.held`) so that the
+    household can be corrected and imported whole; without it, the valid rows are saved alone.
     """
     require_role(actor, *NOMINATORS)
     _require_consent(consent, dry_run)
-    return _import(actor, data, filename, commune_code, dry_run, confirm_similar, uow, today)
+    return _import(actor, data, filename, commune_code, dry_run, confirm_similar, keep_households, uow, today)
 
 
 def _import(actor: Actor, data: bytes, filename: str, commune_code: object, dry_run: bool, confirm_similar: bool,
-            uow: UnitOfWork | None, today: date | None) -> ImportReport:
+            keep_households: bool, uow: UnitOfWork | None, today: date | None) -> ImportReport:
     rows = read_rows(data, filename)
     header, mapping = match_header(rows)
     numbered = []
@@ -84,7 +107,7 @@ def _import(actor: Actor, data: bytes, filename: str, commune_code: object, dry_
         raise InvalidInput(f"Tệp có {format_number(len(numbered))} dòng dữ liệu, quá giới hạn "
                            f"{format_number(MAX_ROWS)} dòng: chia thành nhiều tệp")
     return _process(actor, commune_code, numbered, dry_run=dry_run, confirm_similar=confirm_similar,
-                    uow=uow, today=today, source=filename)
+                    uow=uow, today=today, source=filename, keep_households=keep_households)
 
 
 def nominate_household(actor: Actor, *, commune_code: object, members: list[dict[str, object]], consent: bool,
@@ -116,8 +139,9 @@ def _require_consent(consent: bool, dry_run: bool) -> None:
 
 def _process(actor: Actor, commune_code: object, numbered: list[tuple[int, dict]], *, dry_run: bool,
              confirm_similar: bool, uow: UnitOfWork | None, today: date | None, source: str,
-             whole: bool = False) -> ImportReport:
-    """Validate, check and (unless dry_run) save; `whole` saves nothing when any row is refused (a household form)."""
+             whole: bool = False, keep_households: bool = False) -> ImportReport:
+    """Validate, check and (unless dry_run) save; `whole` saves nothing when any row is refused (a household form);
+    `keep_households` holds back the valid rows of a household another row of which is refused."""
     today = today or today_vn()
     report = ImportReport(rows=len(numbered))
     with uow or UnitOfWork() as work:
@@ -139,10 +163,19 @@ def _process(actor: Actor, commune_code: object, numbered: list[tuple[int, dict]
                 candidate.warnings.append(Issue(candidate.row, "Hạn thẻ hiện tại", "card_still_valid",
                                                 f"Thẻ hiện tại còn hạn đến {candidate.current_card_until:%d/%m/%Y}: "
                                                 "thẻ tài trợ chỉ bắt đầu từ ngày hôm sau"))
+        report.split = split_households(candidates, report.errors,
+                                        {number: household_cell(cells) for number, cells in numbered})
+        if keep_households and report.split:
+            held = {row: household for household in report.split for row in household.valid_rows}
+            report.held = [held_issue(c, held[c.row]) for c in candidates if c.row in held]
+            candidates = [c for c in candidates if c.row not in held]
+        for candidate in candidates:
             report.warnings += candidate.warnings
         report.accepted = candidates
         report.errors.sort(key=lambda issue: issue.row)
         report.warnings.sort(key=lambda issue: issue.row)
+        refused = {issue.row for issue in report.errors + report.held}
+        report.cells = {number: cells for number, cells in numbered if number in refused}
         if dry_run or not candidates or (whole and report.errors):
             return report
         try:
@@ -154,7 +187,7 @@ def _process(actor: Actor, commune_code: object, numbered: list[tuple[int, dict]
                                "xem trước lại tệp để biết dòng nào") from None
         audit.record(session, actor, "import_nominations" if source != "form" else "nominate_household", "commune",
                      commune.code, after={"source": source, "rows": report.rows, "saved": len(candidates),
-                                          "refused": report.rejected_rows})
+                                          "refused": report.rejected_rows, "held_back": len(report.held)})
         work.commit()
         report.committed = True
     return report
@@ -332,6 +365,19 @@ class NominationRow:
     priority_explanation: str
     household_id: int
     approved_until: date | None
+    household: str = ""  # the household as an official knows it: its head's name, and the file's Mã hộ
+    relation: str = ""
+    review_note: str = ""  # the reviewer's comment when the province returned or rejected it
+
+    def due_for_renewal(self, today: date) -> bool:
+        """Approved, and the approval ends within RENEWAL_NOTICE_DAYS or has ended: it can be renewed."""
+        return (self.status == "approved" and self.approved_until is not None
+                and self.approved_until <= today + timedelta(days=RENEWAL_NOTICE_DAYS))
+
+    @property
+    def reviewer_says(self) -> str:
+        """The reviewer's comment, shown while it still applies (returned or rejected)."""
+        return self.review_note if self.status in ("returned", "rejected") else ""
 
 
 STATUS_NAMES = labelled(NominationStatus, {
@@ -370,12 +416,53 @@ def list_nominations(actor: Actor, *, commune_code: object, status: str | None =
         if search.strip():
             query = query.where(Person.name_key.contains(name_key(search)))
         total = work.session.exec(select(func.count()).select_from(query.subquery())).one()
-        rows = work.session.exec(query.order_by(Nomination.priority_score.desc(), Nomination.id)
-                                 .offset(offset).limit(limit))
-        return [NominationRow(n.id, p.full_name, p.birth_date, p.birth_year_only,
-                              mask(p.national_id or p.social_insurance_code), n.group_key, n.village, n.status,
-                              n.priority_score, n.priority_explanation, n.household_id, n.approved_until)
-                for n, p in rows], total
+        # Households stay together: ranked by their highest score, members in the order they were nominated.
+        top = func.max(Nomination.priority_score).over(partition_by=Nomination.household_id)
+        rows = work.session.exec(query.order_by(top.desc(), Nomination.household_id, Nomination.id)
+                                 .offset(offset).limit(limit)).all()
+        names = _household_names(work.session, {n.household_id for n, _ in rows})
+        return [_row(n, p, names) for n, p in rows], total
+
+
+def household_members(actor: Actor, nomination_id: int, *, uow: UnitOfWork | None = None) -> list[NominationRow]:
+    """Everyone nominated in the same household as this nomination, whatever their status, in nomination order."""
+    require_role(actor, *NOMINATORS)
+    with uow or UnitOfWork() as work:
+        nomination = scoped_nomination(work.session, actor, nomination_id)
+        rows = work.session.exec(select(Nomination, Person).join(Person, Person.id == Nomination.person_id)
+                                 .where(Nomination.household_id == nomination.household_id)
+                                 .order_by(Nomination.id)).all()
+        names = _household_names(work.session, {nomination.household_id})
+        return [_row(n, p, names) for n, p in rows]
+
+
+def _row(nomination: Nomination, person: Person, names: dict[int, str]) -> NominationRow:
+    n, p = nomination, person
+    return NominationRow(n.id, p.full_name, p.birth_date, p.birth_year_only,
+                         mask(p.national_id or p.social_insurance_code), n.group_key, n.village, n.status,
+                         n.priority_score, n.priority_explanation, n.household_id, n.approved_until,
+                         household=names.get(n.household_id, ""), relation=n.relation, review_note=n.review_note)
+
+
+_HEAD_WORDS = frozenset({"chu ho", "chuho"})
+_FORM_KEY = re.compile(r"F\d{20}")  # nominate_household's generated key: not the official's, not shown
+
+
+def _household_names(session: Session, household_ids: set[int]) -> dict[int, str]:
+    """Each household's name on the list: its head ("Chủ hộ", else its first nominated member) and the Mã hộ
+    the official gave it in their file."""
+    heads: dict[int, tuple[bool, int, str]] = {}
+    keys: dict[int, str] = {}
+    for chunk in chunks(sorted(household_ids), _CHUNK):
+        for household_id, key, nomination_id, relation, name in session.exec(
+                select(Nomination.household_id, Household.key, Nomination.id, Nomination.relation, Person.full_name)
+                .join(Household, Household.id == Nomination.household_id)
+                .join(Person, Person.id == Nomination.person_id).where(Nomination.household_id.in_(chunk))):
+            rank = (" ".join(strip_accents(relation).lower().split()) not in _HEAD_WORDS, nomination_id, name)
+            heads[household_id] = min(heads.get(household_id, rank), rank)
+            keys[household_id] = key
+    return {household_id: f"{name} ({keys[household_id]})" if not _FORM_KEY.fullmatch(keys[household_id]) else name
+            for household_id, (_, _, name) in heads.items()}
 
 
 def renewals_due(actor: Actor, *, uow: UnitOfWork | None = None, today: date | None = None) -> int:
@@ -422,33 +509,102 @@ def renew(actor: Actor, nomination_ids: list[int], *, uow: UnitOfWork | None = N
         return len(nomination_ids)
 
 
+WITHDRAWABLE = ("nominated", "posted", "returned")
+
+
 def withdraw(actor: Actor, nomination_id: int, reason: str, *, uow: UnitOfWork | None = None) -> None:
     """Withdraw a nomination that is not yet approved (the person died, moved, or got other cover)."""
+    withdraw_many(actor, [nomination_id], reason, uow=uow)
+
+
+def withdraw_many(actor: Actor, nomination_ids: list[int], reason: str, *, uow: UnitOfWork | None = None) -> int:
+    """Withdraw nominations not yet approved, with one reason: all of them or none. Returns how many."""
     require_role(actor, *NOMINATORS)
+    if not nomination_ids:
+        raise InvalidInput("Chọn ít nhất một đề cử cần rút")
     if not reason.strip():
         raise InvalidInput("Ghi lý do rút đề cử")
     with uow or UnitOfWork() as work:
-        nomination = scoped_nomination(work.session, actor, nomination_id)
-        if nomination.status not in ("nominated", "posted", "returned"):
-            raise InvalidInput(f"Đề cử đang ở trạng thái «{STATUS_NAMES[nomination.status]}»: không rút được")
-        before = nomination.status
-        nomination.status, nomination.updated_at = "withdrawn", datetime.now(UTC)
-        audit.record(work.session, actor, "withdraw_nomination", "nomination", nomination.id,
-                     before={"status": before}, after={"status": "withdrawn", "reason": reason.strip()})
+        now = datetime.now(UTC)
+        for nomination_id in dict.fromkeys(nomination_ids):
+            nomination = scoped_nomination(work.session, actor, nomination_id, lock=True)
+            if nomination.status not in WITHDRAWABLE:
+                person = work.session.get(Person, nomination.person_id)
+                who = f"{person.full_name} đang" if len(nomination_ids) > 1 else "Đề cử đang"
+                raise InvalidInput(f"{who} ở trạng thái «{STATUS_NAMES[nomination.status]}»: không rút được"
+                                   + (" (không rút gì)" if len(nomination_ids) > 1 else ""))
+            before = nomination.status
+            nomination.status, nomination.updated_at = "withdrawn", now
+            audit.record(work.session, actor, "withdraw_nomination", "nomination", nomination.id,
+                         before={"status": before}, after={"status": "withdrawn", "reason": reason.strip()})
         work.commit()
+        return len(dict.fromkeys(nomination_ids))
+
+
+_TEMPLATE_WIDTHS = {"full_name": 24, "birth_date": 12, "gender": 9, "national_id": 15, "social_insurance_code": 13,
+                    "household_key": 9, "relation": 14, "group": 18, "need_flags": 20, "flood_damage": 18,
+                    "village": 14, "school": 18, "health_facility": 18, "current_card_until": 13, "reason": 30}
+_HOW_TO_FILL = {
+    "full_name": "Họ tên đầy đủ, có dấu",
+    "birth_date": "dd/mm/yyyy; người cao tuổi không rõ ngày sinh ghi năm sinh",
+    "gender": "Nam hoặc Nữ",
+    "national_id": "12 chữ số (định dạng cột là văn bản để giữ số 0 đầu); cần Số CCCD hoặc Mã số BHXH",
+    "social_insurance_code": "10 chữ số",
+    "household_key": "Người cùng hộ ghi cùng một mã (ví dụ H01); hộ có dòng lỗi được giữ lại cả hộ",
+    "relation": "Chủ hộ, Vợ, Chồng, Con…",
+    "group": ", ".join(name for key, name in GROUP_NAMES.items() if key != "poor"),
+    "need_flags": f"{', '.join(FLAG_NAMES.values())}; nhiều hoàn cảnh cách nhau bằng dấu ;",
+    "flood_damage": f"{', '.join(DAMAGE_NAMES.values())}, hoặc để trống",
+    "village": "Tên thôn, tổ dân phố",
+    "school": "Với học sinh, sinh viên",
+    "health_facility": "Để trống: trạm y tế xã",
+    "current_card_until": "dd/mm/yyyy nếu đang có thẻ BHYT",
+    "reason": "Hoàn cảnh cụ thể",
+}
+REFUSED_REASON = "Vì sao chưa lưu"
+
+
+def _template_sheet(rows: list[list[object]], *, reason: bool = False) -> Sheet:
+    headers = [template_header(key) for key, _, _ in COLUMNS] + ([REFUSED_REASON] if reason else [])
+    widths = [_TEMPLATE_WIDTHS[key] for key, _, _ in COLUMNS] + ([60] if reason else [])
+    return Sheet("Danh sách đề cử", headers, rows, widths=widths)
+
+
+def _guide_sheet() -> Sheet:
+    return Sheet("Hướng dẫn", ["Cột", "Bắt buộc", "Cách ghi"],
+                 [[label, "Có" if required else "", _HOW_TO_FILL[key]] for key, label, required in COLUMNS],
+                 widths=[20, 10, 90])
 
 
 def template_xlsx() -> bytes:
-    """The blank nomination spreadsheet, with one example row."""
+    """The blank nomination spreadsheet, with one example row, and a sheet that says how to fill each column."""
     example = ["Nguyễn Văn An", "02/03/1985", "Nam", "066085000123", "", "H01", "Chủ hộ", "Hộ gia đình", "",
                "Hư hỏng nặng", "Thôn 1", "", "", "", "Nhà bị lũ cuốn mất mái, 11/2025"]
-    return write_xlsx("Danh sách đề cử", [template_header(key) for key, _, _ in COLUMNS], [example])
+    return write_workbook([_template_sheet([example]), _guide_sheet()])
+
+
+_ISSUE_KINDS = {"error": "Lỗi: dòng không được lưu", "held": "Giữ lại cùng hộ", "warning": "Cảnh báo: vẫn lưu"}
 
 
 def errors_xlsx(report: ImportReport) -> bytes:
-    return write_xlsx("Lỗi", ["Dòng", "Cột", "Mã lỗi", "Cách sửa"],
-                      [[i.row, i.column, i.code, i.message] for i in report.errors + report.warnings],
+    """Every problem of a preview, one a line, in Vietnamese: the row, the column, what kind, what to do."""
+    issues = sorted([(i, "error") for i in report.errors] + [(i, "held") for i in report.held]
+                    + [(i, "warning") for i in report.warnings], key=lambda pair: pair[0].row)
+    return write_xlsx("Lỗi và cảnh báo", ["Dòng", "Cột", "Loại", "Vấn đề và cách sửa"],
+                      [[i.row, i.column or "Cả dòng", _ISSUE_KINDS[kind], i.message] for i, kind in issues],
                       widths=[8, 20, 22, 90])
+
+
+def refused_xlsx(report: ImportReport) -> bytes:
+    """The rows not saved (refused, and held back with their household) as the file had them, in the template's
+    columns, with the reason in a last column: corrected, the file is imported again as it is."""
+    reasons: dict[int, list[str]] = {}
+    for issue in report.errors + report.held:
+        reasons.setdefault(issue.row, []).append(f"{issue.column or 'Cả dòng'}: {issue.message}")
+    rows = [[cell_text(report.cells[number].get(key)) for key, _, _ in COLUMNS]
+            + [f"Dòng {number} của tệp gốc. " + "; ".join(reasons[number])]
+            for number in sorted(reasons) if number in report.cells]
+    return write_workbook([_template_sheet(rows, reason=True), _guide_sheet()])
 
 
 def communes_in_scope(actor: Actor, *, uow: UnitOfWork | None = None) -> list[Unit]:

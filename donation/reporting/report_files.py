@@ -64,7 +64,7 @@ def summary_rows(report: Report) -> list[list[object]]:
     """Figure, its key, the value, the change: the rows of the summary, in the Excel file and the PDF alike."""
     rows: list[list[object]] = [[FIGURE_NAMES[key], key, getattr(report.figures, key), getattr(report.change, key)]
                                 for key in FIGURES]
-    rows.insert(4, [LEFT, "left", report.figures.left, report.figures.left - report.change.left])
+    rows.insert(4, [LEFT, "left", report.figures.left, report.change.left])  # the change of received less allocated
     return rows
 
 

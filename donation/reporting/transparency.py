@@ -10,6 +10,11 @@ is hidden, its cells must not give it away either: at least cells adding up to 5
 hidden cell shows the same mark: marking which were small would tell that the others are at least the smallest shown
 one, and so narrow the small one down (found in review: [1, 5, 100] of 106 would leave the small one 0 or 1). Shares
 (progress bars) are shown only where both their counts are.
+
+Donors by kind (`donor_kinds`): the rule protects people, not donors who agreed to be named, whom the page lists by
+name anyway. A kind's count is the named donors of that kind plus those who did not agree; only the latter are
+suppressed as above (against their published total, the count of donors not named), so a kind all of whose donors
+are named is always shown, and a kind's count never tells a small number of unnamed donors.
 """
 
 from __future__ import annotations
@@ -169,6 +174,19 @@ def _communes(session: Session, province: Place, on: date) -> tuple[Place, ...]:
     return tuple(Place(code, names.get(code, str(code)), cell, {}) for code, cell in zip(codes, cells, strict=True))
 
 
+def donor_kinds(donors: Sequence[tuple[str, bool]]) -> dict[str, Count]:
+    """Donors by kind from (kind, agreed to be named) pairs: named plus unnamed donors; hidden only where the unnamed
+    ones of the kind are hidden (below 5, or to keep another such count from being worked out from their total)."""
+    named = {kind: sum(1 for k, public in donors if k == kind and public) for kind in KINDS}
+    unnamed = {kind: sum(1 for k, public in donors if k == kind and not public) for kind in KINDS}
+    with_unnamed = [kind for kind in KINDS if unnamed[kind]]
+    total = sum(unnamed.values())
+    cells = dict(zip(with_unnamed, suppress([unnamed[k] for k in with_unnamed], total_hidden=total < THRESHOLD),
+                     strict=True))
+    return {kind: Count(named[kind] + unnamed[kind]) if kind not in cells or cells[kind].value is not None
+            else cells[kind] for kind in KINDS}
+
+
 def _donors(session: Session, on: date):
     """Donors with a live pledge: counts by kind (suppressed), those who agreed to be named with their amounts, and
     the others only as a count and a sum."""
@@ -181,8 +199,7 @@ def _donors(session: Session, on: date):
         .where(Payment.status == "confirmed", Payment.paid_on <= on).group_by(Pledge.donor_id)).all())
     donors = session.exec(select(Donor.id, Donor.kind, Donor.name, Donor.public).where(
         Donor.id.in_(list(pledged)))).all() if pledged else []
-    by_kind = {kind: sum(1 for d in donors if d[1] == kind) for kind in KINDS}
-    kinds = dict(zip(by_kind, suppress(list(by_kind.values())), strict=True))
+    kinds = donor_kinds([(kind, bool(public)) for _, kind, _, public in donors])
     named = tuple(sorted((NamedDonor(name, KINDS[kind], int(pledged[i]), int(received.get(i, 0)))
                           for i, kind, name, public in donors if public),
                          key=lambda d: (-d.received, -d.pledged, d.name)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import Engine
@@ -29,14 +30,20 @@ class InitResult:
         return asdict(self)
 
 
-def initialise(engine: Engine | None = None) -> InitResult:
-    """Upgrade the schema, then add any missing units and rules in one transaction."""
+def initialise(engine: Engine | None = None, *, progress: Callable[[str], None] | None = None) -> InitResult:
+    """Upgrade the schema, then add any missing units and rules in one transaction. `progress` is told each step's
+    name as it begins (the app's first-start page shows them)."""
+    step = progress or (lambda _name: None)
     with UnitOfWork(engine) as uow:
+        step("migrations")
         revision = migrate.upgrade(uow.engine)
+        step("units")
         provinces, communes = load_units(uow.session)
+        step("rules")
         added = seed_rules(uow.session)
         seed_offices(uow.session)
         uow.commit()
+    step("keys")
     # Checked (and for the embedded SQLite file generated under data/) now, not at the first receipt printed.
     signing_keys.signing_key()
     settings = get_settings()

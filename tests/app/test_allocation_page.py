@@ -6,6 +6,7 @@ from db.models import Pledge, Sponsorship
 from db.uow import UnitOfWork
 from demo import seed as demo
 from demo.seed import DEMO_PASSWORD
+from tests.app.test_pledge_pages import open_pledge
 from tests.app.test_sign_in import open_page, sign_in
 
 
@@ -37,8 +38,7 @@ def test_the_officer_previews_then_saves_an_allocation(app):
         code, allocated = work.session.exec(select(Pledge.code, Pledge.allocated).where(
             Pledge.allocated > 0, Pledge.office_code == 66).order_by(Pledge.allocated.desc())).first()
     at = open_page(at, "pages/pledges.py")
-    at.selectbox(key="pledges.open").set_value(code)
-    at.run()
+    open_pledge(at, code)
     assert not at.exception
     (heading,) = [m.value for m in at.markdown if m.value.startswith("**Tiền của cam kết đã mua ")]
     bought = next(frame.value for frame in at.dataframe if "Số thẻ" in frame.value.columns)

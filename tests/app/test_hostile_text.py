@@ -20,6 +20,7 @@ from donation.pledges import donors, pledges
 from donation.registry import nominations, review
 from pages._nav import PAGES, visible_to
 from tests.app.conftest import ENTRY, as_read
+from tests.app.test_pledge_pages import open_pledge
 from tests.app.test_sign_in import open_page, sign_in
 
 pytestmark = pytest.mark.app
@@ -138,8 +139,7 @@ def test_no_page_renders_what_people_typed_as_markdown(app, today):
         screens.walk(at, auth.find_actor(username).role, username)
         if username in ("demo.tinh", EVIL_DONOR):  # the pledge opened: its caption names the donor
             at = open_page(at, "pages/pledges.py")
-            at.selectbox(key="pledges.open").set_value(made["pledge"])
-            at.run()
+            open_pledge(at, made["pledge"])
             screens.look(at, f"{username} pledge sheet")
         if username == "demo.tinh":  # the funded person opened: the explanation names them
             at = open_page(at, "pages/allocation_explain.py")

@@ -1,11 +1,12 @@
-"""Registry screens through AppTest: the household form, the import preview and save, the nominations list."""
+"""Registry screens through AppTest: the household form, the import preview and save (households kept whole), the
+nominations list acted on by selecting rows."""
 
 import pytest
 
 from demo.seed import DEMO_PASSWORD
 from tests.app.conftest import as_read
 from tests.app.test_sign_in import open_page, sign_in
-from tests.workbooks import MIXED, workbook
+from tests.workbooks import H10, MIXED, workbook
 
 pytestmark = pytest.mark.app
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -16,16 +17,50 @@ def official(app):
     return sign_in(app, "demo.xa", DEMO_PASSWORD)
 
 
+def table(at, name):
+    """The dataframe with this key (a selectable one), or else the first with a column of this name."""
+    return next((frame for frame in at.dataframe if frame.key == name), None) or next(
+        frame for frame in at.dataframe if name in frame.value.columns)
+
+
+def select(at, *rows):
+    """What a click on the rows' checkboxes does: the list's selection holds their positions."""
+    at.session_state["nominations.table"] = {"selection": {"rows": list(rows), "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def imported_id(name):
+    from donation.access import auth
+    from donation.registry import nominations
+
+    rows, _ = nominations.list_nominations(auth.find_actor("demo.xa"), commune_code=22276)
+    return next(row.id for row in rows if row.full_name == name)
+
+
+def imported(rows=MIXED, **kwargs):
+    from donation.access import auth
+    from donation.registry import nominations
+
+    return nominations.import_nominations(auth.find_actor("demo.xa"), workbook(rows), "ds.xlsx", commune_code=22276,
+                                       consent=True, **kwargs)
+
+
 def test_import_preview_shows_errors_then_saves_the_good_rows(official):
     at = open_page(official, "pages/import_nominations.py")
     assert "Xã Hòa Thịnh" in at.caption[0].value
     at.file_uploader(key="import.file").set_value(("ds.xlsx", workbook(MIXED), XLSX))
     at.run()
     assert not at.exception
-    assert {m.label: m.value for m in at.metric} == {"Dòng có dữ liệu": "9", "Hợp lệ": "4", "Bị từ chối": "5"}
-    errors = at.dataframe[0].value
+    assert {m.label: m.value for m in at.metric} == {"Dòng có dữ liệu": "9", "Hợp lệ": "4", "Bị từ chối": "5",
+                                                    "Giữ lại cùng hộ": "0"}
+    errors = table(at, "Vấn đề và cách sửa").value
     assert list(errors["Dòng"]) == [8, 9, 10, 11, 12]
     assert "ở tương lai" in errors["Vấn đề và cách sửa"][0]
+    valid = table(at, "Họ và tên").value
+    assert list(valid["Nhóm"]) == ["Hộ gia đình", "Hộ gia đình", "Học sinh", "Hộ cận nghèo"]  # names, never keys
+    assert at.get("download_button")[1].proto.label == "Tải 5 dòng chưa lưu để sửa (.xlsx)"
     assert at.button(key="import.save").label == "Lưu 4 dòng hợp lệ"
     at.button(key="import.save").click()
     at.run()
@@ -38,9 +73,34 @@ def test_import_preview_shows_errors_then_saves_the_good_rows(official):
     assert [s.value for s in at.success] == ["Đã lưu 4 người vào danh sách đề cử."]
 
     at = open_page(at, "pages/nominations.py")
-    table = at.dataframe[0].value
-    assert len(table) == 4 and table["Điểm"].is_monotonic_decreasing
-    assert not any(cell.isdigit() and len(cell) >= 10 for cell in table["Giấy tờ"])
+    listed = table(at, "nominations.table").value
+    assert len(listed) == 4 and list(listed["Hộ"]) == ["Đặng Văn H (H07)"] + ["Nguyễn Văn An (H01)"] * 3
+    assert not any(cell.isdigit() and len(cell) >= 10 for cell in listed["Giấy tờ"])
+
+
+def test_import_preview_holds_a_household_back_unless_told_to_save_its_valid_rows(official):
+    at = open_page(official, "pages/import_nominations.py")
+    at.file_uploader(key="import.file").set_value(("ho.xlsx", workbook(H10), XLSX))
+    at.run()
+    assert not at.exception
+    assert at.radio(key="import.households").value == "whole"
+    assert {m.label: m.value for m in at.metric} == {"Dòng có dữ liệu": "3", "Hợp lệ": "1", "Bị từ chối": "1",
+                                                    "Giữ lại cùng hộ": "1"}
+    assert [h.value for h in at.subheader][:1] == ["Hộ giữ lại: chưa lưu cả hộ"]
+    split = table(at, "Dòng hợp lệ").value
+    assert (split["Mã hộ"][0], split["Dòng hợp lệ"][0], split["Dòng bị từ chối"][0]) == ("H10", "4", "5")
+    assert "Ngày sinh 01/01/2082 ở tương lai" in split["Vì sao"][0]
+    assert at.get("download_button")[1].proto.label == "Tải 2 dòng chưa lưu để sửa (.xlsx)"
+    assert at.button(key="import.save").label == "Lưu 1 dòng hợp lệ"
+
+    at.radio(key="import.households").set_value("valid")
+    at.checkbox(key="import.consent").check()
+    at.run()
+    assert [h.value for h in at.subheader][:1] == ["Hộ sẽ lưu thiếu người"]
+    assert {m.label: m.value for m in at.metric}["Giữ lại cùng hộ"] == "0"
+    at.button(key="import.save").click()
+    at.run()
+    assert [s.value for s in at.success] == ["Đã lưu 2 người vào danh sách đề cử."]
 
 
 def test_a_file_that_is_not_a_spreadsheet_gets_a_message(official):
@@ -86,25 +146,75 @@ def test_posting_page_posts_and_offers_the_pdf(official):
     assert not at.info  # today's posting exists, so the download is offered instead of a message
 
 
-def test_edit_a_nomination_from_the_list(official):
-    from donation.access import auth
-    from donation.registry import nominations
-
-    nominations.import_nominations(auth.find_actor("demo.xa"), workbook(MIXED), "ds.xlsx", commune_code=22276,
-                                consent=True)
+def test_select_a_nomination_to_see_its_household_and_edit_it(official):
+    imported()
     at = open_page(official, "pages/nominations.py")
-    first = int(at.dataframe[0].value["Mã"].min())
-    at.number_input(key="nominations.edit_id").set_value(first)
+    assert [box.key for box in at.number_input] == ["nominations.page"]  # paging only: no box asks for an id
+    assert [i.value for i in at.info] == ["Chưa chọn đề cử nào: bấm vào ô vuông đầu một dòng (hoặc nhiều dòng) "
+                                          "trong bảng."]
+    listed = table(at, "nominations.table").value
+    bình = list(listed["Họ và tên"]).index("Trần Thị Bình")
+    select(at, bình)
+    assert at.subheader[0].value == "Trần Thị Bình · Đã đề cử"
+    household = at.dataframe[1].value
+    assert list(household["Họ và tên"]) == ["Nguyễn Văn An", "Trần Thị Bình", "Nguyễn Văn Cường"]
+    at.button(key="nominations.select_household").click()
+    at.run()
+    assert at.subheader[0].value == "Đã chọn 3 đề cử"
+    assert at.button(key="nominations.withdraw_button").label == "Rút 3 đề cử"
+
+    select(at, bình)
     at.button(key="nominations.open").click()
     at.run()
-    assert not at.exception and at.text_input[-1].value is not None
-    village = next(box for box in at.text_input if box.label == "Thôn/Tổ")
-    village.input("Thôn 9")
-    at.button[-1].click()
+    assert not at.exception
+    prefix = f"nominations.edit.{imported_id('Trần Thị Bình')}"
+    assert at.text_input(key=f"{prefix}.cccd").value == "066187000124"  # in full once opened (audited)
+    at.text_input(key=f"{prefix}.village").input("Thôn 9")
+    at.multiselect(key=f"{prefix}.flags").set_value(["chronic_illness"])
+    next(b for b in at.button if b.label == "Lưu thay đổi").click()
     at.run()
-    assert [s.value for s in at.success] == ["Đã lưu. Trạng thái: Đã đề cử."]
-    table = at.dataframe[0].value
-    assert "Thôn 9" in list(table["Thôn/Tổ"])
+    assert [s.value for s in at.success] == ["Đã lưu hồ sơ Trần Thị Bình. Trạng thái: Đã đề cử."]
+    listed = table(at, "nominations.table").value
+    row = listed[listed["Họ và tên"] == "Trần Thị Bình"].iloc[0]
+    assert row["Thôn/Tổ"] == "Thôn 9" and "Bệnh mãn tính" in row["Vì sao"]
+    assert at.info  # the saved row is no longer selected
+
+
+def test_withdraw_the_selected_nominations_with_a_reason(official):
+    imported()
+    at = open_page(official, "pages/nominations.py")
+    select(at, 0, 1)
+    assert at.subheader[0].value == "Đã chọn 2 đề cử"
+    at.button(key="nominations.withdraw_button").click()
+    at.run()
+    assert [e.value for e in at.error] == ["Ghi lý do rút đề cử"]
+    at.text_input(key="nominations.withdraw_reason").input("Chuyển đi nơi khác")
+    at.button(key="nominations.withdraw_button").click()
+    at.run()
+    assert [as_read(s.value) for s in at.success] == ["Đã rút 2 đề cử: Đặng Văn H, Nguyễn Văn An."]
+    assert list(table(at, "nominations.table").value["Trạng thái"]).count("Đã rút") == 2
+
+
+def test_the_reviewers_comment_shows_on_the_communes_list(official):
+    from datetime import timedelta
+
+    from donation.access import auth
+    from donation.common.dates import today_vn
+    from donation.registry import review
+
+    xa, tinh = auth.find_actor("demo.xa"), auth.find_actor("demo.tinh")
+    earlier = today_vn() - timedelta(days=10)
+    imported(today=earlier)
+    review.post_list(xa, commune_code=22276, today=earlier)
+    queue, _ = review.review_queue(tinh)
+    first = next(row.id for row in queue if row.full_name == "Đặng Văn H")
+    review.decide(tinh, [first], "return", "Thiếu **giấy xác nhận** thiệt hại")
+    at = open_page(official, "pages/nominations.py")
+    listed = table(at, "nominations.table").value
+    assert listed["Ý kiến xét duyệt"][0] == "Thiếu **giấy xác nhận** thiệt hại"
+    assert set(listed["Ý kiến xét duyệt"][1:]) == {""}
+    select(at, 0)
+    assert [as_read(w.value) for w in at.warning] == ["**BHXH tỉnh trả lại, cần sửa:** Thiếu **giấy xác nhận** thiệt hại"]
 
 
 def test_renew_approvals_that_ended(official):
@@ -123,12 +233,19 @@ def test_renew_approvals_that_ended(official):
     at = open_page(official, "pages/nominations.py")
     at.selectbox(key="nominations.status").set_value(nominations.DUE_FOR_RENEWAL)
     at.run()
-    table = at.dataframe[0].value
-    assert len(table) == 4 and all(table["Duyệt đến"])
-    at.checkbox(key="nominations.renew_all").check()
-    next(button for button in at.button if button.label == "Gia hạn").click()
+    due = table(at, "nominations.table").value
+    assert len(due) == 4 and all(due["Duyệt đến"])
+    select(at, 0, 1, 2, 3)  # the table's "select all"
+    assert not any(b.key == "nominations.withdraw_button" for b in at.button)  # approved: not withdrawn here
+    at.button(key="nominations.renew").click()
     at.run()
     assert not at.exception
     assert [s.value for s in at.success] == ["Đã gia hạn 4 đề cử: chờ niêm yết lại rồi xét duyệt."]
-    assert at.dataframe[0].value.empty  # none is due any more
+    assert table(at, "nominations.table").value.empty  # none is due any more
     assert nominations.list_nominations(xa, commune_code=22276, status="nominated")[1] == 4
+
+
+def test_wide_pages_are_pages():
+    from pages._nav import PAGES, WIDE_PAGES
+
+    assert {"nominations", "import_nominations"} <= WIDE_PAGES <= {spec.url_path for spec in PAGES}

@@ -1,16 +1,19 @@
 """Sign-in through AppTest: each demo role reaches its own pages and no other's; wrong passwords and lock-out."""
 
+import asyncio
 import html
 import re
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import pytest
+from starlette.requests import Request
 from streamlit.testing.v1 import AppTest
 
 from demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD
 from donation.access import auth
 from donation.access.actors import ROLE_NAMES
+from pages import _auth
 from pages._auth import TOKEN_KEY
 from pages._nav import ANONYMOUS, PAGES, visible_to
 from tests.app.conftest import ENTRY
@@ -93,7 +96,65 @@ def test_sign_out_from_the_account_page(app):
     at.button(key="account.sign_out").click()
     at.run()
     at = open_page(at, "pages/account.py")
-    assert [w.value for w in at.warning] == ["Trang này cần đăng nhập."]
+    assert at.title[0].value == "Đăng nhập"  # sent to the sign-in form, which will bring the visitor back
+    assert [i.value for i in at.info][0] == "Đăng nhập để mở trang «Tài khoản của tôi»."
+
+
+def open_route(route, query: str, headers: dict[str, str] | None = None):
+    """One request to a route of pages/_auth.py, as the server would hand it over."""
+    scope = {"type": "http", "method": "GET", "path": "/session/open", "root_path": "", "scheme": "http",
+             "server": ("127.0.0.1", 8501), "query_string": query.encode(),
+             "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]}
+    return asyncio.run(route(Request(scope)))
+
+
+SAME_SITE = {"Sec-Fetch-Site": "same-origin"}
+
+
+def test_a_signed_out_deep_link_leads_to_sign_in_and_back_to_the_page(app):
+    at = open_page(app, "pages/admin_users.py")
+    assert at.title[0].value == "Đăng nhập"
+    assert at.info[0].value == "Đăng nhập để mở trang «Người dùng»."
+    assert at.query_params["next"] == "admin_users"
+    at = open_page(at, "pages/sign_in.py")  # where the browser is now (AppTest stays on the page it was asked for)
+    at.text_input(key="signin.username").input("demo.admin")
+    at.text_input(key="signin.password").input(DEMO_PASSWORD)
+    at.button[0].click()
+    at.run()
+    link = next(found for m in at.markdown if (found := re.search(r'href="(/session/open\?[^"]+)"', m.value)))
+    query = html.unescape(link[1]).split("?", 1)[1]
+    assert query.endswith("&next=admin_users")
+    answer = open_route(_auth._open_session, query, SAME_SITE)
+    assert answer.status_code == 303 and answer.headers["location"] == "/admin_users"
+    assert "bhyt_session=" in answer.headers["set-cookie"]
+
+
+@pytest.mark.parametrize("target", ["https://lua-dao.example/", "//lua-dao.example", "/admin_users", "sign_in",
+                                    "register", "admin_users/../x", "javascript:alert(1)", ""])
+def test_the_page_after_sign_in_is_one_of_the_apps_pages_never_another_address(app, target):
+    signed_in = auth.sign_in("demo.admin", DEMO_PASSWORD)
+    answer = open_route(_auth._open_session, f"ticket={quote(signed_in.ticket)}&next={quote(target)}", SAME_SITE)
+    assert answer.status_code == 303 and answer.headers["location"] == "/"
+    refused = open_route(_auth._open_session, f"ticket=forged&next={quote(target)}", SAME_SITE)
+    assert refused.headers["location"] == "/sign_in"
+    at = app
+    at.query_params["next"] = target
+    at = open_page(at, "pages/sign_in.py")
+    assert not at.info or not at.info[0].value.startswith("Đăng nhập để mở trang")
+
+
+def test_a_forbidden_page_says_so_with_a_way_home(app):
+    at = open_page(sign_in(app, "demo.nhataitro", DEMO_PASSWORD), "pages/admin_audit.py")
+    assert [e.value for e in at.error] == ["Nhà tài trợ không được mở trang «Nhật ký thay đổi»."]
+    assert "[Về trang chủ](/)" in [m.value for m in at.markdown]
+    assert not at.title
+
+
+def test_a_signed_in_visitor_sent_to_sign_in_goes_on_to_the_page(app):
+    at = sign_in(app, "demo.xa", DEMO_PASSWORD)
+    at.query_params["next"] = "nominations"
+    at = open_page(at, "pages/sign_in.py")
+    assert at.title[0].value == "Danh sách đề cử"
 
 
 
@@ -102,4 +163,4 @@ def test_an_administrator_sees_the_audit_log_of_the_sign_ins(app):
     assert at.success[0].value.startswith("Chuỗi băm nguyên vẹn")
     assert "Chưa có điểm kiểm tra nào: các sự kiện cuối cùng có thể bị xóa mà không phát hiện được." in [
         caption.value for caption in at.caption]
-    assert "sign_in" in list(at.dataframe[0].value["Hành động"])
+    assert "Đăng nhập" in list(at.dataframe[0].value["Hành động"])

@@ -48,9 +48,9 @@ def app_database(tmp_path_factory) -> str:
 
 
 @contextmanager
-def serving(database: str, **settings: str) -> Iterator[str]:
-    """`streamlit run` on `database` (with extra settings in its environment) until /_stcore/health answers; stopped
-    whatever happens. Yields its address."""
+def serving(database: str, *, ready: bool = True, **settings: str) -> Iterator[str]:
+    """`streamlit run` on `database` (with extra settings in its environment) until /_stcore/health answers and,
+    with `ready`, its database is prepared (/_bhyt/ready); stopped whatever happens. Yields its address."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = Path(database.removeprefix("sqlite:///")).parent / "streamlit.log"
@@ -67,10 +67,11 @@ def serving(database: str, **settings: str) -> Iterator[str]:
             if process.poll() is not None:
                 pytest.fail(f"streamlit exited with {process.returncode}:\n{log_path.read_text()}", pytrace=False)
             try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                with urllib.request.urlopen(f"{url}/{'_bhyt/ready' if ready else '_stcore/health'}",
+                                            timeout=2) as answer:
                     if answer.status == 200:
                         break
-            except OSError:
+            except OSError:  # not answering yet, or 503 while the database is prepared
                 pass
             if time.monotonic() > deadline:
                 pytest.fail(f"streamlit did not answer in 90 s:\n{log_path.read_text()}", pytrace=False)

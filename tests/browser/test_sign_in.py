@@ -100,3 +100,66 @@ def test_the_sign_in_link_holds_nothing_of_the_session_and_opens_nothing_again(a
     replayed = page.request.get(link, headers={"Sec-Fetch-Site": "same-origin"}, max_redirects=0)
     assert replayed.status == 303 and replayed.headers["location"] == "/sign_in"
     assert "set-cookie" not in replayed.headers
+
+
+# Streamlit's own answer to an address outside the menu, which the app replaces
+STREAMLIT_NOT_FOUND = ("Page not found", "You have requested page", "Running the app's main page", "does not seem")
+
+
+@pytest.fixture
+def wide(page):
+    """The page at an office screen's size."""
+    page.set_viewport_size({"width": 1366, "height": 900})
+    return page
+
+
+def test_a_signed_out_deep_link_signs_in_and_comes_back_to_the_page(app_server, page, wide):
+    page.goto(f"{app_server}/admin_users")
+    page.wait_for_url(f"{app_server}/sign_in?next=admin_users")
+    wait_for_app(page)
+    expect(page.get_by_text("Đăng nhập để mở trang «Người dùng».")).to_be_visible()
+    screenshot(page, "deep-link-sign-in")
+    page.get_by_label("Tên đăng nhập").fill("demo.admin")
+    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(f"{app_server}/admin_users")
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Người dùng")).to_be_visible()
+    screenshot(page, "deep-link-back-on-the-page")
+
+
+def test_the_role_home_address_while_signed_out_asks_for_a_sign_in(app_server, page, wide):
+    page.goto(f"{app_server}/today")
+    page.wait_for_url(f"{app_server}/sign_in?next=today")
+    wait_for_app(page)
+    expect(page.get_by_text("Đăng nhập để mở trang «Việc hôm nay».")).to_be_visible()
+
+
+@pytest.mark.parametrize("address", ["xyz", "trang-cu/123"])
+def test_an_unknown_address_gives_a_vietnamese_page(app_server, page, wide, address):
+    page.goto(f"{app_server}/{address}")
+    page.wait_for_url(f"{app_server}/{address.split('/')[0]}")  # a nested address is sent to its first part
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Không tìm thấy trang")).to_be_visible()
+    expect(page.get_by_role("link", name="Về trang chủ")).to_be_visible()
+    expect(page.get_by_role("link", name="Trang chủ", exact=True)).to_be_visible()  # the menu is there
+    shown = page.inner_text("body")
+    assert not [words for words in STREAMLIT_NOT_FOUND if words in shown]
+    screenshot(page, f"not-found-{address.replace('/', '-')}")
+
+
+def test_a_page_the_role_may_not_open_says_so_and_old_bookmarks_still_open(app_server, page, wide):
+    sign_in(page, app_server, "demo.xa")
+    page.goto(f"{app_server}/admin_users")
+    wait_for_app(page)
+    expect(page.get_by_text("Cán bộ xã/phường không được mở trang «Người dùng».")).to_be_visible()
+    expect(page.get_by_role("link", name="Về trang chủ")).to_be_visible()
+    expect(page.get_by_role("link", name="Người dùng")).to_have_count(0)  # still not in the menu
+    shown = page.inner_text("body")
+    assert not [words for words in STREAMLIT_NOT_FOUND if words in shown]
+    screenshot(page, "forbidden-page")
+
+    page.goto(f"{app_server}/nominees")  # the list's former address
+    page.wait_for_url(f"{app_server}/nominations")
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Danh sách đề cử")).to_be_visible()

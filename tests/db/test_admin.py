@@ -12,7 +12,7 @@ from donation.access import app_settings, audit, auth, offices, units
 from donation.access.actors import ROLE_NAMES, SYSTEM_ACTOR, Actor
 from donation.allocation import allocation
 from donation.common.errors import Forbidden, InvalidInput, NotFound
-from donation.payments import payments, receipts, reconcile
+from donation.payments import payments, receipts, reconcile, signers
 from donation.pledges import donors, overdue, pledges
 from donation.premium import rules
 from donation.registry import nominations, review
@@ -51,6 +51,11 @@ CALLS = {
     "set_active": (lambda a, u: auth.set_active(a, 1, True, uow=u), {"admin"}),
     "reset_password": (lambda a, u: auth.reset_password(a, 1, "Mat-khau-dai-du", uow=u), {"admin"}),
     "update_setting": (lambda a, u: app_settings.update(a, "hold_days", 10, uow=u), {"admin"}),
+    "update_many": (lambda a, u: app_settings.update_many(a, {"objection_days": 8}, uow=u), {"admin"}),
+    "set_office_signer": (lambda a, u: app_settings.set_office_signer(a, "1", {"signer_name": "Lê Văn An"}, uow=u),
+                          {"admin"}),
+    "office_signers": (lambda a, u: signers.office_signers(a, uow=u), {"admin"}),
+    "audit_used_values": (lambda a, u: audit.used_values(a, uow=u), {"admin"}),
     "rule_book": (lambda a, u: rules.rule_book(a, uow=u), {"admin", "national_officer", "province_officer"}),
     "add_rule_version": (lambda a, u: rules.add_rule_version(a, NEW_VERSION, uow=u), {"admin"}),
     "add_top_up": (lambda a, u: rules.add_top_up(a, province_code=66, group_key="pupil", share_bp=1000,
@@ -189,6 +194,17 @@ def test_poor_commune_flag_is_audited(engine):
         assert w.session.get(Commune, 22276).is_poor is True
         _, total = audit.list_events(w.session, action="set_poor_commune")
     assert total == 1
+
+
+def test_several_poor_commune_flags_are_saved_together_or_not_at_all(engine):
+    initialise(engine)
+    uow = UnitOfWork(engine)
+    with pytest.raises(NotFound, match="mã 99999999"):
+        units.set_poor_communes(ACTORS["admin"], [("22276", True), ("99999999", True)], uow=uow)
+    with uow as w:
+        assert w.session.get(Commune, 22276).is_poor is False  # the first was not saved alone
+    saved = units.set_poor_communes(ACTORS["admin"], [("22276", True), ("22090", True)], uow=uow)
+    assert [(u.code, u.is_poor) for u in saved] == [(22276, True), (22090, True)]
 
 
 @pytest.mark.parametrize(("key", "value", "message"), [

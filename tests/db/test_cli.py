@@ -166,13 +166,13 @@ def test_batch_commands_run_as_a_named_user(database):
 def test_seed_demo_then_audit_verify(database, tmp_path):
     first = cli("seed-demo", "--json", env=database)
     assert first.returncode == 0, first.stderr
-    assert json.loads(first.stdout)["accounts_added"] == 5
+    assert json.loads(first.stdout)["accounts_added"] == 6
     assert json.loads(cli("seed-demo", "--json", env=database).stdout)["accounts_added"] == 0
     check = cli("audit", "verify", "--json", env=database)
-    # 5 accounts, the demo donor's profile and the 35 offices' bank accounts
+    # 6 accounts, the demo donor's profile, the 35 offices' bank accounts and 9 offices' receipt signers
     assert check.returncode == 0
     assert {k: v for k, v in json.loads(check.stdout).items() if k != "notes"} == {
-        "events": 41, "ok": True, "first_bad": None, "reason": "", "seq": 41, "checkpoint": None}
+        "events": 51, "ok": True, "first_bad": None, "reason": "", "seq": 51, "checkpoint": None}
     connection = sqlite3.connect(database["DATABASE_URL"].removeprefix("sqlite:///"))
     connection.execute("DELETE FROM audit_event WHERE seq = 2")
     connection.commit()
@@ -180,7 +180,7 @@ def test_seed_demo_then_audit_verify(database, tmp_path):
     broken = cli("audit", "verify", "--json", env=database)
     assert broken.returncode == 1
     data = json.loads(broken.stdout)
-    assert (data["events"], data["ok"]) == (40, False) and isinstance(data["first_bad"], int)
+    assert (data["events"], data["ok"]) == (50, False) and isinstance(data["first_bad"], int)
 
 
 def test_import_nominations_json_contract(database, tmp_path):
@@ -193,7 +193,8 @@ def test_import_nominations_json_contract(database, tmp_path):
               env=database)
     assert dry.returncode == 0, dry.stderr
     data = json.loads(dry.stdout)
-    assert set(data) == {"rows", "accepted", "rejected", "warnings", "committed", "errors"}
+    assert set(data) == {"rows", "accepted", "rejected", "warnings", "committed", "errors", "held_back",
+                         "split_households"}
     assert (data["rows"], data["accepted"], data["rejected"], data["committed"]) == (9, 4, 5, False)
     assert {e["row"] for e in data["errors"]} == set(MIXED_REFUSED)
     assert all(set(e) == {"row", "column", "code", "message"} and isinstance(e["row"], int) for e in data["errors"])
@@ -204,6 +205,26 @@ def test_import_nominations_json_contract(database, tmp_path):
     every_row_refused = json.loads(again.stdout)
     assert again.returncode == 0 and every_row_refused["accepted"] == 0 and every_row_refused["committed"] is False
     assert every_row_refused["rejected"] == 9
+
+
+def test_import_nominations_keeps_households_whole_unless_told(database, tmp_path):
+    from tests.workbooks import H10, sheets, workbook
+
+    cli("seed-demo", env=database)
+    path, refused = tmp_path / "ho.xlsx", tmp_path / "chua-luu.xlsx"
+    path.write_bytes(workbook(H10))
+    args = ("import-nominations", str(path), "--commune", "22276", "--user", "demo.xa")
+    text = cli(*args, "--dry-run", "--refused", str(refused), env=database)
+    assert text.returncode == 0, text.stderr
+    assert "3 dòng: 1 hợp lệ, 1 bị từ chối, 1 giữ lại cùng hộ" in text.stdout
+    assert "Hộ H10: dòng 4 giữ lại, chưa lưu. Dòng 5, Ngày sinh: Ngày sinh 01/01/2082 ở tương lai" in text.stdout
+    assert [row[0] for row in sheets(refused.read_bytes())["Danh sách đề cử"]] == [
+        "Họ và tên", "Phan Văn Long", "Phan Thị Hạnh"]
+    alone = json.loads(cli(*args, "--save-valid-rows", "--json", env=database).stdout)
+    assert (alone["accepted"], alone["held_back"], alone["committed"]) == (2, [], True)
+    assert alone["split_households"] == [{"household": "H10", "valid_rows": [4], "refused_rows": [5],
+                                          "reasons": ["Dòng 5, Ngày sinh: Ngày sinh 01/01/2082 ở tương lai: kiểm tra "
+                                                      "lại"]}]
 
 
 def test_import_nominations_refuses_an_official_outside_the_commune(database, tmp_path):

@@ -151,3 +151,51 @@ def test_an_allocating_seed_buys_the_demo_commune_cards_so_reports_show_money_sp
             ReportTally.kind == "done")))
         run_ids = set(work.session.exec(select(AllocationRun.id)))
         assert counted == {("run", run) for run in run_ids} | {("batch", batch.id)} and run_ids
+
+
+def test_every_province_with_demo_nominations_has_two_officers_and_nobody_reviews_their_own(engine):
+    """Approval and the second officer's confirmation can both be tried with the listed accounts (issue 19, §10)."""
+    from db.models import UserAccount
+    from donation.access.actors import SYSTEM_ACTOR
+    from donation.payments import signers as office_signers
+
+    _, rows, uow = seeded(engine, seed=1, count=300)
+    with uow as work:
+        provinces = set(work.session.exec(select(Nomination.province_code).distinct()))
+        officers = Counter(work.session.exec(select(UserAccount.province_code).where(
+            UserAccount.role == "province_officer", UserAccount.is_active)))
+        by_user = {id_: (username, name) for id_, username, name in work.session.exec(
+            select(UserAccount.id, UserAccount.username, UserAccount.display_name))}
+        made = work.session.exec(select(Nomination.nominated_by, Nomination.reviewed_by, Nomination.province_code,
+                                        Nomination.status)).all()
+    assert len(provinces) >= 5 and all(officers[p] >= 2 for p in provinces), officers
+    assert all(reviewer != nominator for nominator, reviewer, *_ in made if reviewer)
+    # the listed provincial officer of Đắk Lắk nominated nothing: every nomination in their queue can be approved
+    # once its posting window has passed
+    tinh = auth.find_actor("demo.tinh", uow=uow).user_id
+    assert not [1 for nominator, _, province, _ in made if nominator == tinh]
+    assert {by_user[n][0] for n, _, p, _ in made if p == demo.DEMO_PROVINCE} == {"demo.xa", "demo.tinh2"}
+    # the names are written as an office writes them, not as a slug or with every word capitalised
+    names = dict(by_user.values())
+    quang_tri = next(name for username, name in names.items() if username.startswith("demo.tinh.")
+                     and "Quảng Trị" in name)
+    assert quang_tri == "Cán bộ BHXH Quảng Trị"
+    assert all(name.startswith("Cán bộ BHXH ") for username, name in names.items() if username.startswith(
+        ("demo.tinh.", "demo.tinh2.")))
+    # the demo's receipts are signed by a named person, in every office with demo data
+    headers = {r.key: r.header for r in office_signers.office_signers(SYSTEM_ACTOR, uow=uow)}
+    assert all(headers[key]["signer_name"] for key in ["national", *map(str, provinces)])
+    assert headers[str(demo.DEMO_PROVINCE)]["signer_title"] == "GIÁM ĐỐC"
+
+
+def test_demo_payments_are_confirmed_by_a_second_officer_of_the_office(engine):
+    from db.models import UserAccount
+
+    _, _, uow = seeded(engine, count=0)
+    demo.seed_demo(seed=2, pledges=40, uow=uow, today=TODAY)
+    with uow as work:
+        names = dict(work.session.exec(select(UserAccount.id, UserAccount.username)).all())
+        pairs = work.session.exec(select(Payment.office_code, Payment.recorded_by, Payment.confirmed_by).where(
+            Payment.status == "confirmed", Payment.source != "statement")).all()
+    assert pairs and all(recorder != confirmer for _, recorder, confirmer in pairs)
+    assert {names[confirmer] for office, _, confirmer in pairs if office == demo.DEMO_PROVINCE} == {"demo.tinh2"}

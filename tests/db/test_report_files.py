@@ -55,6 +55,8 @@ def test_the_national_command_writes_json_excel_and_pdf_with_the_same_figures(fu
     assert {k: v[0] for k, v in summary.items() if k != "left"} == {k: data[k] for k in reports.FIGURES}
     assert {k: v[1] for k, v in summary.items() if k != "left"} == data["change"]
     assert summary["left"][0] == data["left"] == data["received"] - data["allocated"]
+    # the change of the money not yet allocated is its own change (received less allocated), not yesterday's figure
+    assert summary["left"][1] == data["change"]["received"] - data["change"]["allocated"]
     areas = body(book["Theo tỉnh"], "Mã")
     by_code = {int(row[0]): row[2:] for row in areas if row[0] != ""}
     for province in data["provinces"]:

@@ -280,3 +280,68 @@ def test_a_saved_allocation_is_counted_for_reports_at_once_by_the_command(tmp_pa
         assert runs and counted == runs  # counted by the command: the next report reads, it does not count
     finally:
         engine.dispose()
+
+
+def test_the_change_is_since_the_previous_days_report_on_the_demo_and_after_a_new_day(uow, people, today):
+    """Two reports on consecutive days: the change of the second is what happened on its day. On the demo (whose
+    pledges were made and lists posted on days before its first start) the change since yesterday is not the total;
+    a pledge and a payment made the next day are that day's whole change of pledged and received."""
+    from donation.payments import payments
+    from donation.pledges import pledges
+
+    yesterday = today - timedelta(days=1)
+    demo.seed_demo(seed=5, nominations=120, pledges=10, allocate=True, uow=uow, today=yesterday)
+    _made_yesterday(uow, today)
+    first = reports.daily(SYSTEM_ACTOR, on=yesterday, uow=uow)
+    day_before = reports.daily(SYSTEM_ACTOR, on=yesterday - timedelta(days=1), uow=uow)
+    assert first.change == first.figures - day_before.figures
+    with uow as work:
+        made = work.session.connection().execute(text(
+            "SELECT COALESCE(SUM(amount), 0) FROM pledge WHERE status NOT IN ('cancelled', 'expired') "
+            "AND quoted_on = :day"), {"day": yesterday.isoformat() if uow.engine.dialect.name == "sqlite"
+                                       else yesterday}).scalar_one()
+        late = work.session.connection().execute(text(
+            "SELECT COUNT(*) FROM nomination WHERE posted_on IS NULL OR posted_on = :day"),
+            {"day": yesterday.isoformat() if uow.engine.dialect.name == "sqlite" else yesterday}).scalar_one()
+    # the demo's pledges were made before its day: the day's change of pledged is only that day's pledges
+    assert first.figures.pledged > 0 and first.change.pledged == int(made) < first.figures.pledged
+    assert first.change.people_nominated == late < first.figures.people_nominated
+    assert first.change.allocated == first.figures.allocated > 0  # the demo allocates on its day
+
+    # the next day: a walk-in pledge and its payment, and nothing else
+    tinh = people["demo.tinh"]
+    pledge = pledges.create_pledge(tinh, amount=3_000_000, province_code=66, today=today, uow=uow,
+                                   donor_id=_a_donor(uow))
+    paid = payments.record_payment(tinh, pledge.code, amount=1_000_000, method="cash", paid_on=today, today=today,
+                                   uow=uow)
+    payments.confirm_payment(people["tinh.hai"], paid.id, uow=uow)
+    second = reports.daily(SYSTEM_ACTOR, on=today, uow=uow)
+    again = reports.daily(SYSTEM_ACTOR, on=yesterday, uow=uow)
+    assert again.figures == first.figures  # yesterday's report made again says the same
+    assert second.previous == yesterday and second.change == second.figures - first.figures
+    assert second.change.as_dict() == {**dict.fromkeys(reports.FIGURES, 0), "pledged": 3_000_000,
+                                       "received": 1_000_000}
+    assert second.change.left == 1_000_000
+
+
+def _made_yesterday(uow, today: date) -> None:
+    """What the demo of yesterday did at the clock's time (today), at the same time yesterday: its reviews, the late
+    nominations, the allocation run, the cards; as if the first start had been yesterday."""
+    start = reports.end_of_day(today - timedelta(days=1))
+    sqlite = uow.engine.dialect.name == "sqlite"
+    earlier = "datetime({0}, '-1 days')" if sqlite else "{0} - INTERVAL '1 day'"
+    with uow as work:
+        for table, column in (("nomination", "nominated_at"), ("nomination", "reviewed_at"),
+                              ("allocation_run", "run_at"), ("card", "imported_at"), ("pledge", "created_at")):
+            work.session.connection().execute(text(
+                f"UPDATE {table} SET {column} = {earlier.format(column)} WHERE {column} >= :start"),
+                {"start": start.strftime("%Y-%m-%d %H:%M:%S") if sqlite else start})
+        work.commit()
+
+
+def _a_donor(uow) -> int:
+    """A walk-in donor of the Đắk Lắk office (the demo's companies)."""
+    from db.models import Donor
+
+    with uow as work:
+        return work.session.exec(select(Donor.id).where(Donor.kind == "organisation").order_by(Donor.id)).first()

@@ -5,7 +5,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from donation.common.errors import InvalidInput
-from donation.common.money import amount_in_words, format_number, format_percent_bp, format_vnd, parse_vnd
+from donation.common.money import (
+    amount_in_words,
+    format_number,
+    format_percent_bp,
+    format_vnd,
+    format_vnd_short,
+    parse_vnd,
+)
 
 
 @pytest.mark.parametrize(
@@ -15,6 +22,33 @@ from donation.common.money import amount_in_words, format_number, format_percent
 )
 def test_format_vnd(amount, text):
     assert format_vnd(amount) == text
+
+
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [
+        (0, "0 ₫"), (5, "5 ₫"), (999, "999 ₫"),  # below a thousand: exact
+        (1_000, "1 nghìn ₫"), (1_049, "1 nghìn ₫"), (1_050, "1,1 nghìn ₫"), (1_500, "1,5 nghìn ₫"),
+        (999_949, "999,9 nghìn ₫"), (999_950, "1 triệu ₫"),  # rounds up to a thousand nghìn: said in triệu
+        (1_000_000, "1 triệu ₫"), (20_000_000, "20 triệu ₫"), (20_040_000, "20 triệu ₫"),
+        (20_050_000, "20,1 triệu ₫"), (430_929_000, "430,9 triệu ₫"), (430_950_000, "431 triệu ₫"),
+        (999_949_999, "999,9 triệu ₫"), (999_950_000, "1 tỷ ₫"), (1_000_000_000, "1 tỷ ₫"),
+        (1_234_567_890, "1,2 tỷ ₫"), (1_250_000_000, "1,3 tỷ ₫"), (1_234_567_890_123, "1.234,6 tỷ ₫"),
+        (-884_520, "-884,5 nghìn ₫"), (-1_200_000_000, "-1,2 tỷ ₫"),
+    ],
+)
+def test_format_vnd_short(amount, text):
+    assert format_vnd_short(amount) == text
+
+
+@given(st.integers(min_value=-(10**15), max_value=10**15))
+def test_the_short_form_is_within_half_a_tenth_of_its_unit(amount):
+    text = format_vnd_short(amount)
+    number, *unit = text.removesuffix(" ₫").split(" ")
+    scale = {"": 1, "nghìn": 10**3, "triệu": 10**6, "tỷ": 10**9}[" ".join(unit)]
+    shown = float(number.replace(".", "").replace(",", "."))
+    assert abs(shown * scale - amount) <= scale / 20 + 1e-6 * abs(amount)
+    assert len(text) <= 16 or "tỷ" in text  # short: at most "999,9 nghìn ₫"-long below a thousand tỷ
 
 
 @pytest.mark.parametrize(("bp", "text"), [(450, "4,5%"), (7000, "70%"), (10000, "100%"), (1250, "12,5%"),
@@ -27,6 +61,8 @@ def test_format_percent(bp, text):
 def test_money_is_never_a_float_or_text(bad):
     with pytest.raises(TypeError):
         format_vnd(bad)
+    with pytest.raises(TypeError):
+        format_vnd_short(bad)
 
 
 @pytest.mark.parametrize(
