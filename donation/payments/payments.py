@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from sqlmodel import Session, select
 
 from db.enums import PaymentMethod, PaymentStatus, labelled
-from db.models import Payment, Pledge, Receipt, StatementLine
+from db.models import Donor, Payment, Pledge, Receipt, StatementLine, UserAccount
 from db.uow import UnitOfWork
 from donation.access import audit
 from donation.access.actors import DONOR, OFFICE_STAFF, Actor, require_role
@@ -46,6 +46,8 @@ class PaymentRow:
     recorded_by: int
     note: str
     receipt: str = ""  # the number of its receipt in force, once confirmed
+    donor: str = ""  # in the lists of payments to confirm: the pledge's donor and who recorded the payment
+    recorder: str = ""
     receipt_mail: str = ""  # once confirmed: whether its receipt was e-mailed to the donor (receipts.mail_receipts)
 
     @property
@@ -179,17 +181,21 @@ def reject_payment(actor: Actor, payment_id: int, reason: str, *, uow: UnitOfWor
 
 def awaiting_confirmation(actor: Actor, *, office: int | None = None,
                           uow: UnitOfWork | None = None) -> list[PaymentRow]:
-    """Payments recorded by hand in the officer's office that wait for a second officer."""
+    """Payments recorded by hand in the officer's office that wait for a second officer, with their pledges' donors
+    and who recorded them (`recorded_by` tells the officer's own, which another officer confirms)."""
     require_role(actor, *OFFICE_STAFF)
     if office is None:
         office = own_office(actor)
     with uow or UnitOfWork() as work:
-        query = (select(Payment, Pledge.code).join(Pledge, Pledge.id == Payment.pledge_id)
-                 .where(Payment.status == "awaiting_confirmation").order_by(Payment.recorded_at))
+        query = (select(Payment, Pledge.code, Donor.name, UserAccount.display_name)
+                 .join(Pledge, Pledge.id == Payment.pledge_id).join(Donor, Donor.id == Pledge.donor_id)
+                 .join(UserAccount, UserAccount.id == Payment.recorded_by)
+                 .where(Payment.status == "awaiting_confirmation").order_by(Payment.recorded_at, Payment.id))
         if office is not None:
             require_office(actor, office)
             query = query.where(Payment.office_code == office)
-        return [_row(payment, code) for payment, code in work.session.exec(query)]
+        return [replace(_row(payment, code), donor=donor, recorder=recorder)
+                for payment, code, donor, recorder in work.session.exec(query)]
 
 
 def payments_of(actor: Actor, code: str, *, uow: UnitOfWork | None = None) -> list[PaymentRow]:

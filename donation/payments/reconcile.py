@@ -12,7 +12,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from db.bulk import bulk_insert, bulk_update, one_of
-from db.models import Payment, Pledge, StatementLine
+from db.models import Donor, Payment, Pledge, StatementLine
 from db.uow import UnitOfWork
 from donation.access import audit
 from donation.access.actors import OFFICE_STAFF, Actor, require_role
@@ -31,6 +31,32 @@ from donation.registry.nomination_rows import Issue
 _CHUNK = 20_000  # identifiers per lookup, sent as one array parameter
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    """A pledge of the office whose code is one slip away from a word of a line's description: offered, never
+    matched without a person."""
+
+    code: str
+    typed: str  # the word of the description it may correct
+    donor: str
+    due: int  # what the pledge still owes
+
+
+@dataclass(frozen=True)
+class MatchedLine:
+    entry: Entry
+    pledge_code: str
+    donor: str
+    due: int  # what the pledge owed before this line
+
+
+@dataclass(frozen=True)
+class UnmatchedLine:
+    entry: Entry
+    reason: str
+    suggestions: tuple[Suggestion, ...] = ()
+
+
 @dataclass
 class ReconcileReport:
     lines: int = 0  # credit lines read, duplicates included
@@ -41,7 +67,9 @@ class ReconcileReport:
     skipped: int = 0  # debit and zero lines
     committed: bool = False
     errors: list[Issue] = field(default_factory=list)
-    unmatched_lines: list[tuple[Entry, str]] = field(default_factory=list)  # the line and why it did not match
+    # a preview's lines: each matched one with its pledge, each other one with why not and the pledges it may mean
+    matched_lines: list[MatchedLine] = field(default_factory=list)
+    unmatched_lines: list[UnmatchedLine] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {"lines": self.lines, "matched": self.matched, "unmatched": self.unmatched,
@@ -65,16 +93,19 @@ def office_for(actor: Actor, office: int | None) -> int:
 class _Pledge:
     """The few facts of a pledge the matching needs, without an ORM object per row."""
 
-    __slots__ = ("id", "code", "office_code", "status", "amount", "paid", "updated_at", "changed")
+    __slots__ = ("id", "code", "office_code", "status", "amount", "paid", "donor_id", "updated_at", "changed")
 
-    def __init__(self, id, code, office_code, status, amount, paid):  # noqa: A002
+    def __init__(self, id, code, office_code, status, amount, paid, donor_id):  # noqa: A002
         self.id, self.code, self.office_code, self.status = id, code, office_code, status
-        self.amount, self.paid, self.updated_at, self.changed = amount, paid, None, False
+        self.amount, self.paid, self.donor_id, self.updated_at, self.changed = amount, paid, donor_id, None, False
 
 
-def _why_not(codes: list[str], found: dict[str, _Pledge], office: int) -> tuple[_Pledge | None, str]:
+def _why_not(codes: list[str], found: dict[str, _Pledge], office: int,
+             description: str) -> tuple[_Pledge | None, str]:
     known = [found[c] for c in dict.fromkeys(codes) if c in found]
     if not codes:
+        if misses := pledge_codes.near_misses(description):
+            return None, f"Mã {misses[0][0]} sai ký tự kiểm tra (gõ nhầm?)"
         return None, "Nội dung không có mã cam kết"
     if not known:
         return None, f"Mã {codes[0]} không có trong hệ thống"
@@ -115,6 +146,7 @@ def _reconcile(actor: Actor, data: bytes, filename: str, office: int, columns: d
         now = datetime.now(UTC)
         matched: list[tuple[Entry, _Pledge]] = []
         unmatched: list[tuple[Entry, str]] = []
+        owed_before: list[int] = []  # for a preview: what each matched line's pledge owed before it
         for entry in sorted(entries, key=lambda e: (e.line_date, e.row)):
             if entry.reference in known:
                 report.duplicates += 1
@@ -125,17 +157,21 @@ def _reconcile(actor: Actor, data: bytes, filename: str, office: int, columns: d
                 unmatched.append((entry, f"Trùng mã giao dịch với khoản nộp ghi tay mã {waiting[entry.reference]} "
                                          "đang chờ xác nhận"))
                 continue
-            pledge, reason = _why_not(codes_of[entry.reference], found, office)
+            pledge, reason = _why_not(codes_of[entry.reference], found, office, entry.description)
             if pledge is None:
                 unmatched.append((entry, reason))
                 continue
+            owed_before.append(max(0, pledge.amount - pledge.paid))
             apply_payment(pledge, entry.amount, now)
             pledge.changed = True
             matched.append((entry, pledge))
         report.matched, report.unmatched = len(matched), len(unmatched)
         report.amount_matched = sum(entry.amount for entry, _ in matched)
-        report.unmatched_lines = unmatched
-        if dry_run or not (matched or unmatched):
+        report.unmatched_lines = [UnmatchedLine(entry, reason) for entry, reason in unmatched]
+        if dry_run:
+            _describe(session, office, report, matched, owed_before, unmatched)
+            return report
+        if not (matched or unmatched):
             return report
         _save(session, actor, office, filename, matched, unmatched, found, now)
         audit.record(session, actor, "reconcile_statement", "receiving_office", office,
@@ -147,6 +183,47 @@ def _reconcile(actor: Actor, data: bytes, filename: str, office: int, columns: d
     if matched:  # each receipt just issued goes to its donor's e-mail; one that does not is kept and shown
         mail_issued(actor, office=office, issued_at=now, uow=uow)
     return report
+
+
+def _describe(session: Session, office: int, report: ReconcileReport, matched: list[tuple[Entry, _Pledge]],
+              owed_before: list[int], unmatched: list[tuple[Entry, str]]) -> None:
+    """A preview's lines: the matched ones with their pledges' donors, the others with the pledges they may mean
+    (an import only lists the others, with their reasons: the queue offers the pledges)."""
+    names = _donor_names(session, {pledge.donor_id for _, pledge in matched})
+    report.matched_lines = [MatchedLine(entry, pledge.code, names.get(pledge.donor_id, ""), owed)
+                            for (entry, pledge), owed in zip(matched, owed_before, strict=True)]
+    offered = suggestions(session, office, {entry.reference: entry.description for entry, _ in unmatched})
+    report.unmatched_lines = [UnmatchedLine(entry, reason, offered.get(entry.reference, ()))
+                              for entry, reason in unmatched]
+
+
+def _donor_names(session: Session, ids: set[int]) -> dict[int, str]:
+    names = {}
+    for chunk in chunks(sorted(ids), 5_000):
+        names.update(session.exec(select(Donor.id, Donor.name).where(Donor.id.in_(chunk))).all())
+    return names
+
+
+def suggestions(session: Session, office: int, descriptions: dict[object, str]) -> dict[object, tuple[Suggestion, ...]]:
+    """For each description (by its key) without a valid code, the office's pledges that may take money whose code is
+    one slip away from a word of it. Another office's pledges, and closed ones, are never offered."""
+    misses = {key: pledge_codes.near_misses(text) for key, text in descriptions.items()}
+    wanted = {code for found in misses.values() for _, codes in found for code in codes}
+    if not wanted:
+        return {}
+    pledges: dict[str, tuple[str, int]] = {}
+    for chunk in chunks(sorted(wanted), _CHUNK):
+        for code, name, amount, paid in session.exec(
+                select(Pledge.code, Donor.name, Pledge.amount, Pledge.paid).join(Donor, Donor.id == Pledge.donor_id)
+                .where(one_of(Pledge.code, chunk, session.get_bind().dialect.name), Pledge.office_code == office,
+                       Pledge.status.in_(PAYABLE))):
+            pledges[code] = (name, max(0, amount - paid))
+    offered = {}
+    for key, found in misses.items():
+        if chosen := tuple(Suggestion(code, typed, *pledges[code]) for typed, codes in found for code in codes
+                           if code in pledges):
+            offered[key] = chosen
+    return offered
 
 
 def _one_line_per_reference(entries: list[Entry], report: ReconcileReport) -> list[Entry]:
@@ -191,7 +268,7 @@ def _known_references(session: Session, office: int, references: list[str]) -> t
 def _pledges(session: Session, office: int, codes: set[str]) -> dict[str, _Pledge]:
     """The pledges the codes name. For a large statement, first the office's open ones in one read (nearly every
     code is one of them); then any other by code (another office's, or a closed one), so that the reason is given."""
-    columns = (Pledge.id, Pledge.code, Pledge.office_code, Pledge.status, Pledge.amount, Pledge.paid)
+    columns = (Pledge.id, Pledge.code, Pledge.office_code, Pledge.status, Pledge.amount, Pledge.paid, Pledge.donor_id)
     found = {}
     if len(codes) > _CHUNK:
         for row in session.exec(select(*columns).where(Pledge.office_code == office,
@@ -244,6 +321,7 @@ class QueueLine:
     description: str
     bank_reference: str
     reason: str
+    suggestions: tuple[Suggestion, ...] = ()  # the office's pledges its code may have meant (one slip away)
 
 
 def unmatched_lines(actor: Actor, *, office: int | None = None, limit: int = 50, offset: int = 0,
@@ -254,8 +332,11 @@ def unmatched_lines(actor: Actor, *, office: int | None = None, limit: int = 50,
     with uow or UnitOfWork() as work:
         query = select(StatementLine).where(StatementLine.office_code == office, StatementLine.status == "unmatched")
         total = work.session.exec(select(func.count()).select_from(query.subquery())).one()
-        rows = work.session.exec(query.order_by(StatementLine.line_date, StatementLine.id).offset(offset).limit(limit))
-        return [QueueLine(r.id, r.line_date, r.amount, r.description, r.bank_reference, r.reason) for r in rows], total
+        rows = work.session.exec(query.order_by(StatementLine.line_date, StatementLine.id).offset(offset)
+                                 .limit(limit)).all()
+        offered = suggestions(work.session, office, {r.id: r.description for r in rows})
+        return [QueueLine(r.id, r.line_date, r.amount, r.description, r.bank_reference, r.reason,
+                          offered.get(r.id, ())) for r in rows], total
 
 
 def _queued(session: Session, actor: Actor, line_id: int) -> StatementLine:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
-from sqlmodel import func, select
+from sqlalchemy import true
+from sqlmodel import Session, func, select
 
-from db.models import Commune, UserAccount
+from db.models import Commune, Donor, Hold, Nomination, Payment, Pledge, Receipt, StatementLine, UserAccount
 from db.uow import UnitOfWork
 from donation.access import audit
 from donation.access.actors import (
@@ -15,18 +16,21 @@ from donation.access.actors import (
     COMMUNE_OFFICIAL,
     DONOR,
     EVERY_ROLE,
-    NATIONAL_OFFICER,
+    OFFICE_STAFF,
     PROVINCE_OFFICER,
     Actor,
     require_role,
 )
+from donation.access.offices import own_office
 from donation.access.units import get_commune, get_province
+from donation.common.dates import format_date, format_datetime_vn
 from donation.common.money import format_number, format_vnd
-from donation.payments import payments, receipts, reconcile
+from donation.payments import reconcile
 from donation.pledges import overdue, pledges
+from donation.pledges.states import HOLDING
 from donation.premium.calculator import quote_premium
 from donation.premium.rules import load_rule_book
-from donation.registry import nominations
+from donation.registry import nominations, review
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class Today:
     scope: str
     facts: list[tuple[str, str]] = field(default_factory=list)
     attention: list[str] = field(default_factory=list)
+    work: list[Work] = field(default_factory=list)  # office staff: what waits for them, by kind (zero counts too)
 
 
 def overview(actor: Actor, on: date, *, uow: UnitOfWork | None = None) -> Today:
@@ -66,8 +71,8 @@ def overview(actor: Actor, on: date, *, uow: UnitOfWork | None = None) -> Today:
             if due:
                 attention.append(f"{format_number(due)} đề cử đã duyệt sắp hết hạn hoặc đã hết hạn một năm chương "
                                  "trình: gia hạn ở trang Danh sách đề cử.")
-        if actor.role in (PROVINCE_OFFICER, NATIONAL_OFFICER):
-            attention += _office_work(actor, UnitOfWork(work.engine), on)
+        work_items = (office_work(actor, on, uow=UnitOfWork(work.engine))
+                      if actor.role in OFFICE_STAFF else [])
         if actor.role == DONOR:
             facts += _my_pledges(actor, UnitOfWork(work.engine))
         if actor.role == COMMUNE_OFFICIAL:
@@ -98,28 +103,134 @@ def overview(actor: Actor, on: date, *, uow: UnitOfWork | None = None) -> Today:
                 attention.append(check.summary())
         else:
             scope = "Cả nước"
-        return Today(scope, facts, attention)
+        return Today(scope, facts, attention, work_items)
 
 
 
-def _office_work(actor: Actor, uow: UnitOfWork, on: date) -> list[str]:
-    """What the office's money needs today: records to confirm, statement lines to settle, instalments overdue,
-    receipts another officer asked to void."""
-    waiting = len(payments.awaiting_confirmation(actor, uow=uow))
-    voids = len(receipts.void_requests(actor, uow=uow))
-    lines = reconcile.unmatched_lines(actor, limit=1, uow=uow)[1]
-    late = overdue.overdue(actor, today=on, uow=uow)
-    notes = []
-    if waiting:
-        notes.append(f"{format_number(waiting)} khoản nộp ghi tay chờ một cán bộ khác xác nhận.")
-    if lines:
-        notes.append(f"{format_number(lines)} dòng sao kê chưa khớp cam kết nào: gắn vào cam kết hoặc đánh dấu.")
-    if late:
-        notes.append(f"{format_number(len(late))} đợt nộp quá hạn, còn thiếu "
-                     f"{format_vnd(sum(r.owed for r in late))}.")
-    if voids:
-        notes.append(f"{format_number(voids)} biên nhận được đề nghị hủy, chờ một cán bộ khác xác nhận.")
-    return notes
+HOLD_WARNING_DAYS = 3  # a hold that lapses within this many days is shown on the office's home page
+_SUGGESTION_SCAN = 5_000  # queue lines read for the pledges their codes may mean; a longer queue is only counted
+
+
+@dataclass(frozen=True)
+class Work:
+    """One kind of work waiting for the officer: how many, what they are, and which page does it (by `key`)."""
+
+    key: str  # review, payments, statement, holds, overdue, voids
+    title: str
+    count: int
+    detail: str = ""
+
+
+def office_work(actor: Actor, on: date, *, uow: UnitOfWork | None = None,
+                now: datetime | None = None) -> list[Work]:
+    """What waits for an officer (administrators: in every office and province): nominations to review, payments
+    to confirm, statement lines to settle, holds about to lapse, instalments overdue, receipts to void."""
+    require_role(actor, *OFFICE_STAFF)
+    now = now or datetime.now(UTC)
+    office = own_office(actor)  # None: every office
+    with uow or UnitOfWork() as work:
+        session = work.session
+        items = []
+        if actor.role in review.REVIEWERS:
+            items.append(_reviews(session, actor, on, work.engine))
+        items += [_payments(session, actor, office), _statement(session, office),
+                  _holds(session, office, now)]
+    late = overdue.overdue(actor, today=on, office=office, uow=UnitOfWork(work.engine))
+    items.append(Work("overdue", "Đợt nộp quá hạn", len(late),
+                      f"{format_number(len({r.pledge_code for r in late}))} cam kết, còn thiếu "
+                      f"{format_vnd(sum(r.owed for r in late))}; quá hạn lâu nhất {max(r.days_late for r in late)} "
+                      "ngày" if late else ""))
+    with UnitOfWork(work.engine) as again:
+        items.append(_voids(again.session, actor, office))
+    return items
+
+
+def _in_office(column, office: int | None):
+    return true() if office is None else column == office
+
+
+def _reviews(session: Session, actor: Actor, on: date, engine) -> Work:
+    """Posted nominations in the reviewer's scope: how many this reviewer can approve now, and why the others cannot
+    (the review queue's own rule and counts; a nomination may be held back for more than one reason)."""
+    counts = review.queue_counts(actor, today=on, uow=UnitOfWork(engine))
+    total, ready = counts[None], counts[review.APPROVABLE]
+    if not total:
+        return Work("review", "Đề cử chờ xét duyệt", 0)
+    why = []
+    if counts[review.WINDOW]:
+        posted = select(func.min(Nomination.objection_until)).where(Nomination.status == "posted",
+                                                                   Nomination.objection_until >= on)
+        if actor.role == PROVINCE_OFFICER:
+            posted = posted.where(Nomination.province_code == actor.province_code)
+        first = session.exec(posted).one()
+        why.append(f"{format_number(counts[review.WINDOW])} đang niêm yết (sớm nhất duyệt được từ "
+                   f"{format_date(first + timedelta(days=1))})")
+    if counts[review.OBJECTION]:
+        why.append(f"{format_number(counts[review.OBJECTION])} còn ý kiến chưa xử lý")
+    if counts[review.OWN]:
+        why.append(f"{format_number(counts[review.OWN])} do bạn đề cử hoặc sửa (cán bộ khác duyệt)")
+    detail = f"{format_number(ready)} duyệt được ngay"
+    if why:
+        detail += f"; {format_number(total - ready)} chưa duyệt được: " + ", ".join(why)
+    return Work("review", "Đề cử chờ xét duyệt", total, detail)
+
+
+def _payments(session: Session, actor: Actor, office: int | None) -> Work:
+    total, others = session.exec(select(func.count(), func.count().filter(Payment.recorded_by != actor.user_id))
+                                 .where(Payment.status == "awaiting_confirmation",
+                                        _in_office(Payment.office_code, office))).one()
+    return Work("payments", "Khoản nộp chờ xác nhận", total, _whose(others, total - others, "do bạn ghi"))
+
+
+def _statement(session: Session, office: int | None) -> Work:
+    where = (StatementLine.status == "unmatched", _in_office(StatementLine.office_code, office))
+    total, oldest = session.exec(select(func.count(), func.min(StatementLine.line_date)).where(*where)).one()
+    if not total:
+        return Work("statement", "Dòng sao kê chưa khớp", 0)
+    detail = f"cũ nhất ngày {format_date(oldest)}"
+    if total <= _SUGGESTION_SCAN:
+        by_office: dict[int, dict[int, str]] = {}
+        for line_id, line_office, text in session.exec(select(StatementLine.id, StatementLine.office_code,
+                                                              StatementLine.description).where(*where)):
+            by_office.setdefault(line_office, {})[line_id] = text
+        offered = sum(len(reconcile.suggestions(session, code, texts)) for code, texts in by_office.items())
+        if offered:
+            detail += f"; {format_number(offered)} dòng có mã gần đúng với một cam kết (chờ bạn xác nhận)"
+    return Work("statement", "Dòng sao kê chưa khớp", total, detail)
+
+
+def _holds(session: Session, office: int | None, now: datetime) -> Work:
+    """Households held for pledges not paid in full whose hold lapses within HOLD_WARNING_DAYS days."""
+    lapsing = session.exec(
+        select(Pledge.code, Donor.name, func.count(Hold.id), func.min(Hold.expires_at), Pledge.amount - Pledge.paid)
+        .join(Pledge, Pledge.id == Hold.pledge_id).join(Donor, Donor.id == Pledge.donor_id)
+        .where(Hold.status == "active", Pledge.status.in_(HOLDING), Pledge.paid < Pledge.amount,
+               Hold.expires_at <= now + timedelta(days=HOLD_WARNING_DAYS), _in_office(Pledge.office_code, office))
+        .group_by(Pledge.code, Donor.name, Pledge.amount, Pledge.paid)
+        .order_by(func.min(Hold.expires_at), Pledge.code)).all()
+    households = sum(count for _, _, count, _, _ in lapsing)
+    shown = [f"{code} ({name}, còn thiếu {format_vnd(owed)}, {count} hộ, đến {format_datetime_vn(until)})"
+             for code, name, count, until, owed in lapsing[:3]]
+    more = f" và {len(lapsing) - 3} cam kết khác" if len(lapsing) > 3 else ""
+    detail = (f"{format_number(len(lapsing))} cam kết chưa nộp đủ, hết giữ chỗ trong {HOLD_WARNING_DAYS} ngày tới: "
+              + "; ".join(shown) + more) if lapsing else ""
+    return Work("holds", "Hộ được giữ chỗ sắp hết hạn", households, detail)
+
+
+def _voids(session: Session, actor: Actor, office: int | None) -> Work:
+    total, others = session.exec(select(func.count(), func.count().filter(Receipt.void_requested_by != actor.user_id))
+                                 .where(Receipt.status == "void_requested",
+                                        _in_office(Receipt.office_code, office))).one()
+    return Work("voids", "Biên nhận được đề nghị hủy", total, _whose(others, total - others, "do bạn đề nghị"))
+
+
+def _whose(others: int, own: int, own_words: str) -> str:
+    """Maker-checker in a few words: how many the officer may decide, how many wait for a colleague."""
+    parts = [f"{format_number(others)} bạn xác nhận được"] if others else []
+    if own:
+        parts.append(f"{format_number(own)} {own_words}" + (" (một cán bộ khác xác nhận)" if others
+                                                             else ": một cán bộ khác xác nhận"))
+    return "; ".join(parts)
 
 
 def _my_pledges(actor: Actor, uow: UnitOfWork) -> list[tuple[str, str]]:

@@ -81,9 +81,10 @@ def test_home_pages_say_what_the_money_needs(uow, plans):
 
     tinh, first, _ = plans
     payments.record_payment(tinh, first.code, amount=100_000, method="cash", paid_on=TODAY, today=TODAY, uow=uow)
-    attention = home.overview(tinh, TODAY, uow=uow).attention
-    assert "1 khoản nộp ghi tay chờ một cán bộ khác xác nhận." in attention
-    assert "3 đợt nộp quá hạn, còn thiếu 2.250.000 ₫." in attention
+    work = {item.key: item for item in home.overview(tinh, TODAY, uow=uow).work}
+    assert (work["payments"].count, work["payments"].detail) == (1, "1 do bạn ghi: một cán bộ khác xác nhận")
+    assert (work["overdue"].count, work["overdue"].detail) == (3, "2 cam kết, còn thiếu 2.250.000 ₫; quá hạn lâu "
+                                                                  "nhất 46 ngày")
     facts = dict(home.overview(auth.find_actor("demo.nhataitro", uow=uow), TODAY, uow=uow).facts)
     assert facts["Cam kết của bạn"] == "1 cam kết, 3.000.000 ₫" and facts["Còn phải nộp"] == "3.000.000 ₫"
 

@@ -178,7 +178,7 @@ def test_a_cancelled_pledge_takes_no_money(uow, people):
                                 today=TODAY, uow=uow)
     report = reconcile.reconcile(people["demo.tinh"], statement(["24/11/2026", "1000", made.code, "FT1"]),
                                  "sk.csv", today=TODAY, uow=uow)
-    assert report.unmatched == 1 and report.unmatched_lines[0][1] == f"Cam kết {made.code} đã hủy"
+    assert report.unmatched == 1 and report.unmatched_lines[0].reason == f"Cam kết {made.code} đã hủy"
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -219,7 +219,7 @@ def test_a_statement_line_of_money_recorded_by_hand_waits_until_that_record_is_d
     report = reconcile.reconcile(people["demo.tinh"], statement(["24/11/2026", "700000", made.code, "FT77"]),
                                  "sk.csv", today=TODAY, uow=uow)
     assert (report.matched, report.unmatched) == (0, 1)
-    assert f"khoản nộp ghi tay mã {recorded.id}" in report.unmatched_lines[0][1]
+    assert f"khoản nộp ghi tay mã {recorded.id}" in report.unmatched_lines[0].reason
     line = reconcile.unmatched_lines(people["demo.tinh"], uow=uow)[0][0]
     with pytest.raises(InvalidInput, match="đã có khoản nộp ghi tay"):
         reconcile.link_line(people["demo.tinh"], line.id, made.code, uow=uow)
