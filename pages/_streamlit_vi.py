@@ -1,5 +1,5 @@
 """Streamlit's own English words in its widgets, in Vietnamese: the file uploader's drop zone and its refusals, the
-multiselect's "Select all" and "No results".
+multiselect's "Select all" and "No results", the "Press Enter to apply" under a field being typed in.
 
 Streamlit 1.67 has no setting for its interface language. A small script, put on the page once by the entry, watches
 the page and rewrites those texts (and their screen-reader labels) inside those widgets only: the words change, not
@@ -18,7 +18,7 @@ import streamlit as st
 # (rendered at the end of the page, outside the widget).
 _SCOPE = ", ".join((
     "[data-testid='stFileUploader']", "[data-testid='stMultiSelect']", "[data-baseweb='popover']",
-    "[data-baseweb='tooltip']", "[role='tooltip']", "[role='listbox']",
+    "[data-baseweb='tooltip']", "[role='tooltip']", "[role='listbox']", "[data-testid='InputInstructions']",
 ))
 
 _SCRIPT = """
@@ -67,6 +67,10 @@ _SCRIPT = """
     [/^No results$/, () => "Không có kết quả"],
     [/^Clear all$/, () => "Bỏ chọn tất cả"],
     [/^Add: (.*)$/, (m) => "Thêm: " + m[1]],
+    [/^Press Enter to submit form$/, () => "Nhấn Enter để gửi"],
+    [/^Press Enter to apply$/, () => "Nhấn Enter để áp dụng"],
+    [/^Press (⌘|Ctrl)\\+Enter to submit form$/, (m) => "Nhấn " + m[1] + "+Enter để gửi"],
+    [/^Press (⌘|Ctrl)\\+Enter to apply$/, (m) => "Nhấn " + m[1] + "+Enter để áp dụng"],
   ];
   const translate = (text) => {
     for (const [pattern, make] of RULES) {

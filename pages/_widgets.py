@@ -50,7 +50,7 @@ def office_picker(actor: Actor, key: str) -> int | None:
     if actor.role != ADMIN:
         return None
     names = {o.code: o.name for o in offices.list_offices(actor)}
-    return st.selectbox("Văn phòng", list(names), format_func=names.get, key=key)
+    return st.selectbox("Văn phòng", list(names), format_func=names.get, key=key, placeholder="Chọn…")
 
 
 def commune_picker(actor: Actor, key: str) -> int | None:
@@ -71,14 +71,14 @@ def place_picker(key: str, *, allow_anywhere: bool = True, province: int | None 
     if province is None:
         choices = ([None] if allow_anywhere else []) + list(provinces)
         province = left.selectbox("Tỉnh/thành phố", choices, key=f"{key}.province",
-                                  format_func=lambda c: "Cả nước (BHXH Việt Nam nhận)" if c is None else provinces[c])
+                                  format_func=lambda c: "Cả nước (BHXH Việt Nam nhận)" if c is None else provinces[c], placeholder="Chọn…")
     else:
         left.caption(f"Tỉnh: **{provinces[province]}**")
     if province is None:
         return None, None
     communes = {unit.code: unit.name + (" (xã nghèo)" if unit.is_poor else "") for unit in quotes.communes_of(province)}
     commune = right.selectbox("Xã/phường/đặc khu (không bắt buộc)", [None, *communes], key=f"{key}.commune",
-                              format_func=lambda c: "Cả tỉnh" if c is None else communes[c])
+                              format_func=lambda c: "Cả tỉnh" if c is None else communes[c], placeholder="Chọn…")
     return province, commune
 
 
@@ -167,7 +167,7 @@ def pledge_receipts(actor: Actor, code: str) -> None:
     }), hide_index=True)
     if actor.role == DONOR:
         valid = [r.number for r in issued if r.status != "voided"]
-        number = st.selectbox("Biên nhận để tải", valid, key=f"pledge.receipt.{code}")
+        number = st.selectbox("Biên nhận để tải", valid, key=f"pledge.receipt.{code}", placeholder="Chọn…")
         if number:
             st.download_button(f"Tải biên nhận {number} (PDF)", receipts.receipt_pdf(actor, number),
                                file_name=f"bien-nhan-{number}.pdf", mime="application/pdf",

@@ -20,10 +20,10 @@ st.dataframe(pd.DataFrame({
 
 names = {o.code: o.name for o in rows}
 with st.form("accounts.set"):
-    office = st.selectbox("Văn phòng", list(names), format_func=names.get, key="accounts.office")
+    office = st.selectbox("Văn phòng", list(names), format_func=names.get, key="accounts.office", placeholder="Chọn…")
     left, right = st.columns(2)
     bank = left.selectbox("Ngân hàng (mã BIN)", list(offices.BANKS), key="accounts.bank",
-                          format_func=lambda b: f"{offices.BANKS[b]} ({b})")
+                          format_func=lambda b: f"{offices.BANKS[b]} ({b})", placeholder="Chọn…")
     other = right.text_input("Hoặc mã BIN khác (6 chữ số)", key="accounts.other_bin")
     number = left.text_input("Số tài khoản", key="accounts.number")
     holder = right.text_input("Chủ tài khoản (như trên sổ ngân hàng)", key="accounts.holder")

@@ -26,9 +26,9 @@ action_names = audit_labels.named(actions, audit_labels.action_name)
 entity_names = audit_labels.named(entities, audit_labels.entity_name)
 first, second, third = st.columns(3)
 action = first.selectbox("Hành động", [None, *action_names], key="audit.action",
-                         format_func=lambda a: "Mọi hành động" if a is None else action_names[a])
+                         format_func=lambda a: "Mọi hành động" if a is None else action_names[a], placeholder="Chọn…")
 entity = second.selectbox("Đối tượng", [None, *entity_names], key="audit.entity",
-                          format_func=lambda e: "Mọi đối tượng" if e is None else entity_names[e])
+                          format_func=lambda e: "Mọi đối tượng" if e is None else entity_names[e], placeholder="Chọn…")
 who = third.text_input("Người thực hiện (tên đăng nhập)", key="audit.actor").strip().lower() or None
 since_day, until_day, page_box = st.columns(3)
 since = since_day.date_input("Từ ngày", value=None, format="DD/MM/YYYY", key="audit.since")

@@ -13,7 +13,7 @@ actor = _auth.require_page(__file__)
 st.title("Xã nghèo")
 st.caption("Người cận nghèo sống ở xã nghèo được nhà nước đóng toàn bộ BHYT nên không cần nhà tài trợ.")
 provinces = {u.code: u.name for u in quotes.calculator_options().provinces}
-province = st.selectbox("Tỉnh/thành phố", list(provinces), format_func=provinces.get, key="communes.province")
+province = st.selectbox("Tỉnh/thành phố", list(provinces), format_func=provinces.get, key="communes.province", placeholder="Chọn…")
 communes = quotes.communes_of(province)
 table = pd.DataFrame({"Mã": [c.code for c in communes], "Tên": [c.name for c in communes],
                       "Xã nghèo": [c.is_poor for c in communes]})

@@ -57,8 +57,8 @@ st.dataframe(pd.DataFrame([
     for i, t in top_ups
 ]), hide_index=True, width="stretch")
 with st.form("rules.add_top_up"):
-    province = st.selectbox("Tỉnh", list(provinces), format_func=provinces.get, key="topup.province")
-    group = st.selectbox("Nhóm", list(groups), format_func=groups.get, key="topup.group")
+    province = st.selectbox("Tỉnh", list(provinces), format_func=provinces.get, key="topup.province", placeholder="Chọn…")
+    group = st.selectbox("Nhóm", list(groups), format_func=groups.get, key="topup.group", placeholder="Chọn…")
     share = st.text_input("Tỉnh hỗ trợ thêm (%)", key="topup.share")
     starts = st.text_input("Từ ngày (dd/mm/yyyy)", key="topup.from")
     ends = st.text_input("Đến ngày (để trống nếu chưa hết hạn)", key="topup.to")
@@ -75,7 +75,7 @@ with st.form("rules.add_top_up"):
             st.success("Đã thêm mức hỗ trợ của tỉnh.")
 if top_ups:
     with st.form("rules.end_top_up"):
-        chosen = st.selectbox("Kết thúc mức hỗ trợ", [i for i, _ in top_ups], key="topup.end_id")
+        chosen = st.selectbox("Kết thúc mức hỗ trợ", [i for i, _ in top_ups], key="topup.end_id", placeholder="Chọn…")
         ends = st.text_input("Ngày kết thúc (dd/mm/yyyy)", key="topup.end_date")
         if st.form_submit_button("Kết thúc"):
             try:

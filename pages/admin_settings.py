@@ -29,7 +29,7 @@ with periods, st.form("settings.periods"):
     paper = SPECS["receipt_paper"]
     typed["receipt_paper"] = st.selectbox(paper.label, list(paper.choices), format_func=paper.choices.get,
                                           index=list(paper.choices).index(current["receipt_paper"]),
-                                          help=paper.help, key="settings.receipt_paper")
+                                          help=paper.help, key="settings.receipt_paper", placeholder="Chọn…")
     if st.form_submit_button("Lưu thời hạn", type="primary"):
         _widgets.act(FLASH, lambda: app_settings.update_many(actor, typed), lambda _: "Đã lưu thời hạn.")
 

@@ -20,9 +20,9 @@ search, by_role, by_province = st.columns([2, 1, 1])
 text = search.text_input("Tìm người dùng", placeholder="Họ tên, tên đăng nhập, vai trò hoặc tỉnh (gõ có dấu hay "
                          "không dấu đều được)", key="users.search")
 role_filter = by_role.selectbox("Vai trò", [None, *ROLE_NAMES], key="users.filter_role",
-                                format_func=lambda r: "Mọi vai trò" if r is None else ROLE_NAMES[r])
+                                format_func=lambda r: "Mọi vai trò" if r is None else ROLE_NAMES[r], placeholder="Chọn…")
 province_filter = by_province.selectbox("Tỉnh", [None, *province_names], key="users.filter_province",
-                                        format_func=lambda p: "Mọi tỉnh" if p is None else province_names[p])
+                                        format_func=lambda p: "Mọi tỉnh" if p is None else province_names[p], placeholder="Chọn…")
 rows = auth.list_users(actor, search=text, role=role_filter, province_code=province_filter)
 commune_names = {u.code: u.name for p in sorted({r.province_code for r in rows if r.commune_code})
                  for u in quotes.communes_of(p)}
@@ -70,14 +70,14 @@ if picked and picked[0] < len(rows):
                                                 "của người này đã kết thúc."))
 
 with st.expander("Tạo tài khoản", expanded=not rows):
-    role = st.selectbox("Vai trò", list(ROLE_NAMES), format_func=ROLE_NAMES.get, key="users.role")
+    role = st.selectbox("Vai trò", list(ROLE_NAMES), format_func=ROLE_NAMES.get, key="users.role", placeholder="Chọn…")
     province = commune = None
     if role in (COMMUNE_OFFICIAL, PROVINCE_OFFICER):
         province = st.selectbox("Tỉnh phụ trách", list(province_names), format_func=province_names.get,
-                                key="users.province")
+                                key="users.province", placeholder="Chọn…")
         if role == COMMUNE_OFFICIAL:
             communes = {u.code: u.name for u in quotes.communes_of(province)}
-            commune = st.selectbox("Xã phụ trách", list(communes), format_func=communes.get, key="users.commune")
+            commune = st.selectbox("Xã phụ trách", list(communes), format_func=communes.get, key="users.commune", placeholder="Chọn…")
     with st.form("users.create", clear_on_submit=True):
         username = st.text_input("Tên đăng nhập", key="users.username")
         display_name = st.text_input("Họ và tên", key="users.display_name")

@@ -27,7 +27,7 @@ province = None
 if actor.role == ADMIN:
     names = allocation.provinces(actor)
     province = left.selectbox("Văn phòng", [None, *names], key="allocation.province",
-                              format_func=lambda c: "Mọi văn phòng" if c is None else names[c])
+                              format_func=lambda c: "Mọi văn phòng" if c is None else names[c], placeholder="Chọn…")
 on_text = right.text_input("Ngày phân bổ (dd/mm/yyyy)", value=f"{today_vn():%d/%m/%Y}", key="allocation.on")
 
 

@@ -31,10 +31,10 @@ province_picker = actor.role in (ADMIN, NATIONAL_OFFICER)
 if province_picker:
     provinces = explain.provinces(actor)
     province = left.selectbox("Tỉnh/thành phố", [None, *provinces], key="explain.province",
-                              format_func=lambda c: "Mọi tỉnh" if c is None else provinces[c])
+                              format_func=lambda c: "Mọi tỉnh" if c is None else provinces[c], placeholder="Chọn…")
 communes = explain.communes(actor, province=province)
 commune = (right if province_picker else left).selectbox("Xã/phường/đặc khu", [None, *communes], key="explain.commune",
-                          format_func=lambda c: "Mọi xã" if c is None else communes[c]) if communes else None
+                          format_func=lambda c: "Mọi xã" if c is None else communes[c], placeholder="Chọn…") if communes else None
 
 
 def pages_caption(number: int, total: int, what: str) -> None:
@@ -124,7 +124,7 @@ def show_waiting() -> None:
     if people:
         left, right = st.columns(2)
         reason = left.selectbox("Lý do", [None, *explain.REASONS], key="explain.reason",
-                                format_func=lambda k: "Mọi lý do" if k is None else explain.REASONS[k])
+                                format_func=lambda k: "Mọi lý do" if k is None else explain.REASONS[k], placeholder="Chọn…")
         number = int(right.number_input("Trang", min_value=1, value=1, step=1,
                                         key=f"explain.waiting_page.{province}.{commune}.{reason}"))
     waiting = explain.waiting(actor, on=today, province=province, commune=commune, reason=reason, limit=PAGE_SIZE,

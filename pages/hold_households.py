@@ -26,7 +26,7 @@ open_codes = {r.code: f"{r.code} · {r.scope} · {format_vnd(r.amount)}" for r i
 if not open_codes:
     st.info("Chưa có cam kết nào còn hiệu lực để giữ chỗ. Ghi cam kết ở trang Cam kết tài trợ.")
     st.stop()
-code = st.selectbox("Cam kết", list(open_codes), format_func=open_codes.get, key="holds.pledge")
+code = st.selectbox("Cam kết", list(open_codes), format_func=open_codes.get, key="holds.pledge", placeholder="Chọn…")
 st.metric("Số tiền còn có thể giữ chỗ", format_vnd(holds.room_left(actor, code)))
 
 held = holds.held_households(actor, code)
@@ -55,7 +55,7 @@ if commune is not None and commune not in names:  # its last household was just 
     st.session_state.pop("holds.commune", None)
     st.rerun()
 left.selectbox("Xã/phường", [None, *names], format_func=lambda c: "Mọi xã" if c is None else names[c],
-               key="holds.commune")
+               key="holds.commune", placeholder="Chọn…")
 right.number_input("Trang", min_value=1, value=1, step=1, key="holds.page")
 households, total = shown.households, shown.total
 st.caption(f"{total} hộ đang chờ; trang {int(page)}/{max(1, -(-total // PAGE_SIZE))}; ưu tiên cao trước (điểm ưu "

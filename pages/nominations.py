@@ -60,7 +60,7 @@ if commune is None:
     st.stop()
 left, middle, right = st.columns([2, 2, 1])
 status = left.selectbox("Trạng thái", [None, *nominations.LIST_FILTERS], key="nominations.status",
-                        format_func=lambda s: "Tất cả" if s is None else nominations.LIST_FILTERS[s])
+                        format_func=lambda s: "Tất cả" if s is None else nominations.LIST_FILTERS[s], placeholder="Chọn…")
 search = middle.text_input("Tìm theo tên (không cần dấu)", key="nominations.search")
 page = right.number_input("Trang", min_value=1, value=1, step=1, key="nominations.page")
 view = (commune, status, search, int(page))
@@ -133,12 +133,12 @@ if editable:
                 "full_name": left.text_input("Họ và tên", value=cells["full_name"], key=f"{key}.name"),
                 "birth_date": right.text_input("Ngày sinh", value=cells["birth_date"], key=f"{key}.birth"),
                 "gender": left.selectbox("Giới tính", ["Nam", "Nữ"], index=0 if cells["gender"] != "Nữ" else 1,
-                                         key=f"{key}.gender"),
+                                         key=f"{key}.gender", placeholder="Chọn…"),
                 "national_id": right.text_input("Số CCCD", value=cells["national_id"], key=f"{key}.cccd"),
                 "social_insurance_code": left.text_input("Mã số BHXH", value=cells["social_insurance_code"],
                                                          key=f"{key}.bhxh"),
                 "group": right.selectbox("Nhóm", groups, format_func=GROUP_NAMES.get, key=f"{key}.group",
-                                         index=groups.index(cells["group"]) if cells["group"] in groups else 0),
+                                         index=groups.index(cells["group"]) if cells["group"] in groups else 0, placeholder="Chọn…"),
                 "relation": left.text_input("Quan hệ với chủ hộ", value=cells["relation"], key=f"{key}.relation"),
                 "village": right.text_input("Thôn/Tổ", value=cells["village"], key=f"{key}.village"),
                 "need_flags": ";".join(left.multiselect(
@@ -148,7 +148,7 @@ if editable:
                 "flood_damage": right.selectbox("Thiệt hại do bão lũ", damages, key=f"{key}.damage",
                                                 format_func=lambda k: DAMAGE_NAMES.get(k, "Không"),
                                                 index=damages.index(cells["flood_damage"])
-                                                if cells["flood_damage"] in damages else 0),
+                                                if cells["flood_damage"] in damages else 0, placeholder="Chọn…"),
                 "school": left.text_input("Trường", value=cells["school"], key=f"{key}.school"),
                 "health_facility": right.text_input("Nơi KCB ban đầu", value=cells["health_facility"],
                                                     key=f"{key}.facility"),

@@ -45,7 +45,7 @@ with record, st.form("payments.record"):
     code = left.text_input("Mã cam kết", key="payments.code")
     amount = right.text_input("Số tiền (đồng)", key="payments.amount")
     method = left.selectbox("Hình thức", list(payments.METHODS), format_func=payments.METHODS.get,
-                            key="payments.method")
+                            key="payments.method", placeholder="Chọn…")
     paid_on = right.text_input("Ngày nộp (dd/mm/yyyy)", value=f"{today_vn():%d/%m/%Y}", key="payments.paid_on")
     reference = left.text_input("Mã giao dịch ngân hàng (bắt buộc với chuyển khoản)", key="payments.reference")
     decision = right.text_input("Số quyết định cấp kinh phí (tiền qua Kho bạc)", key="payments.decision")
@@ -110,7 +110,7 @@ with statement:
                 st.error(plain(exc))
                 headers = []
             mapping = {field: st.selectbox(label, [None, *headers], key=f"payments.col.{field}",
-                                           format_func=lambda h: "Mặc định" if h is None else h)
+                                           format_func=lambda h: "Mặc định" if h is None else h, placeholder="Chọn…")
                        for field, label in statement_rows.FIELDS.items()}
             columns = {field: header for field, header in mapping.items() if header} or None
         try:

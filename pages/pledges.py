@@ -18,7 +18,7 @@ st.caption("Cam kết của bạn." if actor.role == DONOR else "Cam kết mà v
 _widgets.show_flash("pledges.flash")
 left, right = st.columns(2)
 status = left.selectbox("Trạng thái", [None, *STATUS_NAMES], key="pledges.status",
-                        format_func=lambda s: "Tất cả" if s is None else STATUS_NAMES[s])
+                        format_func=lambda s: "Tất cả" if s is None else STATUS_NAMES[s], placeholder="Chọn…")
 page = right.number_input("Trang", min_value=1, value=1, step=1, key="pledges.page")
 rows, total = pledges.list_pledges(actor, status=status, limit=PAGE_SIZE, offset=(int(page) - 1) * PAGE_SIZE)
 st.caption(f"{total} cam kết; trang {int(page)}/{max(1, -(-total // PAGE_SIZE))}; mới nhất trước. "

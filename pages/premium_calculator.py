@@ -20,21 +20,21 @@ group_names = dict(options.groups)
 province_names = {unit.code: unit.name for unit in options.provinces}
 
 left, right = st.columns(2)
-group = left.selectbox("Nhóm đối tượng", list(group_names), format_func=group_names.get, key="calc.group")
+group = left.selectbox("Nhóm đối tượng", list(group_names), format_func=group_names.get, key="calc.group", placeholder="Chọn…")
 members = right.number_input("Số người", min_value=1, max_value=MAX_MEMBERS, value=1, step=1, key="calc.members",
                              help="Hộ gia đình: số thành viên cùng tham gia; người thứ 2 trở đi được giảm mức đóng.")
 months = left.radio("Số tháng", ALLOWED_MONTHS, index=len(ALLOWED_MONTHS) - 1, horizontal=True, key="calc.months")
 on_text = right.text_input("Ngày bắt đầu có thẻ (dd/mm/yyyy)", value=format_date(today_vn()), key="calc.on")
 province = left.selectbox("Tỉnh/thành phố (không bắt buộc)", [None, *province_names],
                           format_func=lambda code: "Không chọn" if code is None else province_names[code],
-                          key="calc.province")
+                          key="calc.province", placeholder="Chọn…")
 commune = None
 if province is not None:
     commune_names = {unit.code: unit.name + (" (xã nghèo)" if unit.is_poor else "")
                      for unit in quotes.communes_of(province)}
     commune = right.selectbox("Xã/phường/đặc khu (không bắt buộc)", [None, *commune_names],
                               format_func=lambda code: "Không chọn" if code is None else commune_names[code],
-                              key="calc.commune")
+                              key="calc.commune", placeholder="Chọn…")
 
 try:
     placed = quotes.quote(group=group, members=int(members), months=int(months),

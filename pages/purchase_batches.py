@@ -22,7 +22,7 @@ _widgets.show_flash(FLASH)
 province = None
 if actor.role == ADMIN:
     names = {code: name for code, name in allocation.provinces(actor).items() if code}
-    province = st.selectbox("Tỉnh", list(names), format_func=names.get, key="cards.province")
+    province = st.selectbox("Tỉnh", list(names), format_func=names.get, key="cards.province", placeholder="Chọn…")
 
 waiting = cards.waiting(actor, province=province)
 st.subheader("Chờ vào đợt mua")
@@ -63,7 +63,7 @@ else:
     by_id = {b.id: b for b in batches if b.status != "cancelled"}
     if by_id:
         # the label only: a status in it would stay as first drawn in the browser after the batch moves on
-        picked = st.selectbox("Đợt", list(by_id), format_func=lambda i: by_id[i].label, key="cards.batch")
+        picked = st.selectbox("Đợt", list(by_id), format_func=lambda i: by_id[i].label, key="cards.batch", placeholder="Chọn…")
         batch = by_id[picked]
         st.caption(f"{batch.label}: {batch.status_name.lower()}, {format_number(batch.people)} người, "
                    f"{format_vnd(batch.amount)}" + (f", {format_number(batch.carded)} đã có thẻ" if batch.carded else ""))

@@ -56,7 +56,7 @@ with listing:
     left, middle, right = st.columns(3)
     text = left.text_input("Số biên nhận, mã cam kết hoặc mã giao dịch", key="receipts.text")
     status = middle.selectbox("Trạng thái", [None, *receipts.STATUSES], key="receipts.status",
-                              format_func=lambda s: "Tất cả" if s is None else receipts.STATUSES[s])
+                              format_func=lambda s: "Tất cả" if s is None else receipts.STATUSES[s], placeholder="Chọn…")
     page = right.number_input("Trang", min_value=1, value=1, step=1, key="receipts.page")
     rows, total = receipts.list_receipts(actor, office=office, status=status, text=text, limit=PAGE_SIZE,
                                          offset=(int(page) - 1) * PAGE_SIZE)
@@ -108,7 +108,7 @@ with listing:
                     with right.form("receipts.void"):
                         reason = st.selectbox("Lý do hủy (hiện trên trang kiểm tra công khai)",
                                               list(receipts.VOID_REASONS), format_func=receipts.VOID_REASONS.get,
-                                              key="receipts.void_reason")
+                                              key="receipts.void_reason", placeholder="Chọn…")
                         note = st.text_input("Điều cần sửa (chỉ văn phòng xem)", key="receipts.void_note")
                         if st.form_submit_button("Đề nghị hủy biên nhận"):
                             _widgets.act(FLASH, lambda: receipts.request_void(actor, row.number, reason, note),
@@ -131,7 +131,7 @@ with batch, st.form("receipts.batch"):
     as_zip = left.radio("Dạng tệp", [False, True], key="receipts.as_zip", horizontal=True,
                         format_func=lambda z: "Một tệp PDF" if not z else "ZIP, mỗi biên nhận một PDF")
     paper = right.selectbox("Khổ giấy", [None, *PAPERS], key="receipts.paper",
-                            format_func=lambda p: "Theo thiết lập" if p is None else PAPERS[p])
+                            format_func=lambda p: "Theo thiết lập" if p is None else PAPERS[p], placeholder="Chọn…")
     voided = st.checkbox("In cả biên nhận đã hủy (có đánh dấu «ĐÃ HỦY»)", key="receipts.voided")
     if st.form_submit_button("In biên nhận", type="primary"):
         st.session_state.pop("receipts.printed", None)

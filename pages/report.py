@@ -28,7 +28,7 @@ if actor.role == PROVINCE_OFFICER:
     right.caption(f"Tỉnh: **{names[province]}**")
 else:
     province = right.selectbox("Phạm vi", [None, *names], key="report.province",
-                               format_func=lambda c: "Cả nước" if c is None else names[c])
+                               format_func=lambda c: "Cả nước" if c is None else names[c], placeholder="Chọn…")
 board = reports.dashboard(actor, kind=kind, on=on, province=province)
 report = board.report
 st.subheader(f"{report.title}: {report.name}")

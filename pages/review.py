@@ -26,9 +26,9 @@ communes = {c.code: c.name for c in review.queue_communes(actor)}
 everywhere = "Cả tỉnh" if actor.province_code else "Mọi nơi"
 left, middle, right = st.columns([4, 4, 1])
 commune = left.selectbox("Xã/phường/đặc khu", [None, *communes], key="review.commune",
-                         format_func=lambda code: everywhere if code is None else communes[code])
+                         format_func=lambda code: everywhere if code is None else communes[code], placeholder="Chọn…")
 show = middle.selectbox("Tình trạng", [None, *review.QUEUE_FILTERS], key="review.show",
-                        format_func=lambda s: "Tất cả đang chờ duyệt" if s is None else review.QUEUE_FILTERS[s])
+                        format_func=lambda s: "Tất cả đang chờ duyệt" if s is None else review.QUEUE_FILTERS[s], placeholder="Chọn…")
 counts = review.queue_counts(actor, commune_code=commune)
 pages = max(1, -(-counts[show] // PAGE_SIZE))
 page = min(int(right.number_input("Trang", min_value=1, value=1, step=1, key="review.page")), pages)

@@ -63,7 +63,7 @@ st.caption(f"BHXH Việt Nam (cam kết cả nước): đã nhận {format_vnd(o
 
 choices = {p.code: p.name for p in public.provinces}
 st.selectbox("Xem các xã của tỉnh", [None, *choices], key="public.province",
-             format_func=lambda c: "Chọn tỉnh" if c is None else choices[c])
+             format_func=lambda c: "Chọn tỉnh" if c is None else choices[c], placeholder="Chọn…")
 if public.province is not None:
     if public.communes:
         st.dataframe(pd.DataFrame({

@@ -22,3 +22,14 @@ def app(configured_database, new_database):
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def select_rows(at: AppTest, name: str, *rows: int) -> AppTest:
+    """Run as if the visitor had ticked `rows` of the table keyed `name` (or `name.` and what it lists), with whatever
+    else the test has set (a click, a form): AppTest has no API for a table's selection, so its state is written
+    as the browser sends it."""
+    (key,) = [frame.key for frame in at.dataframe if frame.key and (frame.key == name or frame.key.startswith(f"{name}."))]
+    at.session_state[key] = {"selection": {"rows": list(rows), "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception, at.exception
+    return at

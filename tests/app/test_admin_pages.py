@@ -1,33 +1,19 @@
 """The administrator's screens through AppTest: settings as forms, users searched and picked in the table, the audit
 log in words; the help page for every role and for visitors."""
 
-import json
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD
 from donation.access import app_settings, auth
 from donation.access.actors import ROLE_NAMES
 from pages._nav import PAGES, visible_to
-from tests.app.conftest import as_read
+from tests.app.conftest import as_read, select_rows
 from tests.app.test_sign_in import open_page, sign_in
 
 pytestmark = pytest.mark.app
 
 
-def run_selecting(at: AppTest, key_start: str, row: int) -> AppTest:
-    """Run as if the visitor had ticked `row` of the table whose key starts with `key_start`, with whatever else the
-    test has set (a click, a form). AppTest has no API for a dataframe's selection: its state is sent as the browser
-    sends it, a JSON string under the table's element id."""
-    table = next(t for t in at.dataframe if (t.key or "").startswith(key_start))
-    states = at._tree.get_widget_states()
-    state = states.widgets.add()
-    state.id = table.proto.id
-    state.string_value = json.dumps({"selection": {"rows": [row], "columns": [], "cells": []}})
-    at._run(states)
-    assert not at.exception, at.exception
-    return at
 
 
 @pytest.fixture
@@ -58,12 +44,12 @@ def test_settings_are_forms_with_vietnamese_labels_and_messages(admin):
     signers = next(t for t in at.dataframe if t.key == "settings.signers.table").value
     assert "BHXH Đắk Lắk" in list(signers["Cơ quan"]) and "— chưa ghi" in list(signers["Họ và tên người ký"])
     row = list(signers["Cơ quan"]).index("BHXH Đắk Lắk")
-    at = run_selecting(at, "settings.signers.table", row)
+    at = select_rows(at, "settings.signers.table", row)
     assert at.text_input(key="settings.signer.signer_title").value == "GIÁM ĐỐC"
     assert at.text_input(key="settings.signer.signer_name").value == "Nguyễn Văn Phúc"  # the demo's signer
     at.text_input(key="settings.signer.signer_name").input("Lê Thị Thu")
     at.button(key="FormSubmitter:settings.signer.66-Lưu người ký").click()
-    at = run_selecting(at, "settings.signers.table", row)
+    at = select_rows(at, "settings.signers.table", row)
     assert "Đã lưu người ký của BHXH Đắk Lắk: GIÁM ĐỐC Lê Thị Thu." in [as_read(s.value) for s in at.success]
 
     at.text_input(key="settings.contact.phone").input("12")
@@ -88,23 +74,23 @@ def test_users_are_searched_then_picked_in_the_table(admin):
     table = next(t for t in at.dataframe if (t.key or "").startswith("users.table")).value
     assert list(table["Tên đăng nhập"]) == ["demo.xa", "demo.tinh", "demo.tinh2"]
     assert list(table["Xã"])[0] == "Xã Hòa Thịnh" and set(table["Tỉnh"]) == {"Đắk Lắk"}
-    at = run_selecting(at, "users.table", 2)
+    at = select_rows(at, "users.table", 2)
     assert as_read(at.subheader[0].value) == "Võ Thị Mai (demo.tinh2)"
     at.button(key="users.disable").click()
-    at = run_selecting(at, "users.table", 2)
+    at = select_rows(at, "users.table", 2)
     assert "Đã vô hiệu hóa demo.tinh2; các phiên đăng nhập của người này đã kết thúc." in [
         as_read(s.value) for s in at.success]
     assert at.button(key="users.enable")  # and it can be enabled again
     at.text_input(key="users.new_password").input("Mat-khau-moi-2026")
     at.text_input(key="users.new_password_again").input("Mat-khau-moi-2026")
     at.button(key="FormSubmitter:users.reset-Đặt lại mật khẩu").click()
-    at = run_selecting(at, "users.table", 2)
+    at = select_rows(at, "users.table", 2)
     assert "Đã đặt lại mật khẩu của demo.tinh2; các phiên đăng nhập của người này đã kết thúc." in [
         as_read(s.value) for s in at.success]
 
     at.text_input(key="users.search").input("demo.admin")
     at.run()
-    at = run_selecting(at, "users.table", 0)
+    at = select_rows(at, "users.table", 0)
     assert not [b for b in at.button if b.key in ("users.disable", "users.enable")]  # one's own account: not offered
     assert "Đây là tài khoản bạn đang dùng: không tự vô hiệu hóa được." in [c.value for c in at.caption]
 
@@ -120,7 +106,7 @@ def test_the_audit_log_reads_in_vietnamese_with_filters(admin):
     log = at.dataframe[0].value
     assert set(log["Hành động"]) == {"Tạo tài khoản"} and set(log["Đối tượng"]) >= {"Tài khoản số 1"}
     assert any("Vai trò: Cán bộ BHXH tỉnh" in cell and "Tỉnh: Đắk Lắk" in cell for cell in log["Thay đổi"])
-    at = run_selecting(at, "audit.table", 0)
+    at = select_rows(at, "audit.table", 0)
     assert at.subheader[0].value.startswith("Sự kiện ") and "Tên đăng nhập: " in at.text[0].value
     at.selectbox(key="audit.action").select(None)
     at.date_input(key="audit.since").set_value(None)

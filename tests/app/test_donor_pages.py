@@ -12,8 +12,8 @@ from demo.seed import DEMO_PASSWORD
 from donation.access import auth
 from donation.payments import payments
 from donation.pledges import donors, pledges
-from tests.app.conftest import ENTRY, as_read
-from tests.app.test_pledge_pages import copy_values, images, select_row
+from tests.app.conftest import ENTRY, as_read, select_rows
+from tests.app.test_pledge_pages import copy_values, images
 from tests.app.test_sign_in import open_page, sign_in
 
 pytestmark = pytest.mark.app
@@ -59,11 +59,11 @@ def test_the_donor_selects_a_pledge_a_paid_one_has_no_cancel_form(app):
     table = at.dataframe[0].value
     assert list(table["Mã"]) == [open_.code, paid.code] and "Nhà tài trợ" not in table.columns
     assert not at.text_input and not at.selectbox(key="pledges.status").value  # no id to type
-    select_row(at, "pledges.table.None.1", 1)
+    select_rows(at, "pledges.table.None.1", 1)
     assert at.subheader[0].value == f"Cam kết {paid.code}" and not images(at)  # nothing due: no QR
     assert "Tải giấy xác nhận cam kết (PDF)" in [d.proto.label for d in at.get("download_button")]
     assert not [b for b in at.button if b.label == "Hủy cam kết này"]
-    select_row(at, "pledges.table.None.1", 0)
+    select_rows(at, "pledges.table.None.1", 0)
     assert at.subheader[0].value == f"Cam kết {open_.code}" and len(images(at)) == 1
     at.text_input(key="pledges.cancel_reason").input("Đổi ý")
     next(b for b in at.button if b.label == "Hủy cam kết này").click()
@@ -77,7 +77,7 @@ def test_while_a_payment_waits_the_sheet_asks_only_for_the_rest(app):
     pay(made.code, 1_000_000, confirm=False)
     at = open_page(sign_in(app, "demo.nhataitro", DEMO_PASSWORD), "pages/pledges.py")
     assert list(at.dataframe[0].value["Còn phải nộp"]) == ["2.000.000 ₫"]
-    select_row(at, "pledges.table.None.1", 0)
+    select_rows(at, "pledges.table.None.1", 0)
     assert [w.value for w in at.warning] == ["Văn phòng đang chờ xác nhận 1.000.000 ₫ đã nộp: mã dưới đây chỉ yêu cầu "
                                              "phần còn lại, 2.000.000 ₫."]
     assert copy_values(at)[1:] == ["2000000", made.code]

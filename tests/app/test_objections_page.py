@@ -9,7 +9,7 @@ from demo.seed import DEMO_PASSWORD
 from donation.access import auth
 from donation.common.dates import today_vn
 from donation.registry import nominations, review
-from tests.app.conftest import as_read
+from tests.app.conftest import as_read, select_rows
 from tests.app.test_sign_in import open_page, sign_in
 from tests.workbooks import MIXED, workbook
 
@@ -54,8 +54,7 @@ def test_an_objection_is_recorded_by_name_then_resolved_from_the_list(posting):
     assert at.caption[-1].value == "Chọn một ý kiến trong bảng (ô đầu dòng) để ghi kết quả xử lý."
 
     key = f"posting.objections.{XA}.False.0"
-    at.session_state[key] = {"selection": {"rows": [0], "columns": []}}
-    at.run()
+    select_rows(at, key, 0)
     assert any("Hộ này đã có thẻ" in as_read(m.value) for m in at.markdown)
     at.text_area(key="posting.resolution").input("Đã kiểm tra: thẻ cũ hết hạn 10/2026")
     next(b for b in at.button if b.label == "Ghi kết quả xử lý").click()

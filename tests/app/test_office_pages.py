@@ -12,7 +12,7 @@ from donation.access import auth
 from donation.payments import payments
 from donation.pledges import codes as pledge_codes
 from donation.pledges import pledges
-from tests.app.conftest import ENTRY, as_read
+from tests.app.conftest import ENTRY, as_read, select_rows
 from tests.app.test_sign_in import open_page, sign_in
 
 pytestmark = pytest.mark.app
@@ -30,12 +30,6 @@ def table(at: AppTest, name: str):
     return found
 
 
-def select_row(at: AppTest, name: str, row: int) -> AppTest:
-    """What a click on a table's row does: the selection, then a rerun."""
-    at.session_state[table(at, name).key] = {"selection": {"rows": [row], "columns": [], "cells": []}}
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def as_second_officer(path: str) -> AppTest:
@@ -84,10 +78,10 @@ def test_an_officer_selects_a_waiting_payment_and_confirms_it_but_not_their_own(
     assert list(shown["Nhà tài trợ"]) == ["Phạm Thu Dung"] * 2
     assert not [b for b in at.button if b.key == "payments.confirm"]  # nothing selected: nothing to confirm
 
-    select_row(at, "payments.waiting", 0)
+    select_rows(at, "payments.waiting", 0)
     assert at.button(key="payments.confirm").disabled  # their own record
     assert at.info[0].value.startswith("Khoản này do chính bạn ghi")
-    select_row(at, "payments.waiting", 1)
+    select_rows(at, "payments.waiting", 1)
     assert at.button(key="payments.confirm").label == "Xác nhận đã nhận 700.000 ₫"
     at.button(key="payments.confirm").click()
     at.run()
@@ -98,7 +92,7 @@ def test_an_officer_selects_a_waiting_payment_and_confirms_it_but_not_their_own(
     assert list(table(at, "payments.waiting").value["Cam kết"]) == [first.code]
     assert not [b for b in at.button if b.key == "payments.confirm"]
 
-    select_row(at, "payments.waiting", 0)
+    select_rows(at, "payments.waiting", 0)
     at.button(key="payments.reject").click()
     at.run()
     assert at.error[0].value == "Ghi lý do từ chối khoản nộp"
@@ -134,7 +128,7 @@ def test_a_statement_preview_lists_pledges_and_a_one_slip_code_is_accepted_with_
 
     queue = table(at, "payments.queue").value
     assert list(queue["Gợi ý"]) == [f"Có thể là mã {meant.code} (Phạm Thu Dung, còn phải nộp 1.500.000 ₫)", ""]
-    select_row(at, "payments.queue", 0)
+    select_rows(at, "payments.queue", 0)
     offered = f"Có thể là mã {meant.code} (nội dung ghi {typed}): Phạm Thu Dung, còn phải nộp 1.500.000 ₫."
     assert [as_read(i.value) for i in at.info if "Có thể là mã" in i.value] == [offered]
     at.button(key=f"payments.accept.{_line_id(at)}.{meant.code}").click()
@@ -144,7 +138,7 @@ def test_a_statement_preview_lists_pledges_and_a_one_slip_code_is_accepted_with_
     assert pledges.get_pledge(donor, meant.code).paid == 500_000
     assert list(table(at, "payments.queue").value["Nội dung"]) == ["ung ho khong ma"]
 
-    select_row(at, "payments.queue", 0)
+    select_rows(at, "payments.queue", 0)
     assert not [b for b in at.button if (b.key or "").startswith("payments.accept.")]  # no near code: no offer
     at.text_input(key="payments.not_ours_reason").input("Tiền của chương trình khác")
     at.button(key="payments.not_ours").click()
@@ -171,7 +165,7 @@ def test_an_officer_selects_a_receipt_to_print_it_and_record_the_office_number(a
     listed = table(at, "receipts.list").value
     assert list(listed["Số"]) == numbers[::-1] and list(listed["Hình thức"]) == ["Tiền mặt tại văn phòng"] * 2
     assert not [b for b in at.button if b.key == "receipts.print_one"]  # nothing selected yet
-    select_row(at, "receipts.list", 1)
+    select_rows(at, "receipts.list", 1)
     assert at.markdown[-1].value.startswith(f"**Biên nhận {numbers[0]}** · 500.000 ₫")
     at.button(key="receipts.print_one").click()
     at.run()

@@ -8,8 +8,7 @@ from streamlit.testing.v1.element_tree import Image
 
 from demo.seed import DEMO_PASSWORD
 from donation.pledges import donors, pledges
-from tests.app import test_office_pages as office_pages
-from tests.app.conftest import ENTRY, as_read
+from tests.app.conftest import ENTRY, as_read, select_rows
 from tests.app.test_sign_in import open_page, sign_in
 
 pytestmark = pytest.mark.app
@@ -26,16 +25,11 @@ def images(at) -> list:
     return list(walk(at._tree))
 
 
-def select_row(at, key: str, row: int) -> None:
-    """Select a row of a dataframe as a click in the browser does (AppTest writes the selection state)."""
-    at.session_state[key] = {"selection": {"rows": [row], "columns": [], "cells": []}}
-    at.run()
-    assert not at.exception, at.exception
 
 
 def open_pledge(at, code: str) -> None:
     """Open a pledge of the list by selecting its row."""
-    select_row(at, "pledges.table.None.1", list(at.dataframe[0].value["Mã"]).index(code))
+    select_rows(at, "pledges.table.None.1", list(at.dataframe[0].value["Mã"]).index(code))
 
 
 def copy_values(at) -> list[str]:
@@ -178,7 +172,7 @@ def test_an_officer_sees_the_office_pledges_and_cancels_one(app):
     table = at.dataframe[0].value
     assert list(table["Mã"]) == [made.code] and list(table["Còn phải nộp"]) == ["1.000.000 ₫"]
     assert not at.text_input  # nothing to type: a row is selected
-    select_row(at, "pledges.table.None.1", 0)
+    select_rows(at, "pledges.table.None.1", 0)
     assert len(images(at)) == 1
     at.text_input(key="pledges.cancel_reason").input("Nhà tài trợ đổi sang cam kết khác")
     next(b for b in at.button if b.label == "Hủy cam kết này").click()
@@ -220,13 +214,13 @@ def test_office_records_confirms_and_imports_a_statement(app):
     next(b for b in at.button if b.label == "Ghi khoản nộp").click()
     at.run()
     assert [s.value for s in at.success] == [f"Đã ghi 400.000 ₫ cho cam kết {first.code}: chờ cán bộ khác xác nhận."]
-    office_pages.select_row(at, "payments.waiting", 0)
+    select_rows(at, "payments.waiting", 0)
     assert at.button(key="payments.confirm").disabled  # their own record: a second officer confirms it
 
     fresh = AppTest.from_file(ENTRY, default_timeout=60)  # a second browser, for the second officer
     fresh.run()
     other = open_page(sign_in(fresh, "tinh.hai", "Mat-khau-dai-du"), "pages/payments.py")
-    office_pages.select_row(other, "payments.waiting", 0)
+    select_rows(other, "payments.waiting", 0)
     other.button(key="payments.confirm").click()
     other.run()
     assert len(other.success) == 1
@@ -247,7 +241,7 @@ def test_office_records_confirms_and_imports_a_statement(app):
     other.run()
     assert other.success[0].value == "Đã lưu sao kê: 1 khoản nộp (2.000.000 ₫, mỗi khoản một biên nhận), 1 dòng chờ xử lý."
     assert pledges.get_pledge(auth.find_actor("demo.tinh"), second.code).status == "paid"
-    office_pages.select_row(other, "payments.queue", 0)
+    select_rows(other, "payments.queue", 0)
     other.text_input(key="payments.link_code").input(first.code)
     other.button(key="payments.link").click()
     other.run()

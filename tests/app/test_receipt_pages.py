@@ -10,8 +10,8 @@ from donation.access import auth, signing_keys
 from donation.payments import payments
 from donation.payments import receipt_signing as signing
 from donation.pledges import pledges
-from tests.app.conftest import ENTRY
-from tests.app.test_office_pages import select_row, table
+from tests.app.conftest import ENTRY, select_rows
+from tests.app.test_office_pages import table
 from tests.app.test_pledge_pages import open_pledge
 from tests.app.test_sign_in import open_page, sign_in
 
@@ -69,13 +69,13 @@ def test_the_office_prints_a_batch_and_two_officers_void_a_receipt(app):
     next(b for b in at.button if b.label == "In biên nhận").click()
     at.run()
     assert "Từ ngày" in at.error[0].value  # a wrong date is said, nothing printed
-    select_row(at, "receipts.list", 0)
+    select_rows(at, "receipts.list", 0)
     at.selectbox(key="receipts.void_reason").set_value("donor_details")
     at.text_input(key="receipts.void_note").input("Tên đúng là Phạm Thu Dung")
     next(b for b in at.button if b.label == "Đề nghị hủy biên nhận").click()
     at.run()
     assert at.success[0].value == f"Đã đề nghị hủy biên nhận {number}: chờ cán bộ khác xác nhận."
-    select_row(at, "receipts.voiding", 0)
+    select_rows(at, "receipts.voiding", 0)
     assert list(table(at, "receipts.voiding").value["Bạn xác nhận được"]) == ["Không: do bạn đề nghị"]
     assert at.button(key="receipts.void_confirm").disabled  # their own request: a second officer confirms it
 
@@ -83,7 +83,7 @@ def test_the_office_prints_a_batch_and_two_officers_void_a_receipt(app):
     fresh.run()
     other = open_page(sign_in(fresh, "tinh.hai", "Mat-khau-dai-du"), "pages/receipts.py")
     assert list(other.dataframe[-1].value["Điều cần sửa"]) == ["Tên đúng là Phạm Thu Dung"]
-    select_row(other, "receipts.voiding", 0)
+    select_rows(other, "receipts.voiding", 0)
     other.button(key="receipts.void_confirm").click()
     other.run()
     year = date.today().year

@@ -4,7 +4,7 @@ nominations list acted on by selecting rows."""
 import pytest
 
 from demo.seed import DEMO_PASSWORD
-from tests.app.conftest import as_read
+from tests.app.conftest import as_read, select_rows
 from tests.app.test_sign_in import open_page, sign_in
 from tests.workbooks import H10, MIXED, workbook
 
@@ -23,12 +23,6 @@ def table(at, name):
         frame for frame in at.dataframe if name in frame.value.columns)
 
 
-def select(at, *rows):
-    """What a click on the rows' checkboxes does: the list's selection holds their positions."""
-    at.session_state["nominations.table"] = {"selection": {"rows": list(rows), "columns": [], "cells": []}}
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def imported_id(name):
@@ -154,7 +148,7 @@ def test_select_a_nomination_to_see_its_household_and_edit_it(official):
                                           "trong bảng."]
     listed = table(at, "nominations.table").value
     bình = list(listed["Họ và tên"]).index("Trần Thị Bình")
-    select(at, bình)
+    select_rows(at, "nominations.table", bình)
     assert at.subheader[0].value == "Trần Thị Bình · Đã đề cử"
     household = at.dataframe[1].value
     assert list(household["Họ và tên"]) == ["Nguyễn Văn An", "Trần Thị Bình", "Nguyễn Văn Cường"]
@@ -163,7 +157,7 @@ def test_select_a_nomination_to_see_its_household_and_edit_it(official):
     assert at.subheader[0].value == "Đã chọn 3 đề cử"
     assert at.button(key="nominations.withdraw_button").label == "Rút 3 đề cử"
 
-    select(at, bình)
+    select_rows(at, "nominations.table", bình)
     at.button(key="nominations.open").click()
     at.run()
     assert not at.exception
@@ -183,7 +177,7 @@ def test_select_a_nomination_to_see_its_household_and_edit_it(official):
 def test_withdraw_the_selected_nominations_with_a_reason(official):
     imported()
     at = open_page(official, "pages/nominations.py")
-    select(at, 0, 1)
+    select_rows(at, "nominations.table", 0, 1)
     assert at.subheader[0].value == "Đã chọn 2 đề cử"
     at.button(key="nominations.withdraw_button").click()
     at.run()
@@ -213,7 +207,7 @@ def test_the_reviewers_comment_shows_on_the_communes_list(official):
     listed = table(at, "nominations.table").value
     assert listed["Ý kiến xét duyệt"][0] == "Thiếu **giấy xác nhận** thiệt hại"
     assert set(listed["Ý kiến xét duyệt"][1:]) == {""}
-    select(at, 0)
+    select_rows(at, "nominations.table", 0)
     assert [as_read(w.value) for w in at.warning] == ["**BHXH tỉnh trả lại, cần sửa:** Thiếu **giấy xác nhận** thiệt hại"]
 
 
@@ -235,7 +229,7 @@ def test_renew_approvals_that_ended(official):
     at.run()
     due = table(at, "nominations.table").value
     assert len(due) == 4 and all(due["Duyệt đến"])
-    select(at, 0, 1, 2, 3)  # the table's "select all"
+    select_rows(at, "nominations.table", 0, 1, 2, 3)  # the table's "select all"
     assert not any(b.key == "nominations.withdraw_button" for b in at.button)  # approved: not withdrawn here
     at.button(key="nominations.renew").click()
     at.run()

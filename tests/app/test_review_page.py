@@ -10,7 +10,7 @@ from demo.seed import DEMO_PASSWORD
 from donation.access import auth
 from donation.common.dates import today_vn
 from donation.registry import nominations, review
-from tests.app.conftest import as_read
+from tests.app.conftest import as_read, select_rows
 from tests.app.test_sign_in import open_page, sign_in
 from tests.workbooks import MIXED, person, workbook
 
@@ -53,11 +53,6 @@ def table_key(at) -> str:
             f"{at.number_input(key='review.page').value}.{decided}")
 
 
-def choose(at, *rows: int):
-    at.session_state[table_key(at)] = {"selection": {"rows": list(rows), "columns": []}}
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def test_the_queue_says_what_can_be_approved_and_approves_all_that_can(queue):
@@ -88,7 +83,7 @@ def test_the_queue_says_what_can_be_approved_and_approves_all_that_can(queue):
 
 
 def test_rows_that_cannot_be_approved_are_named_and_left_out_of_the_approval(queue):
-    at = choose(queue, 0, 3, 4)
+    at = select_rows(queue, table_key(queue), 0, 3, 4)
     assert at.button(key="review.approve").label == "Duyệt 1 đề cử"
     assert at.button(key="review.reject").label == "Từ chối 3 đề cử"
     warning = as_read(at.warning[0].value)
@@ -104,7 +99,7 @@ def test_rows_that_cannot_be_approved_are_named_and_left_out_of_the_approval(que
 
 
 def test_returning_needs_a_comment_and_sends_the_chosen_back(queue):
-    at = choose(queue, 3, 4)
+    at = select_rows(queue, table_key(queue), 3, 4)
     at.text_input(key="review.note").input("Bổ sung số CCCD của chủ hộ")
     at.button(key="review.return").click()
     at.run()
@@ -141,7 +136,7 @@ def test_the_queue_filters_by_commune_name_and_by_whether_it_can_be_approved(que
 def test_one_chosen_row_opens_the_nominations_file(queue):
     at = queue
     names = list(at.dataframe[0].value["Họ và tên"])
-    at = choose(at, names.index("Nguyễn Văn An"))
+    at = select_rows(at, table_key(at), names.index("Nguyễn Văn An"))
     assert [h.value for h in at.subheader][-1].endswith("Nguyễn Văn An")
     assert len(at.dataframe) == 2  # the queue, the household; no objection, no history yet
     members = at.dataframe[1].value
@@ -149,11 +144,11 @@ def test_one_chosen_row_opens_the_nominations_file(queue):
     assert list(members["Giấy tờ"]) == ["••••••••0123", "••••••••0124", "••••••6789"]  # masked as the lists mask
     assert any("Khuyết tật" in as_read(m.value) for m in at.markdown)
     assert [s.value for s in at.success] == ["Duyệt được ngay."]
-    at = choose(at, names.index("Đặng Văn H"))
+    at = select_rows(at, table_key(at), names.index("Đặng Văn H"))
     objections, history = at.dataframe[2].value, at.dataframe[3].value
     assert list(objections["Người nêu"]) == ["Bà Năm"] and list(objections["Kết quả xử lý"]) == ["Chưa xử lý"]
     assert list(history["Việc"]) == ["Ghi ý kiến"] and list(history["Người làm"]) == ["Nguyễn Thị Hoa"]
     assert as_read(at.warning[-1].value).startswith("Chưa duyệt được: còn 1 ý kiến chưa xử lý")
-    at = choose(at, 0, 1)
+    at = select_rows(at, table_key(at), 0, 1)
     assert "Chọn đúng một dòng để xem hồ sơ đề cử." in [c.value for c in at.caption]
     assert len(at.dataframe) == 1

@@ -151,17 +151,21 @@ def test_downloads_do_not_redraw_the_page(tmp_path):
     assert downloads_that_redraw(bad) == [2]
 
 
-def multiselects_without_a_placeholder(path: Path) -> list[int]:
-    """Lines of `multiselect` calls that leave Streamlit's English "Choose options" in the empty box."""
+def choices_without_a_placeholder(path: Path) -> list[int]:
+    """Lines of `multiselect` and `selectbox` calls that leave Streamlit's English in the empty box ("Choose
+    options", "Choose an option"): the selectbox keeps it as the field's placeholder even while a value shows, so a
+    screen reader reads it, and it shows as soon as the choice is emptied."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     return [node.lineno for node in ast.walk(tree)
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "multiselect"
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in {"multiselect", "selectbox"}
             and not any(keyword.arg == "placeholder" for keyword in node.keywords)]
 
 
-def test_every_multiselect_says_in_vietnamese_what_an_empty_choice_means(tmp_path):
+def test_every_choice_says_in_vietnamese_what_an_empty_choice_means(tmp_path):
     pages = sorted((ROOT / "pages").glob("*.py"))
-    assert {str(p.relative_to(ROOT)): lines for p in pages if (lines := multiselects_without_a_placeholder(p))} == {}
+    assert {str(p.relative_to(ROOT)): lines for p in pages if (lines := choices_without_a_placeholder(p))} == {}
     bare = tmp_path / "bare.py"
-    bare.write_text('import streamlit as st\nst.multiselect("Nhóm", [1])\nst.multiselect("X", [1], placeholder="Y")\n')
-    assert multiselects_without_a_placeholder(bare) == [2]
+    bare.write_text('import streamlit as st\nst.multiselect("Nhóm", [1])\nst.multiselect("X", [1], placeholder="Y")\n'
+                    'st.selectbox("Tỉnh", [1])\nst.sidebar.selectbox("Z", [1], placeholder="Chọn…")\n')
+    assert choices_without_a_placeholder(bare) == [2, 4]
