@@ -27,8 +27,9 @@ def verify(uow):
         return audit.verify(work.session)
 
 
-# 5 demo accounts, the demo donor's profile, the 35 offices' bank accounts, and the administrator's sign-in
-DEMO_EVENTS = 42
+# 6 demo accounts, the demo donor's profile, the 35 offices' bank accounts, 9 offices' receipt signers, and the
+# administrator's sign-in
+DEMO_EVENTS = 52
 
 
 def test_every_change_is_recorded_and_the_chain_holds(uow):
@@ -36,7 +37,7 @@ def test_every_change_is_recorded_and_the_chain_holds(uow):
     assert (check.events, check.ok, check.first_bad) == (DEMO_EVENTS, True, None)
     with uow as work:
         rows, total = audit.list_events(work.session, action="create_user")
-    assert total == 5 and rows[0].actor == "system" and rows[0].seq == 5
+    assert total == 6 and rows[0].actor == "system" and rows[0].seq == 6
     assert json.loads(rows[0].after)["role"] == "admin"
 
 
@@ -228,7 +229,7 @@ def test_a_tampered_checkpoint_file_is_refused(uow, tmp_path):
     audit.write_checkpoint(SYSTEM_ACTOR, folder=tmp_path, uow=uow)
     book = tmp_path / audit_checkpoints.FILE_NAME
     line = json.loads(book.read_text())
-    book.write_text(json.dumps({**line, "seq": 22}) + "\n")  # to hide a deletion of events 23 to 42
+    book.write_text(json.dumps({**line, "seq": 22}) + "\n")  # to hide a deletion of events 23 to 52
     check = verify_in(uow, tmp_path)
     assert (check.ok, check.reason) == (False, "tệp điểm kiểm tra, dòng 1: chữ ký không hợp lệ: dòng đã bị sửa, "
                                                "hoặc BHYT_SIGNING_KEY đã đổi")
