@@ -113,3 +113,17 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+ROW_HEIGHT = 35  # Streamlit's dataframe: the header and each row
+
+
+def select_row(page, table, row: int) -> None:
+    """Tick a row of a selectable table (a locator of its st.dataframe): the grid is drawn on a canvas, each row's
+    selection box at its left."""
+    from playwright.sync_api import expect
+
+    expect(table).to_be_visible()
+    box = table.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT // 2)
+    wait_for_app(page)

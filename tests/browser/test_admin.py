@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from db.engine import make_engine
 from db.uow import UnitOfWork
 from donation.access import auth
-from tests.browser.conftest import wait_for_app
+from tests.browser.conftest import select_row, wait_for_app
 from tests.browser.test_sign_in import sign_in
 
 pytestmark = pytest.mark.browser
@@ -22,11 +22,6 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def tick_row(page, table, row: int) -> None:
-    """Tick a row of a selectable st.dataframe (a canvas: its row-selection box sits left of each row)."""
-    box = table.bounding_box()
-    page.mouse.click(box["x"] + 18, box["y"] + 35 * (row + 1) + 17)
-    wait_for_app(page)
 
 
 def test_an_administrators_day(app_server, app_database, page):
@@ -68,7 +63,7 @@ def test_an_administrators_day(app_server, app_database, page):
     wait_for_app(page)
     expect(page.get_by_text("1 tài khoản.")).to_be_visible()
     shot(page, "admin-5-users-found")
-    tick_row(page, page.get_by_test_id("stDataFrame").first, 0)
+    select_row(page, page.get_by_test_id("stDataFrame").first, 0)
     expect(page.get_by_role("heading", name="Phan Thị Thử (thu.nghiem.matkhau)")).to_be_visible()
     page.get_by_label("Mật khẩu mới (ít nhất 10 ký tự)").fill("Mat-khau-moi-2026")
     page.get_by_label("Nhập lại mật khẩu mới").fill("Mat-khau-moi-2026")
@@ -91,7 +86,7 @@ def test_an_administrators_day(app_server, app_database, page):
     chooser.click()
     page.get_by_role("option", name="Sửa thiết lập").click()
     wait_for_app(page)
-    tick_row(page, page.get_by_test_id("stDataFrame").first, 0)
+    select_row(page, page.get_by_test_id("stDataFrame").first, 0)
     details = page.get_by_test_id("stText").last
     expect(details).to_contain_text("Đơn vị hoặc người hỗ trợ: (trống) → Tổ hỗ trợ BHXH Đắk Lắk")
     expect(details).to_contain_text("Số điện thoại: (trống) → •••••••1234")  # masked when written, as ever

@@ -6,13 +6,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import screenshot, select_row, wait_for_app
 from tests.browser.test_sign_in import sign_in
 from tests.workbooks import H10, MIXED, corrected, sheets, workbook
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("/tmp/i19-nominations")
-ROW_HEIGHT = 35  # Streamlit's dataframe rows, and its header row
 
 
 def shot(page, name: str) -> None:
@@ -37,11 +36,6 @@ def consent(page) -> None:
     wait_for_app(page)
 
 
-def select_row(page, table, index: int) -> None:
-    """Tick a row's checkbox: the grid is drawn on a canvas, its row markers in the first column."""
-    box = table.bounding_box()
-    page.mouse.click(box["x"] + 16, box["y"] + ROW_HEIGHT * (index + 1) + ROW_HEIGHT / 2)
-    wait_for_app(page)
 
 
 def test_import_with_errors_then_save(app_server, page, tmp_path):

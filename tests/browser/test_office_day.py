@@ -13,12 +13,11 @@ from donation.access import auth
 from donation.payments import payments, reconcile
 from donation.pledges import codes as pledge_codes
 from donation.pledges import pledges
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import screenshot, select_row, wait_for_app
 from tests.browser.test_sign_in import sign_in
 
 pytestmark = pytest.mark.browser
 COLLEAGUE = "demo.tinh2"  # the demo's second officer of Đắk Lắk
-ROW_HEIGHT = 35  # Streamlit's dataframe: the header and each row
 # money that came yesterday: today's receipts of the shared server stay those the receipts journey prints
 PAID_ON = date.today() - timedelta(days=1)
 
@@ -50,12 +49,6 @@ def queue_row(database: str, actor, reference: str) -> int:
         engine.dispose()
 
 
-def select_row(page, table: str, row: int) -> None:
-    """Click the row's selection box, at the left of the table (the grid is drawn on a canvas)."""
-    grid = page.locator(f"[class*='st-key-{table}']").get_by_test_id("stDataFrame")
-    expect(grid).to_be_visible()
-    grid.click(position={"x": 18, "y": ROW_HEIGHT * (row + 1) + ROW_HEIGHT // 2})
-    wait_for_app(page)
 
 
 def test_the_province_officer_confirms_a_colleague_payment_and_accepts_a_near_code(app_server, app_database,
@@ -74,7 +67,7 @@ def test_the_province_officer_confirms_a_colleague_payment_and_accepts_a_near_co
     expect(page.get_by_role("heading", name="Tiền nộp và sao kê")).to_be_visible()
     expect(page.get_by_role("tab", name="Chờ xác nhận")).to_have_attribute("aria-selected", "true")
     assert page.get_by_test_id("stMainBlockContainer").bounding_box()["width"] > 1000  # its wide tables: the width
-    select_row(page, "payments-waiting", made["row"])
+    select_row(page, page.locator("[class*='st-key-payments-waiting']").get_by_test_id("stDataFrame"), made["row"])
     confirm = page.get_by_role("button", name="Xác nhận đã nhận 1.263.600 ₫")
     expect(confirm).to_be_enabled()
     expect(page.get_by_text(f"cho cam kết {made['cash']}").first).to_be_visible()
@@ -102,7 +95,7 @@ def test_the_province_officer_confirms_a_colleague_payment_and_accepts_a_near_co
     wait_for_app(page)
 
     page.get_by_role("tab", name="Dòng chưa khớp").click()
-    select_row(page, "payments-queue", queue_row(app_database, made["tinh"], "FTJ2"))
+    select_row(page, page.locator("[class*='st-key-payments-queue']").get_by_test_id("stDataFrame"), queue_row(app_database, made["tinh"], "FTJ2"))
     expect(page.get_by_text(f"Có thể là mã {made['meant']} (nội dung ghi {typed})")).to_be_visible()
     screenshot(page, "office-day-4-suggestion")
     page.get_by_role("button", name=f"Đúng, gắn vào cam kết {made['meant']}").click()

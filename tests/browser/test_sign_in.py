@@ -62,7 +62,7 @@ def test_sign_in_survives_a_refresh_and_sign_out_ends_it(app_server, page):
     page.reload()
     wait_for_app(page)
     expect(page.get_by_role("heading", name="Tặng thẻ BHYT")).to_be_visible()
-    expect(page.get_by_role("link", name="Đăng nhập")).to_be_visible()
+    expect(page.get_by_test_id("stSidebarNav").get_by_role("link", name="Đăng nhập")).to_be_visible()
 
 
 def test_a_changed_cookie_is_refused(app_server, page):
