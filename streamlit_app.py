@@ -63,7 +63,12 @@ def _menu(role: str | None) -> dict[str, list[st.Page]]:
     requested = _requested_address()
     if requested and "/" not in requested and requested not in _addresses.KNOWN:
         hidden.append(_addresses.not_found_page(requested))
-    list(menu.values())[-1].extend(hidden)  # after the first page, which stays the default
+    start = pages_for(role)[next(iter(menu))][0]
+    if requested == start.url_path:
+        # Streamlit serves the first page (the default) at "/" only: its own address (/today, /home) would be "not
+        # found". This run it is a page like the others, and a hidden default page opens it.
+        hidden.append(_addresses.start_page(start.path))
+    list(menu.values())[-1].extend(hidden)  # after the first page, which stays the default otherwise
     return menu
 
 

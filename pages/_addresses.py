@@ -28,6 +28,15 @@ def moved_page(old: str, target: str) -> st.Page:
     return st.Page(moved, title="Trang đã đổi địa chỉ", url_path=old, visibility="hidden")
 
 
+def start_page(first: str) -> st.Page:
+    """The default page ("/") of a run that asked for the first page by its own address: it opens that page."""
+
+    def start() -> None:
+        st.switch_page(first)
+
+    return st.Page(start, title="Trang đầu", url_path="trang_dau", default=True, visibility="hidden")
+
+
 def not_found_page(address: str) -> st.Page:
     """A page at `address` (so that the browser keeps showing what was typed) saying in Vietnamese that there is none."""
 
