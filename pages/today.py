@@ -45,4 +45,6 @@ for item in view.attention:
     st.warning(plain(item))
 if not view.attention and not view.work:
     st.success("Không có việc nào cần xử lý gấp.")
-st.dataframe(pd.DataFrame(view.facts, columns=["Nội dung", "Số liệu"]), hide_index=True, width="stretch")
+# a table that wraps its text (a dataframe cuts the figures off on a phone); its cells are Markdown: escaped
+st.table(pd.DataFrame([(plain(label), plain(value)) for label, value in view.facts], columns=["Nội dung", "Số liệu"]),
+         border="horizontal")

@@ -16,7 +16,7 @@ from donation.access.actors import ROLE_NAMES
 from pages import _auth
 from pages._auth import TOKEN_KEY
 from pages._nav import ANONYMOUS, PAGES, visible_to
-from tests.app.conftest import ENTRY
+from tests.app.conftest import ENTRY, as_read
 
 pytestmark = pytest.mark.app
 
@@ -87,7 +87,8 @@ def test_a_wrong_password_is_refused_and_the_sixth_try_is_locked_out(app):
 def test_the_role_home_page_shows_scope_and_figures(app):
     at = open_page(sign_in(app, "demo.xa", DEMO_PASSWORD), "pages/today.py")
     assert "Xã Hòa Thịnh, Đắk Lắk" in at.caption[0].value
-    facts = dict(zip(at.dataframe[0].value["Nội dung"], at.dataframe[0].value["Số liệu"], strict=True))
+    facts = {as_read(label): as_read(value)  # the cells are Markdown, escaped
+             for label, value in zip(at.table[0].value["Nội dung"], at.table[0].value["Số liệu"], strict=True)}
     assert facts["Một thẻ hộ gia đình 12 tháng"] == "1.366.200 ₫"
 
 
