@@ -55,15 +55,16 @@ def _menu(role: str | None) -> dict[str, list[st.Page]]:
     found" dialog over the home page. With them, a page the visitor may not open says why itself (sign in first, or
     not for this role), a renamed page's old address opens the page, and an unknown address a Vietnamese page.
     """
+    sections = pages_for(role)
     menu = {section: [st.Page(spec.path, title=spec.title, icon=spec.icon) for spec in specs]
-            for section, specs in pages_for(role).items()}
+            for section, specs in sections.items()}
     hidden = [st.Page(spec.path, title=spec.title, icon=spec.icon, visibility="hidden")
               for spec in PAGES if not visible_to(spec, role)]
     hidden += [_addresses.moved_page(old, target) for old, target in _addresses.MOVED.items()]
     requested = _requested_address()
     if requested and "/" not in requested and requested not in _addresses.KNOWN:
         hidden.append(_addresses.not_found_page(requested))
-    start = pages_for(role)[next(iter(menu))][0]
+    start = next(iter(sections.values()))[0]
     if requested == start.url_path:
         # Streamlit serves the first page (the default) at "/" only: its own address (/today, /home) would be "not
         # found". This run it is a page like the others, and a hidden default page opens it.
