@@ -44,7 +44,8 @@ def bench_quotes(count: int) -> tuple[float, float]:
     work = requests(count)
     began = time.perf_counter()
     for group, members, months, on, province in work:
-        quote_premium(rules, group=group, members=members, months=months, on=on, province_code=province)
+        quote_premium(rules, group=group, members=members, months=months, on=on, cover_from=on,
+                      province_code=province)
     ours = count / (time.perf_counter() - began)
 
     base, rate, ladder = 2_340_000, 450, rule_data.LADDER_BP

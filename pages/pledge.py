@@ -77,6 +77,8 @@ except DonationError as exc:
     st.warning(plain(exc))
     st.stop()
 st.info(f"{quote.sentence()} (giá theo quy định {quote.rule_version}, ngày {format_date(quote.on)}).")
+if change := quote.change_sentence():
+    st.warning(change)
 
 count = int(st.number_input("Số đợt nộp", min_value=1, max_value=pledges.MAX_INSTALMENTS, value=1, step=1,
                             key="pledge.instalments", help="1: nộp một lần. Nhiều đợt: mỗi đợt có mã VietQR riêng."))

@@ -1,21 +1,35 @@
 """The premium calculator: plain functions over plain rule data, integer đồng, no database inside.
 
-A quote is as of a date (the coverage start), names the rule version it used, and splits each member's full premium
-into what the state (with any provincial top-up) pays and what is left for a donor.
+A quote is priced as of the day the premium is paid to BHXH (the price day: the rule version and provincial top-up in
+force that day), for a card whose cover starts on a separate day (a first-time participant's card starts 30 days after
+payment; the age rule for young children is judged on the cover start). It names the rule version it used, splits each
+member's full premium into what the state (with any provincial top-up) pays and what is left for a donor, and gives
+the other price when a known rule change falls after the price day and on or before the cover start.
+
+Why the price day and not the cover start: a participant paying for 3, 6 or 12 months (household, near-poor, pupils and
+students, farm households) pays at the premium rate and base salary in force when the premium is paid, and when the
+State later raises the base salary neither the participant nor the state budget pays the difference for the remaining
+period already paid. Read 07/12/2026 in Joint Circular 41/2014/TTLT-BYT-BTC, art. 3 cl. 2 (for the groups the state
+supports in part; cl. 1 has the same for households), as quoted in
+https://thuvienphapluat.vn/hoi-dap-phap-luat/iframe/1A69B-hd-co-phai-dong-bo-sung-khi-muc-dong-bhyt-tang.html;
+domain-facts.md §1 says the same from HCMC's 2024 guidance. The rule is said to be carried over into Decree
+146/2018/NĐ-CP and Decree 188/2025/NĐ-CP (which replaced it, Law 51/2024/QH15 art. 13-15): the decree's own article
+and clause were not read here (to confirm).
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 
 from donation.common.errors import InvalidInput, NotFound
 from donation.common.money import format_percent_bp, format_vnd
 
 ALLOWED_MONTHS = (3, 6, 12)
+FIRST_COVER_WAIT = timedelta(days=30)  # a first-time participant's card starts 30 days after payment (Law 51/2024)
 MAX_MEMBERS = 50
 FULL_BP = 10_000
 
@@ -100,6 +114,17 @@ class RuleBook:
         matching = [t for t in self.top_ups if t.applies(province_code, group_key, on)]
         return max(matching, key=lambda t: t.effective_from, default=None)
 
+    def change_days(self, province_code: int | None, group_key: str, after: date, until: date) -> list[date]:
+        """The days after `after` and on or before `until` on which a rule version or this place's top-up for this
+        group starts or ends: the only days a price can change."""
+        days = {version.effective_from for version in self.versions}
+        for top_up in self.top_ups:
+            if top_up.province_code == province_code and top_up.group_key == group_key:
+                days.add(top_up.effective_from)
+                if top_up.effective_to is not None:
+                    days.add(top_up.effective_to + timedelta(days=1))
+        return sorted(day for day in days if after < day <= until)
+
 
 @dataclass(frozen=True)
 class QuoteLine:
@@ -111,15 +136,37 @@ class QuoteLine:
 
 
 @dataclass(frozen=True)
+class LaterPrice:
+    """The same cover's price if the premium reaches BHXH on or after `from_day`, a known change before the cover
+    starts (a new rule version, or a provincial top-up that starts or ends)."""
+
+    from_day: date
+    rule_version: str
+    base_salary: int
+    full_premium_total: int
+    donor_pays_total: int
+
+
+@dataclass(frozen=True)
 class Quote:
     rule_version: str
     base_salary: int
     rate_bp: int
     group: str
     months: int
-    on: date
+    on: date  # the price day: the premium is paid to BHXH on this day, at the rule in force that day
     lines: tuple[QuoteLine, ...]
     notes: tuple[str, ...] = field(default=())
+    cover_from: date | None = None  # the card's first day of cover (None: the price day)
+    later: tuple[LaterPrice, ...] = ()  # known changes after the price day, on or before the cover start
+
+    @property
+    def priced_on(self) -> date:
+        return self.on
+
+    @property
+    def cover_start(self) -> date:
+        return self.cover_from or self.on
 
     @property
     def full_premium_total(self) -> int:
@@ -147,6 +194,8 @@ class Quote:
             "base_salary": self.base_salary,
             "group": self.group,
             "on": self.on.isoformat(),
+            "priced_on": self.on.isoformat(),
+            "cover_from": self.cover_start.isoformat(),
             "months": self.months,
             "lines": [
                 {
@@ -161,6 +210,16 @@ class Quote:
             "full_premium_total": self.full_premium_total,
             "state_pays_total": self.state_pays_total,
             "donor_pays_total": self.donor_pays_total,
+            "later_prices": [
+                {
+                    "from": later.from_day.isoformat(),
+                    "rule_version": later.rule_version,
+                    "base_salary": later.base_salary,
+                    "full_premium_total": later.full_premium_total,
+                    "donor_pays_total": later.donor_pays_total,
+                }
+                for later in self.later
+            ],
             "note": self.note,
         }
 
@@ -176,17 +235,58 @@ def quote_premium(
     members: int,
     months: int,
     on: date,
+    cover_from: date | None = None,
     province_code: int | None = None,
     poor_commune: bool = False,
     birth_dates: Sequence[date | None] = (),
 ) -> Quote:
-    """Quote `members` people of `group` for `months` months from `on`.
+    """Quote `members` people of `group` for `months` months, the premium paid to BHXH on `on` (the price day) for a
+    card whose cover starts on `cover_from` (the price day when not given).
 
+    The rule version and provincial top-up are those in force on the price day; a later rise of the base salary is
+    not charged for a period already paid (module docstring). A child's age is judged on the cover start. A known
+    change after the price day and on or before the cover start is named in the notes with the price it would give.
     `poor_commune` says the people live in a commune flagged poor (xã nghèo); `birth_dates`, when known, lets
     children under the rule's age be covered in full by the state.
     """
     group_rule = rules.group(group)
     _check_counts(members, months)
+    cover = on if cover_from is None else cover_from
+    if cover < on:
+        raise InvalidInput(f"Ngày thẻ có hiệu lực {cover:%d/%m/%Y} trước ngày đóng tiền {on:%d/%m/%Y}: thẻ chỉ có "
+                           "hiệu lực từ ngày đóng tiền trở đi")
+    priced = _price(rules, group_rule, members, months, on, cover, province_code, poor_commune, birth_dates)
+    later, others = [], []
+    for day in rules.change_days(province_code, group, on, cover) if cover > on else ():
+        try:
+            other = _price(rules, group_rule, members, months, day, cover, province_code, poor_commune, birth_dates)
+        except NotFound:  # the later version has no share for this group yet: nothing to compare
+            continue
+        totals = (sum(line.full_premium for line in other.lines), sum(line.donor_pays for line in other.lines))
+        if totals != (sum(line.full_premium for line in priced.lines), sum(line.donor_pays for line in priced.lines)):
+            later.append(LaterPrice(day, other.version.code, other.version.base_salary, *totals))
+            others.append(other)
+    notes = _notes(priced.version, group_rule, months, priced.state_bp, priced.share, poor_commune, priced.top_up,
+                   priced.children, priced.lines)
+    notes += _price_day_notes(priced, on, cover, zip(later, others, strict=True))
+    return Quote(priced.version.code, priced.version.base_salary, priced.version.rate_bp, group, months, on,
+                 priced.lines, notes, cover, tuple(later))
+
+
+@dataclass(frozen=True)
+class _Priced:
+    version: RuleVersion
+    share: GroupShare
+    state_bp: int
+    top_up: TopUp | None
+    children: int
+    lines: tuple[QuoteLine, ...]
+
+
+def _price(rules: RuleBook, group_rule: GroupRule, members: int, months: int, on: date, cover: date,
+           province_code: int | None, poor_commune: bool, birth_dates: Sequence[date | None]) -> _Priced:
+    """Each member's line at the rule and top-up in force on `on`, children judged on `cover`."""
+    group = group_rule.key
     version = rules.version_on(on)
     share = version.shares.get(group)
     if share is None:
@@ -205,7 +305,7 @@ def quote_premium(
         full = round_half_up(full_exact)
         member_state_bp = state_bp
         birth = birth_dates[member - 1] if member <= len(birth_dates) else None
-        if birth is not None and state_covers_child(version, birth, on):
+        if birth is not None and state_covers_child(version, birth, cover):
             member_state_bp = FULL_BP
             children += 1
         state = min(full, round_half_up(full_exact * member_state_bp / FULL_BP))
@@ -213,9 +313,7 @@ def quote_premium(
         if top_up is not None:
             province = min(full - state, round_half_up(full_exact * top_up.share_bp / FULL_BP))
         lines.append(QuoteLine(member, full, state + province, full - state - province, province))
-
-    notes = _notes(version, group_rule, months, state_bp, share, poor_commune, top_up, children, lines)
-    return Quote(version.code, version.base_salary, version.rate_bp, group, months, on, tuple(lines), notes)
+    return _Priced(version, share, state_bp, top_up, children, tuple(lines))
 
 
 def _check_counts(members: int, months: int) -> None:
@@ -261,4 +359,29 @@ def _notes(version, group_rule, months, state_bp, share, poor_commune, top_up, c
         payer = "Nhà nước và tỉnh" if any(line.province_pays for line in lines) else "Nhà nước"
         notes.append(f"{payer} đóng toàn bộ: trường hợp này không cần nhà tài trợ.")
     notes.append("Tính bằng số nguyên đồng, làm tròn nửa lên một lần cho mỗi người.")
+    return tuple(notes)
+
+
+def _price_day_notes(priced: _Priced, on: date, cover: date,
+                     later: Iterable[tuple[LaterPrice, _Priced]]) -> tuple[str, ...]:
+    """The price day and cover start when they differ, and each known change between them with its price."""
+    if cover == on:
+        return ()
+    notes = [f"Giá tính theo quy định có hiệu lực ngày đóng tiền {on:%d/%m/%Y}; thẻ có hiệu lực từ {cover:%d/%m/%Y}. "
+             "Lương cơ sở tăng sau khi đã đóng tiền thì không phải đóng thêm cho thời gian đã đóng."]
+    previous = priced
+    for change, other in later:
+        new = other.version
+        if new.base_salary != previous.version.base_salary:
+            what = f"lương cơ sở là {format_vnd(new.base_salary)} (quy định {new.code})"
+        elif new.code != previous.version.code:
+            what = f"áp dụng quy định {new.code} ({new.legal_basis})"
+        elif other.top_up is not None:
+            extra_bp = min(other.top_up.share_bp, FULL_BP - other.state_bp)
+            what = f"tỉnh hỗ trợ thêm {format_percent_bp(extra_bp)} ({other.top_up.legal_basis})"
+        else:
+            what = "tỉnh thôi hỗ trợ thêm"
+        notes.append(f"Từ {change.from_day:%d/%m/%Y} {what}: nếu tiền được nộp cho BHXH từ ngày đó, mức đóng là "
+                     f"{format_vnd(change.full_premium_total)}, nhà tài trợ đóng {format_vnd(change.donor_pays_total)}.")
+        previous = other
     return tuple(notes)

@@ -127,6 +127,7 @@ class CardPrices:
         found = self.known.get(key)
         if found is None:
             quote = quote_premium(self.rules, group=group, members=position, months=months, on=start,
+                                  cover_from=start,
                                   province_code=province, poor_commune=poor)
             found = self.known[key] = quote.lines[-1].donor_pays
         return found

@@ -1,14 +1,16 @@
 """What a pledge buys, as plain arithmetic over the rule book: one card of each chosen group for the chosen months.
 
 "1.263.600 ₫ mua được 1 thẻ hộ gia đình 12 tháng, hoặc 1 thẻ sinh viên" on the pledge form; a pledge of N cards is
-priced here when it is made (DESIGN.md §4, price basis).
+priced here when it is made (DESIGN.md §4, price basis), at the rules in force that day (the price day, see
+donation.premium.calculator), and the form says when a known change falls within the next CHANGE_NOTICE days, with
+the price a card would have if its premium reached BHXH after it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from donation.common.errors import InvalidInput
 from donation.common.money import format_number, format_vnd
@@ -16,6 +18,7 @@ from donation.premium.calculator import RuleBook, quote_premium
 from donation.premium.rule_data import GROUP_NAMES
 
 MONTHS = (3, 6, 12)
+CHANGE_NOTICE = timedelta(days=60)  # how far ahead the form looks for a known rule change
 # The groups a donor can help, in the order the form shows them; poor households are paid in full by the state.
 DONOR_GROUPS = ("household", "near_poor", "pupil", "student", "farm_household")
 # A card is named after its group inside a sentence ("mua được 2 thẻ hộ gia đình"), hence the lower-case first letter.
@@ -32,12 +35,40 @@ class CardPrice:
 
 
 @dataclass(frozen=True)
+class LaterCardPrice:
+    """A card's price for a donor if its premium reaches BHXH on or after `from_day` (a known change soon)."""
+
+    from_day: date
+    rule_version: str
+    base_salary: int
+    group: str
+    per_card: int
+
+
+@dataclass(frozen=True)
 class PledgeQuote:
     amount: int
     months: int
     on: date
     rule_version: str
     prices: tuple[CardPrice, ...]
+    later: tuple[LaterCardPrice, ...] = ()  # known changes within CHANGE_NOTICE of `on`, for the groups priced
+    base_salary: int = 0  # the base salary of `rule_version`
+
+    def change_sentence(self) -> str:
+        """'' when no known change falls within CHANGE_NOTICE; else each change day with the cards' new prices."""
+        sentences = []
+        for day in sorted({later.from_day for later in self.later}):
+            changes = [later for later in self.later if later.from_day == day]
+            base = changes[0].base_salary
+            what = f"lương cơ sở là {format_vnd(base)} (quy định {changes[0].rule_version})" \
+                if base != self.base_salary else "giá thẻ thay đổi"
+            prices = ", ".join(
+                f"một {CARD_NAMES[later.group]} {format_vnd(later.per_card)}" if later.per_card
+                else f"{CARD_NAMES[later.group]} không cần nhà tài trợ" for later in changes)
+            sentences.append(f"Từ {day:%d/%m/%Y} {what}: nếu tiền được nộp cho BHXH từ ngày đó, giá {self.months} "
+                             f"tháng: {prices}.")
+        return " ".join(sentences)
 
     def sentence(self) -> str:
         if not self.prices:
@@ -63,12 +94,16 @@ def quote_pledge(rules: RuleBook, *, amount: int | None = None, cards: int | Non
         raise InvalidInput(f"Nhóm '{unknown[0]}' không nhận tài trợ: chọn trong {', '.join(DONOR_GROUPS)}")
     chosen = tuple(dict.fromkeys(groups)) or DONOR_GROUPS
     per_card = {}
+    later = []
     for group in chosen:
-        quote = quote_premium(rules, group=group, members=1, months=months, on=on, province_code=province_code,
-                              poor_commune=poor_commune)
+        # Priced on `on`; a cover start CHANGE_NOTICE later only makes the quote list the known changes before it.
+        quote = quote_premium(rules, group=group, members=1, months=months, on=on, cover_from=on + CHANGE_NOTICE,
+                              province_code=province_code, poor_commune=poor_commune)
         if quote.donor_pays_total > 0:
             per_card[group] = quote.donor_pays_total
-    version = rules.version_on(on).code
+            later += [LaterCardPrice(change.from_day, change.rule_version, change.base_salary, group,
+                                     change.donor_pays_total) for change in quote.later]
+    version = rules.version_on(on)
     if cards is not None:
         if amount is not None:
             raise InvalidInput("Ghi số tiền hoặc số thẻ, không ghi cả hai")
@@ -87,4 +122,4 @@ def quote_pledge(rules: RuleBook, *, amount: int | None = None, cards: int | Non
         raise InvalidInput(f"Số tiền cam kết lớn hơn {format_vnd(MAX_AMOUNT)}: kiểm tra lại, hoặc chia thành nhiều "
                            "cam kết")
     prices = tuple(CardPrice(group, price, amount // price) for group, price in per_card.items())
-    return PledgeQuote(amount, months, on, version, prices)
+    return PledgeQuote(amount, months, on, version.code, prices, tuple(later), version.base_salary)

@@ -8,7 +8,7 @@ from datetime import date
 from db.uow import UnitOfWork
 from donation.access.units import Unit, list_communes, list_provinces, resolve_place
 from donation.common.errors import InvalidInput
-from donation.premium.calculator import Quote, quote_premium
+from donation.premium.calculator import FIRST_COVER_WAIT, Quote, quote_premium
 from donation.premium.rules import load_rule_book
 
 
@@ -37,18 +37,21 @@ def quote(
     members: int,
     months: int,
     on: date,
+    cover_from: date | None = None,
     province_code: object | None = None,
     commune_code: object | None = None,
     uow: UnitOfWork | None = None,
 ) -> PlacedQuote:
-    """Quote as of `on` for people of `group`; a commune implies its province and its poor-commune flag."""
+    """Quote people of `group`, the premium paid on `on` (the price day) for a card from `cover_from` (by default a
+    first-time participant's: 30 days after payment); a commune implies its province and its poor-commune flag."""
     if on is None:
-        raise InvalidInput("Chưa chọn ngày bắt đầu có thẻ: nhập ngày dạng dd/mm/yyyy")
+        raise InvalidInput("Chưa chọn ngày đóng tiền: nhập ngày dạng dd/mm/yyyy")
     with uow or UnitOfWork() as work:
         province, commune = resolve_place(work.session, province_code, commune_code)
         rules = load_rule_book(work.session)
     result = quote_premium(
         rules, group=group, members=members, months=months, on=on,
+        cover_from=on + FIRST_COVER_WAIT if cover_from is None else cover_from,
         province_code=province.code if province else None,
         poor_commune=bool(commune and commune.is_poor),
     )

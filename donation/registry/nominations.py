@@ -271,7 +271,7 @@ def _drop_fully_paid(session: Session, commune: Unit, candidates: list[Candidate
     for candidate in candidates:
         child = state_covers_child(version, candidate.birth_date, today)
         if (candidate.group, child) not in needs_donor:
-            quote = quote_premium(rules, group=candidate.group, members=1, months=12, on=today,
+            quote = quote_premium(rules, group=candidate.group, members=1, months=12, on=today, cover_from=today,
                                   province_code=commune.province_code, poor_commune=commune.is_poor,
                                   birth_dates=[candidate.birth_date])
             needs_donor[(candidate.group, child)] = quote.needs_donor

@@ -51,7 +51,7 @@ def overview(actor: Actor, on: date, *, uow: UnitOfWork | None = None) -> Today:
         commune = get_commune(session, actor.commune_code) if actor.commune_code else None
 
         def donor_share(group: str) -> str:
-            quote = quote_premium(rules, group=group, members=1, months=12, on=on,
+            quote = quote_premium(rules, group=group, members=1, months=12, on=on, cover_from=on,
                                   province_code=province.code if province else None,
                                   poor_commune=bool(commune and commune.is_poor))
             return format_vnd(quote.donor_pays_total)
