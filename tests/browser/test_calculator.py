@@ -17,7 +17,7 @@ def test_quote_a_three_member_household(app_server, page):
     members.fill("3")
     members.press("Enter")
     wait_for_app(page)
-    date_box = page.get_by_label("Ngày bắt đầu có thẻ (dd/mm/yyyy)")
+    date_box = page.get_by_label("Ngày đóng tiền (dd/mm/yyyy)", exact=True)
     date_box.fill("01/09/2024")
     date_box.press("Enter")
     wait_for_app(page)
