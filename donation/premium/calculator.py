@@ -256,19 +256,20 @@ def quote_premium(
         raise InvalidInput(f"Ngày thẻ có hiệu lực {cover:%d/%m/%Y} trước ngày đóng tiền {on:%d/%m/%Y}: thẻ chỉ có "
                            "hiệu lực từ ngày đóng tiền trở đi")
     priced = _price(rules, group_rule, members, months, on, cover, province_code, poor_commune, birth_dates)
-    later, others = [], []
+    later, changes = [], []
+    before = priced
     for day in rules.change_days(province_code, group, on, cover) if cover > on else ():
         try:
             other = _price(rules, group_rule, members, months, day, cover, province_code, poor_commune, birth_dates)
         except NotFound:  # the later version has no share for this group yet: nothing to compare
             continue
-        totals = (sum(line.full_premium for line in other.lines), sum(line.donor_pays for line in other.lines))
-        if totals != (sum(line.full_premium for line in priced.lines), sum(line.donor_pays for line in priced.lines)):
-            later.append(LaterPrice(day, other.version.code, other.version.base_salary, *totals))
-            others.append(other)
+        if other.totals != before.totals:  # listed only when the price differs from the day before's
+            later.append(LaterPrice(day, other.version.code, other.version.base_salary, *other.totals))
+            changes.append((before, other))
+        before = other
     notes = _notes(priced.version, group_rule, months, priced.state_bp, priced.share, poor_commune, priced.top_up,
                    priced.children, priced.lines)
-    notes += _price_day_notes(priced, on, cover, zip(later, others, strict=True))
+    notes += _price_day_notes(on, cover, zip(later, changes, strict=True))
     return Quote(priced.version.code, priced.version.base_salary, priced.version.rate_bp, group, months, on,
                  priced.lines, notes, cover, tuple(later))
 
@@ -281,6 +282,10 @@ class _Priced:
     top_up: TopUp | None
     children: int
     lines: tuple[QuoteLine, ...]
+
+    @property
+    def totals(self) -> tuple[int, int]:
+        return sum(line.full_premium for line in self.lines), sum(line.donor_pays for line in self.lines)
 
 
 def _price(rules: RuleBook, group_rule: GroupRule, members: int, months: int, on: date, cover: date,
@@ -362,15 +367,14 @@ def _notes(version, group_rule, months, state_bp, share, poor_commune, top_up, c
     return tuple(notes)
 
 
-def _price_day_notes(priced: _Priced, on: date, cover: date,
-                     later: Iterable[tuple[LaterPrice, _Priced]]) -> tuple[str, ...]:
+def _price_day_notes(on: date, cover: date,
+                     later: Iterable[tuple[LaterPrice, tuple[_Priced, _Priced]]]) -> tuple[str, ...]:
     """The price day and cover start when they differ, and each known change between them with its price."""
     if cover == on:
         return ()
     notes = [f"Giá tính theo quy định có hiệu lực ngày đóng tiền {on:%d/%m/%Y}; thẻ có hiệu lực từ {cover:%d/%m/%Y}. "
              "Lương cơ sở tăng sau khi đã đóng tiền thì không phải đóng thêm cho thời gian đã đóng."]
-    previous = priced
-    for change, other in later:
+    for change, (previous, other) in later:
         new = other.version
         if new.base_salary != previous.version.base_salary:
             what = f"lương cơ sở là {format_vnd(new.base_salary)} (quy định {new.code})"
@@ -383,5 +387,4 @@ def _price_day_notes(priced: _Priced, on: date, cover: date,
             what = "tỉnh thôi hỗ trợ thêm"
         notes.append(f"Từ {change.from_day:%d/%m/%Y} {what}: nếu tiền được nộp cho BHXH từ ngày đó, mức đóng là "
                      f"{format_vnd(change.full_premium_total)}, nhà tài trợ đóng {format_vnd(change.donor_pays_total)}.")
-        previous = other
     return tuple(notes)

@@ -1,6 +1,7 @@
 """The day that prices a card: a quote is priced on the day the premium is paid, the cover start is its own date, and
 a known change between the two is named with the price it would give (worked examples around 1/7/2026)."""
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -114,13 +115,16 @@ def test_the_dict_says_both_days_and_the_later_price():
 )
 def test_the_cover_start_changes_the_price_only_through_the_child_rule(group, members, months, on, wait, province):
     """Without birth dates the lines are the payment day's whatever the cover start, and each later price is exactly
-    the quote of a payment on that day, listed in order between the two days."""
+    the quote of a payment on that day, listed in order between the two days, each one a change of price."""
     cover_from = on + timedelta(days=wait)
     quote = q(group, on, cover_from, members=members, months=months, province_code=province)
     same_day = q(group, on, on, members=members, months=months, province_code=province)
     assert quote.lines == same_day.lines and quote.rule_version == same_day.rule_version
     days = [change.from_day for change in quote.later]
     assert days == sorted(set(days)) and all(on < day <= cover_from for day in days)
+    prices = [(c.full_premium_total, c.donor_pays_total) for c in quote.later]
+    prices.insert(0, (quote.full_premium_total, quote.donor_pays_total))
+    assert all(before != after for before, after in itertools.pairwise(prices))  # each listed change changes the price
     for change in quote.later:
         then = q(group, change.from_day, cover_from, members=members, months=months, province_code=province)
         assert (then.full_premium_total, then.donor_pays_total) == (change.full_premium_total, change.donor_pays_total)
