@@ -1,4 +1,5 @@
-"""The calculator's two dates: the day the premium is paid (it prices the card) and the day the card starts."""
+"""The calculator's two dates, the day the premium is paid (it prices the card) and the day the card starts; the
+pledge form's notice of a known change within 60 days."""
 
 import pytest
 
@@ -50,3 +51,25 @@ def test_a_bad_cover_start_is_explained(app):
         assert not at.exception
         assert len(at.error) == 1 and message in at.error[0].value  # the message escapes "/" for Markdown
         assert not at.metric
+
+
+def test_the_pledge_form_names_a_rise_due_within_sixty_days(app, monkeypatch):
+    from datetime import date
+
+    from demo.seed import DEMO_PASSWORD
+    from tests.app.test_sign_in import open_page, sign_in
+
+    monkeypatch.setattr("donation.common.dates.today_vn", lambda now=None: date(2026, 5, 1))  # 61 days before
+    at = open_page(sign_in(app, "demo.nhataitro", DEMO_PASSWORD), "pages/pledge.py")
+    at.text_input(key="pledge.amount").set_value("2.000.000")
+    at.multiselect(key="pledge.groups").set_value(["household"])
+    at.run()
+    assert not at.exception and not at.warning
+    monkeypatch.setattr("donation.common.dates.today_vn", lambda now=None: date(2026, 5, 15))
+    at.run()
+    assert not at.exception
+    assert at.info[0].value.startswith("2.000.000 ₫ mua được 1 thẻ hộ gia đình 12 tháng")
+    assert "giá theo quy định 2025-07, ngày 15/05/2026" in at.info[0].value
+    assert [w.value for w in at.warning] == [
+        "Từ 01/07/2026 lương cơ sở là 2.530.000 ₫ (quy định 2026-07): nếu tiền được nộp cho BHXH từ ngày đó, giá 12 "
+        "tháng: một thẻ hộ gia đình 1.366.200 ₫."]
