@@ -401,7 +401,7 @@ def _unit(session: Session, province_code: int) -> d03_form.Unit:
     header = office_header(session, province_code)
     own = app_settings.bhxh_unit(session, province_code)
     return d03_form.Unit(header.name, own["unit_code"], own["tax_code"], own["address"], own["phone"], own["email"],
-                         header.place, header.signer_title, header.signer_name)
+                         header.place, header.signer_name)
 
 
 _DONOR_KINDS = {"budget": "ngân sách địa phương", "organisation": "tổ chức", "individual": "cá nhân"}

@@ -72,8 +72,7 @@ class Unit:
     phone: str = ""
     email: str = ""
     place: str = ""  # where it is signed, e.g. "Đắk Lắk"
-    signer_title: str = ""
-    signer_name: str = ""
+    signer_name: str = ""  # the head of the unit (thủ trưởng đơn vị), printed under the signature
 
 
 @dataclass(frozen=True)
@@ -212,8 +211,7 @@ def _signatures(sheet, f: _Formats, unit: Unit, row: int, last: int, dated: str)
     left, right = (1, 3), (last - 6, last)
     for (start, end), title, hint, name in (
             (left, "NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)", ""),
-            (right, "THỦ TRƯỞNG ĐƠN VỊ", "(Ký, ghi rõ họ tên, đóng dấu)",
-             " ".join(part for part in (unit.signer_title.upper(), unit.signer_name) if part))):
+            (right, "THỦ TRƯỞNG ĐƠN VỊ", "(Ký, ghi rõ họ tên, đóng dấu)", unit.signer_name)):
         sheet.merge_range(row + 1, start, row + 1, end, title, f.centre_bold)
         sheet.merge_range(row + 2, start, row + 2, end, hint, f.centre_italic)
         if name:
