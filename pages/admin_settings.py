@@ -1,10 +1,11 @@
-"""Administrator: settings as forms (periods, priority weights, receipt signers, support contact), never raw JSON."""
+"""Administrator: settings as forms (periods, priority weights, receipt signers, the provincial offices' D03-TS
+header, support contact), never raw JSON."""
 
 import pandas as pd
 import streamlit as st
 
 from donation.access import app_settings
-from donation.access.app_settings import CONTACT_FIELDS, OFFICE_FIELDS, SPECS, WEIGHT_NAMES
+from donation.access.app_settings import CONTACT_FIELDS, OFFICE_FIELDS, SPECS, UNIT_FIELDS, WEIGHT_NAMES
 from donation.payments import signers as office_signers
 from pages import _auth, _widgets
 from pages._plain import plain
@@ -17,8 +18,8 @@ st.title("Thiết lập")
 st.caption("Mỗi thay đổi được kiểm tra trước khi lưu và ghi vào nhật ký thay đổi.")
 _widgets.show_flash(FLASH)
 current = app_settings.all_settings()
-periods, weights, signers, contact = st.tabs(["Thời hạn, khổ giấy", "Trọng số ưu tiên", "Người ký biên nhận",
-                                              "Liên hệ hỗ trợ"])
+periods, weights, signers, units, contact = st.tabs(["Thời hạn, khổ giấy", "Trọng số ưu tiên", "Người ký biên nhận",
+                                                     "Đơn vị trên D03-TS", "Liên hệ hỗ trợ"])
 
 with periods, st.form("settings.periods"):
     typed: dict[str, object] = {}
@@ -76,6 +77,22 @@ with signers:
                 _widgets.act(FLASH, lambda: app_settings.set_office_signer(actor, office.key, fields),
                              lambda saved: plain(f"Đã lưu người ký của {office.office}: {saved['signer_title']} "
                                                  f"{saved['signer_name']}."))
+
+with units:
+    st.caption(SPECS["bhxh_units"].help)
+    provinces = {int(r.key): r.office for r in office_signers.office_signers(actor) if r.key != "national"}
+    code = st.selectbox("BHXH tỉnh", list(provinces), format_func=provinces.get, key="settings.unit.province",
+                        index=None, placeholder="Chọn…")
+    if code is not None:
+        saved_unit = current["bhxh_units"].get(str(code), {})
+        with st.form(f"settings.unit.{code}"):
+            left, right = st.columns(2)
+            typed_unit = {key: (left if i % 2 == 0 else right).text_input(label, value=saved_unit.get(key, ""),
+                                                                          key=f"settings.unit.{key}")
+                          for i, (key, label) in enumerate(UNIT_FIELDS.items())}
+            if st.form_submit_button("Lưu thông tin đơn vị", type="primary"):
+                _widgets.act(FLASH, lambda: app_settings.set_bhxh_unit(actor, code, typed_unit),
+                             lambda _: plain(f"Đã lưu thông tin đơn vị của {provinces[code]} trên danh sách D03-TS."))
 
 with contact, st.form("settings.contact"):
     st.caption(SPECS["support_contact"].help)

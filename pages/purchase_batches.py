@@ -67,6 +67,13 @@ else:
         batch = by_id[picked]
         st.caption(f"{batch.label}: {batch.status_name.lower()}, {format_number(batch.people)} người, "
                    f"{format_vnd(batch.amount)}" + (f", {format_number(batch.carded)} đã có thẻ" if batch.carded else ""))
+        gaps = cards.unit_gaps(actor, province=batch.province_code)
+        if gaps:
+            st.warning("Danh sách D03-TS in trống " + ", ".join(gaps) + " của BHXH tỉnh: quản trị viên ghi ở trang "
+                       "Thiết lập, thẻ «Đơn vị trên D03-TS».")
+        if batch.status == "open":
+            st.caption("Hạn thẻ trong danh sách là dự kiến, tính từ ngày chuyển tiền cho BHXH; sau khi ghi chuyển "
+                       "tiền, tải lại danh sách để có hạn thẻ và số biên lai thật.")
         one, two = st.columns(2)
         one.download_button("Tải danh sách D03-TS (Excel)", on_click="ignore", key=f"cards.d03.{batch.id}",
                             data=lambda: cards.export_batch(actor, batch.id)[1], file_name=f"D03-TS-{batch.slug}.xlsx",

@@ -12,6 +12,8 @@ from datetime import date, datetime
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
+from donation.cards.d03_form import D03_CODES, D03_HEADERS
+
 HEADERS = ["Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Mã số BHXH", "Mã hộ", "Quan hệ với chủ hộ", "Nhóm",
            "Hoàn cảnh", "Mức thiệt hại", "Thôn/Tổ", "Trường", "Nơi KCB ban đầu", "Hạn thẻ hiện tại", "Lý do"]
 
@@ -165,3 +167,18 @@ def sheets(data: bytes) -> dict[str, list[list]]:
     """Every sheet of an Excel file, by name, as rows of values."""
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+
+
+def d03_people(data: bytes) -> dict[str, list[list]]:
+    """The people of a D03-TS workbook, by sheet (one sheet per participant group): the rows under the form's
+    header and column-number rows, between the "I Tăng" part's title and its "Cộng tăng" line."""
+    found = {}
+    for name, rows in sheets(data).items():
+        if not name.startswith("D03-TS"):
+            continue
+        header = next(i for i, row in enumerate(rows) if tuple(row[:len(D03_HEADERS)]) == D03_HEADERS)
+        assert tuple(rows[header + 1][:len(D03_CODES)]) == D03_CODES, name
+        assert rows[header + 2][:2] == ["I", "Tăng"], name
+        end = next(i for i, row in enumerate(rows) if str(row[0]).startswith("Cộng tăng"))
+        found[name] = rows[header + 3:end]
+    return found

@@ -1,5 +1,5 @@
 """Administrator settings kept as data: session idle time, hold and objection periods, priority weights, offices and
-their signers, the support contact shown on the help page."""
+their signers, the provincial offices' D03-TS header fields, the support contact shown on the help page."""
 
 from __future__ import annotations
 
@@ -38,9 +38,15 @@ WEIGHT_NAMES: dict[str, str] = {
 OFFICE_FIELDS: dict[str, str] = {"name": "Tên cơ quan (in hoa)", "parent": "Cơ quan chủ quản",
                                  "place": "Nơi ký", "signer_title": "Chức danh người ký",
                                  "signer_name": "Họ và tên người ký"}
+# What BHXH's list D03-TS prints about the provincial office that makes it, beyond its name and signer (the receipt
+# header above): the codes BHXH and the tax office gave it, where it is, and the collector's code (column 14).
+UNIT_FIELDS: dict[str, str] = {"unit_code": "Mã đơn vị (do BHXH cấp)", "tax_code": "Mã số thuế",
+                               "address": "Địa chỉ trụ sở", "phone": "Điện thoại", "email": "Thư điện tử",
+                               "collector_code": "Mã số nhân viên thu"}
 CONTACT_FIELDS: dict[str, str] = {"name": "Đơn vị hoặc người hỗ trợ", "phone": "Số điện thoại", "email": "Thư điện tử"}
 _PHONE = re.compile(r"(?:\+84|0)\d{9,10}|1[89]00\d{4,6}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+_TAX_CODE = re.compile(r"\d{10}(?:-\d{3})?")
 
 
 def _whole(low: int, high: int) -> Callable[[object], int]:
@@ -110,6 +116,37 @@ def _offices(value: object) -> dict[str, dict[str, str]]:
     return clean
 
 
+def unit_fields(value: object, where: str = "") -> dict[str, str]:
+    """One office's D03-TS header checked: the tax code 10 digits (or 13 with a branch suffix), a phone and an
+    e-mail address that can be reached; every field may stay empty (the list then prints it empty)."""
+    if not isinstance(value, dict):
+        raise InvalidInput(f"{where}thông tin đơn vị phải là mã đơn vị, mã số thuế, địa chỉ, điện thoại, thư điện tử")
+    unit = {key: _text_field(f"{where}{label}", value.get(key, ""), 200 if key == "address" else 60)
+            for key, label in UNIT_FIELDS.items()}
+    unit["phone"] = re.sub(r"[\s.\-()]", "", unit["phone"])
+    unit["email"] = unit["email"].lower()
+    unit["tax_code"] = unit["tax_code"].replace(" ", "")
+    if unit["tax_code"] and not _TAX_CODE.fullmatch(unit["tax_code"]):
+        raise InvalidInput(f"{where}Mã số thuế «{unit['tax_code']}» không đúng: ghi 10 chữ số, hoặc 13 chữ số dạng "
+                           "0101234567-001")
+    if unit["phone"] and not _PHONE.fullmatch(unit["phone"]):
+        raise InvalidInput(f"{where}Điện thoại không đúng: ghi 10 chữ số bắt đầu bằng 0, ví dụ 02623852123")
+    if unit["email"] and (len(unit["email"]) > 254 or not _EMAIL.fullmatch(unit["email"])):
+        raise InvalidInput(f"{where}Thư điện tử không đúng: ví dụ bhxh@daklak.vss.gov.vn")
+    return unit
+
+
+def _units(value: object) -> dict[str, dict[str, str]]:
+    if not isinstance(value, dict):
+        raise InvalidInput("Thông tin đơn vị phải là bảng mã tỉnh → mã đơn vị, mã số thuế, địa chỉ…")
+    clean = {}
+    for code, unit in value.items():
+        if not str(code).isdigit():
+            raise InvalidInput(f"Mã tỉnh '{code}' không có: dùng mã tỉnh")
+        clean[str(code)] = unit_fields(unit, f"Tỉnh {code}: ")
+    return clean
+
+
 def _contact(value: object) -> dict[str, str]:
     if not isinstance(value, dict):
         raise InvalidInput("Liên hệ hỗ trợ gồm đơn vị, số điện thoại và thư điện tử")
@@ -158,6 +195,9 @@ SPECS: dict[str, SettingSpec] = {spec.key: spec for spec in (
                      "signer_name": "", "place": "Hà Nội"},
     }, _offices, "Tên cơ quan, cơ quan chủ quản, chức danh và họ tên người ký in trên biên nhận; ô để trống dùng "
                  "cách ghi thường lệ."),
+    SettingSpec("bhxh_units", "Đơn vị lập danh sách D03-TS", {}, _units,
+                "Mã đơn vị, mã số thuế, địa chỉ, điện thoại, thư điện tử và mã số nhân viên thu của BHXH tỉnh, in ở "
+                "đầu danh sách D03-TS gửi BHXH; ô để trống thì danh sách in trống."),
     SettingSpec("support_contact", "Liên hệ hỗ trợ", {"name": "", "phone": "", "email": ""}, _contact,
                 "Hiện trên trang Hướng dẫn cho mọi người dùng và khách."),
 )}
@@ -226,6 +266,25 @@ def set_office_signer(actor: Actor, key: str, fields: dict[str, object], *,
         _write(work.session, actor, "offices", check_all({"offices": current})["offices"])
         work.commit()
     return office
+
+
+def set_bhxh_unit(actor: Actor, province_code: int, fields: dict[str, object], *,
+                  uow: UnitOfWork | None = None) -> dict[str, str]:
+    """One province's D03-TS header fields, changed inside the `bhxh_units` setting in one transaction."""
+    require_role(actor, ADMIN)
+    unit = unit_fields(fields)
+    with uow or UnitOfWork() as work:
+        current = dict(get(work.session, "bhxh_units"))
+        current[str(int(province_code))] = unit
+        _write(work.session, actor, "bhxh_units", check_all({"bhxh_units": current})["bhxh_units"])
+        work.commit()
+    return unit
+
+
+def bhxh_unit(session: Session, province_code: int) -> dict[str, str]:
+    """The D03-TS header fields of a province's office, every field present (empty where not set)."""
+    stored = get(session, "bhxh_units").get(str(int(province_code)), {})
+    return {key: str(stored.get(key, "")) for key in UNIT_FIELDS}
 
 
 def _spec(key: str) -> SettingSpec:

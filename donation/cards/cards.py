@@ -16,6 +16,7 @@ from db.enums import BatchStatus, Gender, labelled
 from db.models import (
     Card,
     Commune,
+    Donor,
     FundingLine,
     Household,
     Nomination,
@@ -27,15 +28,18 @@ from db.models import (
     Sponsorship,
 )
 from db.uow import UnitOfWork
-from donation.access import audit
+from donation.access import app_settings, audit
 from donation.access.actors import ADMIN, PROVINCE_OFFICER, Actor, require_province, require_role
 from donation.access.offices import lock_office, lock_offices
+from donation.cards import d03_form
 from donation.common.dates import add_months, format_date, today_vn
 from donation.common.errors import Forbidden, InvalidInput, NotFound
 from donation.common.identity import check_bhxh_code, check_cccd, name_key, parse_card_code, vietnamese_name_order
-from donation.common.money import format_number
+from donation.common.money import format_number, format_percent_bp
 from donation.common.spreadsheets import read_rows, write_xlsx
+from donation.payments.receipts import office_header
 from donation.pledges.states import check_transition
+from donation.premium.calculator import RuleBook
 from donation.premium.rule_data import GROUP_NAMES
 from donation.premium.rules import load_rule_book
 from donation.registry.nomination_rows import find_header, header_key, read_date
@@ -44,13 +48,8 @@ BUYERS = (PROVINCE_OFFICER, ADMIN)  # cards are bought by the province where the
 STATUS_NAMES = labelled(BatchStatus, {BatchStatus.OPEN: "Đang lập", BatchStatus.PAID: "Đã chuyển tiền cho BHXH",
                                       BatchStatus.CARDED: "Đã có thẻ", BatchStatus.CANCELLED: "Đã hủy"})
 GENDER_NAMES = labelled(Gender, {Gender.MALE: "Nam", Gender.FEMALE: "Nữ"})
-# Form D03-TS (Decision 595/QĐ-BHXH, amended by 505 and 490): the columns domain-facts §6 lists, in that order.
-D03_HEADERS = ("STT", "Họ và tên", "Mã số BHXH", "Số CCCD", "Ngày sinh", "Giới tính", "Địa chỉ",
-               "Nơi đăng ký KCB ban đầu", "Thứ tự trong hộ", "Mức đóng chuẩn (₫)", "Tỷ lệ đóng (%)",
-               "Số tiền đóng (₫)", "Số tháng", "Từ ngày", "Đến ngày", "Ngày biên lai", "Số biên lai", "Đợt",
-               "Người thu", "Ghi chú")
-D03_WIDTHS = (5, 24, 12, 14, 11, 7, 34, 24, 8, 12, 8, 12, 7, 11, 11, 11, 14, 10, 16, 26)
-D03_MONEY = (9, 11)
+# Form D03-TS as amended by Decision 490/QĐ-BHXH (2023): its columns A, B, 1-15 (sources in d03_form).
+D03_HEADERS = d03_form.D03_HEADERS
 # The card import reads these columns by their header (accents, case and spacing ignored).
 _CARD_COLUMNS = {
     "full_name": ("Họ và tên", "Họ tên"),
@@ -288,25 +287,30 @@ def _row(session: Session, batch: PurchaseBatch) -> BatchRow:
 
 @dataclass(frozen=True)
 class ListLine:
-    """One person of a batch as BHXH's list shows them."""
+    """One person of a batch as BHXH's lists show them."""
 
     sponsorship_id: int
+    person_id: int
+    household_id: int
+    group_key: str
     full_name: str
     social_insurance_code: str
     national_id: str
     birth: str
+    birth_date: date
     gender: str
     address: str
     health_facility: str
+    relation: str
     household_order: int | None
-    standard: int
-    share: float | int
     price: int
+    local_budget: int  # the part of the price that local-budget pledges pay
     months: int
     starts_on: date
     ends_on: date
     commune: str
     pledges: str
+    donor_kinds: frozenset[str] = frozenset()
 
 
 def batch_lines(actor: Actor, batch_id: int, *, uow: UnitOfWork | None = None) -> tuple[BatchRow, list[ListLine]]:
@@ -315,39 +319,47 @@ def batch_lines(actor: Actor, batch_id: int, *, uow: UnitOfWork | None = None) -
     with uow or UnitOfWork() as work:
         session = work.session
         batch = _batch(session, actor, batch_id)
-        rules = load_rule_book(session)
-        ladder = {g.key for g in rules.groups.values() if g.ladder_applies}
-        rows = session.exec(
-            select(Sponsorship, Person, Nomination.health_facility, Nomination.village, Household.address,
-                   Commune.name, Province.name)
-            .join(Person, Person.id == Sponsorship.person_id)
-            .join(Nomination, Nomination.id == Sponsorship.nomination_id)
-            .join(Household, Household.id == Sponsorship.household_id)
-            .join(Commune, Commune.code == Sponsorship.commune_code)
-            .join(Province, Province.code == Sponsorship.province_code)
-            .where(Sponsorship.batch_id == batch.id)).all()
-        codes: dict[int, list[str]] = defaultdict(list)
-        for sponsorship_id, code in session.exec(
-                select(FundingLine.sponsorship_id, Pledge.code).join(Pledge, Pledge.id == FundingLine.pledge_id)
-                .join(Sponsorship, Sponsorship.id == FundingLine.sponsorship_id)
-                .where(Sponsorship.batch_id == batch.id).order_by(FundingLine.id)):
+        return _row(session, batch), _lines(session, batch)
+
+
+def _lines(session: Session, batch: PurchaseBatch) -> list[ListLine]:
+    rules = load_rule_book(session)
+    ladder = {g.key for g in rules.groups.values() if g.ladder_applies}
+    rows = session.exec(
+        select(Sponsorship, Person, Nomination.health_facility, Nomination.village, Nomination.relation,
+               Household.address, Commune.name, Province.name)
+        .join(Person, Person.id == Sponsorship.person_id)
+        .join(Nomination, Nomination.id == Sponsorship.nomination_id)
+        .join(Household, Household.id == Sponsorship.household_id)
+        .join(Commune, Commune.code == Sponsorship.commune_code)
+        .join(Province, Province.code == Sponsorship.province_code)
+        .where(Sponsorship.batch_id == batch.id)).all()
+    codes: dict[int, list[str]] = defaultdict(list)
+    budget: Counter = Counter()
+    kinds: dict[int, set[str]] = defaultdict(set)
+    for sponsorship_id, code, kind, amount in session.exec(
+            select(FundingLine.sponsorship_id, Pledge.code, Donor.kind, FundingLine.amount)
+            .join(Pledge, Pledge.id == FundingLine.pledge_id).join(Donor, Donor.id == Pledge.donor_id)
+            .join(Sponsorship, Sponsorship.id == FundingLine.sponsorship_id)
+            .where(Sponsorship.batch_id == batch.id).order_by(FundingLine.id)):
+        if code not in codes[sponsorship_id]:
             codes[sponsorship_id].append(code)
-        orders = _household_orders([s for s, *_ in rows if s.group_key in ladder])
-        lines = []
-        for s, person, facility, village, address, commune, province in rows:
-            version = rules.version_on(s.starts_on)
-            standard = version.base_salary * version.rate_bp * s.months // 10_000
-            share_tenths = round(s.price * 1000 / standard) if standard else 0
-            share = share_tenths // 10 if share_tenths % 10 == 0 else share_tenths / 10
-            birth = str(person.birth_date.year) if person.birth_year_only else format_date(person.birth_date)
-            place = ", ".join(part for part in (address or village, commune, province) if part)
-            lines.append(ListLine(s.id, person.full_name, person.social_insurance_code or "", person.national_id or "",
-                                  birth, GENDER_NAMES.get(person.gender or "", ""), place,
-                                  facility or f"Trạm y tế {commune}", orders.get(s.id), standard, share, s.price,
-                                  s.months, s.starts_on, s.ends_on, commune, ", ".join(codes[s.id])))
-        lines.sort(key=lambda line: (vietnamese_name_order(line.commune), vietnamese_name_order(line.full_name),
-                                     line.sponsorship_id))
-        return _row(session, batch), lines
+        kinds[sponsorship_id].add(kind)
+        if kind == "budget":
+            budget[sponsorship_id] += int(amount)
+    orders = _household_orders([s for s, *_ in rows if s.group_key in ladder])
+    lines = []
+    for s, person, facility, village, relation, address, commune, province in rows:
+        birth = str(person.birth_date.year) if person.birth_year_only else format_date(person.birth_date)
+        place = ", ".join(part for part in (address or village, commune, province) if part)
+        lines.append(ListLine(s.id, person.id, s.household_id, s.group_key, person.full_name,
+                              person.social_insurance_code or "", person.national_id or "", birth, person.birth_date,
+                              GENDER_NAMES.get(person.gender or "", ""), place, facility or f"Trạm y tế {commune}",
+                              relation, orders.get(s.id), s.price, budget[s.id], s.months, s.starts_on, s.ends_on,
+                              commune, ", ".join(codes[s.id]), frozenset(kinds[s.id])))
+    lines.sort(key=lambda line: (vietnamese_name_order(line.commune), vietnamese_name_order(line.full_name),
+                                 line.sponsorship_id))
+    return lines
 
 
 def _household_orders(sponsorships: list[Sponsorship]) -> dict[int, int]:
@@ -359,17 +371,125 @@ def _household_orders(sponsorships: list[Sponsorship]) -> dict[int, int]:
             for place, s in enumerate(sorted(members, key=lambda m: (-m.price, m.id)), start=1)}
 
 
-def export_batch(actor: Actor, batch_id: int, *, uow: UnitOfWork | None = None) -> tuple[str, bytes]:
-    """BHXH's list of the batch (D03-TS: people who take part in BHYT only), Excel, print-ready: file name, bytes."""
-    batch, lines = batch_lines(actor, batch_id, uow=uow)
-    rows = [[index, line.full_name, line.social_insurance_code, line.national_id, line.birth, line.gender,
-             line.address, line.health_facility, line.household_order or "", line.standard, line.share, line.price,
-             line.months, format_date(line.starts_on), format_date(line.ends_on),
-             format_date(batch.paid_on) if batch.paid_on else "", batch.payment_reference, batch.label,
-             f"BHXH {batch.province}", f"Tài trợ theo cam kết {line.pledges}"]
-            for index, line in enumerate(lines, start=1)]
-    data = write_xlsx(f"D03-TS {batch.slug}", D03_HEADERS, rows, widths=D03_WIDTHS, money=D03_MONEY)
-    return f"D03-TS-{batch.slug}.xlsx", data
+def unit_gaps(actor: Actor, province: int | None = None, *, uow: UnitOfWork | None = None) -> list[str]:
+    """The D03-TS header fields of the buying province's office that an administrator has not filled yet."""
+    code = _buyer(actor, province)
+    with uow or UnitOfWork() as work:
+        unit = app_settings.bhxh_unit(work.session, code)
+    return [label for key, label in app_settings.UNIT_FIELDS.items() if key != "email" and not unit[key]]
+
+
+def export_batch(actor: Actor, batch_id: int, *, uow: UnitOfWork | None = None,
+                 today: date | None = None) -> tuple[str, bytes]:
+    """BHXH's list of the batch (form D03-TS, one sheet per participant group) and, for people without a BHXH code,
+    their TK1-TS lines with the household appendix: Excel, print-ready. File name, bytes."""
+    today = today or today_vn()
+    with uow or UnitOfWork() as work:
+        session = work.session
+        batch = _batch(session, actor, batch_id)
+        row = _row(session, batch)
+        lines = _lines(session, batch)
+        unit = _unit(session, batch.province_code)
+        collector = app_settings.bhxh_unit(session, batch.province_code)["collector_code"]
+        lists = d03_lists(load_rule_book(session), row, lines, collector, today)
+        tk1 = _tk1(session, row, lines)
+    dated = f"{unit.place or '…'}, ngày {today:%d} tháng {today:%m} năm {today:%Y}"
+    return f"D03-TS-{row.slug}.xlsx", d03_form.write_d03(unit, lists, tk1, dated=dated)
+
+
+def _unit(session: Session, province_code: int) -> d03_form.Unit:
+    header = office_header(session, province_code)
+    own = app_settings.bhxh_unit(session, province_code)
+    return d03_form.Unit(header.name, own["unit_code"], own["tax_code"], own["address"], own["phone"], own["email"],
+                         header.place, header.signer_name)
+
+
+_DONOR_KINDS = {"budget": "ngân sách địa phương", "organisation": "tổ chức", "individual": "cá nhân"}
+EXPECTED_NOTE = ("Hạn thẻ dự kiến, tính từ ngày chuyển tiền cho BHXH: cột 12 và ghi chú in ngày dự kiến cho đến khi "
+                 "đợt được ghi đã chuyển tiền.")
+
+
+def d03_lists(rules: RuleBook, batch: BatchRow, lines: list[ListLine], collector: str,
+              today: date) -> list[d03_form.D03List]:
+    """The batch's lines as one D03-TS list per participant group: the header at the base salary and state rate of
+    the list's day (the payment's day once paid, else today), the cover dates marked expected until paid."""
+    on = batch.paid_on or today
+    version = rules.version_on(on)
+    paid = batch.paid_on is not None
+    by_group: dict[str, list[ListLine]] = defaultdict(list)
+    for line in lines:
+        by_group[line.group_key].append(line)
+    lists = []
+    for key in sorted(by_group, key=lambda k: vietnamese_name_order(rules.group(k).name)):
+        group = rules.group(key)
+        share = version.shares.get(key)
+        rate = format_percent_bp(share.state_share_bp) if share is not None else ""
+        top_up = rules.top_up_on(batch.province_code, key, on)
+        if top_up is not None:
+            rate += f"; NSĐP hỗ trợ thêm {format_percent_bp(top_up.share_bp)}"
+        group_lines = by_group[key]
+        pledges = list(dict.fromkeys(c for line in group_lines for c in line.pledges.split(", ") if c))
+        kinds = {kind for line in group_lines for kind in line.donor_kinds}
+        names = [name for kind, name in _DONOR_KINDS.items() if kind in kinds]
+        shown = ", ".join(pledges[:8]) + (f" và {len(pledges) - 8} cam kết khác" if len(pledges) > 8 else "")
+        funding = f"Tài trợ của {', '.join(names) or 'tổ chức, cá nhân'} (theo cam kết {shown})"
+        rows = []
+        for line in group_lines:
+            note = [f"Hạn thẻ {format_date(line.starts_on)}–{format_date(line.ends_on)}" + ("" if paid else " (dự kiến)")]
+            if line.household_order:
+                share_bp = version.ladder_share(line.household_order)
+                note.append(f"người thứ {line.household_order} trong hộ ({format_percent_bp(share_bp)} mức đóng của "
+                            "người thứ nhất)")
+            note.append(f"tài trợ theo cam kết {line.pledges}")
+            rows.append(d03_form.D03Row(
+                line.full_name, line.social_insurance_code, line.national_id, line.birth, line.gender, line.address,
+                line.health_facility, format_date(batch.paid_on) if paid else "", batch.payment_reference if paid else "",
+                line.price, line.local_budget, line.price - line.local_budget, format_date(line.starts_on),
+                line.months, collector, "; ".join(note)))
+        notes = [] if paid else [EXPECTED_NOTE]
+        notes.append(f"{batch.label} ({batch.status_name.lower()}): cột 9 là số tiền chuyển cho BHXH của mỗi người, "
+                     "cột 10 và 11 là phần của cột 9 do ngân sách địa phương và do tổ chức, cá nhân tài trợ.")
+        lists.append(d03_form.D03List(
+            f"D03-TS {group.object_code}", f"{group.name} (mã đối tượng {group.object_code})", version.base_salary,
+            rate, funding, f"Số: {batch.sequence} tháng {on.month:02d} năm {on.year} ({batch.label})", rows, notes))
+    return lists
+
+
+def _tk1(session: Session, batch: BatchRow, lines: list[ListLine]) -> d03_form.Tk1 | None:
+    """TK1-TS lines for the people without a BHXH code, with the appendix of their households' members (every
+    person nominated in the household). Fields the platform does not hold print empty."""
+    new = [line for line in lines if not line.social_insurance_code]
+    if not new:
+        return None
+    tk1_lines = [d03_form.Tk1Line(
+        line.full_name, line.birth, line.gender,
+        "Việt Nam" if line.national_id else "",  # a CCCD is issued to citizens only
+        "", "", line.address, line.national_id, "", "", line.price, f"{line.months} tháng", line.health_facility)
+        for line in new]
+    households = []
+    ids = sorted({line.household_id for line in new})
+    places = {line.household_id: line.address for line in new}
+    members: dict[int, dict[int, tuple[Person, str]]] = defaultdict(dict)
+    for start in range(0, len(ids), 500):
+        for household_id, relation, person in session.exec(
+                select(Nomination.household_id, Nomination.relation, Person)
+                .join(Person, Person.id == Nomination.person_id)
+                .where(Nomination.household_id.in_(ids[start:start + 500])).order_by(Nomination.id)):
+            members[household_id][person.id] = (person, relation)
+    in_batch = {line.person_id for line in lines}
+    for household_id in ids:
+        people = list(members[household_id].values())
+        head = next((p for p, relation in people if name_key(relation) == "chu ho"), people[0][0])
+        households.append(d03_form.Household(
+            f"Hộ của {head.full_name}: {places[household_id]} ({len(people)} thành viên)",
+            [d03_form.Member(p.full_name, p.social_insurance_code or "",
+                             str(p.birth_date.year) if p.birth_year_only else format_date(p.birth_date),
+                             GENDER_NAMES.get(p.gender or "", ""), "", relation, p.national_id or "",
+                             f"Trong {batch.label}" if p.id in in_batch else "")
+             for p, relation in people]))
+    notes = [f"{len(new)} người trong {batch.label} chưa có mã số BHXH. Ô trống là thông tin hệ thống chưa có "
+             "(dân tộc, nơi đăng ký khai sinh, số điện thoại, người giám hộ): ghi bổ sung trước khi nộp."]
+    return d03_form.Tk1(tk1_lines, households, notes)
 
 
 def card_template(actor: Actor, batch_id: int, *, uow: UnitOfWork | None = None) -> tuple[str, bytes]:

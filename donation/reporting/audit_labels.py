@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 
 from donation.access.actors import ROLE_NAMES
-from donation.access.app_settings import CONTACT_FIELDS, OFFICE_FIELDS, SPECS, WEIGHT_NAMES
+from donation.access.app_settings import CONTACT_FIELDS, OFFICE_FIELDS, SPECS, UNIT_FIELDS, WEIGHT_NAMES
 from donation.common.dates import format_datetime_vn
 from donation.common.money import format_vnd
 from donation.payments.payments import METHODS, PAYMENT_STATUSES
@@ -84,7 +84,7 @@ FIELD_NAMES: dict[str, str] = {
 }
 # The fields inside a setting's value, by setting.
 _SETTING_FIELDS: dict[str, dict[str, str]] = {"priority_weights": WEIGHT_NAMES, "offices": OFFICE_FIELDS,
-                                              "support_contact": CONTACT_FIELDS}
+                                              "support_contact": CONTACT_FIELDS, "bhxh_units": UNIT_FIELDS}
 _MONEY = {"amount", "paid", "base_salary", "amount_matched", "returned", "amount_allocated", "remainder_total"}
 _PERCENT_BP = {"rate_bp", "share_bp"}
 _STATUSES: dict[str, dict[str, str]] = {"nomination": NOMINATION_STATUSES, "pledge": PLEDGE_STATUSES,

@@ -23,7 +23,8 @@ def admin(app):
 
 def test_settings_are_forms_with_vietnamese_labels_and_messages(admin):
     at = open_page(admin, "pages/admin_settings.py")
-    assert [t.label for t in at.tabs] == ["Thời hạn, khổ giấy", "Trọng số ưu tiên", "Người ký biên nhận", "Liên hệ hỗ trợ"]
+    assert [t.label for t in at.tabs] == ["Thời hạn, khổ giấy", "Trọng số ưu tiên", "Người ký biên nhận",
+                                          "Đơn vị trên D03-TS", "Liên hệ hỗ trợ"]
     assert not any("JSON" in area.label for area in at.text_area)
     assert at.number_input(key="settings.hold_days").label == "Giữ chỗ nhu cầu chờ thanh toán (ngày)"
     at.number_input(key="settings.hold_days").set_value(0)
@@ -51,6 +52,22 @@ def test_settings_are_forms_with_vietnamese_labels_and_messages(admin):
     at.button(key="FormSubmitter:settings.signer.66-Lưu người ký").click()
     at = select_rows(at, "settings.signers.table", row)
     assert "Đã lưu người ký của BHXH Đắk Lắk: GIÁM ĐỐC Lê Thị Thu." in [as_read(s.value) for s in at.success]
+
+    at.selectbox(key="settings.unit.province").select(66)
+    at.run()
+    at.text_input(key="settings.unit.tax_code").input("60001")
+    at.button(key="FormSubmitter:settings.unit.66-Lưu thông tin đơn vị").click()
+    at.run()
+    assert "Mã số thuế «60001» không đúng" in as_read(at.error[0].value)
+    at.text_input(key="settings.unit.tax_code").input("6000123456")
+    at.text_input(key="settings.unit.unit_code").input("TA0066A")
+    at.text_input(key="settings.unit.collector_code").input("NV066000123")
+    at.button(key="FormSubmitter:settings.unit.66-Lưu thông tin đơn vị").click()
+    at.run()
+    assert [as_read(s.value) for s in at.success] == ["Đã lưu thông tin đơn vị của BHXH Đắk Lắk trên danh sách D03-TS."]
+    assert app_settings.all_settings()["bhxh_units"]["66"] == {
+        "unit_code": "TA0066A", "tax_code": "6000123456", "address": "", "phone": "", "email": "",
+        "collector_code": "NV066000123"}
 
     at.text_input(key="settings.contact.phone").input("12")
     at.button(key="FormSubmitter:settings.contact-Lưu liên hệ hỗ trợ").click()

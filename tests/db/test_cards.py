@@ -3,6 +3,7 @@ money, and the issued cards imported back, each checked against its person."""
 
 import io
 import threading
+import zipfile
 from datetime import date, timedelta
 
 import pytest
@@ -14,16 +15,19 @@ from db.engine import make_engine
 from db.models import Card, FundingLine, Person, Pledge, PurchaseBatch, Sponsorship
 from db.uow import UnitOfWork
 from demo import seed as demo
-from donation.access import auth
+from donation.access import app_settings, auth
 from donation.access.actors import SYSTEM_ACTOR
 from donation.allocation import allocation, explain
-from donation.cards import cards
+from donation.cards import cards, d03_form
 from donation.common.errors import Forbidden, InvalidInput
 from donation.common.identity import vietnamese_name_order
+from donation.common.money import format_number, format_percent_bp
 from donation.common.spreadsheets import write_csv
+from donation.premium.rules import load_rule_book
 from donation.upkeep.setup import initialise
 from tests.databases import HOUSEHOLDS_DAY
 from tests.pdf import pdf_text
+from tests.workbooks import d03_people, sheets
 
 TODAY = date(2026, 11, 25)
 OBJECTS = {"household": "GD", "near_poor": "CN", "pupil": "HS", "student": "SV", "farm_household": "GB"}
@@ -90,29 +94,91 @@ def test_only_the_province_that_holds_the_people_buys_their_cards(funded, people
         cards.create_batch(people["demo.tinh"], province=1, uow=funded, today=TODAY)
 
 
-def test_the_d03_list_has_the_form_columns_every_person_once_and_the_batch_total(funded, people):
-    tinh = people["demo.tinh"]
+UNIT = {"unit_code": "TA0066A", "tax_code": "6000123456", "address": "Số 1 Lê Duẩn, phường Buôn Ma Thuột",
+        "phone": "02623852123", "email": "bhxh@daklak.vss.gov.vn", "collector_code": "NV066000123"}
+
+
+def test_the_d03_list_is_the_form_one_list_per_group_with_the_header_block_and_every_person_once(funded, people):
+    tinh, admin = people["demo.tinh"], people["demo.admin"]
     batch = cards.create_batch(tinh, uow=funded, today=TODAY)
-    name, data = cards.export_batch(tinh, batch.id, uow=funded)
+    assert cards.unit_gaps(tinh, uow=funded) == ["Mã đơn vị (do BHXH cấp)", "Mã số thuế", "Địa chỉ trụ sở",
+                                                  "Điện thoại", "Mã số nhân viên thu"]
+    app_settings.set_bhxh_unit(admin, 66, UNIT, uow=funded)
+    assert cards.unit_gaps(tinh, uow=funded) == []
+    name, data = cards.export_batch(tinh, batch.id, uow=funded, today=TODAY)
     assert name == "D03-TS-66-2026-01.xlsx"
-    rows = sheet(data)
-    assert tuple(rows[0]) == cards.D03_HEADERS
-    body = rows[1:]
-    assert len(body) == batch.people and [r[0] for r in body] == list(range(1, batch.people + 1))
-    assert sum(r[11] for r in body) == batch.amount and all(isinstance(r[11], float | int) for r in body)
-    assert all(r[9] >= r[11] > 0 for r in body)  # what is paid never exceeds the standard premium
-    assert {r[17] for r in body} == {"Đợt 1/2026"}
-    keys = [(vietnamese_name_order(r[6].split(", ")[-2]), vietnamese_name_order(r[1])) for r in body]
-    assert keys == sorted(keys)  # by commune, then by given name
+    book, lists = sheets(data), d03_people(data)
     with funded as work:
+        rules = load_rule_book(work.session)
+        groups = dict(work.session.exec(select(Sponsorship.id, Sponsorship.group_key)
+                                        .where(Sponsorship.batch_id == batch.id)).all())
         persons = {(p.national_id or p.social_insurance_code): p for p in work.session.exec(select(Person))}
         work.session.expunge_all()
-    for row in body[:20]:
-        person = persons[row[3] or row[2]]
-        assert row[1] == person.full_name and row[2] == (person.social_insurance_code or "")
-        assert row[4] in (person.birth_date.strftime("%d/%m/%Y"), str(person.birth_date.year))
-    near_poor = [r for r in body if "Tài trợ" in r[19] and r[10] == 30]
-    assert all(r[8] == "" for r in near_poor)  # no ladder place outside household cards
+    version = rules.version_on(TODAY)
+    keys = sorted(set(groups.values()), key=lambda k: vietnamese_name_order(rules.group(k).name))
+    assert list(book) == [f"D03-TS {rules.group(k).object_code}" for k in keys] + ["TK1-TS"]
+    seen = []
+    for key in keys:  # one list per group: its header names the group and the group's state rate
+        name = f"D03-TS {rules.group(key).object_code}"
+        rows, body = book[name], lists[name]
+        cells = [c for row in rows[:12] for c in row if c != ""]
+        for text in ("Tên đơn vị: BẢO HIỂM XÃ HỘI TỈNH ĐẮK LẮK", "Mẫu D03-TS", "Mã đơn vị: TA0066A",
+                     "Mã số thuế: 6000123456", "Địa chỉ: Số 1 Lê Duẩn, phường Buôn Ma Thuột", "Điện thoại: 02623852123",
+                     "Email: bhxh@daklak.vss.gov.vn", "DANH SÁCH NGƯỜI CHỈ THAM GIA BẢO HIỂM Y TẾ",
+                     f"Đối tượng tham gia: {rules.group(key).name} (mã đối tượng {rules.group(key).object_code})",
+                     f"Lương cơ sở: {format_number(version.base_salary)} đồng",
+                     "Tỷ lệ NSNN hỗ trợ theo quy định: " + format_percent_bp(version.shares[key].state_share_bp),
+                     cards.EXPECTED_NOTE):
+            assert text in cells, (name, text)
+        assert any(str(c).startswith("Nguồn đóng: Tài trợ của ") and "(theo cam kết " in str(c) for c in cells)
+        assert "Số: 1 tháng 11 năm 2026 (Đợt 1/2026)" in cells
+        assert [r[0] for r in body] == list(range(1, len(body) + 1))
+        for row in body:
+            assert row[10] == row[11] + row[12] > 0  # what is paid, split into local budget and other donors
+            assert row[8] == row[9] == ""  # no receipt before the transfer
+            assert row[15] == "NV066000123" and row[14] in (3, 6, 12) and "(dự kiến)" in row[16]
+            person = persons[row[3] or row[2]]
+            assert row[1] == person.full_name and row[2] == (person.social_insurance_code or "")
+            assert row[4] in (person.birth_date.strftime("%d/%m/%Y"), str(person.birth_date.year))
+            # the ladder's place, for household cards only (the form has no "Tỷ lệ đóng" column)
+            assert ("người thứ " in row[16]) == rules.group(key).ladder_applies
+        totals = {r[0]: r for r in rows if str(r[0]).startswith(("Cộng", "Tổng"))}
+        people_here = len(body)
+        assert totals[f"Cộng tăng ({people_here} người)"][10:13] == [sum(r[i] for r in body) for i in (10, 11, 12)]
+        assert totals["Cộng giảm (0 người)"][10] == 0
+        assert totals[f"Tổng cộng ({people_here} người)"][10] == sum(r[10] for r in body)
+        titles = rows.index(next(r for r in rows if "NGƯỜI LẬP BIỂU" in r))  # the signature block under the list
+        assert titles > rows.index(totals[f"Tổng cộng ({people_here} người)"]) and "THỦ TRƯỞNG ĐƠN VỊ" in rows[titles]
+        assert "Đắk Lắk, ngày 25 tháng 11 năm 2026" in rows[titles - 1]
+        seen += body
+    assert len(seen) == batch.people and sum(r[10] for r in seen) == batch.amount
+    assert len({(r[1], r[4]) for r in seen}) == batch.people  # every person once
+
+    tk1 = book["TK1-TS"]  # people without a BHXH code: their registration lines and their households
+    header = tk1.index(list(d03_form.TK1_HEADERS) + [""] * (len(tk1[0]) - len(d03_form.TK1_HEADERS)))
+    lines = [r for r in tk1[header + 2:] if isinstance(r[0], float | int) and r[0] != ""]
+    lines = lines[:next(i for i, r in enumerate(tk1[header + 2:]) if r[0] == "")]
+    without = [r for r in seen if not r[2]]
+    assert without and sorted(r[1] for r in lines) == sorted(r[1] for r in without)
+    for line in lines:
+        person = persons[line[8]]
+        assert line[4] == "Việt Nam" and line[5] == line[6] == line[9] == line[10] == ""  # not held: empty
+        assert line[11] > 0 and line[12] in ("3 tháng", "6 tháng", "12 tháng") and person.full_name == line[1]
+    appendix = [r for r in tk1 if str(r[0]).startswith("Hộ của ")]
+    assert appendix and all("thành viên" in r[0] for r in appendix)
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:  # print-ready: A4 landscape, one page wide, headers repeated
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
+        workbook_xml = archive.read("xl/workbook.xml").decode()
+    assert 'paperSize="9"' in sheet_xml and 'orientation="landscape"' in sheet_xml
+    assert 'fitToHeight="0"' in sheet_xml and "Print_Titles" in workbook_xml
+
+    paid = cards.record_payment(tinh, batch.id, paid_on=TODAY, reference="UNC 0012/BHXH", uow=funded, today=TODAY)
+    after = cards.export_batch(tinh, paid.id, uow=funded, today=TODAY)[1]
+    assert cards.EXPECTED_NOTE not in [c for rows in sheets(after).values() for row in rows for c in row]
+    for body in d03_people(after).values():
+        for row in body:
+            assert (row[8], row[9]) == ("25/11/2026", "UNC 0012/BHXH") and "(dự kiến)" not in row[16]
 
 
 def test_paying_the_batch_spends_the_money_and_nothing_bought_can_be_released(funded, people):
@@ -156,7 +222,8 @@ def test_a_release_before_payment_leaves_the_batch_and_its_totals(funded, people
     with funded as work:
         stored = work.session.get(PurchaseBatch, batch.id)
         assert (stored.people, stored.amount) == (batch.people - 1, batch.amount - gone.price)
-    assert len(sheet(cards.export_batch(tinh, batch.id, uow=funded)[1])) == batch.people  # header + one fewer
+    listed = d03_people(cards.export_batch(tinh, batch.id, uow=funded)[1])
+    assert sum(len(rows) for rows in listed.values()) == batch.people - 1  # one fewer
 
 
 def filled(template: bytes, change=lambda index, row: row) -> bytes:
