@@ -23,7 +23,7 @@ from tests.pdf import pdf_text
 
 TODAY = date(2026, 11, 25)
 XA, OTHER_XA = 22276, 22015  # Xã Hòa Thịnh and Phường Tuy Hòa, Đắk Lắk; neither is a poor commune
-# What a donor pays for a 12-month card whose cover starts on 25/12/2026 (base salary 2.530.000 ₫, 4,5%).
+# What a donor pays for a 12-month card allocated on 25/11/2026 (its price day: base salary 2.530.000 ₫, 4,5%).
 HOUSEHOLD_FIRST, HOUSEHOLD_SECOND, PUPIL = 1_366_200, 956_340, 683_100
 
 
