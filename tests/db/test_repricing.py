@@ -21,13 +21,14 @@ from db.models import (
     Sponsorship,
 )
 from donation.access.actors import SYSTEM_ACTOR
-from donation.allocation import allocation
+from donation.allocation import allocation, explain
 from donation.cards import cards
 from donation.common.errors import InvalidInput
 from donation.payments import payments
 from donation.pledges import pledges
 from donation.reporting import reports
 from donation.reporting.reports import end_of_day
+from tests.pdf import pdf_text
 
 XA, OTHER_XA = 22276, 22015  # Xã Hòa Thịnh and Phường Tuy Hòa, Đắk Lắk
 RUN, MADE = date(2026, 6, 15), date(2026, 6, 20)
@@ -105,11 +106,25 @@ def test_paid_before_the_rise_the_reserved_price_stands_and_cover_starts_30_days
     batch = world.batch()
     card, _ = world.card("Nguyễn Văn An")
     assert (card.price, card.starts_on) == (OLD, RUN + timedelta(days=30))  # expected: 30 days after the run
+    assert shown_period(world) == "15/07/2026–14/07/2027 (dự kiến)"
+    assert "(dự kiến: thẻ tính từ ngày chuyển tiền" in statement_text(world, code)
     paid = world.pay(batch, date(2026, 6, 30))
     card, lines = world.card("Nguyễn Văn An")
     assert (paid.amount, paid.people, not paid.repriced.changed, paid.repriced.message()) == (OLD, 1, True, "")
     assert (card.status, card.price, lines) == ("purchased", OLD, [(code, OLD)])
     assert (card.starts_on, card.ends_on) == (date(2026, 7, 30), date(2027, 7, 29))  # 30 days after the payment
+    assert shown_period(world) == "30/07/2026–29/07/2027"  # set by the payment: no longer expected
+    assert "dự kiến" not in statement_text(world, code)
+
+
+def shown_period(world) -> str:
+    (row,) = explain.funded(world.people["demo.tinh"], on=RUN, uow=world.uow).rows
+    return row.period
+
+
+def statement_text(world, code) -> str:
+    text = pdf_text(explain.statement(world.people["demo.tinh"], code, today=date(2026, 7, 1), uow=world.uow))
+    return " ".join(text.split())
 
 
 def test_a_continuing_card_starts_the_day_after_the_current_one_ends(world):
