@@ -13,7 +13,9 @@ The integers (all as of D):
 - `received`: confirmed payments whose money date (`paid_on`) is on or before D, at the payment's office (the
   pledge's receiving office).
 - `allocated`: the funding lines of sponsorships whose allocation run happened by D (`allocation_run.run_at`) and
-  that were not released by D (`released_at`).
+  that were not released by D (`released_at`), as the lines are now: a batch priced again at its payment changes
+  its cards' lines (`donation.cards.repricing`), and the change counts from the run on (a tally row of the run's
+  own, `count_runs`), so that a report made again for an earlier day adds up to the rows too.
 - `spent`: the funding lines of sponsorships in purchase batches paid to BHXH on or before D (`paid_on`; paid and
   carded batches: a paid batch is never cancelled).
 - `cards_funded`: sponsorships allocated by D and not released by D (one card each), at the person's province.
