@@ -84,6 +84,19 @@ else:
                 return (f"{row.label}: đã ghi chuyển {format_vnd(row.amount)} cho BHXH ngày "
                         f"{format_date(row.paid_on)}, {format_number(row.people)} người.")
 
+            day_text = st.text_input("Ngày sẽ chuyển tiền (dd/mm/yyyy)", value=f"{today_vn():%d/%m/%Y}",
+                                     key=f"cards.preview_on.{batch.id}")
+            if st.button("Tính số tiền cần chuyển theo ngày này", key=f"cards.preview.{batch.id}"):
+                try:
+                    day = parse_date(day_text, field="Ngày sẽ chuyển tiền")
+                    preview = cards.payment_preview(actor, batch.id, paid_on=day)
+                except DonationError as exc:
+                    st.error(plain(exc))
+                else:
+                    st.info(f"Nếu chuyển ngày {format_date(day)}: {format_number(preview.people)} người, cần chuyển "
+                            f"{format_vnd(preview.amount)}.")
+                    if preview.changed:
+                        st.warning(plain(preview.message()))
             with st.form(f"cards.pay.{batch.id}"):
                 st.markdown(f"**Ghi chuyển tiền {format_vnd(batch.amount)} cho BHXH ({batch.label})**")
                 st.caption("Giá thẻ tính theo quy định ngày chuyển tiền: nếu mức lương cơ sở hoặc mức tỉnh hỗ trợ đã "

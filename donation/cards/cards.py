@@ -220,10 +220,7 @@ def record_payment(actor: Actor, batch_id: int, *, paid_on: date, reference: str
         batch = _batch(session, actor, batch_id)
         # the province's lock and those of the offices whose money is spent, in one order (as allocation takes them):
         # the repricing draws differences only from pledges of these offices
-        offices = set(session.exec(select(Pledge.office_code).distinct()
-                                   .join(FundingLine, FundingLine.pledge_id == Pledge.id)
-                                   .join(Sponsorship, Sponsorship.id == FundingLine.sponsorship_id)
-                                   .where(Sponsorship.batch_id == batch.id))) | {batch.province_code}
+        offices = _paying_offices(session, batch)
         lock_offices(session, offices)
         session.refresh(batch)
         if batch.status != "open":
@@ -251,6 +248,26 @@ def record_payment(actor: Actor, batch_id: int, *, paid_on: date, reference: str
                             "paid_on": paid_on.isoformat(), "reference": reference, "pledges_completed": completed})
         work.commit()
         return replace(_row(session, batch), repriced=repriced)
+
+
+def payment_preview(actor: Actor, batch_id: int, *, paid_on: date, uow: UnitOfWork | None = None
+                    ) -> repricing.Repricing:
+    """What recording the open batch's transfer on `paid_on` would do as things stand (the cards it buys, their
+    price at that day's rule, who would wait), so that the officer transfers the right amount. Writes nothing."""
+    with uow or UnitOfWork() as work:
+        session = work.session
+        batch = _batch(session, actor, batch_id)
+        if batch.status != "open":
+            raise InvalidInput(f"{batch.label} {STATUS_NAMES[batch.status].lower()}: giá đã tính khi chuyển tiền")
+        return repricing.preview(session, batch, paid_on, _paying_offices(session, batch))
+
+
+def _paying_offices(session: Session, batch: PurchaseBatch) -> set[int]:
+    """The batch province's office and those whose pledges pay for its cards."""
+    return set(session.exec(select(Pledge.office_code).distinct()
+                            .join(FundingLine, FundingLine.pledge_id == Pledge.id)
+                            .join(Sponsorship, Sponsorship.id == FundingLine.sponsorship_id)
+                            .where(Sponsorship.batch_id == batch.id))) | {batch.province_code}
 
 
 def _complete_pledges(session: Session, batch_id: int, now: datetime) -> list[str]:

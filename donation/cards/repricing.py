@@ -2,8 +2,8 @@
 that day (item 3).
 
 Why: a participant pays at the base salary in force on the day the premium is paid, and a later rise is not charged
-for the period already paid (domain-facts §1 and §3 "Price day"; the rule of Decree 146/2018/NĐ-CP art. 7 carried
-over, Decree 188/2025/NĐ-CP's own article not read here, *to confirm*). An allocation reserves each card at the rule
+for the period already paid (domain-facts §1 and §3 "Price day": the rule of Decree 146/2018/NĐ-CP as carried over;
+neither decree's article text was read here, *to confirm*). An allocation reserves each card at the rule
 in force on its date (`card_prices`); when the batch is paid after a rule change (a new base salary, a provincial
 top-up starting or ending), each card is priced again at the payment day, with the pricing the allocation uses (group,
 place in the household's ladder, months, provincial top-up, poor commune).
@@ -95,6 +95,8 @@ class Repricing:
     returned: int = 0  # money given back to the pledges (prices that fell)
     left: tuple[Left, ...] = ()
     lines: tuple[tuple[int, int, int], ...] = field(default=(), repr=False)  # (sponsorship, pledge, +/- amount)
+    people: int = 0  # the cards the batch buys, and what they cost at `paid_on`
+    amount: int = 0
 
     @property
     def changed(self) -> bool:
@@ -146,15 +148,26 @@ def reprice(session: Session, batch: PurchaseBatch, paid_on: date, offices: set[
     """Price the open batch's cards again on `paid_on`, draw or return the differences, set each card's cover from
     `paid_on`, and take out of the batch the cards that cannot be bought now. The caller holds the locks of
     `offices` (the batch province's and those whose pledges pay for the batch) and commits."""
+    cards, pledges, result = _planned(session, batch, paid_on, offices)
+    _apply(session, batch, cards, pledges, result)
+    return result
+
+
+def preview(session: Session, batch: PurchaseBatch, paid_on: date, offices: set[int]) -> Repricing:
+    """What paying the batch on `paid_on` would do, as things stand now, writing nothing (so that the officer
+    transfers the right amount): `reprice`'s plan without its changes."""
+    return _planned(session, batch, paid_on, offices)[2]
+
+
+def _planned(session: Session, batch: PurchaseBatch, paid_on: date, offices: set[int]
+             ) -> tuple[list[_Card], dict[int, _Pledge], Repricing]:
     rules = load_rule_book(session)
     version = rules.version_on(paid_on)
     cards = _cards(session, batch)
     _price(rules, cards, paid_on)
     _cover(session, cards, paid_on)
     pledges = _pledges(session, cards, offices)
-    result = _plan(cards, pledges, paid_on, version.code, version.base_salary)
-    _apply(session, batch, cards, pledges, result)
-    return result
+    return cards, pledges, _plan(cards, pledges, paid_on, version.code, version.base_salary)
 
 
 def _cards(session: Session, batch: PurchaseBatch) -> list[_Card]:
@@ -333,8 +346,11 @@ def _plan(cards: list[_Card], pledges: dict[int, _Pledge], paid_on: date, rule: 
                 own_total += take
             else:
                 others_total += take
+    waiting = {entry.sponsorship_id for entry in left}
+    kept = [card for card in cards if card.sponsorship.id not in waiting]
     return Repricing(paid_on, rule, base_salary, changed, raised, own_total, others_total, returned,
-                     tuple(sorted(left, key=lambda entry: entry.sponsorship_id)), tuple(lines))
+                     tuple(sorted(left, key=lambda entry: entry.sponsorship_id)), tuple(lines), len(kept),
+                     sum(card.new_price for card in kept))
 
 
 def _apply(session: Session, batch: PurchaseBatch, cards: list[_Card], pledges: dict[int, _Pledge],
@@ -386,6 +402,5 @@ def _apply(session: Session, batch: PurchaseBatch, cards: list[_Card], pledges: 
         session.add(s)
     session.add_all([ReportTally(source="run", source_id=run, kind="money", area=office, key=f"batch {batch.id}",
                                  value=amount) for (run, office), amount in tally.items() if amount])
-    kept = [card.sponsorship for card in cards if card.sponsorship.id not in waiting]
-    batch.people, batch.amount = len(kept), sum(s.price for s in kept)
+    batch.people, batch.amount = result.people, result.amount
     session.flush()

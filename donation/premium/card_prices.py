@@ -5,8 +5,9 @@ holds a donor browses, the explanation of who waits (`price_nominations`) and th
 payment (`CardPrices`, `donation.cards.repricing`).
 
 Price day: a participant pays at the base salary in force on the day the premium is paid, and a later rise is not
-charged for the period already paid (issue 20 item 2; domain-facts §1 and §3 "Price day", carried over from Decree
-146/2018/NĐ-CP art. 7; Decree 188/2025/NĐ-CP's own article was not read here, *to confirm*). An allocation reserves
+charged for the period already paid (issue 20 item 2; domain-facts §1 and §3 "Price day": the rule of Decree
+146/2018/NĐ-CP as carried over; neither that decree's nor Decree 188/2025/NĐ-CP's article text was read here, *to
+confirm*). An allocation reserves
 at the rule (rule version and provincial top-up) in force on its date; the batch that pays BHXH prices again at its
 payment day.
 

@@ -70,6 +70,11 @@ def test_paying_a_batch_after_the_rise_tells_the_officer_who_waits_and_why(app):
     assert (batch.people, batch.amount) == (2, 2 * OLD) and MADE < date(2026, 7, 1)
     at = open_page(sign_in(app, "demo.tinh", DEMO_PASSWORD), "pages/purchase_batches.py")
     assert "Giá thẻ tính theo quy định ngày chuyển tiền" in " ".join(c.value for c in at.caption)
+    at.button(key=f"cards.preview.{batch.id}").click()  # what a transfer today needs, before it is made
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert as_read(at.info[-1].value).endswith(": 1 người, cần chuyển 1.366.200 ₫.")
+    assert "Nguyễn Văn <b>An</b> (Phường Tuy Hòa)" in as_read(at.warning[0].value)
     at.text_input[-1].input("UNC 0702/BHXH")
     next(b for b in at.button if b.label == "Ghi đã chuyển tiền").click()
     at.run()

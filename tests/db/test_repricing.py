@@ -164,7 +164,10 @@ def test_paid_after_the_rise_the_difference_comes_from_the_same_pledge_then_anot
     assert (bình.price, an.price, lines) == (OLD, OLD, [(own, OLD)])  # reserved at the rule of 15/06/2026
     other = world.pledge(other_paid, commune=other_commune) if other_paid else None
     names = {"own": own, "other": other}
+    preview = cards.payment_preview(world.people["demo.tinh"], batch.id, paid_on=date(2026, 7, 2), uow=world.uow)
+    assert world.card("Nguyễn Văn An")[0].price == OLD  # the preview writes nothing
     paid = world.pay(batch, date(2026, 7, 2))
+    assert (preview.people, preview.amount, preview.message()) == (paid.people, paid.amount, paid.repriced.message())
     an, lines = world.card("Nguyễn Văn An")
     assert world.card("Trần Thị Bình")[1] == [(first, OLD), (first, RISE)]
     assert lines == [(names[which], amount) for which, amount in expected_lines]
