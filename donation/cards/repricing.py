@@ -189,7 +189,7 @@ def _cards(session: Session, batch: PurchaseBatch) -> list[_Card]:
             for s, run_on, until, poor, name, commune in rows]
 
 
-def ladder_position(prices: CardPrices, rules: RuleBook, card: _Card, household_rank: int) -> int:
+def _ladder_position(prices: CardPrices, rules: RuleBook, card: _Card, household_rank: int) -> int:
     """The card's place in its household's ladder when it was reserved: the place whose price at the run's date is
     the price reserved (the allocation counts every waiting member of the household, and does not store the place);
     the card's rank among the household's ladder cards in this batch when no place gives that price (rules edited
@@ -215,7 +215,7 @@ def _price(rules: RuleBook, cards: list[_Card], paid_on: date) -> None:
             ranks[card.sponsorship.household_id] += 1
             rank = ranks[card.sponsorship.household_id]
         s = card.sponsorship
-        card.new_price = prices.price(s.group_key, ladder_position(prices, rules, card, rank), s.months, paid_on,
+        card.new_price = prices.price(s.group_key, _ladder_position(prices, rules, card, rank), s.months, paid_on,
                                       s.province_code, card.poor)
 
 
