@@ -668,9 +668,11 @@ class Hold(SQLModel, table=True):
 
 class ReportTally(SQLModel, table=True):
     """What the daily report needs of one allocation run or one paid purchase batch, counted once: their rows never
-    change afterwards (a run's sponsorships keep their province, group and funding lines, releases are read apart;
-    a paid batch's sponsorships cannot be released). `kind`: `cards` (area: province, key: group), `money` (area:
-    the pledge's office), `repeat` (area: province, value: a nomination with more than one sponsorship), `done`."""
+    change afterwards (a run's sponsorships keep their province and group, releases are read apart; a paid batch's
+    sponsorships cannot be released). A run's funding lines change once, when their batch is paid after a rule
+    change (`donation.cards.repricing`): the change is a `money` row of the run's own, key `batch N`. `kind`: `cards`
+    (area: province, key: group), `money` (area: the pledge's office), `repeat` (area: province, value: a nomination
+    with more than one sponsorship), `done`."""
 
     __tablename__ = "report_tally"
     __table_args__ = (

@@ -84,7 +84,7 @@ def show_funded() -> None:
         "Họ và tên": [r.name for r in rows], "Xã": [r.commune for r in rows], "Điểm": [r.score for r in rows],
         "Vì sao có điểm này": [r.score_reason for r in rows], "Quy tắc": [r.rule_name for r in rows],
         "Cam kết trả tiền": [r.pledges_text for r in rows], "Nhóm": [GROUP_NAMES.get(r.group, r.group) for r in rows],
-        "Thẻ": [f"{r.months} tháng, {r.starts_on:%d/%m/%Y}–{r.ends_on:%d/%m/%Y}" for r in rows],
+        "Thẻ": [f"{r.months} tháng, {r.period}" for r in rows],
         "Giá": [format_vnd(r.price) for r in rows], "Giấy tờ": [r.identifier for r in rows],
     })
     if not any(r.score_reason for r in rows):  # outside the actor's scope the reason is not given
@@ -99,7 +99,7 @@ def show_funded() -> None:
         r = by_id[opened]
         st.info(f"**{plain(r.name)}** ({r.commune}, {GROUP_NAMES.get(r.group, r.group)}): **{r.score} điểm** "
                 + (f"({r.score_reason}). " if r.score_reason else ". ") + f"{r.rule_name}. Thẻ {r.months} "
-                f"tháng từ {r.starts_on:%d/%m/%Y} đến {r.ends_on:%d/%m/%Y}, {format_vnd(r.price)}, trả bằng: "
+                f"tháng {r.period}, {format_vnd(r.price)}, trả bằng: "
                 f"{r.pledges_text}.")
         release_form(r)
     downloads("funded")
@@ -148,7 +148,7 @@ def show_waiting() -> None:
         "Họ và tên": [r.name for r in rows], "Xã": [r.commune for r in rows], "Điểm": [r.score for r in rows],
         "Lý do": [r.reason_name for r in rows], "Chi tiết": [r.detail for r in rows],
         "Nhóm": [GROUP_NAMES.get(r.group, r.group) for r in rows],
-        "Thẻ sẽ bắt đầu": [f"{r.starts_on:%d/%m/%Y}" if r.starts_on else "" for r in rows],
+        "Thẻ sẽ bắt đầu (dự kiến)": [f"{r.starts_on:%d/%m/%Y}" if r.starts_on else "" for r in rows],
         "Giá thẻ 12 tháng": [format_vnd(r.price) if r.price else "" for r in rows],
         "Giấy tờ": [r.identifier for r in rows],
     }), hide_index=True, width="stretch")

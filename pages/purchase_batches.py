@@ -14,11 +14,14 @@ from pages import _auth, _widgets
 from pages._plain import plain
 
 FLASH = "cards.flash"
+REPRICED = "cards.repriced"  # what paying a batch changed: cards priced again, people who wait for the next batch
 actor = _auth.require_page(__file__)
 st.title("Mua thẻ BHYT")
 st.caption("Gom người đã được tài trợ thành đợt mua, tải danh sách D03-TS gửi BHXH, ghi lần chuyển tiền cho BHXH "
            "(tiền được tính là đã chi), rồi nhập thẻ BHXH đã cấp: mỗi thẻ được đối chiếu với đúng người.")
 _widgets.show_flash(FLASH)
+if repriced := st.session_state.pop(REPRICED, None):
+    st.warning(plain(repriced))  # names typed by communes: shown as text
 province = None
 if actor.role == ADMIN:
     names = {code: name for code, name in allocation.provinces(actor).items() if code}
@@ -82,8 +85,31 @@ else:
                             data=lambda: cards.card_template(actor, batch.id)[1], file_name=f"nhap-the-{batch.slug}.xlsx",
                             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         if batch.status == "open":
+            def paid(row: cards.BatchRow) -> str:
+                if row.repriced is not None and row.repriced.changed:
+                    st.session_state[REPRICED] = row.repriced.message()
+                return (f"{row.label}: đã ghi chuyển {format_vnd(row.amount)} cho BHXH ngày "
+                        f"{format_date(row.paid_on)}, {format_number(row.people)} người.")
+
+            day_text = st.text_input("Ngày sẽ chuyển tiền (dd/mm/yyyy)", value=f"{today_vn():%d/%m/%Y}",
+                                     key=f"cards.preview_on.{batch.id}")
+            if st.button("Tính số tiền cần chuyển theo ngày này", key=f"cards.preview.{batch.id}"):
+                try:
+                    day = parse_date(day_text, field="Ngày sẽ chuyển tiền")
+                    preview = cards.payment_preview(actor, batch.id, paid_on=day)
+                except DonationError as exc:
+                    st.error(plain(exc))
+                else:
+                    st.info(f"Nếu chuyển ngày {format_date(day)}: {format_number(preview.people)} người, cần chuyển "
+                            f"{format_vnd(preview.amount)}.")
+                    if preview.changed:
+                        st.warning(plain(preview.message()))
             with st.form(f"cards.pay.{batch.id}"):
                 st.markdown(f"**Ghi chuyển tiền {format_vnd(batch.amount)} cho BHXH ({batch.label})**")
+                st.caption("Giá thẻ tính theo quy định ngày chuyển tiền: nếu mức lương cơ sở hoặc mức tỉnh hỗ trợ đã "
+                           "đổi từ ngày phân bổ, phần chênh lấy từ chính các cam kết đã tài trợ rồi từ cam kết khác "
+                           "cùng phạm vi (hoặc trả lại cam kết); thẻ không đủ tiền ra khỏi đợt, chờ đợt sau. Hạn thẻ "
+                           "tính từ ngày chuyển tiền (người tham gia lần đầu: sau 30 ngày).")
                 paid_text = st.text_input("Ngày chuyển (dd/mm/yyyy)", value=f"{today_vn():%d/%m/%Y}")
                 reference = st.text_input("Số ủy nhiệm chi hoặc biên lai BHXH")
                 if st.form_submit_button("Ghi đã chuyển tiền", type="primary"):
@@ -93,9 +119,7 @@ else:
                         st.error(plain(exc))
                     else:
                         _widgets.act(FLASH, lambda: cards.record_payment(actor, batch.id, paid_on=paid_on,
-                                                                         reference=reference),
-                                     lambda b: f"{b.label}: đã ghi chuyển {format_vnd(b.amount)} cho BHXH ngày "
-                                               f"{format_date(b.paid_on)}.")
+                                                                         reference=reference), paid)
             if st.button(f"Hủy {batch.label}", key=f"cards.cancel.{batch.id}"):
                 _widgets.act(FLASH, lambda: cards.cancel_batch(actor, batch.id),
                              lambda _: f"Đã hủy {batch.label}: {format_number(batch.people)} người chờ đợt sau.")

@@ -1,6 +1,8 @@
 """Allocation runs (DESIGN.md §6): the approved needs and the paid money in the officer's scope, each need priced
-as of its cover start (`card_prices`), the engine's decision (`allocation_engine`), and the sponsorships with their
-funding lines saved in one transaction, or only previewed. Running again allocates only new money and new needs.
+at the rule in force on the run's date (`card_prices`; the batch that pays BHXH prices again, `cards.repricing`),
+the engine's decision (`allocation_engine`), and the sponsorships with their funding lines saved in one transaction,
+or only previewed. Running again allocates only new money and new needs. A sponsorship's dates are expected dates
+until its batch is paid.
 """
 
 from __future__ import annotations

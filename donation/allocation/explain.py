@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
+from sqlalchemy import case
 from sqlmodel import Session, func, select
 
 from db.bulk import not_among
@@ -133,6 +134,12 @@ class FundedRow:
     starts_on: date
     ends_on: date
     price: int
+    expected: bool = False  # the batch that buys the card is not paid yet: the dates are expected ones
+
+    @property
+    def period(self) -> str:
+        """The card's cover, marked expected (dự kiến) until its batch is paid to BHXH (the payment sets it)."""
+        return f"{self.starts_on:%d/%m/%Y}–{self.ends_on:%d/%m/%Y}" + (" (dự kiến)" if self.expected else "")
 
     @property
     def rule_name(self) -> str:
@@ -174,7 +181,7 @@ def funded(actor: Actor, *, on: date | None = None, province: int | None = None,
         query = (select(Sponsorship.id, Sponsorship.nomination_id, Person.full_name, Person.national_id,
                         Person.social_insurance_code, Province.name, Commune.name, Sponsorship.group_key,
                         Sponsorship.score, Nomination.priority_explanation, Sponsorship.rule, Sponsorship.months,
-                        Sponsorship.starts_on, Sponsorship.ends_on, Sponsorship.price)
+                        Sponsorship.starts_on, Sponsorship.ends_on, Sponsorship.price, Sponsorship.status)
                  .join(Nomination, Nomination.id == Sponsorship.nomination_id)
                  .join(Person, Person.id == Sponsorship.person_id)
                  .join(Commune, Commune.code == Sponsorship.commune_code)
@@ -196,9 +203,9 @@ def funded(actor: Actor, *, on: date | None = None, province: int | None = None,
                       mask(national_id or insurance_code), province_name, commune_name, group, score,
                       # the reason names health, disability and ethnicity: sensitive outside the actor's scope
                       explanation if scope.names else "", rule, tuple(lines[sponsorship]), months, starts, ends,
-                      int(price))
+                      int(price), status == "allocated")
             for (sponsorship, nomination, full_name, national_id, insurance_code, province_name, commune_name, group,
-                 score, explanation, rule, months, starts, ends, price) in rows], total, amount, by_rule)
+                 score, explanation, rule, months, starts, ends, price, status) in rows], total, amount, by_rule)
 
 
 # Approved people still waiting --------------------------------------------------------------------------------------
@@ -519,7 +526,7 @@ FUNDED_HEADERS = ("Mã đề cử", "Họ và tên", "Giấy tờ", "Tỉnh/thà
                   "Vì sao có điểm này", "Quy tắc", "Cam kết trả tiền (mã và số tiền)", "Số tháng", "Từ ngày",
                   "Đến ngày", "Giá thẻ (đồng)")
 WAITING_HEADERS = ("Mã đề cử", "Họ và tên", "Giấy tờ", "Tỉnh/thành phố", "Xã/phường/đặc khu", "Nhóm", "Điểm ưu tiên",
-                   "Vì sao có điểm này", "Lý do chưa được tài trợ", "Chi tiết", "Thẻ sẽ bắt đầu từ",
+                   "Vì sao có điểm này", "Lý do chưa được tài trợ", "Chi tiết", "Thẻ sẽ bắt đầu từ (dự kiến)",
                    "Giá thẻ 12 tháng (đồng)")
 EXPORTS = ("funded", "waiting")
 FORMATS = ("xlsx", "csv")
@@ -528,8 +535,13 @@ FORMATS = ("xlsx", "csv")
 def _funded_table(page: FundedPage) -> tuple[Sequence[str], list[list[object]], tuple[int, ...]]:
     return FUNDED_HEADERS, [
         [r.nomination_id, r.name, r.identifier, r.province, r.commune, GROUP_NAMES.get(r.group, r.group), r.score,
-         r.score_reason, r.rule_name, r.pledges_text, r.months, f"{r.starts_on:%d/%m/%Y}", f"{r.ends_on:%d/%m/%Y}",
-         r.price] for r in page.rows], (13,)
+         r.score_reason, r.rule_name, r.pledges_text, r.months, _day_text(r.starts_on, r.expected),
+         _day_text(r.ends_on, r.expected), r.price] for r in page.rows], (13,)
+
+
+def _day_text(day: date, expected: bool) -> str:
+    """A card's date, marked expected (dự kiến) until its batch is paid to BHXH."""
+    return f"{day:%d/%m/%Y}" + (" (dự kiến)" if expected else "")
 
 
 def _waiting_table(page: WaitingPage) -> tuple[Sequence[str], list[list[object]], tuple[int, ...]]:
@@ -582,8 +594,9 @@ def statement(actor: Actor, pledge_code: str, *, today: date | None = None, uow:
         pledge = find_pledge(session, pledge_code)
         require_visible(actor, session, pledge)
         donor = session.get(Donor, pledge.donor_id)
-        first, last = session.exec(
-            select(func.min(Sponsorship.starts_on), func.max(Sponsorship.ends_on))
+        first, last, unpaid = session.exec(
+            select(func.min(Sponsorship.starts_on), func.max(Sponsorship.ends_on),
+                   func.sum(case((Sponsorship.status == "allocated", 1), else_=0)))
             .join(FundingLine, FundingLine.sponsorship_id == Sponsorship.id)
             .where(FundingLine.pledge_id == pledge.id, Sponsorship.status.in_(SPONSORSHIP_LIVE))).one()
         groups = [g for g in pledge.groups.split(";") if g]
@@ -595,7 +608,7 @@ def statement(actor: Actor, pledge_code: str, *, today: date | None = None, uow:
             months=pledge.months, amount=pledge.amount, paid=pledge.paid, allocated=pledge.allocated,
             lines=tuple(StatementLine(b.commune, GROUP_NAMES.get(b.group, b.group), b.cards, b.months, b.amount,
                                       b.purchased, b.carded) for b in bought),
-            cover_from=_day(first), cover_to=_day(last), on=today or today_vn())
+            cover_from=_day(first), cover_to=_day(last), cover_expected=bool(unpaid), on=today or today_vn())
     return statement_pdf(doc)
 
 

@@ -5,7 +5,7 @@ person (issue 8, DESIGN.md §3.4)."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import update
@@ -31,7 +31,7 @@ from db.uow import UnitOfWork
 from donation.access import app_settings, audit
 from donation.access.actors import ADMIN, PROVINCE_OFFICER, Actor, require_province, require_role
 from donation.access.offices import lock_office, lock_offices
-from donation.cards import d03_form
+from donation.cards import d03_form, repricing
 from donation.common.dates import add_months, format_date, today_vn
 from donation.common.errors import Forbidden, InvalidInput, NotFound
 from donation.common.identity import check_bhxh_code, check_cccd, name_key, parse_card_code, vietnamese_name_order
@@ -92,6 +92,7 @@ class BatchRow:
     created_on: date
     paid_on: date | None
     payment_reference: str
+    repriced: repricing.Repricing | None = None  # what paying it changed (`record_payment` only)
 
     @property
     def status_name(self) -> str:
@@ -202,8 +203,10 @@ def cancel_batch(actor: Actor, batch_id: int, *, uow: UnitOfWork | None = None) 
 
 def record_payment(actor: Actor, batch_id: int, *, paid_on: date, reference: str, uow: UnitOfWork | None = None,
                    today: date | None = None) -> BatchRow:
-    """The batch's money was transferred to BHXH: it is spent. Its people's cards are bought; pledges whose every
-    card is bought are completed."""
+    """The batch's money was transferred to BHXH: it is spent. Its cards are priced again at the rule in force on
+    `paid_on` and their cover set from that day (`repricing`): differences are drawn from or given back to pledges,
+    and a card that cannot be bought now leaves the batch (the returned row's `repriced` says which and why). Its
+    other people's cards are bought; pledges whose every card is bought are completed."""
     reference = " ".join((reference or "").split())
     today = today or today_vn()
     if not reference:
@@ -213,12 +216,10 @@ def record_payment(actor: Actor, batch_id: int, *, paid_on: date, reference: str
     with uow or UnitOfWork() as work:
         session = work.session
         batch = _batch(session, actor, batch_id)
-        # the province's lock and those of the offices whose money is spent, in one order (as allocation takes them)
-        offices = set(session.exec(select(Pledge.office_code).distinct()
-                                   .join(FundingLine, FundingLine.pledge_id == Pledge.id)
-                                   .join(Sponsorship, Sponsorship.id == FundingLine.sponsorship_id)
-                                   .where(Sponsorship.batch_id == batch.id)))
-        lock_offices(session, offices | {batch.province_code})
+        # the province's lock and those of the offices whose money is spent, in one order (as allocation takes them):
+        # the repricing draws differences only from pledges of these offices
+        offices = _paying_offices(session, batch)
+        lock_offices(session, offices)
         session.refresh(batch)
         if batch.status != "open":
             raise InvalidInput(f"{batch.label} {STATUS_NAMES[batch.status].lower()}: không ghi chuyển tiền lần nữa")
@@ -227,17 +228,44 @@ def record_payment(actor: Actor, batch_id: int, *, paid_on: date, reference: str
         if paid_on < batch.created_on:  # an earlier date would rewrite the reports of days before the batch
             raise InvalidInput(f"Ngày chuyển tiền {format_date(paid_on)} trước ngày lập {batch.label} "
                                f"({format_date(batch.created_on)}): nhập đúng ngày trên ủy nhiệm chi")
+        repriced = repricing.reprice(session, batch, paid_on, offices)
+        if not batch.people:
+            raise InvalidInput(f"Không ghi chuyển tiền: theo quy định ngày {format_date(paid_on)}, không thẻ nào của "
+                               f"{batch.label} mua được. " + repriced.message())
         now = datetime.now(UTC)
         session.execute(update(Sponsorship).where(Sponsorship.batch_id == batch.id, Sponsorship.status == "allocated")
                         .values(status="purchased"))
         batch.status, batch.paid_on, batch.payment_reference = "paid", paid_on, reference
         batch.paid_by, batch.paid_at = actor.user_id, now
         completed = _complete_pledges(session, batch.id, now)
+        if repriced.changed:
+            audit.record(session, actor, "reprice_purchase_batch", "purchase_batch", batch.id,
+                         after={"label": batch.label, **repriced.as_dict()})
         audit.record(session, actor, "pay_purchase_batch", "purchase_batch", batch.id,
-                     after={"label": batch.label, "amount": batch.amount, "paid_on": paid_on.isoformat(),
-                            "reference": reference, "pledges_completed": completed})
+                     after={"label": batch.label, "people": batch.people, "amount": batch.amount,
+                            "paid_on": paid_on.isoformat(), "reference": reference, "pledges_completed": completed})
         work.commit()
-        return _row(session, batch)
+        return replace(_row(session, batch), repriced=repriced)
+
+
+def payment_preview(actor: Actor, batch_id: int, *, paid_on: date, uow: UnitOfWork | None = None
+                    ) -> repricing.Repricing:
+    """What recording the open batch's transfer on `paid_on` would do as things stand (the cards it buys, their
+    price at that day's rule, who would wait), so that the officer transfers the right amount. Writes nothing."""
+    with uow or UnitOfWork() as work:
+        session = work.session
+        batch = _batch(session, actor, batch_id)
+        if batch.status != "open":
+            raise InvalidInput(f"{batch.label} {STATUS_NAMES[batch.status].lower()}: giá đã tính khi chuyển tiền")
+        return repricing.preview(session, batch, paid_on, _paying_offices(session, batch))
+
+
+def _paying_offices(session: Session, batch: PurchaseBatch) -> set[int]:
+    """The batch province's office and those whose pledges pay for its cards."""
+    return set(session.exec(select(Pledge.office_code).distinct()
+                            .join(FundingLine, FundingLine.pledge_id == Pledge.id)
+                            .join(Sponsorship, Sponsorship.id == FundingLine.sponsorship_id)
+                            .where(Sponsorship.batch_id == batch.id))) | {batch.province_code}
 
 
 def _complete_pledges(session: Session, batch_id: int, now: datetime) -> list[str]:

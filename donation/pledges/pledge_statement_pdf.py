@@ -48,6 +48,7 @@ class StatementDoc:
     cover_from: date | None
     cover_to: date | None
     on: date
+    cover_expected: bool = False  # some of its cards are not bought yet: their dates are expected ones
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
@@ -77,8 +78,9 @@ def statement_pdf(doc: StatementDoc) -> bytes:
     heading.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     left_over = doc.paid - doc.allocated
     cards = sum(line.cards for line in doc.lines)
-    cover = (f"từ {doc.cover_from:%d/%m/%Y} đến {doc.cover_to:%d/%m/%Y}" if doc.cover_from and doc.cover_to
-             else "chưa có thẻ nào")
+    cover = (f"từ {doc.cover_from:%d/%m/%Y} đến {doc.cover_to:%d/%m/%Y}"
+             + (" (dự kiến: thẻ tính từ ngày chuyển tiền mua thẻ cho BHXH)" if doc.cover_expected else "")
+             if doc.cover_from and doc.cover_to else "chưa có thẻ nào")
     facts = [
         ("Nhà tài trợ", f"{doc.donor} ({doc.donor_kind.lower()})"
          + ("" if doc.public else "; trên trang công khai ghi là nhà tài trợ ẩn danh")),

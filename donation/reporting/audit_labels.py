@@ -45,7 +45,8 @@ ACTION_NAMES: dict[str, str] = {
     "hold_needs": "Giữ chỗ hộ để giúp", "release_hold": "Bỏ giữ chỗ", "expire_holds": "Hết hạn giữ chỗ",
     "allocate": "Phân bổ tiền tài trợ", "release_sponsorship": "Trả lại suất tài trợ",
     "create_purchase_batch": "Lập đợt mua thẻ", "cancel_purchase_batch": "Hủy đợt mua thẻ",
-    "pay_purchase_batch": "Chuyển tiền mua thẻ", "import_cards": "Nhập thẻ BHYT đã cấp",
+    "pay_purchase_batch": "Chuyển tiền mua thẻ", "reprice_purchase_batch": "Tính lại giá thẻ khi chuyển tiền",
+    "import_cards": "Nhập thẻ BHYT đã cấp",
 }
 
 ENTITY_NAMES: dict[str, str] = {

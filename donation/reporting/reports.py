@@ -13,7 +13,9 @@ The integers (all as of D):
 - `received`: confirmed payments whose money date (`paid_on`) is on or before D, at the payment's office (the
   pledge's receiving office).
 - `allocated`: the funding lines of sponsorships whose allocation run happened by D (`allocation_run.run_at`) and
-  that were not released by D (`released_at`).
+  that were not released by D (`released_at`), as the lines are now: a batch priced again at its payment changes
+  its cards' lines (`donation.cards.repricing`), and the change counts from the run on (a tally row of the run's
+  own, `count_runs`), so that a report made again for an earlier day adds up to the rows too.
 - `spent`: the funding lines of sponsorships in purchase batches paid to BHXH on or before D (`paid_on`; paid and
   carded batches: a paid batch is never cancelled).
 - `cards_funded`: sponsorships allocated by D and not released by D (one card each), at the person's province.
@@ -459,26 +461,7 @@ def _tallies(session: Session, runs: dict[int, datetime], batches: dict[int, dat
     new_runs = sorted(r for r in runs if ("run", r) not in done)
     new_batches = sorted(b for b in batches if ("batch", b) not in done)
     if new_runs or new_batches:
-        rows: list[ReportTally] = []
-        for run_id in new_runs:
-            rows += [ReportTally(source="run", source_id=run_id, kind="cards", area=province, key=group, value=n)
-                     for province, group, n in session.exec(
-                         select(Sponsorship.province_code, Sponsorship.group_key, func.count())
-                         .where(Sponsorship.run_id == run_id)
-                         .group_by(Sponsorship.province_code, Sponsorship.group_key))]
-            rows += [ReportTally(source="run", source_id=run_id, kind="money", area=office, value=amount)
-                     for office, amount in _money_by_office(session, Sponsorship.run_id == run_id)]
-        if new_runs:  # sponsorships are never deleted: the nominations funded twice only grow, run by run
-            twice = select(Sponsorship.nomination_id).group_by(Sponsorship.nomination_id).having(func.count() > 1)
-            rows += [ReportTally(source="run", source_id=new_runs[-1], kind="repeat", area=province, value=n)
-                     for n, province in session.exec(
-                         select(Sponsorship.nomination_id, Sponsorship.province_code)
-                         .where(Sponsorship.nomination_id.in_(twice)).distinct())]
-        for batch_id in new_batches:
-            rows += [ReportTally(source="batch", source_id=batch_id, kind="money", area=office, value=amount)
-                     for office, amount in _money_by_office(session, Sponsorship.batch_id == batch_id)]
-        rows += [ReportTally(source="run", source_id=r, kind="done") for r in new_runs]
-        rows += [ReportTally(source="batch", source_id=b, kind="done") for b in new_batches]
+        rows = _counted(session, new_runs, new_batches)
         session.add_all(rows)
         try:
             session.commit()
@@ -488,6 +471,50 @@ def _tallies(session: Session, runs: dict[int, datetime], batches: dict[int, dat
                 return _tallies(session, runs, batches, attempts=attempts - 1)
     return [tuple(row) for row in session.exec(select(*source).where(ReportTally.kind != "done"))
             if (row[0] == "run" and row[1] in runs) or (row[0] == "batch" and row[1] in batches)]
+
+
+def _counted(session: Session, new_runs: list[int], new_batches: list[int]) -> list[ReportTally]:
+    """The tally rows of runs and paid batches not counted yet, with their `done` rows."""
+    rows: list[ReportTally] = []
+    for run_id in new_runs:
+        rows += [ReportTally(source="run", source_id=run_id, kind="cards", area=province, key=group, value=n)
+                 for province, group, n in session.exec(
+                     select(Sponsorship.province_code, Sponsorship.group_key, func.count())
+                     .where(Sponsorship.run_id == run_id)
+                     .group_by(Sponsorship.province_code, Sponsorship.group_key))]
+        rows += [ReportTally(source="run", source_id=run_id, kind="money", area=office, value=amount)
+                 for office, amount in _money_by_office(session, Sponsorship.run_id == run_id)]
+    if new_runs:  # sponsorships are never deleted: the nominations funded twice only grow, run by run
+        twice = select(Sponsorship.nomination_id).group_by(Sponsorship.nomination_id).having(func.count() > 1)
+        rows += [ReportTally(source="run", source_id=new_runs[-1], kind="repeat", area=province, value=n)
+                 for n, province in session.exec(
+                     select(Sponsorship.nomination_id, Sponsorship.province_code)
+                     .where(Sponsorship.nomination_id.in_(twice)).distinct())]
+    for batch_id in new_batches:
+        rows += [ReportTally(source="batch", source_id=batch_id, kind="money", area=office, value=amount)
+                 for office, amount in _money_by_office(session, Sponsorship.batch_id == batch_id)]
+    rows += [ReportTally(source="run", source_id=r, kind="done") for r in new_runs]
+    rows += [ReportTally(source="batch", source_id=b, kind="done") for b in new_batches]
+    return rows
+
+
+def count_runs(session: Session, run_ids: list[int]) -> None:
+    """Count the runs of `run_ids` not counted yet inside the caller's transaction, before it changes their funding
+    lines (a batch priced again at its payment, `donation.cards.repricing`): the change is then stored as tally
+    rows of its own (kind `money`, key `batch N`), and the run's figures stay the sum of its funding lines as they
+    are. A report counting the same runs at once stores the same rows (the lines it reads are those before the
+    change, not committed yet): the second copy is refused and dropped with its savepoint."""
+    done = set(session.exec(select(ReportTally.source_id).where(
+        ReportTally.source == "run", ReportTally.kind == "done", ReportTally.source_id.in_(run_ids))))
+    missing = [r for r in run_ids if r not in done]
+    if not missing:
+        return
+    rows = _counted(session, missing, [])
+    try:
+        with session.begin_nested():
+            session.add_all(rows)
+    except IntegrityError:  # counted by a report meanwhile, from the same lines
+        pass
 
 
 # The reports ----------------------------------------------------------------------------------------------------

@@ -493,8 +493,7 @@ def test_cards_export_makes_a_batch_and_cards_import_records_what_bhxh_issued(da
     from db.engine import make_engine
     from db.models import Person, Sponsorship
     from db.uow import UnitOfWork
-    from donation.access import auth
-    from donation.cards import cards
+    from donation.common.money import format_vnd
     from tests.workbooks import d03_people
 
     assert cli("seed-demo", "--nominations", "120", "--pledges", "10", "--allocate", env=database).returncode == 0
@@ -513,9 +512,13 @@ def test_cards_export_makes_a_batch_and_cards_import_records_what_bhxh_issued(da
     empty = cli("cards", "export", "--province", "66", "--out", str(out), "--json", env=database)
     assert empty.returncode == 1 and empty.stdout == "" and "chưa vào đợt mua thẻ" in empty.stderr
 
+    paid = cli("cards", "pay", "--province", "66", "--batch", "2", "--paid-on", f"{today:%d/%m/%Y}", "--reference",
+               "UNC 0001", "--user", "demo.tinh", env=database)
+    assert paid.returncode == 0, paid.stderr
+    # allocated and paid under one rule: nothing priced again, nobody waits
+    assert paid.stdout.strip() == (f"{shown['batch']}: đã ghi chuyển {format_vnd(shown['amount'])} cho BHXH ngày "
+                                   f"{today:%d/%m/%Y}, {shown['people']} người.")
     uow = UnitOfWork(make_engine(database["DATABASE_URL"]))
-    tinh = auth.find_actor("demo.tinh", uow=uow)
-    cards.record_payment(tinh, shown["batch_id"], paid_on=today, reference="UNC 0001", uow=uow)
     with uow as work:
         found = work.session.exec(select(Sponsorship, Person).join(Person, Person.id == Sponsorship.person_id)
                                   .where(Sponsorship.batch_id == shown["batch_id"])).all()
