@@ -13,11 +13,11 @@ from datetime import date
 from donation.common.errors import InvalidInput
 from donation.common.money import format_number, format_vnd
 from donation.premium.calculator import RuleBook, quote_premium
-from donation.premium.rule_data import GROUP_NAMES
+from donation.premium.rule_data import DONOR_GROUPS, GROUP_NAMES
 
 MONTHS = (3, 6, 12)
-# The groups a donor can help, in the order the form shows them; poor households are paid in full by the state.
-DONOR_GROUPS = ("household", "near_poor", "pupil", "student", "farm_household")
+# DONOR_GROUPS: the groups a donor can help, in the order the form shows them (the rule data's groups whose state
+# share is below the whole card); poor households and the other groups the state pays in full are left out.
 # A card is named after its group inside a sentence ("mua được 2 thẻ hộ gia đình"), hence the lower-case first letter.
 CARD_NAMES = {group: f"thẻ {GROUP_NAMES[group][:1].lower()}{GROUP_NAMES[group][1:]}" for group in DONOR_GROUPS}
 MAX_CARDS = 100_000
