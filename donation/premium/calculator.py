@@ -204,6 +204,10 @@ def quote_premium(
     version = rules.version_on(on)
     share = version.shares.get(group)
     if share is None:
+        later = next((v for v in rules.versions if v.effective_from > on and group in v.shares), None)
+        if later is not None:  # a group the law added later (e.g. Law 51/2024 from 1/7/2025)
+            raise NotFound(f"Nhóm '{group_rule.name}' được nhà nước hỗ trợ từ {later.effective_from:%d/%m/%Y} (quy "
+                           f"định {later.code}): chọn ngày từ đó; trước ngày này người đó tham gia theo hộ gia đình")
         raise NotFound(f"Quy định {version.code} chưa có tỷ lệ hỗ trợ cho nhóm '{group_rule.name}': báo quản trị viên")
     state_bp = share.state_share_bp
     if poor_commune and share.poor_commune_share_bp is not None:
