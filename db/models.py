@@ -440,7 +440,7 @@ class Payment(SQLModel, table=True):
     status: str = Field(default="awaiting_confirmation", max_length=24)
     recorded_by: int = Field(foreign_key="user_account.id")
     recorded_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
-    confirmed_by: str = Field(default="", max_length=64)  # the administrator's user name
+    confirmed_by: int | None = Field(default=None, foreign_key="user_account.id")
     confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     rejection_reason: str = Field(default="")
 

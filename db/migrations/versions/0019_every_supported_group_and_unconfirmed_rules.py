@@ -129,20 +129,18 @@ rule_group_share = sa.table("rule_group_share", sa.column("rule_version_id", sa.
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('premium_group', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('support_months', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('support_from', sqlmodel.sql.sqltypes.AutoString(), nullable=False,
-                                      server_default=''))
-        batch_op.add_column(sa.Column('proof', sqlmodel.sql.sqltypes.AutoString(), nullable=False, server_default=''))
-        batch_op.add_column(sa.Column('legal_basis', sqlmodel.sql.sqltypes.AutoString(), nullable=False,
-                                      server_default=''))
-    with op.batch_alter_table('rule_version', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('confirmed', sa.Boolean(), nullable=False, server_default=sa.true()))
-        batch_op.add_column(sa.Column('confirmed_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False,
-                                      server_default=''))
-        batch_op.add_column(sa.Column('confirmed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
-        batch_op.add_column(sa.Column('confirmation_source', sqlmodel.sql.sqltypes.AutoString(), nullable=False,
-                                      server_default=''))
+    # Plain ALTER TABLE … ADD COLUMN on both databases: a batch rebuild of rule_version would drop a table that the
+    # shares and ladder steps refer to.
+    op.add_column('premium_group', sa.Column('support_months', sa.Integer(), nullable=True))
+    for name in ('support_from', 'proof', 'legal_basis'):
+        op.add_column('premium_group', sa.Column(name, sqlmodel.sql.sqltypes.AutoString(), nullable=False,
+                                                 server_default=''))
+    op.add_column('rule_version', sa.Column('confirmed', sa.Boolean(), nullable=False, server_default=sa.true()))
+    op.add_column('rule_version', sa.Column('confirmed_by', sqlmodel.sql.sqltypes.AutoString(length=64),
+                                            nullable=False, server_default=''))
+    op.add_column('rule_version', sa.Column('confirmed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
+    op.add_column('rule_version', sa.Column('confirmation_source', sqlmodel.sql.sqltypes.AutoString(),
+                                            nullable=False, server_default=''))
     bind = op.get_bind()
     have_groups = set(bind.execute(sa.select(premium_group.c.key)).scalars())
     if not have_groups:
@@ -177,13 +175,8 @@ def downgrade() -> None:
     new = [key for key, *_ in GROUPS if key in SHARES_FROM_2025]
     bind.execute(rule_group_share.delete().where(rule_group_share.c.group_key.in_(new)))
     bind.execute(premium_group.delete().where(premium_group.c.key.in_(new)))
-    with op.batch_alter_table('rule_version', schema=None) as batch_op:
-        batch_op.drop_column('confirmation_source')
-        batch_op.drop_column('confirmed_at')
-        batch_op.drop_column('confirmed_by')
-        batch_op.drop_column('confirmed')
-    with op.batch_alter_table('premium_group', schema=None) as batch_op:
-        batch_op.drop_column('legal_basis')
-        batch_op.drop_column('proof')
-        batch_op.drop_column('support_from')
-        batch_op.drop_column('support_months')
+    # ALTER TABLE … DROP COLUMN (SQLite 3.35 and later): no batch rebuild of tables that others refer to.
+    for name in ('confirmation_source', 'confirmed_at', 'confirmed_by', 'confirmed'):
+        op.drop_column('rule_version', name)
+    for name in ('legal_basis', 'proof', 'support_from', 'support_months'):
+        op.drop_column('premium_group', name)
