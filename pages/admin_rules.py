@@ -25,7 +25,7 @@ st.dataframe(pd.DataFrame([
 
 with st.expander("Nhóm đối tượng: thời hạn hỗ trợ, giấy tờ chứng minh, căn cứ"):
     st.dataframe(pd.DataFrame([
-        {"Nhóm": g.name, "Mã": g.key, "Mã đối tượng trên thẻ": g.object_code or "chưa xác nhận",
+        {"Nhóm": g.name, "Mã đối tượng trên thẻ": g.object_code or "chưa xác nhận",
          "Thời hạn hỗ trợ": f"{g.support_months} tháng {g.support_from}".strip() if g.support_months else "",
          "Giấy tờ chứng minh": g.proof, "Căn cứ": g.legal_basis}
         for g in book.groups.values()
@@ -39,6 +39,7 @@ if proposals:
                    "một lần. Báo giá theo quy định chưa xác nhận đều ghi rõ điều đó.")
         by_code = {v.code: v for v in proposals}
         chosen = st.selectbox("Quy định", list(by_code), key="rules.confirm.code",
+                              placeholder="Chọn…",
                               format_func=lambda code: f"{code} (từ {format_date(by_code[code].effective_from)}, "
                                                        f"lương cơ sở {format_vnd(by_code[code].base_salary)})")
         proposal = by_code[chosen]
