@@ -57,6 +57,10 @@ GROUPS = (
     GroupRule("village_worker", "Người hoạt động không chuyên trách ở thôn, tổ dân phố", "",
               proof="Quyết định của Ủy ban nhân dân cấp xã giao nhiệm vụ người hoạt động không chuyên trách",
               legal_basis=f"{_LAW}, khoản 4 Điều 12; {_SHARE_CLAUSE}"),
+    GroupRule("artisan", "Người được phong tặng danh hiệu nghệ nhân nhân dân, nghệ nhân ưu tú", "",
+              proof="Quyết định phong tặng danh hiệu nghệ nhân nhân dân, nghệ nhân ưu tú (Luật Di sản văn hóa 2024); "
+                    "hộ có thu nhập bình quân đầu người dưới mức lương cơ sở được nhà nước đóng toàn bộ",
+              legal_basis=f"{_LAW}, khoản 4 Điều 12; {_DECREE_188}, khoản 3 Điều 5; {_SHARE_CLAUSE}"),
     GroupRule("mine_victim", "Nạn nhân bom mìn, vật nổ sau chiến tranh", "",
               proof="Giấy xác nhận nạn nhân bom mìn vật nổ sau chiến tranh (khoản 8 Điều 3 Nghị định 18/2019/NĐ-CP)",
               legal_basis=f"{_DECREE_188}, khoản 4 Điều 5; {_SHARE_CLAUSE}"),
@@ -96,6 +100,7 @@ _SHORTER = {
     "grassroots_security": "Lực lượng an ninh, trật tự ở cơ sở",
     "village_worker": "Không chuyên trách ở thôn, tổ dân phố",
     "village_health_worker": "Nhân viên y tế, cô đỡ thôn, bản",
+    "artisan": "Nghệ nhân nhân dân, nghệ nhân ưu tú",
     "difficult_commune": "Người sống ở xã đặc biệt khó khăn",
 }
 GROUP_NAMES = {group.key: _SHORTER.get(group.key, group.name) for group in GROUPS}
@@ -117,7 +122,8 @@ _BEFORE_2025 = {
 # Law 51/2024/QH15 and Decree 188/2025/NĐ-CP art. 6 cl. 6 ("at least" shares; a province may add more): near-poor 70%,
 # 100% in a poor commune; ethnic minorities of a commune that left the difficult areas 70% for 36 months; victims of
 # trafficking 50% for a year; pupils, students, grassroots security forces, village health workers and midwives,
-# non-professional village workers 50%; farming households of average living standard and post-war mine victims 30%.
+# non-professional village workers, People's and Meritorious Artisans 50% (in full when their household's income is
+# below the base salary, decree art. 5 cl. 3: not a donor's case, as the group's proof says); farming households of average living standard and post-war mine victims 30%.
 _FROM_2025 = {
     **_BEFORE_2025,
     "near_poor": GroupShare(7_000, poor_commune_share_bp=10_000),
@@ -128,6 +134,7 @@ _FROM_2025 = {
     "grassroots_security": GroupShare(5_000),
     "village_health_worker": GroupShare(5_000),
     "village_worker": GroupShare(5_000),
+    "artisan": GroupShare(5_000),
     "mine_victim": GroupShare(3_000),
     "safe_zone_commune": GroupShare(10_000),
 }

@@ -63,6 +63,7 @@ GROUP_WORDS = {
     "village_health_worker": ("y te thon ban", "nhan vien y te thon ban", "co do thon ban", "y te thon"),
     "village_worker": ("khong chuyen trach o thon", "nguoi hoat dong khong chuyen trach o thon to dan pho",
                        "khong chuyen trach thon"),
+    "artisan": ("nghe nhan", "nghe nhan nhan dan", "nghe nhan uu tu"),
     "mine_victim": ("nan nhan bom min", "nan nhan bom min vat no", "bom min"),
     "poor": ("ho ngheo", "ngheo", "hn", "poor"),
     "ethnic_minority_difficult": ("dtts vung kho khan", "dan toc thieu so vung kho khan", "dt"),

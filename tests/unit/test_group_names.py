@@ -27,6 +27,7 @@ NAMES = [
     ("grassroots_security", "Lực lượng an ninh, trật tự ở cơ sở", "thẻ lực lượng an ninh, trật tự ở cơ sở"),
     ("village_health_worker", "Nhân viên y tế, cô đỡ thôn, bản", "thẻ nhân viên y tế, cô đỡ thôn, bản"),
     ("village_worker", "Không chuyên trách ở thôn, tổ dân phố", "thẻ không chuyên trách ở thôn, tổ dân phố"),
+    ("artisan", "Nghệ nhân nhân dân, nghệ nhân ưu tú", "thẻ nghệ nhân nhân dân, nghệ nhân ưu tú"),
     ("mine_victim", "Nạn nhân bom mìn, vật nổ sau chiến tranh", "thẻ nạn nhân bom mìn, vật nổ sau chiến tranh"),
     ("poor", "Hộ nghèo", None),
     ("ethnic_minority_difficult", "Dân tộc thiểu số ở vùng khó khăn", None),
@@ -37,7 +38,7 @@ NAMES = [
 ]
 # Screen names that shorten the legal one in other words than its beginning.
 REWORDED = {"ethnic_minority_transition", "ethnic_minority_difficult", "grassroots_security", "village_worker",
-            "village_health_worker", "difficult_commune"}
+            "village_health_worker", "difficult_commune", "artisan"}
 
 
 def test_every_group_key_of_the_rule_data_is_named():

@@ -215,6 +215,7 @@ def test_every_line_splits_exactly_and_never_goes_negative(group, members, month
         ("grassroots_security", 12, date(2025, 9, 1), 1_263_600, 631_800, 631_800),
         ("village_health_worker", 12, date(2025, 9, 1), 1_263_600, 631_800, 631_800),
         ("village_worker", 12, date(2025, 9, 1), 1_263_600, 631_800, 631_800),
+        ("artisan", 12, date(2025, 9, 1), 1_263_600, 631_800, 631_800),
         ("mine_victim", 12, date(2025, 9, 1), 1_263_600, 379_080, 884_520),  # at least 30%
         ("poor", 12, date(2025, 9, 1), 1_263_600, 1_263_600, 0),
         ("ethnic_minority_difficult", 12, date(2025, 9, 1), 1_263_600, 1_263_600, 0),
