@@ -42,13 +42,23 @@ class PledgeQuote:
     def sentence(self) -> str:
         if not self.prices:
             return "Nhà nước đóng toàn bộ cho các nhóm đã chọn: không cần nhà tài trợ"
-        bought = [f"{format_number(p.cards)} {CARD_NAMES[p.group]}" for p in self.prices if p.cards]
-        short = [f"một {CARD_NAMES[p.group]} ({format_vnd(p.per_card)})" for p in self.prices if not p.cards]
+        # Groups of one price read as one choice ("1 thẻ học sinh / sinh viên"): the form's sentence stays short when
+        # a donor leaves the groups open to every one a donor can help.
+        tiers: dict[int, list[CardPrice]] = {}
+        for price in self.prices:
+            tiers.setdefault(price.per_card, []).append(price)
+        bought = [f"{format_number(same[0].cards)} {_names(same)}" for same in tiers.values() if same[0].cards]
+        short = [f"một {_names(same)} ({format_vnd(per_card)})" for per_card, same in tiers.items() if not same[0].cards]
         text = f"{format_vnd(self.amount)} mua được " + ", hoặc ".join(bought) + f" {self.months} tháng" if bought \
             else f"{format_vnd(self.amount)} chưa đủ"
         if short:
             text += ("; chưa đủ " if bought else " ") + ", ".join(short)
         return text
+
+
+def _names(prices: Sequence[CardPrice]) -> str:
+    """"thẻ học sinh / sinh viên": the first card's name, then the other groups' names."""
+    return " / ".join([CARD_NAMES[prices[0].group], *(CARD_NAMES[p.group].removeprefix("thẻ ") for p in prices[1:])])
 
 
 def quote_pledge(rules: RuleBook, *, amount: int | None = None, cards: int | None = None, groups: Sequence[str] = (),

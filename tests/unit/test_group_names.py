@@ -60,3 +60,13 @@ def test_the_registry_the_quote_and_the_seeded_table_agree(key, name, card):
     if card:
         sentence = quote_pledge(RULES, amount=100_000_000, groups=[key], on=date(2026, 1, 1)).sentence()
         assert f" {card} 12 tháng" in sentence
+
+
+def test_groups_of_one_price_read_as_one_choice_in_the_pledge_sentence():
+    open_to_all = quote_pledge(RULES, amount=1_000_000, on=date(2025, 9, 1)).sentence()
+    assert open_to_all.startswith("1.000.000 ₫ mua được 2 thẻ hộ cận nghèo / dân tộc thiểu số ở xã vừa ra khỏi vùng khó "
+                                  "khăn, hoặc 1 thẻ học sinh / sinh viên / nạn nhân bị mua bán người / ")
+    assert open_to_all.endswith(" 12 tháng; chưa đủ một thẻ hộ gia đình (1.263.600 ₫)")
+    assert "poor" not in {p.group for p in quote_pledge(RULES, amount=1_000_000, on=date(2025, 9, 1)).prices}
+    assert quote_pledge(RULES, amount=100_000, groups=["pupil", "student"], on=date(2025, 9, 1)).sentence() == \
+        "100.000 ₫ chưa đủ một thẻ học sinh / sinh viên (631.800 ₫)"
