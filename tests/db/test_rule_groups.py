@@ -6,9 +6,10 @@ from datetime import date, datetime
 
 import pytest
 from alembic import command
-from sqlalchemy import text
+from sqlalchemy import delete, text
 
 from db import migrate
+from db.models import RuleGroupShare
 from db.uow import UnitOfWork
 from donation.access import audit, auth
 from donation.access.actors import Actor
@@ -42,6 +43,19 @@ def test_a_fresh_database_holds_every_group_with_its_source(engine):
     assert [v.confirmed for v in book.versions] == [True, True, True, True, False]
     assert book.donor_groups() == rule_data.DONOR_GROUPS
     assert [key for key, _ in quotes.calculator_options(uow=UnitOfWork(engine)).groups] == list(rule_data.DONOR_GROUPS)
+
+
+def test_init_gives_a_version_seeded_earlier_the_share_of_a_group_added_later(engine):
+    with UnitOfWork(engine) as work:
+        work.session.execute(delete(RuleGroupShare).where(RuleGroupShare.group_key == "trafficking_victim"))
+        work.session.get(RuleGroupShare, (1, "pupil")).state_share_bp = 1_234  # as an administrator may have set it
+        work.commit()
+    with UnitOfWork(engine) as work:
+        assert rules.seed_rules(work.session) == 2  # 2025-07 and 2026-07
+        work.commit()
+    book = _book(engine)
+    assert book.version_on(date(2026, 9, 1)).shares["trafficking_victim"].state_share_bp == 5_000
+    assert book.versions[0].shares["pupil"].state_share_bp == 1_234
 
 
 def _old_database(engine) -> None:
