@@ -30,13 +30,15 @@ from donation.upkeep.setup import initialise  # noqa: E402
 
 def requests(count: int, seed: int = 7):
     rng = random.Random(seed)
-    groups = [g.key for g in rule_data.GROUPS]
+    rules = RuleBook(rule_data.RULE_VERSIONS, {g.key: g for g in rule_data.GROUPS}, rule_data.TOP_UPS)
     start = date(2019, 7, 1)
-    return [
-        (rng.choice(groups), rng.randint(1, 6), rng.choice(ALLOWED_MONTHS), start + timedelta(days=rng.randint(0, 2700)),
-         rng.choice([None, 15, 66, 79, 96]))
-        for _ in range(count)
-    ]
+    work = []
+    for _ in range(count):
+        on = start + timedelta(days=rng.randint(0, 2700))
+        groups = list(rules.version_on(on).shares)  # a group the 2025 law added is quoted from 1/7/2025 on
+        work.append((rng.choice(groups), rng.randint(1, 6), rng.choice(ALLOWED_MONTHS), on,
+                     rng.choice([None, 15, 66, 79, 96])))
+    return work
 
 
 def bench_quotes(count: int) -> tuple[float, float]:

@@ -8,10 +8,11 @@ from cli._base import emit, handles_errors
 from donation.common.dates import format_date, parse_date, today_vn
 from donation.common.money import format_vnd
 from donation.premium import quotes
+from donation.premium.rule_data import GROUPS
 
 
 @click.command(help="Tính mức đóng BHYT và phần nhà tài trợ cần đóng.")
-@click.option("--group", required=True, help="household, near_poor, pupil, student, farm_household, poor")
+@click.option("--group", required=True, help=f"Mã nhóm: {', '.join(g.key for g in GROUPS)}.")
 @click.option("--members", type=int, default=1, show_default=True, help="Số người (hộ gia đình: số thành viên).")
 @click.option("--months", type=int, default=12, show_default=True, help="3, 6 hoặc 12.")
 @click.option("--on", "on_text", default=None,

@@ -66,7 +66,9 @@ class Commune(SQLModel, table=True):
 
 
 class PremiumGroup(SQLModel, table=True):
-    """A premium group of domain-facts §3: its key, Vietnamese name and card object code."""
+    """A premium group of domain-facts §3: its key, Vietnamese name and card object code ("" while not confirmed),
+    how long the state's support lasts (months from the event `support_from` names; none: while in the group), what
+    proves membership, and the law that sets it."""
 
     __tablename__ = "premium_group"
     key: str = Field(primary_key=True, max_length=32)
@@ -74,6 +76,10 @@ class PremiumGroup(SQLModel, table=True):
     object_code: str = Field(max_length=2)
     ladder_applies: bool = Field(default=False)
     sort_order: int = Field(default=0)
+    support_months: int | None = Field(default=None)
+    support_from: str = Field(default="")
+    proof: str = Field(default="")
+    legal_basis: str = Field(default="")
 
 
 class RuleVersion(SQLModel, table=True):
@@ -92,6 +98,11 @@ class RuleVersion(SQLModel, table=True):
     child_full_cover_age: int = Field(default=6)
     legal_basis: str
     created_at: datetime = Field(sa_type=UTCDateTime, default_factory=utcnow)
+    # A proposal (announced, no decree yet) until an administrator confirms it, with the source typed in.
+    confirmed: bool = Field(default=True)
+    confirmed_by: str = Field(default="", max_length=64)  # the administrator's user name
+    confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    confirmation_source: str = Field(default="")
 
 
 class RuleLadderStep(SQLModel, table=True):

@@ -1,10 +1,11 @@
-"""Administrator: premium rule versions (added, never edited) and provincial top-ups."""
+"""Administrator: premium rule versions (added, never edited; a proposal is confirmed or corrected once, with its
+source), the premium groups with their sources, and provincial top-ups."""
 
 import pandas as pd
 import streamlit as st
 
 from donation.common.dates import format_date, parse_date
-from donation.common.errors import DonationError
+from donation.common.errors import DonationError, InvalidInput
 from donation.common.money import format_percent_bp, format_vnd, parse_percent_bp, parse_vnd
 from donation.premium import quotes, rules
 from pages import _auth
@@ -18,9 +19,48 @@ st.dataframe(pd.DataFrame([
     {"Mã": v.code, "Từ ngày": format_date(v.effective_from), "Lương cơ sở": format_vnd(v.base_salary),
      "Tỷ lệ đóng": format_percent_bp(v.rate_bp),
      **{name: format_percent_bp(v.shares[key].state_share_bp) for key, name in groups.items() if key in v.shares},
-     "Căn cứ": v.legal_basis}
+     "Căn cứ": v.legal_basis, "Trạng thái": "Đã xác nhận" if v.confirmed else "Đề xuất, chưa xác nhận"}
     for v in reversed(book.versions)
 ]), hide_index=True, width="stretch")
+
+with st.expander("Nhóm đối tượng: thời hạn hỗ trợ, giấy tờ chứng minh, căn cứ"):
+    st.dataframe(pd.DataFrame([
+        {"Nhóm": g.name, "Mã đối tượng trên thẻ": g.object_code or "chưa xác nhận",
+         "Thời hạn hỗ trợ": f"{g.support_months} tháng {g.support_from}".strip() if g.support_months else "",
+         "Giấy tờ chứng minh": g.proof, "Căn cứ": g.legal_basis}
+        for g in book.groups.values()
+    ]), hide_index=True, width="stretch")
+
+proposals = [v for v in book.versions if not v.confirmed]
+if proposals:
+    with st.form("rules.confirm"):
+        st.subheader("Xác nhận quy định chưa có văn bản")
+        st.caption("Khi đã có văn bản ban hành: xác nhận, hoặc sửa lương cơ sở và ngày hiệu lực theo văn bản, trong "
+                   "một lần. Báo giá theo quy định chưa xác nhận đều ghi rõ điều đó.")
+        by_code = {v.code: v for v in proposals}
+        chosen = st.selectbox("Quy định", list(by_code), key="rules.confirm.code",
+                              placeholder="Chọn…",
+                              format_func=lambda code: f"{code} (từ {format_date(by_code[code].effective_from)}, "
+                                                       f"lương cơ sở {format_vnd(by_code[code].base_salary)})")
+        proposal = by_code[chosen]
+        salary_text = st.text_input("Lương cơ sở theo văn bản (đồng)", value=format_vnd(proposal.base_salary),
+                                    key="rules.confirm.salary")
+        starts_text = st.text_input("Có hiệu lực từ (dd/mm/yyyy)", value=format_date(proposal.effective_from),
+                                    key="rules.confirm.from")
+        source = st.text_input("Nguồn xác nhận (số hiệu văn bản, ngày ban hành, địa chỉ trang)",
+                               key="rules.confirm.source", placeholder="Nghị định …/2026/NĐ-CP ngày …")
+        if st.form_submit_button("Xác nhận quy định"):
+            try:
+                try:
+                    salary_value = parse_vnd(salary_text)
+                except InvalidInput as exc:
+                    raise InvalidInput(f"Lương cơ sở: {exc}") from None
+                rules.confirm_rule_version(actor, chosen, source=source, base_salary=salary_value,
+                                           effective_from=parse_date(starts_text, field="Ngày hiệu lực"))
+            except DonationError as exc:
+                st.error(plain(exc))
+            else:
+                st.success(f"Đã xác nhận quy định {plain(chosen)}.")
 
 latest = book.versions[-1]
 with st.form("rules.add_version"):
@@ -34,12 +74,14 @@ with st.form("rules.add_version"):
                                  value=format_percent_bp(latest.shares[key].state_share_bp), key=f"rules.share.{key}")
               for key, name in groups.items()}
     basis = st.text_input("Căn cứ pháp lý", key="rules.basis")
+    issued = st.checkbox("Đã có văn bản ban hành", value=True, key="rules.confirmed",
+                         help="Bỏ chọn nếu mới là đề xuất: báo giá sẽ ghi rõ chưa xác nhận cho đến khi xác nhận ở trên.")
     if st.form_submit_button("Thêm quy định"):
         try:
             added = rules.add_rule_version(actor, rules.NewVersion(
                 code=code, effective_from=parse_date(starts, field="Ngày hiệu lực"), base_salary=parse_vnd(salary),
                 rate_bp=parse_percent_bp(rate), shares_bp={k: parse_percent_bp(v) for k, v in shares.items()},
-                legal_basis=basis,
+                legal_basis=basis, confirmed=issued,
                 poor_commune_shares_bp={k: s.poor_commune_share_bp for k, s in latest.shares.items()
                                         if s.poor_commune_share_bp is not None}))
         except DonationError as exc:

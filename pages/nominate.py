@@ -3,7 +3,7 @@
 import streamlit as st
 
 from donation.common.errors import DonationError
-from donation.premium.rule_data import GROUP_NAMES
+from donation.premium.rule_data import DONOR_GROUPS, GROUP_NAMES
 from donation.registry import nominations
 from donation.registry.nomination_rows import DAMAGE_NAMES, FLAG_NAMES
 from pages import _auth, _widgets
@@ -31,7 +31,7 @@ with st.form("nominate.form"):
                                          key=f"nominate.{index}.relation"),
             "national_id": left.text_input("Số CCCD (12 chữ số)", key=f"nominate.{index}.cccd"),
             "social_insurance_code": right.text_input("Mã số BHXH (10 chữ số)", key=f"nominate.{index}.bhxh"),
-            "group": left.selectbox("Nhóm", list(GROUP_NAMES)[:-1], format_func=GROUP_NAMES.get,
+            "group": left.selectbox("Nhóm", list(DONOR_GROUPS), format_func=GROUP_NAMES.get,
                                     key=f"nominate.{index}.group", placeholder="Chọn…"),
             "flood_damage": right.selectbox("Thiệt hại do bão lũ", [None, *DAMAGE_NAMES], key=f"nominate.{index}.damage",
                                             format_func=lambda k: "Không" if k is None else DAMAGE_NAMES[k], placeholder="Chọn…"),

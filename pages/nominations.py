@@ -6,7 +6,7 @@ import streamlit as st
 
 from donation.common.dates import today_vn
 from donation.common.errors import DonationError
-from donation.premium.rule_data import GROUP_NAMES
+from donation.premium.rule_data import DONOR_GROUPS, GROUP_NAMES
 from donation.registry import nominations
 from donation.registry.nomination_rows import DAMAGE_NAMES, FLAG_NAMES
 from pages import _auth, _widgets
@@ -128,7 +128,7 @@ if editable:
             st.markdown(f"**Sửa hồ sơ {plain(row.full_name)}**")
             key = f"nominations.edit.{row.id}"
             left, right = st.columns(2)
-            groups, damages = list(GROUP_NAMES)[:-1], ["", *DAMAGE_NAMES]
+            groups, damages = list(DONOR_GROUPS), ["", *DAMAGE_NAMES]
             changed = {
                 "full_name": left.text_input("Họ và tên", value=cells["full_name"], key=f"{key}.name"),
                 "birth_date": right.text_input("Ngày sinh", value=cells["birth_date"], key=f"{key}.birth"),

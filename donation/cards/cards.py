@@ -652,7 +652,7 @@ def import_cards(actor: Actor, data: bytes, filename: str, *, uow: UnitOfWork | 
             object_code = card_code.object_code or line.object_code
             if not object_code:
                 problem(line, "Mã đối tượng", "trống: ghi mã đối tượng (ví dụ CN, HS, GD) hoặc mã thẻ đủ 15 ký tự")
-            elif object_code != expected:
+            elif expected and object_code != expected:  # no expected code: BHXH's code for the group unconfirmed
                 problem(line, "Mã đối tượng", f"{object_code} không đúng nhóm được tài trợ "
                         f"({GROUP_NAMES.get(sponsorship.group_key, sponsorship.group_key)}: {expected})")
             if line.object_code and card_code.object_code and line.object_code != card_code.object_code:

@@ -36,10 +36,18 @@ FULL_BP = 10_000
 
 @dataclass(frozen=True)
 class GroupRule:
+    """A premium group: its card object code ("" while BHXH's code for it is not confirmed), how long the state's
+    support lasts (months from `support_from`, None for as long as the person is in the group), what proves it and
+    the law that sets it."""
+
     key: str
     name: str
     object_code: str
     ladder_applies: bool = False
+    support_months: int | None = None
+    support_from: str = ""
+    proof: str = ""
+    legal_basis: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,7 @@ class RuleVersion:
     shares: Mapping[str, GroupShare]
     legal_basis: str
     child_full_cover_age: int = 6
+    confirmed: bool = True  # False while the version is a proposal (e.g. a base salary announced, no decree yet)
 
     def ladder_share(self, position: int) -> int:
         """The share of the first member's amount paid by the member at `position` (1-based)."""
@@ -102,6 +111,11 @@ class RuleBook:
                 f"Ngày {on:%d/%m/%Y} trước quy định mức đóng đầu tiên có trong hệ thống ({first}): chọn ngày từ {first}"
             )
         return self.versions[index]
+
+    def donor_groups(self) -> tuple[str, ...]:
+        """The groups a donor can help under the latest version: those whose state share is below the whole card."""
+        latest = self.versions[-1].shares if self.versions else {}
+        return tuple(key for key in self.groups if key in latest and latest[key].state_share_bp < FULL_BP)
 
     def group(self, key: str) -> GroupRule:
         try:
@@ -295,6 +309,10 @@ def _price(rules: RuleBook, group_rule: GroupRule, members: int, months: int, on
     version = rules.version_on(on)
     share = version.shares.get(group)
     if share is None:
+        later = next((v for v in rules.versions if v.effective_from > on and group in v.shares), None)
+        if later is not None:  # a group the law added later (e.g. Law 51/2024 from 1/7/2025)
+            raise NotFound(f"Nhóm '{group_rule.name}' được nhà nước hỗ trợ từ {later.effective_from:%d/%m/%Y} (quy "
+                           f"định {later.code}): chọn ngày từ đó; trước ngày này người đó tham gia theo hộ gia đình")
         raise NotFound(f"Quy định {version.code} chưa có tỷ lệ hỗ trợ cho nhóm '{group_rule.name}': báo quản trị viên")
     state_bp = share.state_share_bp
     if poor_commune and share.poor_commune_share_bp is not None:
@@ -355,6 +373,12 @@ def _notes(version, group_rule, months, state_bp, share, poor_commune, top_up, c
     if state_bp:
         reason = " vì sống ở xã nghèo" if poor_commune and share.poor_commune_share_bp == state_bp else ""
         notes.append(f"Ngân sách nhà nước hỗ trợ {format_percent_bp(state_bp)} cho nhóm {group_rule.name}{reason}.")
+    if state_bp and group_rule.support_months:
+        since = f" {group_rule.support_from}" if group_rule.support_from else ""
+        notes.append(f"Nhà nước hỗ trợ trong {group_rule.support_months} tháng{since}; sau thời gian đó không còn "
+                     "phần hỗ trợ này.")
+    if state_bp and group_rule.proof:
+        notes.append(f"Giấy tờ chứng minh: {group_rule.proof}.")
     if top_up is not None and any(line.province_pays for line in lines):
         extra_bp = min(top_up.share_bp, FULL_BP - state_bp)
         notes.append(f"Tỉnh hỗ trợ thêm {format_percent_bp(extra_bp)} ({top_up.legal_basis}).")
@@ -363,6 +387,9 @@ def _notes(version, group_rule, months, state_bp, share, poor_commune, top_up, c
     if all(line.donor_pays == 0 for line in lines):
         payer = "Nhà nước và tỉnh" if any(line.province_pays for line in lines) else "Nhà nước"
         notes.append(f"{payer} đóng toàn bộ: trường hợp này không cần nhà tài trợ.")
+    if not version.confirmed:
+        notes.append(f"Lương cơ sở {format_vnd(version.base_salary)} từ {version.effective_from:%d/%m/%Y} chưa được "
+                     "xác nhận (chưa có văn bản ban hành): số tiền có thể thay đổi khi quy định được xác nhận.")
     notes.append("Tính bằng số nguyên đồng, làm tròn nửa lên một lần cho mỗi người.")
     return tuple(notes)
 

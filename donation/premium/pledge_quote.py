@@ -15,12 +15,12 @@ from datetime import date, timedelta
 from donation.common.errors import InvalidInput
 from donation.common.money import format_number, format_vnd
 from donation.premium.calculator import RuleBook, quote_premium
-from donation.premium.rule_data import GROUP_NAMES
+from donation.premium.rule_data import DONOR_GROUPS, GROUP_NAMES
 
 MONTHS = (3, 6, 12)
 CHANGE_NOTICE = timedelta(days=60)  # how far ahead the form looks for a known rule change
-# The groups a donor can help, in the order the form shows them; poor households are paid in full by the state.
-DONOR_GROUPS = ("household", "near_poor", "pupil", "student", "farm_household")
+# DONOR_GROUPS: the groups a donor can help, in the order the form shows them (the rule data's groups whose state
+# share is below the whole card); poor households and the other groups the state pays in full are left out.
 # A card is named after its group inside a sentence ("mua được 2 thẻ hộ gia đình"), hence the lower-case first letter.
 CARD_NAMES = {group: f"thẻ {GROUP_NAMES[group][:1].lower()}{GROUP_NAMES[group][1:]}" for group in DONOR_GROUPS}
 MAX_CARDS = 100_000
@@ -73,13 +73,23 @@ class PledgeQuote:
     def sentence(self) -> str:
         if not self.prices:
             return "Nhà nước đóng toàn bộ cho các nhóm đã chọn: không cần nhà tài trợ"
-        bought = [f"{format_number(p.cards)} {CARD_NAMES[p.group]}" for p in self.prices if p.cards]
-        short = [f"một {CARD_NAMES[p.group]} ({format_vnd(p.per_card)})" for p in self.prices if not p.cards]
+        # Groups of one price read as one choice ("1 thẻ học sinh / sinh viên"): the form's sentence stays short when
+        # a donor leaves the groups open to every one a donor can help.
+        tiers: dict[int, list[CardPrice]] = {}
+        for price in self.prices:
+            tiers.setdefault(price.per_card, []).append(price)
+        bought = [f"{format_number(same[0].cards)} {_names(same)}" for same in tiers.values() if same[0].cards]
+        short = [f"một {_names(same)} ({format_vnd(per_card)})" for per_card, same in tiers.items() if not same[0].cards]
         text = f"{format_vnd(self.amount)} mua được " + ", hoặc ".join(bought) + f" {self.months} tháng" if bought \
             else f"{format_vnd(self.amount)} chưa đủ"
         if short:
             text += ("; chưa đủ " if bought else " ") + ", ".join(short)
         return text
+
+
+def _names(prices: Sequence[CardPrice]) -> str:
+    """"thẻ học sinh / sinh viên": the first card's name, then the other groups' names."""
+    return " / ".join([CARD_NAMES[prices[0].group], *(CARD_NAMES[p.group].removeprefix("thẻ ") for p in prices[1:])])
 
 
 def quote_pledge(rules: RuleBook, *, amount: int | None = None, cards: int | None = None, groups: Sequence[str] = (),

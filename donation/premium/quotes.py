@@ -61,7 +61,10 @@ def quote(
 def calculator_options(*, uow: UnitOfWork | None = None) -> CalculatorOptions:
     with uow or UnitOfWork() as work:
         rules = load_rule_book(work.session)
-        return CalculatorOptions([(g.key, g.name) for g in rules.groups.values()], list_provinces(work.session))
+        # The groups a donor can help: the calculator is where a donor prices a card (the registry says "không cần
+        # nhà tài trợ" for the groups the state pays in full).
+        return CalculatorOptions([(key, rules.groups[key].name) for key in rules.donor_groups()],
+                                 list_provinces(work.session))
 
 
 def communes_of(province_code: int, *, uow: UnitOfWork | None = None) -> list[Unit]:

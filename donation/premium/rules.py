@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlmodel import Session, select
 
@@ -22,24 +22,36 @@ from donation.premium.calculator import GroupRule, GroupShare, RuleBook, RuleVer
 def seed_rules(session: Session) -> int:
     """Add the groups, rule versions and top-ups of rule_data that are missing; returns how many rows were added.
 
-    Rows already present are left as they are: an administrator may have corrected them.
+    Rows already present are left as they are: an administrator may have corrected them. A group added to rule_data
+    after a version was seeded gets that version's share for it (the version's other shares stay as they are).
     """
     added = 0
     have_groups = set(session.exec(select(PremiumGroup.key)))
     for order, group in enumerate(rule_data.GROUPS):
         if group.key not in have_groups:
             session.add(PremiumGroup(key=group.key, name=group.name, object_code=group.object_code,
-                                     ladder_applies=group.ladder_applies, sort_order=order))
+                                     ladder_applies=group.ladder_applies, sort_order=order,
+                                     support_months=group.support_months, support_from=group.support_from,
+                                     proof=group.proof, legal_basis=group.legal_basis))
             added += 1
     session.flush()
 
-    have_versions = set(session.exec(select(RuleVersionRow.code)))
+    have_versions = {row.code: row.id for row in session.exec(select(RuleVersionRow))}
+    have_shares = set(session.exec(select(RuleGroupShare.rule_version_id, RuleGroupShare.group_key)))
     for version in rule_data.RULE_VERSIONS:
         if version.code in have_versions:
+            version_id = have_versions[version.code]
+            for key, share in version.shares.items():
+                if (version_id, key) not in have_shares:
+                    session.add(RuleGroupShare(rule_version_id=version_id, group_key=key,
+                                               state_share_bp=share.state_share_bp,
+                                               poor_commune_share_bp=share.poor_commune_share_bp))
+                    added += 1
             continue
         row = RuleVersionRow(code=version.code, effective_from=version.effective_from,
                              base_salary=version.base_salary, rate_bp=version.rate_bp,
-                             child_full_cover_age=version.child_full_cover_age, legal_basis=version.legal_basis)
+                             child_full_cover_age=version.child_full_cover_age, legal_basis=version.legal_basis,
+                             confirmed=version.confirmed)
         session.add(row)
         session.flush()
         session.add_all(RuleLadderStep(rule_version_id=row.id, position=position, share_bp=bp)
@@ -63,7 +75,8 @@ def seed_rules(session: Session) -> int:
 
 def load_rule_book(session: Session) -> RuleBook:
     groups = {
-        g.key: GroupRule(g.key, g.name, g.object_code, g.ladder_applies)
+        g.key: GroupRule(g.key, g.name, g.object_code, g.ladder_applies, g.support_months, g.support_from, g.proof,
+                         g.legal_basis)
         for g in session.exec(select(PremiumGroup).order_by(PremiumGroup.sort_order))
     }
     ladders: dict[int, list[int]] = defaultdict(list)
@@ -74,7 +87,7 @@ def load_rule_book(session: Session) -> RuleBook:
         shares[share.rule_version_id][share.group_key] = GroupShare(share.state_share_bp, share.poor_commune_share_bp)
     versions = tuple(
         RuleVersion(v.code, v.effective_from, v.base_salary, v.rate_bp, tuple(ladders[v.id]), shares[v.id],
-                    v.legal_basis, v.child_full_cover_age)
+                    v.legal_basis, v.child_full_cover_age, v.confirmed)
         for v in session.exec(select(RuleVersionRow))
     )
     if not versions or not groups:
@@ -97,6 +110,7 @@ class NewVersion:
     shares_bp: dict[str, int]  # state share per group key
     legal_basis: str
     poor_commune_shares_bp: dict[str, int] = field(default_factory=dict)
+    confirmed: bool = True  # False for a proposal (announced, no text yet): confirmed later on the rules page
 
 
 def rule_book(actor: Actor, *, uow: UnitOfWork | None = None) -> RuleBook:
@@ -117,6 +131,9 @@ def add_rule_version(actor: Actor, new: NewVersion, *, uow: UnitOfWork | None = 
         raise InvalidInput("Tỷ lệ đóng phải lớn hơn 0% và không quá 100%")
     if not new.legal_basis.strip():
         raise InvalidInput("Ghi căn cứ pháp lý (số hiệu văn bản) của quy định")
+    if "cần xác nhận" in new.legal_basis.lower():
+        raise InvalidInput("Căn cứ pháp lý: ghi văn bản (hoặc nguồn của đề xuất); quy định chưa có văn bản thì bỏ chọn "
+                           "«Đã có văn bản ban hành» thay vì ghi «cần xác nhận»")
     with uow or UnitOfWork() as work:
         book = load_rule_book(work.session)
         if any(v.code == code for v in book.versions):
@@ -130,7 +147,7 @@ def add_rule_version(actor: Actor, new: NewVersion, *, uow: UnitOfWork | None = 
             else book.versions[0]
         row = RuleVersionRow(code=code, effective_from=new.effective_from, base_salary=new.base_salary,
                              rate_bp=new.rate_bp, child_full_cover_age=previous.child_full_cover_age,
-                             legal_basis=new.legal_basis.strip())
+                             legal_basis=new.legal_basis.strip(), confirmed=new.confirmed)
         work.session.add(row)
         work.session.flush()
         work.session.add_all(RuleLadderStep(rule_version_id=row.id, position=position, share_bp=bp)
@@ -142,9 +159,58 @@ def add_rule_version(actor: Actor, new: NewVersion, *, uow: UnitOfWork | None = 
                                             poor_commune_share_bp=new.poor_commune_shares_bp.get(key)))
         audit.record(work.session, actor, "add_rule_version", "rule_version", code,
                      after={"effective_from": new.effective_from, "base_salary": new.base_salary,
-                            "rate_bp": new.rate_bp, "shares_bp": new.shares_bp, "legal_basis": new.legal_basis})
+                            "rate_bp": new.rate_bp, "shares_bp": new.shares_bp, "legal_basis": new.legal_basis,
+                            "confirmed": new.confirmed})
         work.commit()
     return code
+
+
+def confirm_rule_version(actor: Actor, code: str, *, source: str, base_salary: int | None = None,
+                         effective_from: date | None = None, uow: UnitOfWork | None = None) -> None:
+    """Confirm a proposed rule version, correcting its base salary and/or start date if the text says otherwise, in
+    one step with the source typed in (decree number, date, address). The source becomes the base-salary part of the
+    version's legal basis (the part before its first ';'); the shares and the household ladder stay as they are."""
+    require_role(actor, ADMIN)
+    source = " ".join((source or "").split())
+    if not source:
+        raise InvalidInput("Nguồn xác nhận: ghi số hiệu văn bản, ngày ban hành (hoặc địa chỉ trang) trước khi xác nhận")
+    if "cần xác nhận" in source.lower():
+        raise InvalidInput("Nguồn xác nhận: ghi văn bản đã ban hành; quy định chưa có văn bản thì để chưa xác nhận")
+    if len(source) > 300:
+        raise InvalidInput("Nguồn xác nhận: tối đa 300 ký tự")
+    if base_salary is not None and (isinstance(base_salary, bool) or not isinstance(base_salary, int)
+                                    or base_salary <= 0):
+        raise InvalidInput("Lương cơ sở: ghi số đồng lớn hơn 0, ví dụ 2.530.000")
+    with uow or UnitOfWork() as work:
+        row = work.session.exec(select(RuleVersionRow).where(RuleVersionRow.code == code)).first()
+        if row is None:
+            raise NotFound(f"Không có quy định mã {code}")
+        if row.confirmed:
+            raise InvalidInput(f"Quy định {code} đã được xác nhận: để thay đổi, thêm một quy định mới")
+        others = work.session.exec(select(RuleVersionRow).where(RuleVersionRow.id != row.id)).all()
+        starts = effective_from or row.effective_from
+        before_it = [v.effective_from for v in others if v.effective_from < row.effective_from]
+        after_it = [v.effective_from for v in others if v.effective_from > row.effective_from]
+        if before_it and starts <= max(before_it):
+            raise InvalidInput(f"Ngày hiệu lực {starts:%d/%m/%Y} phải sau ngày của quy định trước "
+                               f"({max(before_it):%d/%m/%Y})")
+        if after_it and starts >= min(after_it):
+            raise InvalidInput(f"Ngày hiệu lực {starts:%d/%m/%Y} phải trước ngày của quy định sau "
+                               f"({min(after_it):%d/%m/%Y})")
+        before = {"effective_from": row.effective_from, "base_salary": row.base_salary,
+                  "legal_basis": row.legal_basis, "confirmed": False}
+        _, _, rest = row.legal_basis.partition("; ")
+        row.effective_from = starts
+        row.base_salary = base_salary or row.base_salary
+        row.legal_basis = f"{source}; {rest}" if rest else source
+        row.confirmed = True
+        row.confirmed_by = actor.username
+        row.confirmed_at = datetime.now(UTC)
+        row.confirmation_source = source
+        audit.record(work.session, actor, "confirm_rule_version", "rule_version", code, before=before,
+                     after={"effective_from": row.effective_from, "base_salary": row.base_salary,
+                            "legal_basis": row.legal_basis, "confirmed": True, "source": source})
+        work.commit()
 
 
 def add_top_up(actor: Actor, *, province_code: object, group_key: str, share_bp: int, effective_from: date,

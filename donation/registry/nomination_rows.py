@@ -25,6 +25,7 @@ from donation.common.identity import (
     parse_gender,
     strip_accents,
 )
+from donation.premium.rule_data import GROUP_NAMES, GROUPS
 
 # key, Vietnamese header (the template's), required. A header is matched by its Vietnamese name, by its key, or as
 # "Họ và tên (full_name)", which templates downloaded before 12/2026 carry.
@@ -55,8 +56,25 @@ GROUP_WORDS = {
     "student": ("sinh vien", "sv", "student"),
     "farm_household": ("ho nong lam ngu diem nghiep", "nong lam ngu diem nghiep", "ho nong nghiep", "gb",
                        "farm_household"),
+    "ethnic_minority_transition": ("dtts xa ra khoi vung kho khan", "dan toc thieu so xa ra khoi vung kho khan",
+                                   "dan toc thieu so xa het kho khan"),
+    "trafficking_victim": ("nan nhan mua ban nguoi", "nan nhan bi mua ban", "mua ban nguoi"),
+    "grassroots_security": ("an ninh trat tu co so", "bao ve an ninh trat tu o co so", "an ninh co so"),
+    "village_health_worker": ("y te thon ban", "nhan vien y te thon ban", "co do thon ban", "y te thon"),
+    "village_worker": ("khong chuyen trach o thon", "nguoi hoat dong khong chuyen trach o thon to dan pho",
+                       "khong chuyen trach thon"),
+    "artisan": ("nghe nhan", "nghe nhan nhan dan", "nghe nhan uu tu"),
+    "mine_victim": ("nan nhan bom min", "nan nhan bom min vat no", "bom min"),
     "poor": ("ho ngheo", "ngheo", "hn", "poor"),
+    "ethnic_minority_difficult": ("dtts vung kho khan", "dan toc thieu so vung kho khan", "dt"),
+    "difficult_commune": ("xa dac biet kho khan", "vung dac biet kho khan", "dk"),
+    "island_commune": ("xa dao", "dac khu", "xa dao dac khu", "huyen dao", "xd"),
+    "social_protection": ("bao tro xa hoi", "tro cap xa hoi", "tro cap xa hoi hang thang", "bt"),
+    "safe_zone_commune": ("an toan khu", "xa an toan khu", "xa an toan khu cach mang"),
 }
+# Every group is also named as the screens and the rule data name it (seeded, legal name and its shortening).
+for _group in GROUPS:
+    GROUP_WORDS[_group.key] = (*GROUP_WORDS.get(_group.key, ()), _group.key, _group.name, GROUP_NAMES[_group.key])
 FLAG_WORDS = {
     "disability": ("khuyet tat", "nguoi khuyet tat", "disability"),
     "chronic_illness": ("benh man tinh", "benh hiem ngheo", "man tinh", "chronic_illness"),

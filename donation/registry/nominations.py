@@ -31,7 +31,7 @@ from donation.common.money import format_number
 from donation.common.spreadsheets import Sheet, read_rows, write_workbook, write_xlsx
 from donation.common.upload_checks import MAX_ROWS
 from donation.premium.calculator import quote_premium, state_covers_child
-from donation.premium.rule_data import GROUP_NAMES
+from donation.premium.rule_data import DONOR_GROUPS, GROUP_NAMES
 from donation.premium.rules import load_rule_book
 from donation.registry.nomination_rows import (
     COLUMNS,
@@ -552,7 +552,7 @@ _HOW_TO_FILL = {
     "social_insurance_code": "10 chữ số",
     "household_key": "Người cùng hộ ghi cùng một mã (ví dụ H01); hộ có dòng lỗi được giữ lại cả hộ",
     "relation": "Chủ hộ, Vợ, Chồng, Con…",
-    "group": ", ".join(name for key, name in GROUP_NAMES.items() if key != "poor"),
+    "group": ", ".join(GROUP_NAMES[key] for key in DONOR_GROUPS),
     "need_flags": f"{', '.join(FLAG_NAMES.values())}; nhiều hoàn cảnh cách nhau bằng dấu ;",
     "flood_damage": f"{', '.join(DAMAGE_NAMES.values())}, hoặc để trống",
     "village": "Tên thôn, tổ dân phố",

@@ -27,7 +27,8 @@ ACTION_NAMES: dict[str, str] = {
     "request_password_reset": "Yêu cầu đặt lại mật khẩu qua thư", "reset_password_by_mail": "Đặt lại mật khẩu qua thư", "create_user": "Tạo tài khoản",
     "disable_user": "Vô hiệu hóa tài khoản", "enable_user": "Cho tài khoản hoạt động lại",
     "update_setting": "Sửa thiết lập", "set_poor_commune": "Đặt xã nghèo", "set_office_account": "Sửa tài khoản nhận tiền",
-    "add_rule_version": "Thêm quy định mức đóng", "add_top_up": "Thêm mức hỗ trợ của tỉnh",
+    "add_rule_version": "Thêm quy định mức đóng", "confirm_rule_version": "Xác nhận quy định mức đóng",
+    "add_top_up": "Thêm mức hỗ trợ của tỉnh",
     "end_top_up": "Kết thúc mức hỗ trợ của tỉnh",
     "nominate_household": "Đề cử hộ gia đình", "import_nominations": "Nhập danh sách đề cử",
     "update_nomination": "Sửa đề cử", "withdraw_nomination": "Rút đề cử", "renew_nomination": "Xét lại khi hết hạn",
@@ -81,6 +82,7 @@ FIELD_NAMES: dict[str, str] = {
     "households_funded": "Số hộ được tài trợ", "people_funded": "Số người được tài trợ",
     "people_waiting": "Số người còn chờ", "pledges_used": "Số cam kết dùng", "remainder_total": "Tiền còn lại",
     "result_digest": "Mã kiểm tra kết quả", "sponsorships": "Số suất tài trợ",
+    "confirmed": "Đã xác nhận",
     **{key: spec.label for key, spec in SPECS.items()},
 }
 # The fields inside a setting's value, by setting.

@@ -152,3 +152,34 @@ def test_a_disabled_user_cannot_be_the_acting_administrator(admin):
     admin_actor = auth.find_actor("demo.admin")
     with pytest.raises(Exception, match="Bạn không thể tự vô hiệu hóa"):
         auth.set_active(admin_actor, admin_actor.user_id, False)
+
+
+def test_a_proposed_rule_is_confirmed_or_corrected_with_its_source(admin):
+    at = open_page(admin, "pages/admin_rules.py")
+    assert list(at.dataframe[0].value["Trạng thái"])[:2] == ["Đề xuất, chưa xác nhận", "Đã xác nhận"]
+    assert at.selectbox(key="rules.confirm.code").value == "2026-07"
+    assert at.text_input(key="rules.confirm.salary").value == "2.530.000 ₫"
+    submit = "FormSubmitter:rules.confirm-Xác nhận quy định"
+    at.button(key=submit).click()
+    at.run()
+    assert [as_read(e.value) for e in at.error] == [
+        "Nguồn xác nhận: ghi số hiệu văn bản, ngày ban hành (hoặc địa chỉ trang) trước khi xác nhận"]
+    at.text_input(key="rules.confirm.source").input("Nghị định 99/2026/NĐ-CP ngày 20/6/2026")
+    at.text_input(key="rules.confirm.salary").input("2,6 triệu")
+    at.button(key=submit).click()
+    at.run()
+    assert [as_read(e.value) for e in at.error] == [
+        "Lương cơ sở: Số tiền '2,6 triệu' không hợp lệ: chỉ nhập số đồng, có thể tách nhóm nghìn bằng dấu chấm "
+        "(1.263.600), không có phần lẻ"]
+    at.text_input(key="rules.confirm.salary").input("2.600.000")
+    at.button(key=submit).click()
+    at.run()
+    assert not at.error and [as_read(s.value) for s in at.success] == ["Đã xác nhận quy định 2026-07."]
+    at.run()
+    assert "rules.confirm.code" not in [box.key for box in at.selectbox]  # nothing left to confirm
+    newest = at.dataframe[0].value.iloc[0]
+    assert (newest["Lương cơ sở"], newest["Trạng thái"]) == ("2.600.000 ₫", "Đã xác nhận")
+    assert newest["Căn cứ"].startswith("Nghị định 99/2026/NĐ-CP ngày 20/6/2026; ")
+    event = open_page(at, "pages/admin_audit.py").dataframe[0].value.iloc[0]
+    assert "Xác nhận quy định mức đóng" in event.to_list()
+    assert "Lương cơ sở: 2.530.000 ₫ → 2.600.000 ₫" in event["Thay đổi"]

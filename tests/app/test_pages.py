@@ -73,3 +73,26 @@ def test_an_unreachable_database_is_a_message_not_a_traceback(configured_databas
     at.run()
     assert not at.exception
     assert "Không kết nối được PostgreSQL" in at.error[0].value
+
+
+def _page_text(at: AppTest) -> str:
+    parts = [e.value for kind in ("markdown", "caption", "info", "success", "warning", "error", "title", "subheader")
+             for e in getattr(at, kind)]
+    parts += [str(frame.value.to_dict()) for frame in at.dataframe] + [m.value for m in at.metric]
+    return " ".join(str(part) for part in parts)
+
+
+def test_a_new_group_is_quoted_with_its_duration_and_the_unconfirmed_2026_rule_is_said_plainly(app):
+    at = open_calculator(app)
+    assert "poor" not in at.selectbox(key="calc.group").options  # the state pays in full: no donor to price it for
+    at.selectbox(key="calc.group").set_value("ethnic_minority_transition")
+    at.text_input(key="calc.on").set_value("01/09/2025")
+    at.run()
+    assert metrics(at)["Nhà tài trợ đóng"] == "379.080 ₫" and "36 tháng" in _page_text(at)
+    at.text_input(key="calc.on").set_value("01/09/2026")
+    at.run()
+    assert "Lương cơ sở 2.530.000 ₫ từ 01/07/2026 chưa được xác nhận" in _page_text(at)
+    for page in ("pages/premium_calculator.py", "pages/transparency.py", "pages/home.py"):
+        at.switch_page(page)
+        at.run()
+        assert not at.exception and "cần xác nhận" not in _page_text(at), page

@@ -14,7 +14,7 @@ from donation.allocation import allocation
 from donation.common.errors import Forbidden, InvalidInput, NotFound
 from donation.payments import payments, receipts, reconcile, signers
 from donation.pledges import donors, overdue, pledges
-from donation.premium import rules
+from donation.premium import rule_data, rules
 from donation.registry import nominations, review
 from donation.reporting import today
 from donation.upkeep.setup import initialise
@@ -36,8 +36,8 @@ ACTORS = {
     "admin": Actor("a", "admin"),
 }
 NEW_VERSION = rules.NewVersion("2027-01", date(2027, 1, 1), 2_700_000, 450,
-                               {"household": 0, "near_poor": 7000, "pupil": 5000, "student": 5000,
-                                "farm_household": 3000, "poor": 10000}, "Nghị định thử")
+                               {key: share.state_share_bp for key, share in rule_data.RULE_VERSIONS[-1].shares.items()},
+                               "Nghị định thử")
 
 NOMINATING = {"commune_official", "province_officer", "admin"}
 OFFICE_STAFF = {"province_officer", "national_officer", "admin"}
@@ -58,6 +58,8 @@ CALLS = {
     "audit_used_values": (lambda a, u: audit.used_values(a, uow=u), {"admin"}),
     "rule_book": (lambda a, u: rules.rule_book(a, uow=u), {"admin", "national_officer", "province_officer"}),
     "add_rule_version": (lambda a, u: rules.add_rule_version(a, NEW_VERSION, uow=u), {"admin"}),
+    "confirm_rule_version": (lambda a, u: rules.confirm_rule_version(a, "1999-01", source="Nghị định thử", uow=u),
+                             {"admin"}),
     "add_top_up": (lambda a, u: rules.add_top_up(a, province_code=66, group_key="pupil", share_bp=1000,
                                                  effective_from=date(2027, 1, 1), effective_to=None,
                                                  legal_basis="NQ thử", uow=u), {"admin"}),
@@ -132,7 +134,7 @@ def test_role_table(work, role, name):
         except NotFound as exc:
             assert str(exc) in (f"Không có đề cử mã {NO_SUCH_NOMINATION}", "Không có cam kết mã BH2222222X",
                                 "Không có biên nhận số 66-2026-999999", "Không có biên nhận nào trong khoảng đã chọn",
-                                "Không có suất tài trợ mã 999999",
+                                "Không có suất tài trợ mã 999999", "Không có quy định mã 1999-01",
                                 "Tài khoản này chưa có hồ sơ nhà tài trợ: liên hệ văn phòng BHXH")
         except InvalidInput as exc:  # allowed, but this row already exists from another role's turn
             assert any(text in str(exc) for text in ("Đã có", "đã có", "không có đề cử nào chờ niêm yết",

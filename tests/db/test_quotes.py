@@ -72,13 +72,13 @@ def test_unknown_places_are_refused(ready_engine, kwargs, error, message):
 
 def test_calculator_options(ready_engine):
     options = quotes.calculator_options(uow=UnitOfWork(ready_engine))
-    assert options.groups[0] == ("household", "Hộ gia đình") and len(options.groups) == 6
+    assert options.groups[0] == ("household", "Hộ gia đình")
+    assert [key for key, _ in options.groups] == list(rule_data.DONOR_GROUPS)  # the state pays the others in full
     assert len(options.provinces) == 34
     assert len(quotes.communes_of(66, uow=UnitOfWork(ready_engine))) == 102
 
 
 def test_the_seeded_groups_are_the_rule_data_that_every_screen_names(ready_engine):
     seeded = dict(quotes.calculator_options(uow=UnitOfWork(ready_engine)).groups)
-    assert seeded == {g.key: g.name for g in rule_data.GROUPS}
-    assert list(seeded) == list(GROUP_NAMES)
-    assert all(name.startswith(GROUP_NAMES[key]) for key, name in seeded.items())
+    assert seeded == {g.key: g.name for g in rule_data.GROUPS if g.key in rule_data.DONOR_GROUPS}
+    assert list(seeded) == [key for key in GROUP_NAMES if key in rule_data.DONOR_GROUPS]

@@ -185,6 +185,10 @@ def test_uneven_shares_round_half_up_once_per_person():
     poor_commune=st.booleans(),
 )
 def test_every_line_splits_exactly_and_never_goes_negative(group, members, months, on, province, poor_commune):
+    if group not in RULES.version_on(on).shares:  # a group the 2025 law added, before 1/7/2025
+        with pytest.raises(NotFound, match="được nhà nước hỗ trợ từ 01/07/2025"):
+            q(group, members, months, on, province_code=province, poor_commune=poor_commune)
+        return
     quote = q(group, members, months, on, province_code=province, poor_commune=poor_commune)
     assert len(quote.lines) == members
     for line in quote.lines:
@@ -195,3 +199,65 @@ def test_every_line_splits_exactly_and_never_goes_negative(group, members, month
     assert quote.rule_version in {v.code for v in rule_data.RULE_VERSIONS}
     full = [line.full_premium for line in quote.lines]
     assert full == sorted(full, reverse=True)  # later household members never pay more
+
+
+# Every group of Decree 188/2025 art. 6 cl. 6 and Law 51/2024 art. 12 cl. 3 (domain-facts §1): 12 months from
+# 1/9/2025 at the 2,340,000 base salary (full premium 1,263,600), and from 1/9/2026 at the proposed 2,530,000
+# (1,366,200).
+@pytest.mark.parametrize(
+    ("group", "months", "on", "full", "state", "donor"),
+    [
+        ("ethnic_minority_transition", 12, date(2025, 9, 1), 1_263_600, 884_520, 379_080),  # at least 70%
+        ("ethnic_minority_transition", 6, date(2025, 9, 1), 631_800, 442_260, 189_540),
+        ("ethnic_minority_transition", 12, date(2026, 9, 1), 1_366_200, 956_340, 409_860),
+        ("trafficking_victim", 12, date(2025, 9, 1), 1_263_600, 631_800, 631_800),  # at least 50%
+        ("trafficking_victim", 3, date(2026, 9, 1), 341_550, 170_775, 170_775),
+        ("grassroots_security", 12, date(2025, 9, 1), 1_263_600, 631_800, 631_800),
+        ("village_health_worker", 12, date(2025, 9, 1), 1_263_600, 631_800, 631_800),
+        ("village_worker", 12, date(2025, 9, 1), 1_263_600, 631_800, 631_800),
+        ("artisan", 12, date(2025, 9, 1), 1_263_600, 631_800, 631_800),
+        ("mine_victim", 12, date(2025, 9, 1), 1_263_600, 379_080, 884_520),  # at least 30%
+        ("poor", 12, date(2025, 9, 1), 1_263_600, 1_263_600, 0),
+        ("ethnic_minority_difficult", 12, date(2025, 9, 1), 1_263_600, 1_263_600, 0),
+        ("ethnic_minority_difficult", 12, date(2024, 9, 1), 1_263_600, 1_263_600, 0),  # Decree 146/2018 too
+        ("difficult_commune", 12, date(2025, 9, 1), 1_263_600, 1_263_600, 0),
+        ("island_commune", 12, date(2023, 9, 1), 972_000, 972_000, 0),
+        ("social_protection", 12, date(2026, 9, 1), 1_366_200, 1_366_200, 0),
+        ("safe_zone_commune", 12, date(2025, 9, 1), 1_263_600, 1_263_600, 0),
+    ],
+)
+def test_every_supported_group(group, months, on, full, state, donor):
+    quote = q(group, 1, months, on)
+    assert (quote.full_premium_total, quote.state_pays_total, quote.donor_pays_total) == (full, state, donor)
+    assert quote.needs_donor == (donor > 0) == (group in rule_data.DONOR_GROUPS)
+    if not donor:
+        assert "không cần nhà tài trợ" in quote.note
+
+
+@pytest.mark.parametrize(
+    ("group", "says"),
+    [
+        ("ethnic_minority_transition", "Nhà nước hỗ trợ trong 36 tháng kể từ khi xã không còn thuộc vùng có điều kiện "
+                                       "kinh tế - xã hội khó khăn, đặc biệt khó khăn"),
+        ("trafficking_victim", "Nhà nước hỗ trợ trong 12 tháng kể từ ngày được cơ quan có thẩm quyền xác định là nạn "
+                               "nhân"),
+    ],
+)
+def test_a_time_limited_support_says_how_long_and_what_proves_it(group, says):
+    quote = q(group, 1, 12, date(2025, 9, 1))
+    assert says in quote.note
+    assert f"Giấy tờ chứng minh: {RULES.group(group).proof}." in quote.note
+    assert "tháng" not in q("pupil", 1, 12, date(2025, 9, 1)).notes[2]  # a support without a limit names none
+
+
+def test_the_groups_the_2025_law_added_are_not_priced_before_it():
+    with pytest.raises(NotFound, match="được nhà nước hỗ trợ từ 01/07/2025 .* hộ gia đình"):
+        q("trafficking_victim", 1, 12, date(2025, 6, 30))
+
+
+def test_a_quote_under_an_unconfirmed_rule_says_so_and_never_names_an_unconfirmed_decree():
+    quote = q("household", 1, 12, date(2026, 9, 1))
+    assert "Lương cơ sở 2.530.000 ₫ từ 01/07/2026 chưa được xác nhận" in quote.note
+    assert "cần xác nhận" not in quote.note and "161/2026" not in quote.note
+    assert "chưa được xác nhận" not in q("household", 1, 12, date(2026, 6, 30)).note
+    assert rule_data.DONOR_GROUPS and not set(rule_data.DONOR_GROUPS) & set(rule_data.FULLY_PAID_GROUPS)
