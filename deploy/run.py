@@ -22,7 +22,6 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -220,8 +219,9 @@ def deployment(ports: Sequence[int], env: Mapping[str, str], *, listen: str | No
     try:
         for replica in replicas:
             replica.start(shared)
-        with ThreadPoolExecutor(max_workers=len(replicas)) as waiting:
-            list(waiting.map(lambda replica: replica.wait_ready(timeout), replicas))
+        deadline = time.monotonic() + timeout
+        for replica in replicas:  # started together: waiting for each in turn takes as long as for the slowest
+            replica.wait_ready(max(deadline - time.monotonic(), 1))
         if nginx is not None:
             nginx.start(ports, address=address)
         yield Deployment(replicas, nginx, shared, time.monotonic() - began)
