@@ -81,6 +81,19 @@ def _requested_address() -> str | None:
     return name.strip().strip("/") if isinstance(name, str) else None
 
 
+def _server_logging() -> None:
+    """The app's own log lines (bhyt.*: "database ready in 4.2 s", errors) and Alembic's ("Running upgrade …") on the
+    server's output, which the runner (deploy/run.py) or systemd keeps: Python shows only warnings otherwise."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    for name in ("bhyt", "alembic.runtime.migration"):
+        logger = logging.getLogger(name)
+        if not logger.handlers:
+            logger.addHandler(handler)
+            logger.setLevel(logging.INFO)
+            logger.propagate = False
+
+
 @asynccontextmanager
 async def _server_lifespan(_app):
     from streamlit.runtime.pages_manager import PagesManager
@@ -96,6 +109,7 @@ async def _server_lifespan(_app):
 
 
 if get_script_run_ctx(suppress_warning=True) is None:
+    _server_logging()
     app = st.App("streamlit_app.py", lifespan=_server_lifespan, routes=_auth.ROUTES,
                  middleware=[Middleware(_addresses.NestedAddresses)])
 else:
