@@ -20,7 +20,7 @@ ANONYMOUS = "anonymous"  # a page only for visitors who are not signed in (the s
 # Pages whose tables need the screen's whole width. The entry point sets the layout once a run from this: a page that
 # set it again over the entry's choice would flip between the two layouts from one run to the next (seen in Chromium).
 WIDE_PAGES = frozenset({"nominations", "import_nominations", "review", "report", "admin_audit", "payments",
-                        "receipts", "admin_rules"})
+                        "receipts", "admin_rules", "purchase_batches"})
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from donation.cards import cards
 from donation.common.dates import format_date, parse_date, today_vn
 from donation.common.errors import DonationError
 from donation.common.money import format_number, format_vnd
+from donation.common.wording import in_sentence
 from pages import _auth, _widgets
 from pages._plain import plain
 
@@ -68,7 +69,7 @@ else:
         # the label only: a status in it would stay as first drawn in the browser after the batch moves on
         picked = st.selectbox("Đợt", list(by_id), format_func=lambda i: by_id[i].label, key="cards.batch", placeholder="Chọn…")
         batch = by_id[picked]
-        st.caption(f"{batch.label}: {batch.status_name.lower()}, {format_number(batch.people)} người, "
+        st.caption(f"{batch.label}: {in_sentence(batch.status_name)}, {format_number(batch.people)} người, "
                    f"{format_vnd(batch.amount)}" + (f", {format_number(batch.carded)} đã có thẻ" if batch.carded else ""))
         gaps = cards.unit_gaps(actor, province=batch.province_code)
         if gaps:

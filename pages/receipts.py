@@ -8,6 +8,7 @@ from donation.common.dates import parse_date
 from donation.common.errors import DonationError, InvalidInput
 from donation.common.money import format_vnd
 from donation.common.pdf import PAPERS
+from donation.common.wording import in_sentence
 from donation.payments import payments, receipts
 from pages import _auth, _pick, _widgets
 from pages._plain import plain
@@ -76,7 +77,7 @@ with listing:
         else:
             with st.container(border=True):
                 st.markdown(f"**Biên nhận {row.number}** · {format_vnd(row.amount)} · nộp ngày "
-                            f"{row.paid_on:%d/%m/%Y} · {row.status_name.lower()}")
+                            f"{row.paid_on:%d/%m/%Y} · {in_sentence(row.status_name)}")
                 st.caption(f"Nhà tài trợ: {plain(row.donor)} · cam kết {row.pledge_code} · "
                            f"{payments.METHODS[row.method]}"
                            + (f" · mã giao dịch {plain(row.bank_reference)}" if row.bank_reference else "")

@@ -37,6 +37,7 @@ from donation.common.errors import Forbidden, InvalidInput, NotFound
 from donation.common.identity import check_bhxh_code, check_cccd, name_key, parse_card_code, vietnamese_name_order
 from donation.common.money import format_number, format_percent_bp
 from donation.common.spreadsheets import read_rows, write_xlsx
+from donation.common.wording import in_sentence
 from donation.payments.receipts import office_header
 from donation.pledges.states import check_transition
 from donation.premium.calculator import RuleBook
@@ -193,7 +194,7 @@ def cancel_batch(actor: Actor, batch_id: int, *, uow: UnitOfWork | None = None) 
         session = work.session
         batch = _batch(session, actor, batch_id, lock=True)
         if batch.status != "open":
-            raise InvalidInput(f"{batch.label} {STATUS_NAMES[batch.status].lower()}: chỉ hủy được đợt đang lập")
+            raise InvalidInput(f"{batch.label} {in_sentence(STATUS_NAMES[batch.status])}: chỉ hủy được đợt đang lập")
         session.execute(update(Sponsorship).where(Sponsorship.batch_id == batch.id).values(batch_id=None))
         batch.status, batch.cancelled_by, batch.cancelled_at = "cancelled", actor.user_id, datetime.now(UTC)
         audit.record(session, actor, "cancel_purchase_batch", "purchase_batch", batch.id,
@@ -222,7 +223,7 @@ def record_payment(actor: Actor, batch_id: int, *, paid_on: date, reference: str
         lock_offices(session, offices)
         session.refresh(batch)
         if batch.status != "open":
-            raise InvalidInput(f"{batch.label} {STATUS_NAMES[batch.status].lower()}: không ghi chuyển tiền lần nữa")
+            raise InvalidInput(f"{batch.label} {in_sentence(STATUS_NAMES[batch.status])}: không ghi chuyển tiền lần nữa")
         if not batch.people:
             raise InvalidInput(f"{batch.label} không còn ai (mọi suất đã được trả lại): hủy đợt này")
         if paid_on < batch.created_on:  # an earlier date would rewrite the reports of days before the batch
@@ -256,7 +257,7 @@ def payment_preview(actor: Actor, batch_id: int, *, paid_on: date, uow: UnitOfWo
         session = work.session
         batch = _batch(session, actor, batch_id)
         if batch.status != "open":
-            raise InvalidInput(f"{batch.label} {STATUS_NAMES[batch.status].lower()}: giá đã tính khi chuyển tiền")
+            raise InvalidInput(f"{batch.label} {in_sentence(STATUS_NAMES[batch.status])}: giá đã tính khi chuyển tiền")
         return repricing.preview(session, batch, paid_on, _paying_offices(session, batch))
 
 
@@ -475,7 +476,7 @@ def d03_lists(rules: RuleBook, batch: BatchRow, lines: list[ListLine], collector
                 line.price, line.local_budget, line.price - line.local_budget, format_date(line.starts_on),
                 line.months, collector, "; ".join(note)))
         notes = [] if paid else [EXPECTED_NOTE]
-        notes.append(f"{batch.label} ({batch.status_name.lower()}): cột 9 là số tiền chuyển cho BHXH của mỗi người, "
+        notes.append(f"{batch.label} ({in_sentence(batch.status_name)}): cột 9 là số tiền chuyển cho BHXH của mỗi người, "
                      "cột 10 và 11 là phần của cột 9 do ngân sách địa phương và do tổ chức, cá nhân tài trợ.")
         lists.append(d03_form.D03List(
             f"D03-TS {group.object_code}", f"{group.name} (mã đối tượng {group.object_code})", version.base_salary,

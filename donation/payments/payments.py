@@ -18,6 +18,7 @@ from donation.access import audit
 from donation.access.actors import DONOR, OFFICE_STAFF, Actor, require_role
 from donation.access.offices import lock_office, locked, own_office, require_office
 from donation.common.errors import Forbidden, InvalidInput, NotFound
+from donation.common.wording import in_sentence
 from donation.payments.receipt_numbers import Confirmed, issue_receipts
 from donation.payments.statement_rows import normalise_reference
 from donation.pledges.pledges import find_pledge, require_visible
@@ -67,7 +68,7 @@ def _row(payment: Payment, code: str) -> PaymentRow:
 def apply_payment(pledge: Pledge, amount: int, now: datetime) -> None:
     """Add confirmed money to a pledge and move its status with the money (an over-payment stays visible)."""
     if pledge.status not in PAYABLE:
-        raise InvalidInput(f"Cam kết {pledge.code} {STATUS_NAMES[pledge.status].lower()}: không nhận thêm tiền")
+        raise InvalidInput(f"Cam kết {pledge.code} {in_sentence(STATUS_NAMES[pledge.status])}: không nhận thêm tiền")
     pledge.paid += amount
     # Extra money on an allocated pledge is money still to allocate: the allocation run sees it, the status stays.
     target = pledge.status if pledge.status == "allocated" else status_for_payment(pledge.amount, pledge.paid)
@@ -103,7 +104,7 @@ def record_payment(actor: Actor, code: str, *, amount: int, method: str, paid_on
         require_office(actor, pledge.office_code)
         lock_office(work.session, pledge.office_code)
         if pledge.status not in PAYABLE:
-            raise InvalidInput(f"Cam kết {pledge.code} {STATUS_NAMES[pledge.status].lower()}: không ghi tiền nộp")
+            raise InvalidInput(f"Cam kết {pledge.code} {in_sentence(STATUS_NAMES[pledge.status])}: không ghi tiền nộp")
         if reference and work.session.exec(select(Payment.id).where(
                 Payment.office_code == pledge.office_code, Payment.bank_reference == reference)).first():
             raise InvalidInput(f"Mã giao dịch {reference} đã được ghi: khoản tiền này đã có")

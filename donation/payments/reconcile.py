@@ -20,6 +20,7 @@ from donation.access.offices import lock_office, locked, own_office, require_off
 from donation.common.batches import chunks
 from donation.common.errors import InvalidInput, NotFound
 from donation.common.spreadsheets import read_rows
+from donation.common.wording import in_sentence
 from donation.payments.payments import PAYABLE, apply_payment
 from donation.payments.receipt_numbers import Confirmed, issue_receipts
 from donation.payments.receipts import mail_issued, mail_receipts
@@ -115,7 +116,7 @@ def _why_not(codes: list[str], found: dict[str, _Pledge], office: int,
     if pledge.office_code != office:
         return None, f"Cam kết {pledge.code} nộp cho văn phòng khác"
     if pledge.status not in PAYABLE:
-        return None, f"Cam kết {pledge.code} {STATUS_NAMES[pledge.status].lower()}"
+        return None, f"Cam kết {pledge.code} {in_sentence(STATUS_NAMES[pledge.status])}"
     return pledge, ""
 
 

@@ -23,6 +23,7 @@ from donation.access.offices import NATIONAL, lock_office, lock_offices, office_
 from donation.access.units import resolve_place
 from donation.common.errors import Forbidden, InvalidInput, NotFound
 from donation.common.money import format_vnd
+from donation.common.wording import in_sentence
 from donation.pledges import codes as pledge_codes
 from donation.pledges import vietqr
 from donation.pledges.donors import donor_of
@@ -246,7 +247,7 @@ def cancel_refusal(actor: Actor, row: PledgeRow) -> str | None:
     """Why `actor` may not cancel this pledge now, or None when they may: the rule `cancel_pledge` applies, for the
     pages to offer the cancel form only where it would be accepted."""
     if row.status not in ("pledged", "partly_paid"):
-        return f"Cam kết {row.code} {STATUS_NAMES[row.status].lower()}: không hủy được"
+        return f"Cam kết {row.code} {in_sentence(STATUS_NAMES[row.status])}: không hủy được"
     if row.awaiting:
         return f"Cam kết {row.code} còn khoản nộp chờ xác nhận: xác nhận hoặc từ chối trước khi hủy"
     if row.paid and actor.role == DONOR:
@@ -341,7 +342,7 @@ def payment_code(code: str, *, instalment: int | None = None, uow: UnitOfWork | 
     with uow or UnitOfWork() as work:
         pledge = find_pledge(work.session, code)
         if pledge.status in ("cancelled", "expired", "completed"):
-            raise InvalidInput(f"Cam kết {pledge.code} {STATUS_NAMES[pledge.status].lower()}: không cần nộp thêm")
+            raise InvalidInput(f"Cam kết {pledge.code} {in_sentence(STATUS_NAMES[pledge.status])}: không cần nộp thêm")
         office = office_of(work.session, pledge.office_code)
         if not office.has_account:
             raise InvalidInput(f"{office.name} chưa khai báo tài khoản nhận tiền")

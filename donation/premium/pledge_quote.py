@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from donation.common.errors import InvalidInput
 from donation.common.money import format_number, format_vnd
+from donation.common.wording import in_sentence
 from donation.premium.calculator import RuleBook, quote_premium
 from donation.premium.rule_data import DONOR_GROUPS, GROUP_NAMES
 
@@ -22,7 +23,7 @@ CHANGE_NOTICE = timedelta(days=60)  # how far ahead the form looks for a known r
 # DONOR_GROUPS: the groups a donor can help, in the order the form shows them (the rule data's groups whose state
 # share is below the whole card); poor households and the other groups the state pays in full are left out.
 # A card is named after its group inside a sentence ("mua được 2 thẻ hộ gia đình"), hence the lower-case first letter.
-CARD_NAMES = {group: f"thẻ {GROUP_NAMES[group][:1].lower()}{GROUP_NAMES[group][1:]}" for group in DONOR_GROUPS}
+CARD_NAMES = {group: f"thẻ {in_sentence(GROUP_NAMES[group])}" for group in DONOR_GROUPS}
 MAX_CARDS = 100_000
 MAX_AMOUNT = 1_000_000_000_000  # 1.000 tỷ đồng: far above any pledge seen, and within a VietQR amount field
 
