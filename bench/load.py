@@ -69,6 +69,7 @@ class Plan:
     today: date
     deadline: float  # time.time() after which no user starts an action
     think: float
+    allocate_every: float  # seconds between the administrator's allocation runs
     roles: list[tuple[int, str, str, int, int | None]]  # (user, role, username, province, commune)
     provinces: list[int]  # those with officers: pledges go there, so that someone confirms their money
 
@@ -109,14 +110,16 @@ class User:
         return result
 
     def run(self) -> None:
-        time.sleep(self.rng.uniform(0, max(self.plan.think, 0.2)))  # users arrive over the first moments
+        # users arrive over the first moments; the allocation runs first a while after they start
+        time.sleep(min(self.plan.allocate_every / 2, self.plan.deadline - time.time()) if self.role == "allocator"
+                   else self.rng.uniform(0, max(self.plan.think, 0.2)))
         if self.role != "donor":
             self.actor = auth.find_actor(self.username, uow=self.uow)
         while time.time() < self.plan.deadline:
             getattr(self, self.role)()
             pause = self.rng.expovariate(1 / self.plan.think) if self.plan.think > 0 else 0
             if self.role == "allocator":
-                pause = max(pause, 4 * self.plan.think, 1.0)
+                pause = self.plan.allocate_every
             time.sleep(min(pause, max(0.0, self.plan.deadline - time.time())))
 
     # donors ----------------------------------------------------------------------------------------------------
@@ -351,6 +354,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, help="how long they act (default 60)")
     parser.add_argument("--processes", type=int, help="processes the users' threads are spread over")
     parser.add_argument("--think", type=float, default=1.0, help="mean seconds a user waits between actions")
+    parser.add_argument("--allocate-every", type=float, help="seconds between allocation runs (default 20; quick 3)")
     parser.add_argument("--needs", type=int, help="approved demo people to hold and fund (default 3,000)")
     args = parser.parse_args()
     logging.disable(logging.WARNING)  # receipts not e-mailed (no mail server here): a warning for each
@@ -369,7 +373,8 @@ def main() -> None:
         print(f"{database}: {needs:,} demo people, {len(specs)} users ({Counter(s[1] for s in specs)}) over "
               f"{processes} processes, offices {offices}; prepared in {time.perf_counter() - began:.1f} s")
         uow.engine.dispose()  # no connection crosses the fork
-        plan = Plan(worker_url, today, time.time() + seconds, args.think, specs, offices)
+        plan = Plan(worker_url, today, time.time() + seconds, args.think,
+                    args.allocate_every or (3 if args.quick else 20), specs, offices)
         context = multiprocessing.get_context("fork")
         results = context.Queue()
         shares = [specs[n::processes] for n in range(processes)]
@@ -421,7 +426,7 @@ def main() -> None:
           f"{os.cpu_count()} cores")
     met = all(p95.get(name, float("inf")) <= TARGET_MS for name in TARGETED)
     print(f"RESULT database={database} users={len(specs)} seconds={elapsed:.0f} processes={len(workers)} "
-          f"think_s={args.think:g} ops={len(samples)} ops_per_s={len(samples) / elapsed:.1f} "
+          f"think_s={args.think:g} load_1m={os.getloadavg()[0]:.1f} ops={len(samples)} ops_per_s={len(samples) / elapsed:.1f} "
           + " ".join(f"{name}_p95_ms={p95.get(name, float('nan')):.0f}" for name in TARGETED)
           + f" errors={len(errors)} invariants={'ok' if not broken else 'broken:' + str(len(broken))} "
           f"target_p95_ms={TARGET_MS} target_met={'yes' if met else 'no'}")
