@@ -325,6 +325,18 @@ CHECKS = {
 }
 
 
+# For a broken invariant, the rows behind it (a few), printed to find the cause.
+DETAILS = {
+    "holds within the pledge (pledges holding more than their amount less what is allocated)":
+        "SELECT p.id, p.amount, p.paid, p.allocated, p.status, (SELECT sum(amount) FROM hold h WHERE h.pledge_id = p.id "
+        "AND h.status = 'active') AS holding, (SELECT count(*) FROM hold h WHERE h.pledge_id = p.id "
+        "AND h.status = 'funded') AS funded_holds, (SELECT sum(amount) FROM hold h WHERE h.pledge_id = p.id "
+        "AND h.status = 'funded') AS funded_held FROM pledge p WHERE p.status IN ('pledged', 'partly_paid', 'paid') "
+        "AND p.amount - p.allocated < (SELECT coalesce(sum(amount), 0) FROM hold h WHERE h.pledge_id = p.id "
+        "AND h.status = 'active') LIMIT 5",
+}
+
+
 def invariants(uow: UnitOfWork) -> dict[str, int | str]:
     """Each invariant's count of offending rows (0: kept), and the audit chain's check."""
     found: dict[str, int | str] = {}
@@ -332,6 +344,10 @@ def invariants(uow: UnitOfWork) -> dict[str, int | str]:
         connection = work.session.connection()
         for name, query in CHECKS.items():
             found[name] = connection.execute(text(query)).scalar()
+            if found[name] and name in DETAILS:
+                print(f"{name}:")
+                for row in connection.execute(text(DETAILS[name])):
+                    print(f"  {dict(row._mapping)}")
         chain = audit.verify(work.session, anchored=False)
         found["audit chain intact"] = 0 if chain.ok else f"broken at {chain.first_bad}: {chain.reason}"
         found["_events"] = chain.events
