@@ -319,9 +319,10 @@ CHECKS = {
     "one hold in force per household (households held twice)":
         "SELECT count(*) FROM (SELECT household_id FROM hold WHERE status = 'active' GROUP BY household_id "
         "HAVING count(*) > 1) twice",
+    # (an over-paid pledge may spend more than its amount once it holds nothing: no active hold, no row here)
     "holds within the pledge (pledges holding more than their amount less what is allocated)":
         "SELECT count(*) FROM pledge p WHERE p.status IN ('pledged', 'partly_paid', 'paid') AND p.amount - p.allocated "
-        "< (SELECT coalesce(sum(amount), 0) FROM hold h WHERE h.pledge_id = p.id AND h.status = 'active')",
+        "< (SELECT sum(amount) FROM hold h WHERE h.pledge_id = p.id AND h.status = 'active')",
 }
 
 
@@ -332,7 +333,7 @@ DETAILS = {
         "AND h.status = 'active') AS holding, (SELECT count(*) FROM hold h WHERE h.pledge_id = p.id "
         "AND h.status = 'funded') AS funded_holds, (SELECT sum(amount) FROM hold h WHERE h.pledge_id = p.id "
         "AND h.status = 'funded') AS funded_held FROM pledge p WHERE p.status IN ('pledged', 'partly_paid', 'paid') "
-        "AND p.amount - p.allocated < (SELECT coalesce(sum(amount), 0) FROM hold h WHERE h.pledge_id = p.id "
+        "AND p.amount - p.allocated < (SELECT sum(amount) FROM hold h WHERE h.pledge_id = p.id "
         "AND h.status = 'active') LIMIT 5",
 }
 
