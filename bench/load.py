@@ -8,9 +8,10 @@ in = money recorded). Targets with 50 users: p95 at most 500 ms for pledge, conf
 Usage: python bench/load.py [--quick | --users N --seconds S] [--processes P] [--think SECONDS] [--needs N]
    (--quick: 6 users for 8 s; default 50 users for 60 s)
 The database: BHYT_BENCH_POSTGRES, else TEST_DATABASE_URL (as in CI), else a SQLite file (the same code path); a new
-schema of that database, dropped afterwards. Users run as threads spread over P processes (default: one per 10
-users, at least the cores): Python's lock lets one thread of a process run at a time, so on 2 cores one process of
-50 threads measures the lock, not the service. Each user waits a random time (mean --think, default 1 s; 0 for a
+schema of that database, dropped afterwards. Users run as threads spread over P processes (default: one a core).
+An action spends 5 to 25 ms in Python and the rest waiting for PostgreSQL, so the threads of one process overlap
+well: on 2 cores shared with PostgreSQL, 50 users in 1 and in 2 processes gave the same figures and 5 processes worse
+ones (bench/RESULTS.md). Each user waits a random time (mean --think, default 1 s; 0 for a
 closed loop) between actions, as a person does. Passwords are hashed with the test-only fast hash
 (BHYT_FAST_PASSWORD_HASH): a registration's argon2id (about 0.15 s of a core) is measured by bench/auth_and_audit.py.
 Exits 1 when an invariant is broken or an operation failed with an unexpected error (a 500 in the app).
@@ -378,7 +379,7 @@ def main() -> None:
     users = args.users or (6 if args.quick else 50)
     seconds = args.seconds or (8 if args.quick else 60)
     needs = args.needs or (300 if args.quick else 3_000)
-    processes = max(1, min(users, args.processes or max(os.cpu_count() or 1, math.ceil(users / 10))))
+    processes = max(1, min(users, args.processes or os.cpu_count() or 1))
     url = os.environ.get("BHYT_BENCH_POSTGRES") or os.environ.get("TEST_DATABASE_URL")
     allocation_engine.ready()  # loaded (or compiled) once, before the processes fork: they inherit it
     today = today_vn()
