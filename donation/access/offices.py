@@ -94,6 +94,20 @@ def lock_offices(session: Session, codes: Iterable[int] | None) -> list[int]:
     return chosen
 
 
+def share_offices(session: Session, codes: Iterable[int]) -> list[int]:
+    """Take several offices' locks in shared mode, in ascending code order: writers that only add to what one pledge
+    keeps (holds, each under its pledge's row lock) then run beside each other, while every writer that takes the
+    locks through `lock_offices` (a run, a payment, a release) waits for them, and they for it. SQLite has one write
+    lock for everything: there this is `lock_offices`. Returns the codes locked."""
+    chosen = sorted(set(codes))
+    if session.get_bind().dialect.name != "postgresql":
+        return lock_offices(session, chosen)
+    table = ReceivingOffice.__table__
+    for code in chosen:
+        session.execute(select(table.c.code).where(table.c.code == code).with_for_update(read=True))
+    return chosen
+
+
 def locked(session: Session, actor: Actor, row):
     """A row that belongs to an office (its `office_code`), for a change by the actor: their office's, under the
     office's lock, read again after taking it (so what the caller checks next is current)."""

@@ -25,7 +25,7 @@ from db.models import SPONSORSHIP_LIVE, Commune, Hold, Nomination, Person, Pledg
 from db.uow import UnitOfWork
 from donation.access import app_settings, audit
 from donation.access.actors import ADMIN, Actor, require_role
-from donation.access.offices import lock_offices
+from donation.access.offices import lock_offices, share_offices
 from donation.allocation.allocation import NOMINATION_COLUMNS, household_prices, waiting_nominations
 from donation.common.dates import today_vn
 from donation.common.errors import InvalidInput, NotFound
@@ -257,10 +257,13 @@ def hold(actor: Actor, code: str, households: Sequence[int], *, now: datetime | 
         session = work.session
         pledge = _holding_pledge(actor, session, code)
         # Under the locks an allocation takes (the offices of the pledge and of the households' provinces, in
-        # order): no run reads the holds while they change, and requests for one pledge are decided one at a time,
-        # so the budget read below stays true until commit.
+        # order), shared with other holds: no run reads the holds while they change, and holds of other pledges go
+        # on beside this one (one household to two of them at once: the unique index gives it to one). Requests
+        # for one pledge are decided one at a time (its row's lock), so the budget read below stays true until
+        # commit.
         places = set(session.exec(select(Nomination.province_code).where(Nomination.household_id.in_(wanted))))
-        lock_offices(session, places | {pledge.office_code})
+        share_offices(session, places | {pledge.office_code})
+        session.exec(select(Pledge.id).where(Pledge.id == pledge.id).with_for_update())
         session.refresh(pledge)
         if pledge.status not in HOLDING:
             raise InvalidInput(f"Cam kết {pledge.code} đã kết thúc: không giữ chỗ được")
@@ -304,7 +307,7 @@ def release(actor: Actor, code: str, household: int, *, uow: UnitOfWork | None =
     with uow or UnitOfWork() as work:
         session = work.session
         pledge = _holding_pledge(actor, session, code)
-        # the locks `hold` takes: a run reading the holds sees this one either held or given back, never half
+        # the locks `hold` shares, taken whole: a run reading the holds sees this one either held or given back, never half
         lock_offices(session, set(session.exec(select(Nomination.province_code).where(
             Nomination.household_id == household))) | {pledge.office_code})
         row = session.exec(select(Hold).where(Hold.pledge_id == pledge.id, Hold.household_id == household,

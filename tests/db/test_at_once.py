@@ -15,10 +15,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from db.bulk import guards_rebuilt_after, insert_columns
-from db.models import AllocationRun, Commune, Nomination, PurchaseBatch, Sponsorship, UserAccount, overlapping_live
+from db.models import (
+    AllocationRun,
+    Commune,
+    Nomination,
+    Pledge,
+    PurchaseBatch,
+    Sponsorship,
+    UserAccount,
+    overlapping_live,
+)
 from db.uow import UnitOfWork
 from demo import seed as demo
-from donation.access import auth
+from donation.access import auth, offices
 from donation.allocation import allocation, holds
 from donation.cards import cards
 from donation.common.errors import InvalidInput, explain
@@ -242,6 +251,49 @@ def test_a_run_sees_a_hold_made_while_it_waited_and_funds_the_household_only_fro
     with uow as work:
         rules = set(work.session.exec(select(Sponsorship.rule).where(Sponsorship.household_id == household)))
     assert rules == {"held"}
+    nobody_funded_twice_and_only_approved_people(uow)
+
+
+@ON_POSTGRES
+def test_holds_of_two_pledges_of_one_office_go_on_beside_each_other_and_a_run_waits_for_them(both_offices_paid):
+    uow = both_offices_paid
+    donor = auth.find_actor("demo.nhataitro", uow=uow)
+    first = next(p.code for p in pledges.list_pledges(donor, uow=uow)[0] if p.office_code == 66)
+    second = pledges.create_pledge(donor, amount=60_000_000, province_code=66, today=TODAY, uow=uow).code
+    shown = [h.household_id for h in holds.browse(donor, first, on=TODAY, uow=uow).households]
+    at = datetime(2026, 11, 25, 3, tzinfo=UTC)
+
+    def hold(code: str, households: list[int]):
+        return lambda work: holds.hold(donor, code, households, now=at, uow=work)
+
+    def beside(lock, households: list[int]) -> bool:
+        """Whether a hold of the second pledge, started while another writer holds `lock` on office 66, waits."""
+        done, results = threading.Event(), []
+        with UnitOfWork(uow.engine) as other:
+            lock(other.session, [66])
+            backend = other.session.connection().connection.driver_connection.info.backend_pid
+            thread = threading.Thread(target=lambda: (results.append(hold(second, households)(UnitOfWork(
+                uow.engine))), done.set()))
+            thread.start()
+            waited = _blocked_by(uow.engine, backend, done) and not done.is_set()
+        thread.join(60)
+        assert results[0].held == households
+        return waited
+
+    # what a hold of the first pledge holds before it writes: the office shared, its pledge's row
+    assert not beside(lambda session, codes: (offices.share_offices(session, codes), session.exec(
+        select(Pledge.id).where(Pledge.code == first).with_for_update())), shown[:2])
+    assert beside(offices.lock_offices, shown[2:3])  # what a run, a payment or a release holds
+    # one household asked for by both at once: the second waits for the first's insert, and is told it is taken
+    waited, one, two, errors = at_once(uow.engine, hold(first, shown[4:5]), hold(second, shown[4:6]))
+    assert errors == [] and waited
+    assert one.held == shown[4:5] and two.held == shown[5:6] and two.taken == shown[4:5]
+    # a run of the office waits for a hold in progress, then funds the held household only from its pledge
+    waited, held, report, errors = at_once(uow.engine, hold(first, shown[6:7]), _run("demo.tinh"))
+    assert errors == [] and waited and held.held == shown[6:7] and report.sponsorships > 0
+    with uow as work:
+        assert set(work.session.exec(select(Sponsorship.rule).where(Sponsorship.household_id == shown[6]))) == {
+            "held"}
     nobody_funded_twice_and_only_approved_people(uow)
 
 
