@@ -9,6 +9,7 @@ import uuid
 from datetime import date, datetime, timedelta
 
 import pytest
+from _pytest.nodeid import coerce_node_id
 from sqlalchemy import create_engine, text
 
 from db.config import get_settings
@@ -173,3 +174,18 @@ def pytest_sessionfinish(session, exitstatus):
         writer.line()
         writer.line("CI check failed: " + "; ".join(problems), red=True)
         session.exitstatus = 1
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """`--dist loadgroup` (pyproject.toml): tests marked `xdist_group(NAME)` run in one worker, every other test goes
+    to whichever worker is free. pytest-xdist 3.8 marks a group by appending "@NAME" to `item._nodeid`, which pytest 9
+    no longer reads (it reads `item._id`), so without this every test would be scheduled on its own. Done here, on
+    the workers, after xdist's own hook; the controller reads the suffix from the ids the workers send."""
+    if not hasattr(config, "workerinput") or not config.getvalue("loadgroup"):
+        return
+    for item in items:
+        groups = {str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                  for mark in item.iter_markers("xdist_group")}
+        if groups and "@" not in item.nodeid:
+            item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(sorted(groups))}")

@@ -1,5 +1,5 @@
-"""Real `streamlit run` servers on free ports, shared by the journeys that run in one xdist worker (each worker that
-runs journeys starts its own, once), and Debian's Chromium driven by Playwright."""
+"""Real `streamlit run` servers on free ports, shared by the journeys that use them (each shared server's journeys are
+one xdist group: one worker runs them and starts the server once), and Debian's Chromium driven by Playwright."""
 
 from __future__ import annotations
 
@@ -23,6 +23,20 @@ CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 # A demo office: the first start seeds 150 people and 8 pledges and allocates their money.
 DEMO_OFFICE = {"BHYT_DEMO_NOMINATIONS": "150", "BHYT_DEMO_PLEDGES": "8"}
+
+
+# The shared servers: the journeys on one of them are one xdist group (`--dist loadgroup`), run by one worker, so that
+# each server is started once in a run, while the other workers take the rest of the suite.
+SHARED_SERVERS = ("demo_office", "app_server")
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if HERE in item.path.parents:
+            shared = [name for name in SHARED_SERVERS if name in item.fixturenames]
+            if shared:
+                item.add_marker(pytest.mark.xdist_group(shared[0]))
 
 
 def _free_port() -> int:
