@@ -61,6 +61,10 @@ def app_database(tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('server') / 'bhyt.db'}"
 
 
+# Each running server's address -> its database, for the journeys' helpers that work on it as the server does
+SERVED: dict[str, str] = {}
+
+
 @contextmanager
 def serving(database: str, *, ready: bool = True, **settings: str) -> Iterator[str]:
     """`streamlit run` on `database` (with extra settings in its environment) until /_stcore/health answers and,
@@ -90,8 +94,10 @@ def serving(database: str, *, ready: bool = True, **settings: str) -> Iterator[s
             if time.monotonic() > deadline:
                 pytest.fail(f"streamlit did not answer in 90 s:\n{log_path.read_text()}", pytrace=False)
             time.sleep(0.25)
+        SERVED[url] = database
         yield url
     finally:
+        SERVED.pop(url, None)
         process.terminate()
         try:
             process.wait(timeout=10)
