@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, select_row, wait_for_app
+from tests.browser.conftest import rerun_after, screenshot, select_row, wait_for_app
 from tests.browser.test_sign_in import sign_in
 from tests.workbooks import H10, MIXED, corrected, sheets, workbook
 
@@ -30,10 +30,8 @@ def upload(page, path: Path) -> None:
 def consent(page) -> None:
     """Tick the consent box (a new file asks again) and let the run it starts finish before the next click."""
     box = page.get_by_role("checkbox", name="Tôi xác nhận những người trong danh sách")
-    box.check(force=True)  # the input sits under Streamlit's drawn box
+    rerun_after(page, lambda: box.check(force=True))  # the input sits under Streamlit's drawn box
     expect(box).to_be_checked()
-    page.wait_for_timeout(300)  # the run may not have started yet
-    wait_for_app(page)
 
 
 
@@ -110,7 +108,7 @@ def test_a_household_held_back_is_corrected_and_imported_whole_then_edited_from_
     wait_for_app(page)
     expect(page.get_by_text("2 người; trang 1/1")).to_be_visible()
     table = page.get_by_test_id("stDataFrame").first
-    page.wait_for_timeout(1500)  # the grid's canvas is drawn after the run ends
+    expect(table.locator("[data-testid='data-grid-canvas'] [aria-rowindex='3']")).to_be_attached()  # drawn
     shot(page, "3-list")
     select_row(page, table, 1)
     expect(page.get_by_role("heading", name="Phan Thị Hạnh · Đã đề cử")).to_be_visible()
@@ -128,7 +126,7 @@ def test_a_household_held_back_is_corrected_and_imported_whole_then_edited_from_
     expect(page.get_by_text("Đã lưu hồ sơ Phan Thị Hạnh. Trạng thái: Đã đề cử.")).to_be_visible(timeout=30_000)
     wait_for_app(page)
     expect(page.get_by_text("Chưa chọn đề cử nào")).to_be_visible()
-    page.wait_for_timeout(500)
+    expect(table.locator("[data-testid='data-grid-canvas'] [aria-rowindex='3']")).to_be_attached()  # drawn again
     shot(page, "6-saved-selection-cleared")
     select_row(page, table, 0)  # the grid was told its selection was cleared: one click selects again
     expect(page.get_by_role("heading", name="Phan Văn Long · Đã đề cử")).to_be_visible()
