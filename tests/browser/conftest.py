@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -128,20 +128,6 @@ def wait_for_app(page) -> None:
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
 
 
-def rerun_after(page, action: Callable[[], object]) -> None:
-    """Do `action` (a click that makes Streamlit run the script again) and wait until that run has started and ended:
-    the script's state is watched from before the action, so that a run that starts late, or ends at once, is seen."""
-    page.evaluate("""() => {
-        const app = document.querySelector("[data-testid='stApp']");
-        window.__bhytRunStarted = false;
-        new MutationObserver(records => { if (records.length) window.__bhytRunStarted = true; })
-            .observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
-    }""")
-    action()
-    page.wait_for_function("() => window.__bhytRunStarted", timeout=30_000)
-    wait_for_app(page)
-
-
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
@@ -157,7 +143,7 @@ def select_row(page, table, row: int) -> None:
     selection box at its left."""
     from playwright.sync_api import expect
 
-    expect(table).to_be_visible()
+    expect(table).to_be_visible(timeout=30_000)  # the page's run may still be drawing it on a busy machine
     # The grid is drawn a moment after the run ends; its rows for screen readers (in the canvas) come with it.
     expect(table.locator(f"[data-testid='data-grid-canvas'] [aria-rowindex='{row + 2}']")).to_be_attached()
     box = table.bounding_box()

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import rerun_after, screenshot, select_row, wait_for_app
+from tests.browser.conftest import screenshot, select_row, wait_for_app
 from tests.browser.test_sign_in import sign_in
 from tests.workbooks import H10, MIXED, corrected, sheets, workbook
 
@@ -30,8 +30,10 @@ def upload(page, path: Path) -> None:
 def consent(page) -> None:
     """Tick the consent box (a new file asks again) and let the run it starts finish before the next click."""
     box = page.get_by_role("checkbox", name="Tôi xác nhận những người trong danh sách")
-    rerun_after(page, lambda: box.check(force=True))  # the input sits under Streamlit's drawn box
+    box.check(force=True)  # the input sits under Streamlit's drawn box
     expect(box).to_be_checked()
+    page.wait_for_timeout(300)  # the run may not have started yet
+    wait_for_app(page)
 
 
 
