@@ -7,8 +7,10 @@ import tempfile
 import time
 import uuid
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from _pytest.nodeid import coerce_node_id
 from sqlalchemy import create_engine, text
 
 from db.config import get_settings
@@ -173,3 +175,31 @@ def pytest_sessionfinish(session, exitstatus):
         writer.line()
         writer.line("CI check failed: " + "; ".join(problems), red=True)
         session.exitstatus = 1
+
+
+# The order tests are handed out in (xdist gives the next test to whichever worker is free): the folders whose tests
+# take longest first, so that the run does not end waiting on one long test while the other workers are idle.
+FOLDER_ORDER = ("browser", "unit", "app", "db")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Longest folders first (FOLDER_ORDER; a module's tests keep their order), and `--dist loadgroup`
+    (pyproject.toml): tests marked `xdist_group(NAME)` run in one worker, every other test goes to whichever worker
+    is free. pytest-xdist 3.8 marks a group by appending "@NAME" to `item._nodeid`, which pytest 9 no longer reads
+    (it reads `item._id`), so without the lines below every test would be scheduled on its own. Done on the workers,
+    after xdist's own hook; the controller reads the suffix from the ids the workers send."""
+    tests = Path(__file__).resolve().parent
+
+    def rank(item) -> int:
+        folder = item.path.relative_to(tests).parts[0] if tests in item.path.parents else ""
+        return FOLDER_ORDER.index(folder) if folder in FOLDER_ORDER else len(FOLDER_ORDER)
+
+    items.sort(key=rank)
+    if not hasattr(config, "workerinput") or not config.getvalue("loadgroup"):
+        return
+    for item in items:
+        groups = {str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                  for mark in item.iter_markers("xdist_group")}
+        if groups and "@" not in item.nodeid:
+            item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(sorted(groups))}")

@@ -3,6 +3,7 @@
 import asyncio
 import html
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -106,7 +107,9 @@ def open_route(route, query: str, headers: dict[str, str] | None = None):
     scope = {"type": "http", "method": "GET", "path": "/session/open", "root_path": "", "scheme": "http",
              "server": ("127.0.0.1", 8501), "query_string": query.encode(),
              "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]}
-    return asyncio.run(route(Request(scope)))
+    # in a thread of its own: a worker that ran browser journeys first holds Playwright's event loop in this one
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, route(Request(scope))).result()
 
 
 SAME_SITE = {"Sec-Fetch-Site": "same-origin"}

@@ -1,5 +1,5 @@
-"""Real `streamlit run` servers on free ports, shared by the journeys that run in one xdist worker (each worker that
-runs journeys starts its own, once), and Debian's Chromium driven by Playwright."""
+"""Real `streamlit run` servers on free ports, shared by the journeys that use them (each shared server's journeys are
+one xdist group: one worker runs them and starts the server once), and Debian's Chromium driven by Playwright."""
 
 from __future__ import annotations
 
@@ -25,6 +25,20 @@ SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 DEMO_OFFICE = {"BHYT_DEMO_NOMINATIONS": "150", "BHYT_DEMO_PLEDGES": "8"}
 
 
+# The shared servers: the journeys on one of them are one xdist group (`--dist loadgroup`), run by one worker, so that
+# each server is started once in a run, while the other workers take the rest of the suite.
+SHARED_SERVERS = ("demo_office", "app_server")
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if HERE in item.path.parents:
+            shared = [name for name in SHARED_SERVERS if name in item.fixturenames]
+            if shared:
+                item.add_marker(pytest.mark.xdist_group(shared[0]))
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -45,6 +59,10 @@ def browser_type_launch_args(browser_type_launch_args):
 def app_database(tmp_path_factory) -> str:
     """The server's database, for tests that prepare data through the services as another office would."""
     return f"sqlite:///{tmp_path_factory.mktemp('server') / 'bhyt.db'}"
+
+
+# Each running server's address -> its database, for the journeys' helpers that work on it as the server does
+SERVED: dict[str, str] = {}
 
 
 @contextmanager
@@ -76,8 +94,10 @@ def serving(database: str, *, ready: bool = True, **settings: str) -> Iterator[s
             if time.monotonic() > deadline:
                 pytest.fail(f"streamlit did not answer in 90 s:\n{log_path.read_text()}", pytrace=False)
             time.sleep(0.25)
+        SERVED[url] = database
         yield url
     finally:
+        SERVED.pop(url, None)
         process.terminate()
         try:
             process.wait(timeout=10)
@@ -123,7 +143,9 @@ def select_row(page, table, row: int) -> None:
     selection box at its left."""
     from playwright.sync_api import expect
 
-    expect(table).to_be_visible()
+    expect(table).to_be_visible(timeout=30_000)  # the page's run may still be drawing it on a busy machine
+    # The grid is drawn a moment after the run ends; its rows for screen readers (in the canvas) come with it.
+    expect(table.locator(f"[data-testid='data-grid-canvas'] [aria-rowindex='{row + 2}']")).to_be_attached()
     box = table.bounding_box()
     page.mouse.click(box["x"] + 18, box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT // 2)
     wait_for_app(page)

@@ -3,7 +3,6 @@ registration → the pledge form → the VietQR with copy buttons and a saved QR
 and a forgotten password reset through the link a real SMTP server on localhost receives."""
 
 import re
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -90,9 +89,10 @@ def test_a_visitor_donates_from_the_home_page_and_copies_what_the_bank_asks(app_
     context.close()
 
 
-def test_a_forgotten_password_is_reset_through_the_mailed_link_once(tmp_path_factory, browser):
+def test_a_forgotten_password_is_reset_through_the_mailed_link_once(templates, tmp_path, request, browser):
     with smtp_server() as (inbox, port):
-        database = f"sqlite:///{Path(tempfile.mkdtemp(dir=tmp_path_factory.getbasetemp())) / 'bhyt.db'}"
+        # a server of its own (it mails, and a password changes), on a copy of what a first start leaves
+        database = templates.copy("sqlite", "first_start", tmp_path, request.addfinalizer)
         with serving(database, BHYT_SMTP_HOST="127.0.0.1", BHYT_SMTP_PORT=str(port), BHYT_SMTP_STARTTLS="false",
                      BHYT_SMTP_FROM="bhxh@example.vn") as base:
             page = browser.new_page(viewport=SCREENS["phone"])

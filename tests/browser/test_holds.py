@@ -14,15 +14,17 @@ from donation.access import auth
 from donation.allocation import allocation
 from donation.payments import payments
 from donation.pledges import pledges
-from tests.browser.conftest import screenshot, serving, wait_for_app
+from tests.browser.conftest import DEMO_OFFICE, screenshot, serving, wait_for_app
 from tests.browser.test_sign_in import sign_in
 
 pytestmark = pytest.mark.browser
 
 
-def test_a_donor_holds_two_households_and_the_allocation_funds_them_from_the_pledge(page, tmp_path):
-    database = f"sqlite:///{tmp_path / 'bhyt.db'}"
-    with serving(database, BHYT_DEMO_NOMINATIONS="150") as url:
+def test_a_donor_holds_two_households_and_the_allocation_funds_them_from_the_pledge(page, templates, tmp_path, request):
+    # a server of its own (its allocation would spend what the demo office's journeys allocate), on a copy of the
+    # demo office's database: its first start seeded it once for the run
+    database = templates.copy("sqlite", "first_start", tmp_path, request.addfinalizer, **DEMO_OFFICE)
+    with serving(database, **DEMO_OFFICE) as url:
         engine = make_engine(database)
         try:
             uow = UnitOfWork(engine)

@@ -110,7 +110,7 @@ def test_a_household_held_back_is_corrected_and_imported_whole_then_edited_from_
     wait_for_app(page)
     expect(page.get_by_text("2 người; trang 1/1")).to_be_visible()
     table = page.get_by_test_id("stDataFrame").first
-    page.wait_for_timeout(1500)  # the grid's canvas is drawn after the run ends
+    expect(table.locator("[data-testid='data-grid-canvas'] [aria-rowindex='3']")).to_be_attached()  # drawn
     shot(page, "3-list")
     select_row(page, table, 1)
     expect(page.get_by_role("heading", name="Phan Thị Hạnh · Đã đề cử")).to_be_visible()
@@ -128,7 +128,7 @@ def test_a_household_held_back_is_corrected_and_imported_whole_then_edited_from_
     expect(page.get_by_text("Đã lưu hồ sơ Phan Thị Hạnh. Trạng thái: Đã đề cử.")).to_be_visible(timeout=30_000)
     wait_for_app(page)
     expect(page.get_by_text("Chưa chọn đề cử nào")).to_be_visible()
-    page.wait_for_timeout(500)
+    expect(table.locator("[data-testid='data-grid-canvas'] [aria-rowindex='3']")).to_be_attached()  # drawn again
     shot(page, "6-saved-selection-cleared")
     select_row(page, table, 0)  # the grid was told its selection was cleared: one click selects again
     expect(page.get_by_role("heading", name="Phan Văn Long · Đã đề cử")).to_be_visible()

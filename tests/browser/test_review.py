@@ -21,8 +21,9 @@ def screenshot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
 
-def test_the_officer_chooses_all_that_can_be_approved_and_approves_them(browser, tmp_path):
-    database = f"sqlite:///{tmp_path / 'bhyt.db'}"
+def test_the_officer_chooses_all_that_can_be_approved_and_approves_them(browser, templates, tmp_path, request):
+    # a server of its own (the queue's counts are the test's), on a copy of what a first start leaves: prepared once
+    database = templates.copy("sqlite", "first_start", tmp_path, request.addfinalizer)
     with serving(database) as url:
         engine = make_engine(database)
         try:

@@ -1,13 +1,15 @@
 """Staying signed in across a refresh: the signed HttpOnly cookie, sign-out, and a changed cookie refused."""
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
+from db.engine import make_engine
+from db.uow import UnitOfWork
 from demo.seed import DEMO_PASSWORD
 from donation.access import auth
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import SERVED, screenshot, wait_for_app
 from tests.db.test_auth import ticket_pieces
 
 pytestmark = pytest.mark.browser
@@ -18,12 +20,29 @@ _SIGNED_IN: dict[tuple[str, str], list[dict]] = {}
 
 
 def sign_in(page, base: str, username: str, *, fresh: bool = False) -> None:
-    """Signed in and at home. The first time for a server and user through the sign-in form; after that the page's
-    browser is given the same session's cookie, as a browser that stayed signed in holds it (Playwright's stored
-    authentication state). `fresh`: the form again, for a session of the test's own (one it ends, or changes)."""
+    """Signed in and at home. The first time for a server and user the browser opens the sign-in link that the form
+    sends it to (`/session/open` with a ticket of `auth.sign_in`, the service the form calls, on the server's
+    database), which sets the session's cookie; after that the page's browser is given the same cookie, as a browser
+    that stayed signed in holds it (Playwright's stored authentication state). `fresh`: through the form, for a
+    session of the test's own (one it ends, or changes); the sign-in tests use it."""
     known = None if fresh else _SIGNED_IN.get((base, username))
     if known:
         page.context.add_cookies(known)
+        page.goto(f"{base}/")
+        wait_for_app(page)
+        return
+    if not fresh and base in SERVED:  # a server started by `serving`, whose database is known
+        engine = make_engine(SERVED[base])
+        try:
+            ticket = auth.sign_in(username, DEMO_PASSWORD, uow=UnitOfWork(engine)).ticket
+        finally:
+            engine.dispose()
+        # as the browser follows the form's link: from the app's own page (a link from elsewhere is refused)
+        opened = page.request.get(f"{base}/session/open?ticket={quote(ticket)}",
+                                  headers={"Sec-Fetch-Site": "same-origin"}, max_redirects=0)
+        assert opened.status == 303 and opened.headers["location"] == "/", (opened.status, opened.headers)
+        _SIGNED_IN[(base, username)] = [c for c in page.context.cookies() if c["name"] == "bhyt_session"]
+        assert _SIGNED_IN[(base, username)], "the sign-in link set no cookie"
         page.goto(f"{base}/")
         wait_for_app(page)
         return
@@ -34,8 +53,6 @@ def sign_in(page, base: str, username: str, *, fresh: bool = False) -> None:
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(f"{base}/")  # /session/open set the cookie and sent the browser home
     wait_for_app(page)
-    if not fresh:
-        _SIGNED_IN[(base, username)] = [c for c in page.context.cookies() if c["name"] == "bhyt_session"]
 
 
 def test_sign_in_survives_a_refresh_and_sign_out_ends_it(app_server, page):

@@ -25,6 +25,7 @@ from demo import seed as demo
 from donation.access import audit, auth
 from donation.registry.nomination_rows import validate_row
 from donation.upkeep.setup import initialise
+from tests.databases import register_template
 
 
 @pytest.fixture
@@ -40,11 +41,20 @@ def seeded(engine, seed=7, count=240):
     initialise(engine)
     uow = UnitOfWork(engine)
     result = demo.seed_demo(seed=seed, nominations=count, uow=uow, today=TODAY)
+    return result, people(uow), uow
+
+
+def people(uow) -> list[tuple]:
     with uow as work:
         rows = work.session.exec(select(Person.full_name, Person.national_id, Nomination.status,
                                         Nomination.commune_code).join(Nomination)
                                  .order_by(Person.national_id)).all()
-    return result, [tuple(r) for r in rows], uow
+    return [tuple(r) for r in rows]
+
+
+# What `seeded(engine, seed=1, count=300)` leaves (the first start's people), made once per run for the tests that
+# start from it (`database_level`).
+register_template("demo_seed_1_300", lambda engine: seeded(engine, seed=1, count=300), on="initialised")
 
 
 def test_demo_people(engine):
@@ -122,14 +132,16 @@ def test_demo_pledges_cover_every_kind_and_payment_status(engine):
     assert demo.seed_demo(seed=2, pledges=80, uow=uow, today=TODAY).pledges == {}  # only into an empty book
 
 
+@pytest.mark.parametrize("database_level", ["demo_seed_1_300"])
 def test_the_first_start_defaults_seed_completely(engine):
     """The embedded database's first start: 300 people and 40 pledges with seed 1, small communes included."""
     from db.config import Settings
 
     defaults = Settings.model_fields
-    result, rows, uow = seeded(engine, seed=1, count=defaults["demo_nominations"].default)
+    assert defaults["demo_nominations"].default == 300  # the people of the template, seeded with seed 1
+    uow = UnitOfWork(engine)
     made = demo.seed_demo(seed=1, pledges=defaults["demo_pledges"].default, uow=uow, today=TODAY)
-    assert len(rows) == 300 and sum(made.pledges.values()) == 40
+    assert len(people(uow)) == 300 and sum(made.pledges.values()) == 40
 
 
 def test_an_allocating_seed_buys_the_demo_commune_cards_so_reports_show_money_spent(engine):
@@ -153,13 +165,14 @@ def test_an_allocating_seed_buys_the_demo_commune_cards_so_reports_show_money_sp
         assert counted == {("run", run) for run in run_ids} | {("batch", batch.id)} and run_ids
 
 
+@pytest.mark.parametrize("database_level", ["demo_seed_1_300"])
 def test_every_province_with_demo_nominations_has_two_officers_and_nobody_reviews_their_own(engine):
     """Approval and the second officer's confirmation can both be tried with the listed accounts (issue 19, §10)."""
     from db.models import UserAccount
     from donation.access.actors import SYSTEM_ACTOR
     from donation.payments import signers as office_signers
 
-    _, rows, uow = seeded(engine, seed=1, count=300)
+    uow = UnitOfWork(engine)  # seeded(engine, seed=1, count=300): a copy of the template
     with uow as work:
         provinces = set(work.session.exec(select(Nomination.province_code).distinct()))
         officers = Counter(work.session.exec(select(UserAccount.province_code).where(

@@ -250,27 +250,18 @@ def test_reports_made_at_once_count_each_run_once_and_agree(history, today):
     assert done and all(n == 1 for _, _, n in done)
 
 
-def test_a_saved_allocation_is_counted_for_reports_at_once_by_the_command(tmp_path):
+def test_a_saved_allocation_is_counted_for_reports_at_once_by_the_command(new_database):
     import json
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
 
     from db.engine import make_engine
     from db.models import AllocationRun, ReportTally
     from db.uow import UnitOfWork
+    from tests.cli import cli
 
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    env = {**os.environ, "DATABASE_URL": url}
-    root = Path(__file__).resolve().parents[2]
-
-    def cli(*args):
-        return subprocess.run([sys.executable, "-m", "cli", *args], cwd=root, env=env, capture_output=True,
-                              text=True, timeout=120, stdin=subprocess.DEVNULL)
-
-    assert cli("seed-demo", "--nominations", "120", "--pledges", "10").returncode == 0
-    assert json.loads(cli("allocate", "--json").stdout)["sponsorships"] > 0
+    url = new_database("sqlite", "initialised")  # what `init` leaves: the commands below are the test's
+    env = {"DATABASE_URL": url}
+    assert cli("seed-demo", "--nominations", "120", "--pledges", "10", env=env).returncode == 0
+    assert json.loads(cli("allocate", "--json", env=env).stdout)["sponsorships"] > 0
     engine = make_engine(url)
     try:
         with UnitOfWork(engine) as work:
