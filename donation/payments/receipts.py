@@ -667,8 +667,9 @@ def _mail(actor: Actor, which, mail_settings: mail.MailSettings | None, uow: Uni
     sent = tuple(n for n, ok in zip(numbers, accepted, strict=True) if ok)
     failed = tuple(n for n, ok in zip(numbers, accepted, strict=True) if not ok)
     if failed:
-        log.warning("receipt(s) not e-mailed (%s): %s", "no SMTP settings" if settings is None else "server refused",
-                    ", ".join(failed))
+        shown = ", ".join(failed[:10]) + (f" and {len(failed) - 10} more" if len(failed) > 10 else "")
+        log.warning("%d receipt(s) not e-mailed (%s): %s", len(failed),
+                    "no SMTP settings" if settings is None else "server refused", shown)
     if numbers:
         now, reason = datetime.now(UTC), "Chưa cấu hình máy chủ thư" if settings is None else "Máy chủ thư không nhận"
         table = Receipt.__table__
