@@ -1,5 +1,6 @@
-"""Shared by the import benchmarks: the floor (reading the file alone) and a fresh SQLite database with the demo
-accounts. Not a benchmark itself (`.ci/run` skips files that start with `_`)."""
+"""Shared by the import benchmarks: the floor (reading the file alone; on PostgreSQL also a COPY of as many rows as the
+run wrote) and a fresh SQLite database, or a fresh PostgreSQL schema (`BHYT_BENCH_POSTGRES`), with the demo accounts.
+Not a benchmark itself (`.ci/run` skips files that start with `_`)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,38 @@ def raw_read_seconds(path: str, *queries: str | tuple[str, tuple]) -> float:
         sql, parameters = query if isinstance(query, tuple) else (query, ())
         connection.execute(sql, parameters).fetchall()
     connection.close()
+    return time.perf_counter() - began
+
+
+def bench_postgres() -> str | None:
+    """The PostgreSQL database the benchmarks run on (`BHYT_BENCH_POSTGRES`, a SQLAlchemy URL), None for SQLite."""
+    return os.environ.get("BHYT_BENCH_POSTGRES") or None
+
+
+def table_rows(uow: UnitOfWork) -> int:
+    """How many rows the database's tables hold together: counted before and after a run, what it wrote."""
+    from sqlalchemy import func, select
+    from sqlmodel import SQLModel
+
+    with uow.engine.connect() as connection:
+        return sum(connection.execute(select(func.count()).select_from(table)).scalar_one()
+                   for table in SQLModel.metadata.sorted_tables)
+
+
+def copy_seconds(uow: UnitOfWork, rows: int) -> float:
+    """PostgreSQL's share of a floor: psycopg's COPY of `rows` rows of five columns into a temporary table, committed
+    (what writing as many rows as a run wrote costs at the least)."""
+    from datetime import date
+
+    began = time.perf_counter()
+    with uow.engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        with driver.cursor() as cursor:
+            cursor.execute("CREATE TEMP TABLE floor_rows (a BIGINT, b BIGINT, c BIGINT, d DATE, e INTEGER)")
+            with cursor.copy("COPY floor_rows FROM STDIN") as copy:
+                for i in range(rows):
+                    copy.write_row((i, i, i * 7, date(2026, 11, 25), 12))
+        driver.commit()
     return time.perf_counter() - began
 
 

@@ -4,7 +4,7 @@ write of the same number of result rows. Targets: at most 10 s and 1.5 GB peak m
 
 Usage: python bench/allocation.py [--quick | --needs N --pledges M]   (--quick: 20,000 needs, 2,000 pledges)
 With BHYT_BENCH_POSTGRES=postgresql+psycopg://… the same runs in a new schema of that database, dropped afterwards
-(no target there; the floor is psycopg's raw read and a COPY of as many rows).
+(the floor is psycopg's raw read and a COPY of as many rows; target there: at most 2.5 times the floor).
 """
 
 from __future__ import annotations

@@ -19,8 +19,9 @@ from pathlib import Path
 from sqlalchemy import and_, false, tuple_, update
 from sqlmodel import Session, func, or_, select
 
+from db.bulk import one_of
 from db.enums import ReceiptStatus, VoidReason, labelled
-from db.models import Commune, Donor, Payment, Pledge, Province, Receipt, ReceivingOffice
+from db.models import Commune, Donor, Payment, Pledge, Province, Receipt, ReceivingOffice, receipt_number
 from db.uow import UnitOfWork
 from donation.access import app_settings, audit, signing_keys
 from donation.access.actors import DONOR, OFFICE_STAFF, Actor, require_role
@@ -645,24 +646,30 @@ def _mail(actor: Actor, which, mail_settings: mail.MailSettings | None, uow: Uni
     work = uow or UnitOfWork()
     with work:
         session = work.session
-        found = session.exec(select(Receipt, Donor.email).join(Payment, Payment.id == Receipt.payment_id)
+        # columns, not receipts: a statement's 95,000 receipts as objects took a third of its reconciliation
+        found = session.exec(select(Receipt.id, Receipt.office_code, Receipt.year, Receipt.sequence, Donor.email)
+                             .join(Payment, Payment.id == Receipt.payment_id)
                              .join(Pledge, Pledge.id == Payment.pledge_id).join(Donor, Donor.id == Pledge.donor_id)
                              .where(which, Receipt.status != "voided").order_by(Receipt.year, Receipt.sequence)).all()
         if not found:
             return ReceiptMailing()
-        for office in {receipt.office_code for receipt, _ in found}:
+        for office in {row.office_code for row in found}:
             require_office(actor, office)
-        addressed = [(receipt, email) for receipt, email in found if email]
-        numbers = [receipt.number for receipt, _ in addressed]
-        ids = [receipt.id for receipt, _ in addressed]
+        addressed = [row for row in found if row.email]
+        numbers = [receipt_number(row.office_code, row.year, row.sequence) for row in addressed]
+        ids = [row.id for row in addressed]
+        dialect = session.get_bind().dialect.name
         letters = []
         if settings is not None:  # without a server, no document is drawn for nothing
-            docs = documents(session, [r for r, _ in addressed], copies={r.id: True for r, _ in addressed})
-            names = {code: office_of(session, code).name for code in {r.office_code for r, _ in addressed}}
-            letters = [_mail_letter(doc, names[receipt.office_code], email,
+            by_id = {receipt.id: receipt for chunk in chunks(ids, 5_000)
+                     for receipt in session.exec(select(Receipt).where(one_of(Receipt.id, chunk, dialect)))}
+            receipts = [by_id[row.id] for row in addressed]
+            docs = documents(session, receipts, copies={r.id: True for r in receipts})
+            names = {code: office_of(session, code).name for code in {r.office_code for r in receipts}}
+            letters = [_mail_letter(doc, names[row.office_code], row.email,
                                     receipts_pdf([doc], title=f"Biên nhận {doc.number}"))
-                       for doc, (receipt, email) in zip(docs, addressed, strict=True)]
-        office_code = found[0][0].office_code
+                       for doc, row in zip(docs, addressed, strict=True)]
+        office_code = found[0].office_code
     accepted = mail.deliver(settings, letters) if settings is not None else [False] * len(numbers)
     sent = tuple(n for n, ok in zip(numbers, accepted, strict=True) if ok)
     failed = tuple(n for n, ok in zip(numbers, accepted, strict=True) if not ok)
@@ -675,9 +682,10 @@ def _mail(actor: Actor, which, mail_settings: mail.MailSettings | None, uow: Uni
         table = Receipt.__table__
         with work:
             for chunk in chunks([i for i, ok in zip(ids, accepted, strict=True) if ok], 5_000):
-                work.session.execute(update(table).where(table.c.id.in_(chunk)).values(mailed_at=now, mail_error=""))
+                work.session.execute(update(table).where(one_of(table.c.id, chunk, dialect))
+                                     .values(mailed_at=now, mail_error=""))
             for chunk in chunks([i for i, ok in zip(ids, accepted, strict=True) if not ok], 5_000):
-                work.session.execute(update(table).where(table.c.id.in_(chunk)).values(mail_error=reason))
+                work.session.execute(update(table).where(one_of(table.c.id, chunk, dialect)).values(mail_error=reason))
             audit.record(work.session, actor, "mail_receipts", "receiving_office", office_code,
                          after={"sent": len(sent), "failed": len(failed), "first": numbers[0]})
             work.commit()

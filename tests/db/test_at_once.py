@@ -386,3 +386,53 @@ def test_a_bulk_write_without_the_per_row_guard_is_checked_after_and_leaves_the_
     with uow as work:  # the guard is back: a second card of the same days is refused row by row
         with pytest.raises(IntegrityError, match="ex_sponsorship_person_live"):
             work.session.execute(insert(Sponsorship).values(_sponsorship(run.id, nominations[0], D, Y)))
+
+
+# PostgreSQL's guard runs once per statement (migration 0021) ------------------------------------------------------
+
+@pytest.mark.parametrize("overlap", [True, False], ids=["overlap", "none"])
+def test_many_rows_in_one_statement_are_checked_together(uow, overlap):
+    """1,200 sponsorships in one write (PostgreSQL: one COPY, checked by one join; SQLite: row by row): one of them
+    sharing a day with an earlier one of its person fails the whole write."""
+    demo.seed_demo(seed=5, nominations=20, uow=uow, today=TODAY)
+    with uow as work:
+        nomination, run = _one_approved(work)
+        work.session.execute(insert(Sponsorship).values(_sponsorship(run.id, nomination, D, Y)))
+        rows = [{**_sponsorship(run.id, nomination, D, Y), "person_id": 1_000_000 + i} for i in range(1_200)]
+        if overlap:
+            rows[700]["person_id"] = nomination.person_id
+        columns = {name: [row[name] for row in rows] for name in rows[0]}
+        connection = work.session.connection()
+        if overlap:
+            with pytest.raises(IntegrityError) as caught:
+                insert_columns(connection, Sponsorship.__table__, columns, len(rows))
+            assert "không ai được tài trợ hai lần" in explain(caught.value)
+            return
+        insert_columns(connection, Sponsorship.__table__, columns, len(rows))
+        work.commit()
+    with uow as work:
+        assert work.session.exec(select(func.count()).select_from(Sponsorship)).one() == 1_201
+
+
+@ON_POSTGRES
+def test_two_writers_of_the_same_person_at_once_the_second_waits_and_is_refused(uow):
+    """Two transactions each write a live sponsorship of one person over the same days, the second while the first
+    is about to commit: neither sees the other's row when it writes, so the guard's lock makes the second check after
+    the first commits, and refuses."""
+    demo.seed_demo(seed=5, nominations=20, uow=uow, today=TODAY)
+    with uow as work:
+        nomination, run = _one_approved(work)
+        work.commit()
+        run_id = run.id
+
+    def write(work: UnitOfWork):
+        with work:
+            work.session.execute(insert(Sponsorship).values(_sponsorship(run_id, nomination, D, Y)))
+            work.commit()
+
+    waited, _, _, errors = at_once(uow.engine, write, write)
+    assert waited
+    assert [(name, type(exc)) for name, exc in errors] == [("second", IntegrityError)]
+    assert "ex_sponsorship_person_live" in str(errors[0][1])
+    with uow as work:
+        assert work.session.exec(select(func.count()).select_from(Sponsorship)).one() == 1
