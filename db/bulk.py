@@ -151,7 +151,7 @@ def _copy(connection: Connection, table: Table, names: Sequence[str],
     """PostgreSQL: the rows of every slice (its values gathered, its number of rows) through one COPY, in the
     transaction of `connection`. A million sponsorships took about a third less than as many-row INSERTs (measured
     here). One statement, however many slices: the table's statement-level triggers (the live-sponsorship guard,
-    migration 0021) run once, over all the rows. COPY reads each value's text as the column's type, which is what an
+    migration 0020) run once, over all the rows. COPY reads each value's text as the column's type, which is what an
     INSERT does for integers, text, dates and NULLs (what allocation writes), not for floats into integers or times
     with a zone into times without one. An error comes as SQLAlchemy's; like an INSERT's, the server's message may
     quote the row it failed on."""
@@ -270,7 +270,7 @@ def guards_rebuilt_after(connection: Connection, table: Table, names: Sequence[s
     it, in the same transaction, and `broken` (a query of the rows that break the guards' rule) must then find none,
     or the block fails as the trigger would have, with its name. A trigger costs each row a small program of its own:
     300,000 sponsorships took 4 s more with it on a busy machine, measured here; the check after is one statement.
-    PostgreSQL: nothing (its guard runs once per statement already, migration 0021)."""
+    PostgreSQL: nothing (its guard runs once per statement already, migration 0020)."""
     if connection.dialect.name != "sqlite" or not _many(connection, table, adding):
         yield
         return

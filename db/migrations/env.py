@@ -10,7 +10,7 @@ from db.engine import make_engine
 # Any constant works; it only has to be the same for every replica that starts at once.
 _MIGRATION_LOCK_KEY = 4_820_260_001
 # Written by hand in a migration for one database only, so not in the models: a live sponsorship per person and day
-# (triggers and the index they read: SQLite's of 0014, PostgreSQL's of 0021, which replaced its exclusion constraint).
+# (triggers and the index they read: SQLite's of 0014, PostgreSQL's of 0020, which replaced its exclusion constraint).
 HAND_WRITTEN = {"ex_sponsorship_person_live", "ix_sponsorship_person_live"}
 
 

@@ -388,7 +388,7 @@ def test_a_bulk_write_without_the_per_row_guard_is_checked_after_and_leaves_the_
             work.session.execute(insert(Sponsorship).values(_sponsorship(run.id, nominations[0], D, Y)))
 
 
-# PostgreSQL's guard runs once per statement (migration 0021) ------------------------------------------------------
+# PostgreSQL's guard runs once per statement (migration 0020) ------------------------------------------------------
 
 @pytest.mark.parametrize("overlap", [True, False], ids=["overlap", "none"])
 def test_many_rows_in_one_statement_are_checked_together(uow, overlap):

@@ -1,7 +1,7 @@
 """PostgreSQL: one live sponsorship per person and day checked once per statement, not once per row
 
-Revision ID: 0021
-Revises: 0018
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-07
 
 Migration 0014 made PostgreSQL refuse two live sponsorships of one person on the same day with an exclusion
@@ -28,8 +28,8 @@ cycle. A statement writing no live sponsorship (a release) takes no lock.
 from alembic import op
 
 
-revision = '0021'
-down_revision = '0018'
+revision = '0020'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 
@@ -94,7 +94,7 @@ def downgrade() -> None:
     if bind.dialect.name != "postgresql":
         return
     if bind.exec_driver_sql(OVERLAP).scalar():
-        raise RuntimeError("live sponsorships overlap: release the later of each pair before going back to 0018")
+        raise RuntimeError("live sponsorships overlap: release the later of each pair before going back to 0019")
     op.execute("DROP TRIGGER ex_sponsorship_person_live_update ON sponsorship")
     op.execute("DROP TRIGGER ex_sponsorship_person_live_insert ON sponsorship")
     op.execute("DROP FUNCTION ex_sponsorship_person_live()")
