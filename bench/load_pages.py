@@ -58,6 +58,8 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 FINISHED = "[data-testid='stApp'][data-test-script-state='notRunning']"
 VISIT_TIMEOUT_MS = 30_000
+SIGN_IN_TIMEOUT_MS = 60_000  # not measured: the sessions arrive one after another before the timed part
+ARRIVAL_GAP = 0.5  # seconds between two sessions' arrivals
 # As the browser tests' demo office (tests/browser/conftest.py); smaller for --quick, whose seeding must stay short.
 DEMO_OFFICE = {"nominations": 150, "pledges": 8}
 QUICK_OFFICE = {"nominations": 30, "pledges": 4}
@@ -106,25 +108,26 @@ class Session:
     page: object = None
 
 
-async def sign_in(browser, number: int, base: str, think: float, tally: Tally) -> Session | None:
-    """A context of its own, signed in through the form as its role's demo account; None when that failed."""
+async def sign_in(browser, number: int, base: str, arrival: float, tally: Tally) -> Session | None:
+    """A context of its own, arriving after `arrival` seconds, signed in through the form as its role's demo
+    account; None when that failed."""
     role = ROLES[number % len(ROLES)]
     username = ACCOUNTS[role][(number // len(ROLES)) % len(ACCOUNTS[role])]
     rng = random.Random(number)
     pages = role_pages(role)
     rng.shuffle(pages)
-    await asyncio.sleep(rng.uniform(0, max(think, 0.3)))  # people arrive over the first moments
+    await asyncio.sleep(arrival)
     context = await browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
     page = await context.new_page()
     began = time.perf_counter()
     try:
         await page.goto(f"{base}/sign_in", wait_until="commit")
-        await page.wait_for_selector(FINISHED, timeout=VISIT_TIMEOUT_MS)
+        await page.wait_for_selector(FINISHED, timeout=SIGN_IN_TIMEOUT_MS)
         await page.get_by_label("Tên đăng nhập").fill(username)
         await page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
         await page.get_by_role("button", name="Đăng nhập").click()
-        await page.wait_for_url(f"{base}/", timeout=VISIT_TIMEOUT_MS)
-        await page.wait_for_selector(FINISHED, timeout=VISIT_TIMEOUT_MS)
+        await page.wait_for_url(f"{base}/", timeout=SIGN_IN_TIMEOUT_MS)
+        await page.wait_for_selector(FINISHED, timeout=SIGN_IN_TIMEOUT_MS)
     except Exception as problem:  # noqa: BLE001 - a failure under load is what this benchmark looks for
         tally.errors.append(f"session {number} ({username}): sign-in failed: {str(problem).splitlines()[0]}")
         await context.close()
@@ -161,14 +164,30 @@ async def browse(visitor: Session, base: str, deadline: float, think: float, tal
         await visitor.context.close()
 
 
-async def drive(base: str, sessions: int, seconds: float, think: float) -> Tally:
-    """Every session signs in (which also warms the replicas), then all browse for `seconds`."""
+async def warm(browser, replica_url: str) -> None:
+    """One page opened on a replica directly: its first script run imports the app's pages and libraries, which a
+    replica does once in its life."""
+    context = await browser.new_context()
+    try:
+        page = await context.new_page()
+        await page.goto(f"{replica_url}/sign_in", wait_until="commit")
+        await page.wait_for_selector(FINISHED, timeout=SIGN_IN_TIMEOUT_MS)
+    finally:
+        await context.close()
+
+
+async def drive(base: str, replica_urls: list[str], sessions: int, seconds: float, think: float,
+                on_start=lambda: None) -> Tally:
+    """The replicas warmed; the sessions arrive ARRIVAL_GAP apart and sign in; then (`on_start` called) all browse
+    for `seconds`."""
     tally = Tally()
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            signed_in = await asyncio.gather(*(sign_in(browser, number, base, think, tally)
+            await asyncio.gather(*(warm(browser, url) for url in replica_urls))
+            signed_in = await asyncio.gather(*(sign_in(browser, number, base, number * ARRIVAL_GAP, tally)
                                                for number in range(sessions)))
+            on_start()
             deadline = time.monotonic() + seconds
             await asyncio.gather(*(browse(visitor, base, deadline, think, tally)
                                    for visitor in signed_in if visitor is not None))
@@ -177,8 +196,9 @@ async def drive(base: str, sessions: int, seconds: float, think: float) -> Tally
     return tally
 
 
-def replica_split(access_log: Path, ports: list[int]) -> dict[int, Counter]:
-    """Per replica: its websocket connections (one a page load) and its other requests, from nginx's log."""
+def replica_split(access_log: Path, ports: list[int], pages: set[str]) -> dict[int, Counter]:
+    """Per replica, from nginx's log: the pages it served (the HTML of a page's address: one a visit or sign-in),
+    its websocket connections (logged when they close) and its other requests (scripts, styles, fonts, routes)."""
     split = {port: Counter() for port in ports}
     for line in access_log.read_text(errors="replace").splitlines():
         match = LOGGED.search(line)
@@ -186,8 +206,18 @@ def replica_split(access_log: Path, ports: list[int]) -> dict[int, Counter]:
             continue
         port = int(match["upstream"].split(", ")[-1].rsplit(":", 1)[1])
         path = match["path"].split("?")[0]
-        split.setdefault(port, Counter())["websockets" if path == "/_stcore/stream" else "requests"] += 1
+        kind = "websockets" if path == "/_stcore/stream" else "pages" if path.strip("/") in pages else "requests"
+        split.setdefault(port, Counter())[kind] += 1
     return split
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) a process has used so far (Linux's /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def demo_office_schema(postgres_url: str, office: dict[str, int]) -> tuple[str, callable]:
@@ -248,9 +278,17 @@ def main() -> int:
             with deployment(ports, env, listen=f"127.0.0.1:{listen}", prefix=prefix) as running:
                 ready = running.seconds_ready
                 load_before = os.getloadavg()[0]
-                tally = asyncio.run(drive(base, args.sessions, args.seconds, args.think))
+                cpu_before: dict[int, float] = {}
+
+                def browsing() -> None:  # the replicas' CPU is counted from here: the timed visits only
+                    cpu_before.update({replica.port: cpu_seconds(replica.process.pid) for replica in running.replicas})
+
+                tally = asyncio.run(drive(base, [replica.url for replica in running.replicas], args.sessions,
+                                          args.seconds, args.think, browsing))
                 load_after = os.getloadavg()[0]
-                split = replica_split(running.nginx.access_log, ports)
+                cpu = {replica.port: cpu_seconds(replica.process.pid) - cpu_before.get(replica.port, 0)
+                       for replica in running.replicas}
+                split = replica_split(running.nginx.access_log, ports, {"", *(spec.url_path for spec in PAGES)})
                 for replica in running.replicas:
                     log = replica.log.read_text(errors="replace")
                     if "Traceback" in log:
@@ -277,15 +315,19 @@ def main() -> int:
         times = by_page[path]
         print(f"{path:<22}{len(times):>8}{statistics.median(times):>9.0f}{percentile(times, 0.95):>9.0f}"
               f"{max(times):>9.0f}")
-    total_ws = sum(counts["websockets"] for counts in split.values()) or 1
+    total = sum(counts["pages"] for counts in split.values()) or 1
     for port, counts in sorted(split.items()):
-        print(f"replica {port}: {counts['websockets']} page sessions (websockets, "
-              f"{100 * counts['websockets'] / total_ws:.0f} %), {counts['requests']} other requests")
+        print(f"replica {port}: {counts['pages']} pages served ({100 * counts['pages'] / total:.0f} %), "
+              f"{counts['websockets']} websockets closed, {counts['requests']} other requests; "
+              f"{cpu.get(port, 0):.1f} s of CPU while the sessions browsed")
+    if every:
+        print(f"replicas' CPU per visit: {1000 * sum(cpu.values()) / len(every):.0f} ms "
+              f"({sum(cpu.values()):.1f} s for {len(every)} visits in {args.seconds:.0f} s)")
     for error in tally.errors[:20]:
         print(f"ERROR {error}")
     if len(tally.errors) > 20:
         print(f"... and {len(tally.errors) - 20} more errors")
-    shares = "/".join(f"{round(100 * split[port]['websockets'] / total_ws)}" for port in ports)
+    shares = "/".join(f"{round(100 * split[port]['pages'] / total)}" for port in sorted(split))
     p50 = statistics.median(every) if every else 0
     print(f"RESULT sessions={args.sessions} seconds={args.seconds:.0f} visits={len(every)} page_p50_ms={p50:.0f} "
           f"page_p95_ms={percentile(every, 0.95):.0f} errors={len(tally.errors)} replicas={args.replicas} "
