@@ -196,19 +196,26 @@ async def drive(base: str, replica_urls: list[str], sessions: int, seconds: floa
     return tally
 
 
-def replica_split(access_log: Path, ports: list[int], pages: set[str]) -> dict[int, Counter]:
+def replica_split(access_log: Path, ports: list[int], pages: set[str]) -> tuple[dict[int, Counter], list[str]]:
     """Per replica, from nginx's log: the pages it served (the HTML of a page's address: one a visit or sign-in),
-    its websocket connections (logged when they close) and its other requests (scripts, styles, fonts, routes)."""
-    split = {port: Counter() for port in ports}
+    its websocket connections (logged when they close) and its other requests (scripts, styles, fonts, routes);
+    and the lines of answers with a 5xx status (a replica down or failing)."""
+    split: dict[int, Counter] = {port: Counter() for port in ports}
+    failed = []
     for line in access_log.read_text(errors="replace").splitlines():
         match = LOGGED.search(line)
-        if not match or match["upstream"] in ("-", ""):
+        if not match:
             continue
-        port = int(match["upstream"].split(", ")[-1].rsplit(":", 1)[1])
+        if match["status"].startswith("5"):
+            failed.append(line)
+        # the replicas nginx tried ("127.0.0.1:8501, 127.0.0.1:8502"; the upstream's name when none was up)
+        tried = re.findall(r":(\d+)", match["upstream"])
+        if not tried:
+            continue
         path = match["path"].split("?")[0]
         kind = "websockets" if path == "/_stcore/stream" else "pages" if path.strip("/") in pages else "requests"
-        split.setdefault(port, Counter())[kind] += 1
-    return split
+        split.setdefault(int(tried[-1]), Counter())[kind] += 1
+    return split, failed
 
 
 def cpu_seconds(pid: int) -> float:
@@ -288,7 +295,9 @@ def main() -> int:
                 load_after = os.getloadavg()[0]
                 cpu = {replica.port: cpu_seconds(replica.process.pid) - cpu_before.get(replica.port, 0)
                        for replica in running.replicas}
-                split = replica_split(running.nginx.access_log, ports, {"", *(spec.url_path for spec in PAGES)})
+                split, failed = replica_split(running.nginx.access_log, ports,
+                                              {"", *(spec.url_path for spec in PAGES)})
+                tally.errors.extend(f"nginx answered: {line}" for line in failed)
                 for replica in running.replicas:
                     log = replica.log.read_text(errors="replace")
                     if "Traceback" in log:
