@@ -26,7 +26,6 @@ import os
 import random
 import re
 import shutil
-import socket
 import statistics
 import sys
 import tempfile
@@ -49,7 +48,7 @@ from db.engine import make_engine  # noqa: E402
 from db.uow import UnitOfWork  # noqa: E402
 from demo import seed  # noqa: E402
 from demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD  # noqa: E402
-from deploy.run import DeployError, deployment  # noqa: E402
+from deploy.run import DeployError, deployment, free_ports  # noqa: E402
 from donation.access.actors import COMMUNE_OFFICIAL, DONOR, PROVINCE_OFFICER  # noqa: E402
 from donation.upkeep.setup import initialise  # noqa: E402
 from pages._nav import ANONYMOUS, PAGES, visible_to  # noqa: E402
@@ -73,17 +72,6 @@ LOGGED = re.compile(r'"(?P<method>[A-Z]+) (?P<path>\S+) [^"]*" (?P<status>\d+) .
 def role_pages(role: str) -> list[str]:
     """The url paths of the pages `role` has in its menu (the sign-in form and the like left out)."""
     return [spec.url_path for spec in PAGES if visible_to(spec, role) and ANONYMOUS not in spec.roles]
-
-
-def free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -16,6 +16,7 @@ import hashlib
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -97,6 +98,18 @@ class Replica:
             if time.monotonic() > deadline:
                 raise DeployError(f"Bản sao cổng {self.port} chưa sẵn sàng sau {timeout:.0f} s:\n{tail(self.log)}")
             time.sleep(0.2)
+
+
+def free_ports(count: int) -> list[int]:
+    """`count` different free local ports (all held at once while they are chosen)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 def nginx_config(ports: Sequence[int], listen: str, prefix: Path, *, address: str = "127.0.0.1") -> str:

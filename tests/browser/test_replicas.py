@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import sys
 import time
 from pathlib import Path
@@ -21,7 +20,7 @@ from db.migrate import head_revision
 from db.models import Commune, UserAccount
 from db.uow import UnitOfWork
 from demo.seed import DEMO_PASSWORD
-from deploy.run import deployment
+from deploy.run import deployment, free_ports
 from donation.access import auth
 from donation.access.actors import PROVINCE_OFFICER, SYSTEM_ACTOR
 from tests.browser.conftest import screenshot, wait_for_app
@@ -31,18 +30,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
 # a line of deploy/nginx/bhyt-maps.conf's log format; the replicas nginx tried, in order: "127.0.0.1:8501, 127.0.0.1:8502"
 LOGGED = re.compile(r'"(?P<method>[A-Z]+) (?P<path>\S+) [^"]*" (?P<status>\d+) .* upstream=(?P<upstream>.*) upstream_time=')
-
-
-def free_ports(count: int) -> list[int]:
-    """`count` different free local ports (all held at once while they are chosen)."""
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
 
 
 def served(access_log: Path, path: str) -> list[tuple[int, int]]:
