@@ -149,3 +149,13 @@ def select_row(page, table, row: int) -> None:
     box = table.bounding_box()
     page.mouse.click(box["x"] + 18, box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT // 2)
     wait_for_app(page)
+
+
+def row_with(table, text: str) -> int:
+    """The place (from 0) of the row of a st.dataframe (a locator) whose cells hold `text`, read from the grid's rows
+    for screen readers, once they are drawn."""
+    from playwright.sync_api import expect
+
+    found = table.locator("[data-testid='data-grid-canvas'] [aria-rowindex]").filter(has_text=text)
+    expect(found).to_have_count(1, timeout=30_000)
+    return int(found.get_attribute("aria-rowindex")) - 2

@@ -29,10 +29,10 @@ def figures(database: str, province: int | None = None):
         engine.dispose()
 
 
-def chart_texts(page) -> list[list[str]]:
-    """The text of each chart on the page (drawn as SVG: its axes' labels and titles, its legend)."""
+def chart_texts(page, count: int = 3) -> list[list[str]]:
+    """The text of each of the page's `count` charts (drawn as SVG: its axes' labels and titles, its legend)."""
     charts = page.get_by_test_id("stVegaLiteChart")
-    expect(charts.first).to_be_visible()
+    expect(charts).to_have_count(count, timeout=30_000)  # a busy machine mounts them one after another
     texts = []
     for index in range(charts.count()):
         chart = charts.nth(index)
