@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy import update as sql_update
 from sqlmodel import Session, select
 
 from db.models import AppSetting
@@ -259,26 +260,29 @@ def set_office_signer(actor: Actor, key: str, fields: dict[str, object], *,
                       uow: UnitOfWork | None = None) -> dict[str, str]:
     """One office's receipt header and signer, changed inside the `offices` setting in one transaction."""
     require_role(actor, ADMIN)
-    office = office_fields(fields)
-    with uow or UnitOfWork() as work:
-        current = dict(get(work.session, "offices"))
-        current[str(key)] = office
-        _write(work.session, actor, "offices", check_all({"offices": current})["offices"])
-        work.commit()
-    return office
+    return _set_entry(actor, "offices", str(key), office_fields(fields), uow)
 
 
 def set_bhxh_unit(actor: Actor, province_code: int, fields: dict[str, object], *,
                   uow: UnitOfWork | None = None) -> dict[str, str]:
     """One province's D03-TS header fields, changed inside the `bhxh_units` setting in one transaction."""
     require_role(actor, ADMIN)
-    unit = unit_fields(fields)
+    return _set_entry(actor, "bhxh_units", str(int(province_code)), unit_fields(fields), uow)
+
+
+def _set_entry(actor: Actor, setting: str, entry: str, value: dict[str, str],
+               uow: UnitOfWork | None) -> dict[str, str]:
+    """One entry of a setting that maps keys to entries, written back with the others. The setting's row is locked
+    (a no-op update; SQLite: the write lock) before it is read, so two administrators changing two entries at once
+    both keep theirs."""
     with uow or UnitOfWork() as work:
-        current = dict(get(work.session, "bhxh_units"))
-        current[str(int(province_code))] = unit
-        _write(work.session, actor, "bhxh_units", check_all({"bhxh_units": current})["bhxh_units"])
+        table = AppSetting.__table__
+        work.session.execute(sql_update(table).where(table.c.key == setting).values(key=table.c.key))
+        current = dict(get(work.session, setting))
+        current[entry] = value
+        _write(work.session, actor, setting, check_all({setting: current})[setting])
         work.commit()
-    return unit
+    return value
 
 
 def bhxh_unit(session: Session, province_code: int) -> dict[str, str]:

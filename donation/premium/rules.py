@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from db.models import PremiumGroup, ProvinceTopUp, RuleGroupShare, RuleLadderStep
@@ -182,6 +183,10 @@ def confirm_rule_version(actor: Actor, code: str, *, source: str, base_salary: i
                                     or base_salary <= 0):
         raise InvalidInput("Lương cơ sở: ghi số đồng lớn hơn 0, ví dụ 2.530.000")
     with uow or UnitOfWork() as work:
+        # a no-op update takes the row's lock (SQLite: the write lock) before it is read: of two administrators
+        # confirming at once, the second reads the first's confirmation and is refused
+        table = RuleVersionRow.__table__
+        work.session.execute(update(table).where(table.c.code == code).values(code=table.c.code))
         row = work.session.exec(select(RuleVersionRow).where(RuleVersionRow.code == code)).first()
         if row is None:
             raise NotFound(f"Không có quy định mã {code}")
